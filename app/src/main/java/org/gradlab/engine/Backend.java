@@ -1,0 +1,96 @@
+package org.gradlab.engine;
+
+/**
+ * The kernels a model step is made of, over backend-owned buffers addressed by (buffer, offset).
+ * Layers call only these; the CPU backend runs them in Java, a CUDA backend runs each as a kernel
+ * (every CUDA kernel has its CPU twin here). All matrices are row-major fp32.
+ */
+public interface Backend extends AutoCloseable {
+    String name();
+
+    Buf alloc(int n);
+    IntBuf allocInt(int n);
+    void upload(float[] src, int srcOff, Buf dst, int dstOff, int n);
+    void download(Buf src, int srcOff, float[] dst, int dstOff, int n);
+    void uploadInt(int[] src, int srcOff, IntBuf dst, int dstOff, int n);
+    void fill(Buf dst, int off, int n, float value);
+    void copy(Buf src, int srcOff, Buf dst, int dstOff, int n);
+    /** dst[i] += src[i]. */
+    void addInPlace(Buf src, int srcOff, Buf dst, int dstOff, int n);
+
+    /**
+     * C[M,N] = (accumulate ? C : 0) + A·B, where A(i,k) = A[aOff + i*ars + k*acs] (so a transposed A is just
+     * other strides) and B is row-major [K,N] with leading dimension ldb.
+     */
+    void gemm(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
+              Buf c, int cOff, int ldc, boolean accumulate);
+    /** dst[cols,rows] = src[rows,cols]ᵀ. */
+    void transpose(Buf src, int srcOff, int rows, int cols, Buf dst, int dstOff);
+    /** C[i,j] += bias[j] for M rows of N columns (leading dimension ldc). */
+    void addBias(Buf c, int cOff, int m, int n, int ldc, Buf bias, int biasOff);
+    /** dst[j] += Σ_i A[i,j] over M rows of N columns: the bias gradient. */
+    void columnSums(Buf a, int aOff, int m, int n, int lda, Buf dst, int dstOff);
+
+    // ---- embeddings
+    /** out[r,:] = (accumulate ? out[r,:] : 0) + table[ids[r],:]. */
+    void embeddingForward(IntBuf ids, int idsOff, int rows, Buf table, int tableOff, int dim, Buf out, int outOff,
+                          boolean accumulate);
+    /** table grad[ids[r],:] += dOut[r,:]. */
+    void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, Buf dTable, int dTableOff);
+
+    // ---- recurrent cells (time-major blocks of `batch` rows; gate pre-activations already include biases)
+    void rnnTanhForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff);
+    /** dPre = dh ⊙ (1 − h²). */
+    void rnnTanhBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff);
+    /** gates (activated i,f,g,o) and c, h of one step; PyTorch gate order i,f,g,o. */
+    void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
+                     Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff);
+    /** Uses and updates dcCarry (dc flowing to step t−1); writes gate pre-activation grads. */
+    void lstmBackward(int batch, int hidden, Buf gates, int gatesOff, Buf c, int cOff, Buf cPrev, int cPrevOff,
+                      Buf dh, int dhOff, Buf dcCarry, int dcOff, Buf dPre, int dPreOff);
+    /** GRU step (gate order r,z,n): n = tanh(xn + r ⊙ hn); h = (1−z) ⊙ n + z ⊙ hPrev. */
+    void gruForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf hPrev, int hPrevOff,
+                    Buf gates, int gatesOff, Buf h, int hOff);
+    /** Writes pre-activation grads for the input part and the hidden part; adds z ⊙ dh into dhPrev. */
+    void gruBackward(int batch, int hidden, Buf gates, int gatesOff, Buf hg, int hgOff, Buf hPrev, int hPrevOff,
+                     Buf dh, int dhOff, Buf dPreX, int dPreXOff, Buf dPreH, int dPreHOff, Buf dhPrev, int dhPrevOff);
+
+    // ---- transformer pieces
+    /** LayerNorm over rows of width dim; saves mean and rstd per row for the backward. */
+    void layerNormForward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf b, int bOff, float eps,
+                          Buf out, int outOff, Buf mean, int meanOff, Buf rstd, int rstdOff);
+    /** dx += …, dw += …, db += … */
+    void layerNormBackward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf mean, int meanOff,
+                           Buf rstd, int rstdOff, Buf dOut, int dOutOff, Buf dx, int dxOff, Buf dw, int dwOff,
+                           Buf db, int dbOff);
+    /** out = gelu(x); exact (erf) or tanh approximation. */
+    void geluForward(int n, Buf x, int xOff, Buf out, int outOff, boolean tanhApprox);
+    /** dx = dOut ⊙ gelu'(x). */
+    void geluBackward(int n, Buf x, int xOff, Buf dOut, int dOutOff, Buf dx, int dxOff, boolean tanhApprox);
+    /**
+     * Causal multi-head attention over qkv rows [B*T, 3d] (q | k | v, head h in columns h*dh..): writes
+     * out [B*T, d] and the softmax probabilities att [B, heads, T, T].
+     */
+    void attentionForward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
+                          Buf out, int outOff);
+    /** dqkv = gradient of the above given dOut (dqkv is overwritten). */
+    void attentionBackward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
+                           Buf dOut, int dOutOff, Buf dqkv, int dqkvOff);
+
+    // ---- losses (mean over rows); return the loss, write the gradient wrt the input scaled by 1/rows
+    float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
+                              Buf dLogits, int dOff);
+    float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff);
+
+    // ---- optimizers over a flat parameter buffer (PyTorch update formulas)
+    void sgdStep(int n, Buf p, Buf g, Buf momentumBuf, float lr, float momentum, float dampening,
+                 float weightDecay, boolean nesterov, boolean firstStep);
+    void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
+                  float weightDecay, boolean decoupled, int step);
+
+    /** Completes queued work; a CPU backend returns at once. */
+    default void synchronize() {}
+
+    @Override
+    void close();
+}

@@ -1,0 +1,428 @@
+package org.gradlab.engine;
+
+/**
+ * The pure-Java backend: Vector-API kernels (or their scalar twins) split across a {@link WorkerPool}.
+ * Every parallel kernel has one preallocated job object, so a training step allocates nothing.
+ */
+public final class CpuBackend implements Backend {
+    /** Below this many multiply-adds a GEMM runs on the calling thread: a hand-off costs a few µs. */
+    private static final long PARALLEL_GEMM_FLOPS = 1L << 16;
+
+    private final WorkerPool pool;
+    private final GemmJob gemmJob = new GemmJob();
+    private final CellJob cellJob = new CellJob();
+    private final AttentionJob attentionJob = new AttentionJob();
+    private final RowsJob rowsJob = new RowsJob();
+    private final CrossEntropyJob ceJob;
+    private float[][] scratch;
+
+    public CpuBackend(int threads) {
+        this.pool = new WorkerPool(threads);
+        this.ceJob = new CrossEntropyJob(threads);
+        this.scratch = new float[threads][256];
+    }
+
+    /** Uses every available core. */
+    public CpuBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public int threads() {
+        return pool.threads();
+    }
+
+    @Override
+    public String name() {
+        return "cpu (" + pool.threads() + " threads, " + VectorSupport.describe() + ")";
+    }
+
+    static float[] arr(Buf b) {
+        return ((CpuBuf) b).a;
+    }
+
+    static int[] arr(IntBuf b) {
+        return ((CpuIntBuf) b).a;
+    }
+
+    private float[] scratch(int chunk, int n) {
+        if (scratch[chunk].length < n) scratch[chunk] = new float[Math.max(n, 2 * scratch[chunk].length)];
+        return scratch[chunk];
+    }
+
+    // ------------------------------------------------------------------ memory
+    @Override public Buf alloc(int n) { return new CpuBuf(n); }
+    @Override public IntBuf allocInt(int n) { return new CpuIntBuf(n); }
+
+    @Override
+    public void upload(float[] src, int srcOff, Buf dst, int dstOff, int n) {
+        System.arraycopy(src, srcOff, arr(dst), dstOff, n);
+    }
+
+    @Override
+    public void download(Buf src, int srcOff, float[] dst, int dstOff, int n) {
+        System.arraycopy(arr(src), srcOff, dst, dstOff, n);
+    }
+
+    @Override
+    public void uploadInt(int[] src, int srcOff, IntBuf dst, int dstOff, int n) {
+        System.arraycopy(src, srcOff, arr(dst), dstOff, n);
+    }
+
+    @Override
+    public void fill(Buf dst, int off, int n, float value) {
+        java.util.Arrays.fill(arr(dst), off, off + n, value);
+    }
+
+    @Override
+    public void copy(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        System.arraycopy(arr(src), srcOff, arr(dst), dstOff, n);
+    }
+
+    @Override
+    public void addInPlace(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        float[] s = arr(src), d = arr(dst);
+        for (int i = 0; i < n; i++) d[dstOff + i] += s[srcOff + i];
+    }
+
+    // ------------------------------------------------------------------ dense
+    @Override
+    public void gemm(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
+                     Buf c, int cOff, int ldc, boolean accumulate) {
+        GemmJob j = gemmJob;
+        j.m = m; j.n = n; j.k = k; j.a = arr(a); j.aOff = aOff; j.ars = ars; j.acs = acs;
+        j.b = arr(b); j.bOff = bOff; j.ldb = ldb; j.c = arr(c); j.cOff = cOff; j.ldc = ldc; j.acc = accumulate;
+        if ((long) m * n * k < PARALLEL_GEMM_FLOPS || pool.threads() == 1) j.run(0, 1);
+        else pool.invoke(j);
+    }
+
+    static void gemmRange(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
+        if (VectorSupport.ENABLED) VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+        else ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+    }
+
+    /** Splits columns when there are enough of them (B panels stay per thread), rows otherwise. */
+    private static final class GemmJob implements WorkerPool.Job {
+        int m, n, k, aOff, ars, acs, bOff, ldb, cOff, ldc;
+        float[] a, b, c;
+        boolean acc;
+
+        @Override
+        public void run(int chunk, int chunks) {
+            if (chunks == 1) {
+                gemmRange(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
+            } else if (n >= 64 * chunks) {
+                int align = 16;
+                int n0 = WorkerPool.splitStart(n, chunk, chunks, align), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, align);
+                if (n1 > n0) gemmRange(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+            } else {
+                int m0 = WorkerPool.splitStart(m, chunk, chunks, 4), m1 = WorkerPool.splitStart(m, chunk + 1, chunks, 4);
+                if (m1 > m0) gemmRange(m1 - m0, k, a, aOff + m0 * ars, ars, acs, b, bOff, ldb, c, cOff + m0 * ldc, ldc, acc, 0, n);
+            }
+        }
+    }
+
+    @Override
+    public void transpose(Buf src, int srcOff, int rows, int cols, Buf dst, int dstOff) {
+        float[] s = arr(src), d = arr(dst);
+        final int t = 32;
+        for (int i0 = 0; i0 < rows; i0 += t)
+            for (int j0 = 0; j0 < cols; j0 += t)
+                for (int i = i0; i < Math.min(rows, i0 + t); i++)
+                    for (int j = j0; j < Math.min(cols, j0 + t); j++)
+                        d[dstOff + j * rows + i] = s[srcOff + i * cols + j];
+    }
+
+    @Override
+    public void addBias(Buf c, int cOff, int m, int n, int ldc, Buf bias, int biasOff) {
+        float[] cc = arr(c), bb = arr(bias);
+        for (int i = 0; i < m; i++) {
+            int r = cOff + i * ldc;
+            for (int j = 0; j < n; j++) cc[r + j] += bb[biasOff + j];
+        }
+    }
+
+    @Override
+    public void columnSums(Buf a, int aOff, int m, int n, int lda, Buf dst, int dstOff) {
+        float[] aa = arr(a), d = arr(dst);
+        for (int i = 0; i < m; i++) {
+            int r = aOff + i * lda;
+            for (int j = 0; j < n; j++) d[dstOff + j] += aa[r + j];
+        }
+    }
+
+    // ------------------------------------------------------------------ embeddings
+    @Override
+    public void embeddingForward(IntBuf ids, int idsOff, int rows, Buf table, int tableOff, int dim, Buf out,
+                                 int outOff, boolean accumulate) {
+        int[] id = arr(ids);
+        float[] t = arr(table), o = arr(out);
+        for (int r = 0; r < rows; r++) {
+            int src = tableOff + id[idsOff + r] * dim, dst = outOff + r * dim;
+            if (accumulate) for (int j = 0; j < dim; j++) o[dst + j] += t[src + j];
+            else System.arraycopy(t, src, o, dst, dim);
+        }
+    }
+
+    @Override
+    public void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, Buf dTable,
+                                  int dTableOff) {
+        int[] id = arr(ids);
+        float[] g = arr(dOut), t = arr(dTable);
+        for (int r = 0; r < rows; r++) {
+            int dst = dTableOff + id[idsOff + r] * dim, src = dOutOff + r * dim;
+            for (int j = 0; j < dim; j++) t[dst + j] += g[src + j];
+        }
+    }
+
+    // ------------------------------------------------------------------ recurrent cells
+    private static final int RNN_F = 0, RNN_B = 1, LSTM_F = 2, LSTM_B = 3, GRU_F = 4, GRU_B = 5;
+
+    /** One job object for all cell kernels: which kernel and its arguments, split by batch rows. */
+    private final class CellJob implements WorkerPool.Job {
+        int op, batch, hd;
+        float[] p0, p1, p2, p3, p4, p5, p6;
+        int o0, o1, o2, o3, o4, o5, o6;
+
+        @Override
+        public void run(int chunk, int chunks) {
+            int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
+            if (r1 <= r0) return;
+            switch (op) {
+                case RNN_F -> CpuCells.rnnTanhForward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
+                case RNN_B -> CpuCells.rnnTanhBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
+                case LSTM_F -> CpuCells.lstmForward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5);
+                case LSTM_B -> CpuCells.lstmBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
+                        scratch(chunk, hd));
+                case GRU_F -> CpuCells.gruForward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4);
+                case GRU_B -> CpuCells.gruBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, p6, o6);
+                default -> throw new IllegalStateException("cell op " + op);
+            }
+        }
+    }
+
+    private void runCells(int op, int batch, int hidden) {
+        cellJob.op = op;
+        cellJob.batch = batch;
+        cellJob.hd = hidden;
+        if ((long) batch * hidden < 2048) cellJob.run(0, 1);
+        else pool.invoke(cellJob);
+    }
+
+    private void cellArgs(Buf b0, int o0, Buf b1, int o1, Buf b2, int o2) {
+        CellJob j = cellJob;
+        j.p0 = arr(b0); j.o0 = o0; j.p1 = arr(b1); j.o1 = o1; j.p2 = arr(b2); j.o2 = o2;
+    }
+
+    private void cellArgs(Buf b3, int o3, Buf b4, int o4) {
+        CellJob j = cellJob;
+        j.p3 = arr(b3); j.o3 = o3; j.p4 = arr(b4); j.o4 = o4;
+    }
+
+    @Override
+    public void rnnTanhForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff) {
+        cellArgs(xg, xgOff, hg, hgOff, h, hOff);
+        runCells(RNN_F, batch, hidden);
+    }
+
+    @Override
+    public void rnnTanhBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff) {
+        cellArgs(h, hOff, dh, dhOff, dPre, dPreOff);
+        runCells(RNN_B, batch, hidden);
+    }
+
+    @Override
+    public void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
+                            Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff) {
+        cellArgs(xg, xgOff, hg, hgOff, cPrev, cPrevOff);
+        cellArgs(gates, gatesOff, c, cOff);
+        cellJob.p5 = arr(h); cellJob.o5 = hOff;
+        runCells(LSTM_F, batch, hidden);
+    }
+
+    @Override
+    public void lstmBackward(int batch, int hidden, Buf gates, int gatesOff, Buf c, int cOff, Buf cPrev,
+                             int cPrevOff, Buf dh, int dhOff, Buf dcCarry, int dcOff, Buf dPre, int dPreOff) {
+        cellArgs(gates, gatesOff, c, cOff, cPrev, cPrevOff);
+        cellArgs(dh, dhOff, dcCarry, dcOff);
+        cellJob.p5 = arr(dPre); cellJob.o5 = dPreOff;
+        runCells(LSTM_B, batch, hidden);
+    }
+
+    @Override
+    public void gruForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf hPrev, int hPrevOff,
+                           Buf gates, int gatesOff, Buf h, int hOff) {
+        cellArgs(xg, xgOff, hg, hgOff, hPrev, hPrevOff);
+        cellArgs(gates, gatesOff, h, hOff);
+        runCells(GRU_F, batch, hidden);
+    }
+
+    @Override
+    public void gruBackward(int batch, int hidden, Buf gates, int gatesOff, Buf hg, int hgOff, Buf hPrev,
+                            int hPrevOff, Buf dh, int dhOff, Buf dPreX, int dPreXOff, Buf dPreH, int dPreHOff,
+                            Buf dhPrev, int dhPrevOff) {
+        cellArgs(gates, gatesOff, hg, hgOff, hPrev, hPrevOff);
+        cellArgs(dh, dhOff, dPreX, dPreXOff);
+        cellJob.p5 = arr(dPreH); cellJob.o5 = dPreHOff;
+        cellJob.p6 = arr(dhPrev); cellJob.o6 = dhPrevOff;
+        runCells(GRU_B, batch, hidden);
+    }
+
+    // ------------------------------------------------------------------ transformer pieces
+    private static final int LN_F = 0, GELU_F = 1, GELU_B = 2;
+
+    /** Row-parallel kernels without reductions across rows. */
+    private final class RowsJob implements WorkerPool.Job {
+        int op, rows, dim;
+        float[] p0, p1, p2, p3, p4, p5;
+        int o0, o1, o2, o3, o4, o5;
+        float eps;
+        boolean flag;
+
+        @Override
+        public void run(int chunk, int chunks) {
+            int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
+            if (r1 <= r0) return;
+            switch (op) {
+                case LN_F -> CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+                case GELU_F -> CpuTransformerKernels.geluForward(r0, r1, p0, o0, p1, o1, flag);
+                case GELU_B -> CpuTransformerKernels.geluBackward(r0, r1, p0, o0, p1, o1, p2, o2, flag);
+                default -> throw new IllegalStateException("rows op " + op);
+            }
+        }
+    }
+
+    private void runRows(int op, int rows, int work) {
+        rowsJob.op = op;
+        rowsJob.rows = rows;
+        if (work < 4096) rowsJob.run(0, 1);
+        else pool.invoke(rowsJob);
+    }
+
+    @Override
+    public void layerNormForward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf b, int bOff, float eps,
+                                 Buf out, int outOff, Buf mean, int meanOff, Buf rstd, int rstdOff) {
+        RowsJob j = rowsJob;
+        j.dim = dim; j.eps = eps;
+        j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(w); j.o1 = wOff; j.p2 = arr(b); j.o2 = bOff;
+        j.p3 = arr(out); j.o3 = outOff; j.p4 = arr(mean); j.o4 = meanOff; j.p5 = arr(rstd); j.o5 = rstdOff;
+        runRows(LN_F, rows, rows * dim);
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf mean, int meanOff,
+                                  Buf rstd, int rstdOff, Buf dOut, int dOutOff, Buf dx, int dxOff, Buf dw,
+                                  int dwOff, Buf db, int dbOff) {
+        CpuTransformerKernels.layerNormBackward(rows, dim, arr(x), xOff, arr(w), wOff, arr(mean), meanOff,
+                arr(rstd), rstdOff, arr(dOut), dOutOff, arr(dx), dxOff, arr(dw), dwOff, arr(db), dbOff);
+    }
+
+    @Override
+    public void geluForward(int n, Buf x, int xOff, Buf out, int outOff, boolean tanhApprox) {
+        RowsJob j = rowsJob;
+        j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(out); j.o1 = outOff; j.flag = tanhApprox;
+        runRows(GELU_F, n, n);
+    }
+
+    @Override
+    public void geluBackward(int n, Buf x, int xOff, Buf dOut, int dOutOff, Buf dx, int dxOff, boolean tanhApprox) {
+        RowsJob j = rowsJob;
+        j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(dOut); j.o1 = dOutOff; j.p2 = arr(dx); j.o2 = dxOff; j.flag = tanhApprox;
+        runRows(GELU_B, n, n);
+    }
+
+    /** (batch, head) pairs are independent: each writes its own columns of out/dqkv. */
+    private final class AttentionJob implements WorkerPool.Job {
+        boolean backward;
+        int batch, seq, dim, heads;
+        float[] qkv, att, out, dOut, dqkv;
+        int qo, ao, oo, doo, dqo;
+
+        @Override
+        public void run(int chunk, int chunks) {
+            int pairs = batch * heads;
+            int p0 = WorkerPool.splitStart(pairs, chunk, chunks, 1), p1 = WorkerPool.splitStart(pairs, chunk + 1, chunks, 1);
+            for (int p = p0; p < p1; p++) {
+                int b = p / heads, h = p % heads;
+                if (backward) CpuTransformerKernels.attentionBackward(b, h, seq, dim, heads, qkv, qo, att, ao, dOut,
+                        doo, dqkv, dqo, scratch(chunk, seq));
+                else CpuTransformerKernels.attentionForward(b, h, seq, dim, heads, qkv, qo, att, ao, out, oo);
+            }
+        }
+    }
+
+    @Override
+    public void attentionForward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
+                                 Buf out, int outOff) {
+        AttentionJob j = attentionJob;
+        j.backward = false; j.batch = batch; j.seq = seq; j.dim = dim; j.heads = heads;
+        j.qkv = arr(qkv); j.qo = qkvOff; j.att = arr(att); j.ao = attOff; j.out = arr(out); j.oo = outOff;
+        pool.invoke(j);
+    }
+
+    @Override
+    public void attentionBackward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
+                                  Buf dOut, int dOutOff, Buf dqkv, int dqkvOff) {
+        AttentionJob j = attentionJob;
+        j.backward = true; j.batch = batch; j.seq = seq; j.dim = dim; j.heads = heads;
+        j.qkv = arr(qkv); j.qo = qkvOff; j.att = arr(att); j.ao = attOff;
+        j.dOut = arr(dOut); j.doo = dOutOff; j.dqkv = arr(dqkv); j.dqo = dqkvOff;
+        pool.invoke(j);
+    }
+
+    // ------------------------------------------------------------------ losses
+    /** Per-chunk partial sums, added in chunk order so the loss does not depend on thread timing. */
+    private static final class CrossEntropyJob implements WorkerPool.Job {
+        final double[] partial;
+        int rows, classes, lo, to, dgo;
+        float[] logits, dLogits;
+        int[] targets;
+
+        CrossEntropyJob(int threads) {
+            partial = new double[threads];
+        }
+
+        @Override
+        public void run(int chunk, int chunks) {
+            int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
+            partial[chunk] = CpuLosses.crossEntropy(r0, r1, rows, classes, logits, lo, targets, to, dLogits, dgo);
+        }
+    }
+
+    @Override
+    public float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
+                                     Buf dLogits, int dOff) {
+        CrossEntropyJob j = ceJob;
+        j.rows = rows; j.classes = classes; j.logits = arr(logits); j.lo = logitsOff;
+        j.targets = arr(targets); j.to = tOff; j.dLogits = dLogits == null ? null : arr(dLogits); j.dgo = dOff;
+        java.util.Arrays.fill(j.partial, 0);
+        pool.invoke(j);
+        double s = 0;
+        for (double p : j.partial) s += p;
+        return (float) (s / rows);
+    }
+
+    @Override
+    public float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff) {
+        return CpuLosses.meanSquaredError(n, arr(pred), predOff, arr(target), tOff, dPred == null ? null : arr(dPred), dOff);
+    }
+
+    // ------------------------------------------------------------------ optimizers
+    @Override
+    public void sgdStep(int n, Buf p, Buf g, Buf momentumBuf, float lr, float momentum, float dampening,
+                        float weightDecay, boolean nesterov, boolean firstStep) {
+        CpuOptimizers.sgd(n, arr(p), arr(g), momentumBuf == null ? null : arr(momentumBuf), lr, momentum, dampening,
+                weightDecay, nesterov, firstStep);
+    }
+
+    @Override
+    public void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, boolean decoupled, int step) {
+        CpuOptimizers.adam(n, arr(p), arr(g), arr(m), arr(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,107 @@
+package org.gradlab.engine;
+
+/**
+ * Recurrent cell steps over `batch` contiguous rows (time-major storage, see the Backend contract).
+ * Each method handles rows [r0, r1) so the backend can split a step across threads.
+ */
+final class CpuCells {
+    private CpuCells() {}
+
+    static void rnnTanhForward(int r0, int r1, int hd, float[] xg, int xo, float[] hg, int ho, float[] h, int oo) {
+        for (int r = r0; r < r1; r++) {
+            int base = r * hd;
+            for (int j = 0; j < hd; j++) h[oo + base + j] = xg[xo + base + j] + hg[ho + base + j];
+            Activations.tanh(h, oo + base, hd);
+        }
+    }
+
+    static void rnnTanhBackward(int r0, int r1, int hd, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
+        for (int i = r0 * hd; i < r1 * hd; i++) {
+            float y = h[ho + i];
+            dp[dpo + i] = dh[dho + i] * (1f - y * y);
+        }
+    }
+
+    static void lstmForward(int r0, int r1, int hd, float[] xg, int xo, float[] hg, int ho, float[] cp, int cpo,
+                            float[] g, int go, float[] c, int co, float[] h, int oo) {
+        int g4 = 4 * hd;
+        for (int r = r0; r < r1; r++) {
+            int gb = go + r * g4, xb = xo + r * g4, hb = ho + r * g4;
+            for (int j = 0; j < g4; j++) g[gb + j] = xg[xb + j] + hg[hb + j];
+            Activations.sigmoid(g, gb, 2 * hd);          // i, f
+            Activations.tanh(g, gb + 2 * hd, hd);        // g
+            Activations.sigmoid(g, gb + 3 * hd, hd);     // o
+            int cb = co + r * hd, cpb = cpo + r * hd, hb2 = oo + r * hd;
+            for (int j = 0; j < hd; j++) {
+                float cv = g[gb + hd + j] * cp[cpb + j] + g[gb + j] * g[gb + 2 * hd + j];
+                c[cb + j] = cv;
+                h[hb2 + j] = cv;
+            }
+            Activations.tanh(h, hb2, hd);
+            for (int j = 0; j < hd; j++) h[hb2 + j] *= g[gb + 3 * hd + j];
+        }
+    }
+
+    /** h holds o·tanh(c); tanh(c) is recomputed here instead of stored (one exp per element). */
+    static void lstmBackward(int r0, int r1, int hd, float[] g, int go, float[] c, int co, float[] cp, int cpo,
+                             float[] dh, int dho, float[] dc, int dco, float[] dp, int dpo, float[] tmp) {
+        int g4 = 4 * hd;
+        for (int r = r0; r < r1; r++) {
+            int gb = go + r * g4, cb = co + r * hd, cpb = cpo + r * hd, db = dho + r * hd, dcb = dco + r * hd;
+            int pb = dpo + r * g4;
+            System.arraycopy(c, cb, tmp, 0, hd);
+            Activations.tanh(tmp, 0, hd);
+            for (int j = 0; j < hd; j++) {
+                float ig = g[gb + j], fg = g[gb + hd + j], gg = g[gb + 2 * hd + j], og = g[gb + 3 * hd + j];
+                float tc = tmp[j];
+                float dhv = dh[db + j];
+                float dcv = dc[dcb + j] + dhv * og * (1f - tc * tc);
+                dp[pb + j] = dcv * gg * ig * (1f - ig);
+                dp[pb + hd + j] = dcv * cp[cpb + j] * fg * (1f - fg);
+                dp[pb + 2 * hd + j] = dcv * ig * (1f - gg * gg);
+                dp[pb + 3 * hd + j] = dhv * tc * og * (1f - og);
+                dc[dcb + j] = dcv * fg;
+            }
+        }
+    }
+
+    static void gruForward(int r0, int r1, int hd, float[] xg, int xo, float[] hg, int ho, float[] hp, int hpo,
+                           float[] g, int go, float[] h, int oo) {
+        int g3 = 3 * hd;
+        for (int r = r0; r < r1; r++) {
+            int gb = go + r * g3, xb = xo + r * g3, hb = ho + r * g3;
+            for (int j = 0; j < 2 * hd; j++) g[gb + j] = xg[xb + j] + hg[hb + j];
+            Activations.sigmoid(g, gb, 2 * hd);
+            for (int j = 0; j < hd; j++) g[gb + 2 * hd + j] = xg[xb + 2 * hd + j] + g[gb + j] * hg[hb + 2 * hd + j];
+            Activations.tanh(g, gb + 2 * hd, hd);
+            int hpb = hpo + r * hd, ob = oo + r * hd;
+            for (int j = 0; j < hd; j++) {
+                float z = g[gb + hd + j], n = g[gb + 2 * hd + j];
+                h[ob + j] = (1f - z) * n + z * hp[hpb + j];
+            }
+        }
+    }
+
+    static void gruBackward(int r0, int r1, int hd, float[] g, int go, float[] hg, int ho, float[] hp, int hpo,
+                            float[] dh, int dho, float[] dx, int dxo, float[] dhh, int dhho, float[] dprev, int dpo) {
+        int g3 = 3 * hd;
+        for (int r = r0; r < r1; r++) {
+            int gb = go + r * g3, hb = ho + r * g3, xb = dxo + r * g3, hhb = dhho + r * g3;
+            int hpb = hpo + r * hd, db = dho + r * hd, pb = dpo + r * hd;
+            for (int j = 0; j < hd; j++) {
+                float rg = g[gb + j], z = g[gb + hd + j], n = g[gb + 2 * hd + j];
+                float d = dh[db + j];
+                float dn = d * (1f - z) * (1f - n * n);
+                float dz = d * (hp[hpb + j] - n) * z * (1f - z);
+                float dr = dn * hg[hb + 2 * hd + j] * rg * (1f - rg);
+                dx[xb + j] = dr;
+                dx[xb + hd + j] = dz;
+                dx[xb + 2 * hd + j] = dn;
+                dhh[hhb + j] = dr;
+                dhh[hhb + hd + j] = dz;
+                dhh[hhb + 2 * hd + j] = dn * rg;
+                dprev[pb + j] += d * z;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.gradlab.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** Vector-API halves of {@link Activations}; loaded only when the incubator module is present. */
+final class VectorActivations {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+
+    private VectorActivations() {}
+
+    static void sigmoid(float[] x, int off, int n) {
+        int i = off, end = off + n;
+        for (; i + S.length() <= end; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, i);
+        }
+        for (; i < end; i++) x[i] = Activations.sigmoid(x[i]);
+    }
+
+    static void tanh(float[] x, int off, int n) {
+        int i = off, end = off + n;
+        for (; i + S.length() <= end; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, i);
+            FloatVector e = v.mul(2f).lanewise(VectorOperators.EXP).add(1f);
+            ONE.sub(TWO.div(e)).intoArray(x, i);
+        }
+        for (; i < end; i++) x[i] = Activations.tanh(x[i]);
+    }
+}

@@ -1,0 +1,45 @@
+package org.gradlab.model;
+
+import org.gradlab.engine.Backend;
+import org.gradlab.engine.Buf;
+import org.gradlab.engine.InitRule;
+import org.gradlab.engine.ParamLayout;
+import org.gradlab.engine.ParamStore;
+import org.gradlab.engine.ParamTensor;
+
+/** y = x·Wᵀ + b with a PyTorch [out, in] weight; default init U(±1/√in) as nn.Linear. */
+public final class Linear {
+    final int in, out;
+    private final ParamTensor w, b;
+    private ParamStore store;
+    private Buf wT;
+
+    public Linear(ParamLayout.Builder layout, String name, String group, int in, int out) {
+        this.in = in;
+        this.out = out;
+        double bound = 1 / Math.sqrt(in);
+        this.w = layout.add(name + ".weight", group, InitRule.uniform(bound), out, in);
+        this.b = layout.add(name + ".bias", group, InitRule.uniform(bound), out);
+    }
+
+    void bind(ParamStore s) {
+        this.store = s;
+        this.wT = s.backend().alloc(in * out);
+    }
+
+    /** y[rows, out] = x[rows, in]·Wᵀ + b. */
+    void forward(Buf x, int xOff, int rows, Buf y, int yOff) {
+        Backend be = store.backend();
+        be.transpose(store.params(), w.offset(), out, in, wT, 0);
+        be.gemm(rows, out, in, x, xOff, in, 1, wT, 0, out, y, yOff, out, false);
+        be.addBias(y, yOff, rows, out, out, store.params(), b.offset());
+    }
+
+    /** Accumulates dW, db; writes (or adds to) dx when dx != null. */
+    void backward(Buf x, int xOff, int rows, Buf dy, int dyOff, Buf dx, int dxOff, boolean accumulateDx) {
+        Backend be = store.backend();
+        be.gemm(out, in, rows, dy, dyOff, 1, out, x, xOff, in, store.grads(), w.offset(), in, true);
+        be.columnSums(dy, dyOff, rows, out, out, store.grads(), b.offset());
+        if (dx != null) be.gemm(rows, in, out, dy, dyOff, out, 1, store.params(), w.offset(), in, dx, dxOff, in, accumulateDx);
+    }
+}

@@ -1,0 +1,116 @@
+package org.gradlab.model;
+
+import org.gradlab.engine.Backend;
+import org.gradlab.engine.Buf;
+import org.gradlab.engine.InitRule;
+import org.gradlab.engine.ParamLayout;
+import org.gradlab.engine.ParamStore;
+import org.gradlab.engine.ParamTensor;
+
+/**
+ * One layer of nn.RNN(tanh) / nn.LSTM / nn.GRU with PyTorch's parameter names and shapes. Storage is
+ * time-major ([T, B, ·] as T*B rows) so each step is one contiguous block: the input projection for all
+ * steps is one GEMM, the recurrence one [B, H]·[H, G·H] GEMM per step, and the weight gradients are one
+ * GEMM each over all steps after the backward loop.
+ */
+final class RecurrentLayer {
+    private final CellType cell;
+    private final int in, hid, gh, batch, seq;
+    private final ParamTensor wih, whh, bih, bhh;
+    private ParamStore store;
+    private Buf wihT, whhT, xg, hg, gates, hs, cs, dH, dPreX, dPreH, dc, dSink;
+
+    RecurrentLayer(ParamLayout.Builder layout, String prefix, String group, int layer, CellType cell, int in,
+                   int hidden, int batch, int seq) {
+        this.cell = cell;
+        this.in = in;
+        this.hid = hidden;
+        this.gh = cell.gates * hidden;
+        this.batch = batch;
+        this.seq = seq;
+        InitRule init = InitRule.uniform(1 / Math.sqrt(hidden));
+        wih = layout.add(prefix + ".weight_ih_l" + layer, group, init, gh, in);
+        whh = layout.add(prefix + ".weight_hh_l" + layer, group, init, gh, hidden);
+        bih = layout.add(prefix + ".bias_ih_l" + layer, group, init, gh);
+        bhh = layout.add(prefix + ".bias_hh_l" + layer, group, init, gh);
+    }
+
+    void bind(ParamStore s) {
+        store = s;
+        Backend be = s.backend();
+        int rows = batch * seq;
+        wihT = be.alloc(in * gh);
+        whhT = be.alloc(hid * gh);
+        xg = be.alloc(rows * gh);
+        hg = be.alloc(rows * gh);
+        gates = cell == CellType.RNN_TANH ? null : be.alloc(rows * gh);
+        hs = be.alloc((seq + 1) * batch * hid);
+        cs = cell == CellType.LSTM ? be.alloc((seq + 1) * batch * hid) : null;
+        dH = be.alloc(rows * hid);
+        dPreX = be.alloc(rows * gh);
+        dPreH = cell == CellType.GRU ? be.alloc(rows * gh) : dPreX;
+        dc = be.alloc(batch * hid);
+        dSink = be.alloc(batch * hid);
+    }
+
+    /** Outputs h_1..h_T as T*B rows of width H, starting at {@link #outputOffset()}. */
+    Buf outputs() {
+        return hs;
+    }
+
+    int outputOffset() {
+        return batch * hid;
+    }
+
+    /** Gradient wrt the outputs, filled by the layer above (or the head) before {@link #backward}. */
+    Buf outputGrad() {
+        return dH;
+    }
+
+    void forward(Buf x, int xOff) {
+        Backend be = store.backend();
+        Buf p = store.params();
+        int rows = batch * seq;
+        be.transpose(p, wih.offset(), gh, in, wihT, 0);
+        be.transpose(p, whh.offset(), gh, hid, whhT, 0);
+        be.gemm(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, false);
+        be.addBias(xg, 0, rows, gh, gh, p, bih.offset());
+        be.fill(hs, 0, batch * hid, 0f);
+        if (cs != null) be.fill(cs, 0, batch * hid, 0f);
+        int blk = batch * hid, gblk = batch * gh;
+        for (int t = 0; t < seq; t++) {
+            be.gemm(batch, gh, hid, hs, t * blk, hid, 1, whhT, 0, gh, hg, t * gblk, gh, false);
+            be.addBias(hg, t * gblk, batch, gh, gh, p, bhh.offset());
+            switch (cell) {
+                case RNN_TANH -> be.rnnTanhForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, (t + 1) * blk);
+                case LSTM -> be.lstmForward(batch, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk,
+                        cs, (t + 1) * blk, hs, (t + 1) * blk);
+                case GRU -> be.gruForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, t * blk, gates, t * gblk,
+                        hs, (t + 1) * blk);
+            }
+        }
+    }
+
+    /** Uses (and overwrites) {@link #outputGrad()}; writes dx (overwriting) when dx != null. */
+    void backward(Buf x, int xOff, Buf dx, int dxOff) {
+        Backend be = store.backend();
+        Buf p = store.params(), g = store.grads();
+        int rows = batch * seq, blk = batch * hid, gblk = batch * gh;
+        if (cell == CellType.LSTM) be.fill(dc, 0, blk, 0f);
+        for (int t = seq - 1; t >= 0; t--) {
+            switch (cell) {
+                case RNN_TANH -> be.rnnTanhBackward(batch, hid, hs, (t + 1) * blk, dH, t * blk, dPreX, t * gblk);
+                case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, t * blk,
+                        dc, 0, dPreX, t * gblk);
+                case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, t * blk,
+                        dPreX, t * gblk, dPreH, t * gblk, t > 0 ? dH : dSink, t > 0 ? (t - 1) * blk : 0);
+            }
+            if (t > 0) be.gemm(batch, hid, gh, dPreH, t * gblk, gh, 1, p, whh.offset(), hid, dH, (t - 1) * blk, hid, true);
+        }
+        be.gemm(gh, hid, rows, dPreH, 0, 1, gh, hs, 0, hid, g, whh.offset(), hid, true);
+        be.gemm(gh, in, rows, dPreX, 0, 1, gh, x, xOff, in, g, wih.offset(), in, true);
+        be.columnSums(dPreX, 0, rows, gh, gh, g, bih.offset());
+        be.columnSums(dPreH, 0, rows, gh, gh, g, bhh.offset());
+        if (dx != null) be.gemm(rows, in, gh, dPreX, 0, gh, 1, p, wih.offset(), in, dx, dxOff, in, false);
+    }
+}

@@ -1,0 +1,38 @@
+package org.gradlab.run;
+
+import org.gradlab.optim.OptimizerConfig;
+
+/**
+ * Everything that defines a training run, in one serializable place: model and sizes, task, batch shape,
+ * optimizer, initialisation and seed. One seed fixes initialisation and data order.
+ */
+public record RunConfig(String model, String task, int hidden, int layers, int embed, int dim, int heads,
+                        int batch, int seq, OptimizerConfig optimizer, String init, long seed) {
+    public static final String DEFAULT_INIT = "default";
+
+    public RunConfig {
+        if (batch <= 0 || seq <= 0) throw new IllegalArgumentException("batch and sequence length must be positive");
+        if (hidden <= 0 || layers <= 0) throw new IllegalArgumentException("hidden size and layers must be positive");
+        if (model.equals("gpt") && !task.equals("charlm")) {
+            throw new IllegalArgumentException("the gpt model needs a token task: use --task charlm");
+        }
+        if (!init.equals(DEFAULT_INIT) && !model.equals("rnn")) {
+            throw new IllegalArgumentException("Pascanu initialisation '" + init + "' applies to the tanh RNN (--model rnn) only");
+        }
+    }
+
+    /** Defaults a user gets with only model and task named. */
+    public static RunConfig defaults(String model, String task) {
+        int seq = switch (task) {
+            case "charlm" -> 64;
+            case "temporal-order", "temporal-order-3bit" -> 50;
+            default -> 50;
+        };
+        return new RunConfig(model, task, model.equals("rnn") ? 128 : 256, model.equals("rnn") ? 1 : 2, 64, 128, 4,
+                32, seq, OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3), DEFAULT_INIT, 1);
+    }
+
+    public RunConfig withSeed(long s) {
+        return new RunConfig(model, task, hidden, layers, embed, dim, heads, batch, seq, optimizer, init, s);
+    }
+}

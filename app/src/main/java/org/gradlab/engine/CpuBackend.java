@@ -15,11 +15,15 @@ public final class CpuBackend implements Backend {
     private final RowsJob rowsJob = new RowsJob();
     private final CrossEntropyJob ceJob;
     private float[][] scratch;
+    /** Per-thread packed-A blocks of the vector GEMM. */
+    private final VectorGemm.Scratch[] packs;
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
         this.ceJob = new CrossEntropyJob(threads);
         this.scratch = new float[threads][256];
+        this.packs = new VectorGemm.Scratch[threads];
+        if (VectorSupport.ENABLED) for (int i = 0; i < threads; i++) packs[i] = new VectorGemm.Scratch();
     }
 
     /** Uses every available core. */
@@ -95,14 +99,14 @@ public final class CpuBackend implements Backend {
         else pool.invoke(j);
     }
 
-    static void gemmRange(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
-                          float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
-        if (VectorSupport.ENABLED) VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+    private void gemmRange(int chunk, int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
+                           int ldb, float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
+        if (VectorSupport.ENABLED) VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, packs[chunk]);
         else ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
     }
 
     /** Splits columns when there are enough of them (B panels stay per thread), rows otherwise. */
-    private static final class GemmJob implements WorkerPool.Job {
+    private final class GemmJob implements WorkerPool.Job {
         int m, n, k, aOff, ars, acs, bOff, ldb, cOff, ldc;
         float[] a, b, c;
         boolean acc;
@@ -110,14 +114,14 @@ public final class CpuBackend implements Backend {
         @Override
         public void run(int chunk, int chunks) {
             if (chunks == 1) {
-                gemmRange(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
+                gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
             } else if (n >= 64 * chunks) {
-                int align = 16;
+                int align = VectorSupport.ENABLED ? VectorGemm.NR : 16;
                 int n0 = WorkerPool.splitStart(n, chunk, chunks, align), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, align);
-                if (n1 > n0) gemmRange(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+                if (n1 > n0) gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
             } else {
                 int m0 = WorkerPool.splitStart(m, chunk, chunks, 4), m1 = WorkerPool.splitStart(m, chunk + 1, chunks, 4);
-                if (m1 > m0) gemmRange(m1 - m0, k, a, aOff + m0 * ars, ars, acs, b, bOff, ldb, c, cOff + m0 * ldc, ldc, acc, 0, n);
+                if (m1 > m0) gemmRange(chunk, m1 - m0, k, a, aOff + m0 * ars, ars, acs, b, bOff, ldb, c, cOff + m0 * ldc, ldc, acc, 0, n);
             }
         }
     }

@@ -1,18 +1,23 @@
 package org.gradlab.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Register-blocked Vector-API GEMM, C[M, n0..n1) (+)= A·B (see {@link Backend#gemm}): tiles of 4 rows × 4
- * vectors keep 16 accumulators in registers while A is broadcast a scalar at a time, so any A stride
- * (plain or transposed) costs the same. B is read row by row along N, which is why weights are transposed
- * once per step rather than read across rows.
+ * Vector-API GEMM, C[M, n0..n1) (+)= A·B (see {@link Backend#gemm}), blocked the Goto way: K in blocks of
+ * {@value #KC}; A packed per block into 6-row interleaved panels (sequential reads whatever A's strides, so a
+ * transposed A costs nothing extra); B packed into 2-vector-wide strips when there are enough rows to repay
+ * the copy, read in place otherwise (a recurrent step multiplies only B=32 rows). The 6 × 2-vector
+ * micro-kernel keeps 12 accumulators plus 2 B vectors and a broadcast in AVX2's 16 registers; measured
+ * on the development machine it runs ~2× faster than a 4 × 3 tile.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+    static final int MR = 6, NR = 2 * L;
+    static final int KC = 128, MC = 120;
+    /** Row count from which packing B pays for itself. */
+    static final int PACK_B_MIN_ROWS = Integer.getInteger("gradlab.packB", 96);
 
     private VectorGemm() {}
 
@@ -20,110 +25,163 @@ final class VectorGemm {
         return S.vectorBitSize() + "-bit, " + L + " floats";
     }
 
-    static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
-        int j = n0;
-        for (; j + 4 * L <= n1; j += 4 * L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) tile4x4(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, acc);
-            for (; i < m; i++) row1x4(k, a, aOff + i * ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, acc);
-        }
-        for (; j + L <= n1; j += L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) tile4x1(k, a, aOff + i * ars, ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, ldc, acc);
-            for (; i < m; i++) row1x1(k, a, aOff + i * ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, acc, S.maskAll(true));
-        }
-        if (j < n1) {
-            VectorMask<Float> mask = S.indexInRange(0, n1 - j);
-            for (int i = 0; i < m; i++) row1x1(k, a, aOff + i * ars, acs, b, bOff + j, ldb, c, cOff + i * ldc + j, acc, mask);
+    /** Per-thread scratch: packed A block and packed B panel (grown on first use of a wider shape). */
+    static final class Scratch {
+        final float[] ap = new float[MC * KC];
+        final float[] tile = new float[MR * NR];
+        float[] bp = new float[KC * 8 * NR];
+
+        float[] bPanel(int n) {
+            if (bp.length < n) bp = new float[n];
+            return bp;
         }
     }
 
-    private static void tile4x4(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
-                                float[] c, int c0, int ldc, boolean acc) {
-        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
+    static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s) {
+        if (k == 0) {
+            if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc + n0, cOff + i * ldc + n1, 0f);
+            return;
+        }
+        int nFull = n0 + (n1 - n0) / NR * NR;
+        boolean packB = m >= PACK_B_MIN_ROWS && nFull > n0;
+        float[] ap = s.ap;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            boolean accBlock = acc || p0 > 0;
+            int bBlock = bOff + p0 * ldb;
+            float[] bp = null;
+            if (packB) {
+                bp = s.bPanel(kc * (nFull - n0));
+                packB(kc, b, bBlock + n0, ldb, nFull - n0, bp);
+            }
+            for (int i0 = 0; i0 < m; i0 += MC) {
+                int mc = Math.min(MC, m - i0);
+                packA(mc, kc, a, aOff + i0 * ars + p0 * acs, ars, acs, ap);
+                int cBlock = cOff + i0 * ldc;
+                for (int j = n0; j < nFull; j += NR) {
+                    float[] bs = packB ? bp : b;
+                    int bStart = packB ? (j - n0) * kc : bBlock + j;
+                    int bStride = packB ? NR : ldb;
+                    for (int i = 0; i < mc; i += MR) {
+                        if (i + MR <= mc) kernel6x2(kc, ap, i * kc, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                        else edgeTile(kc, ap, i * kc, mc - i, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock, s.tile);
+                    }
+                }
+                int j = nFull;
+                for (; j + L <= n1; j += L) {
+                    for (int r = 0; r < mc; r++) rowVectors(kc, ap, r / MR * MR * kc, r % MR, b, bBlock + j, ldb, c, cBlock + r * ldc + j, accBlock, 1);
+                }
+                if (j < n1) {
+                    for (int r = 0; r < mc; r++) rowScalar(kc, ap, r / MR * MR * kc, r % MR, b, bBlock, ldb, c, cBlock + r * ldc, accBlock, j, n1);
+                }
+            }
+        }
+    }
+
+    /** ap[(i/MR)*MR*kc + p*MR + i%MR] = A(i, p): each 6-row panel k-major, missing rows zero. */
+    private static void packA(int mc, int kc, float[] a, int a0, int ars, int acs, float[] ap) {
+        for (int i0 = 0; i0 < mc; i0 += MR) {
+            int base = i0 * kc;
+            int rows = Math.min(MR, mc - i0);
+            if (rows < MR) java.util.Arrays.fill(ap, base, base + MR * kc, 0f);
+            if (ars == 1 && rows == MR) {
+                // transposed A (a weight gradient): the 6 rows of a panel are adjacent in memory
+                for (int p = 0, src = a0 + i0, dst = base; p < kc; p++, src += acs, dst += MR) {
+                    System.arraycopy(a, src, ap, dst, MR);
+                }
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                int src = a0 + (i0 + r) * ars;
+                int dst = base + r;
+                if (acs == 1) {
+                    for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
+                } else {
+                    for (int p = 0; p < kc; p++, src += acs) ap[dst + p * MR] = a[src];
+                }
+            }
+        }
+    }
+
+    /** bp[strip*kc*NR + p*NR + x] = B(p, strip*NR + x) for `width` (a multiple of NR) columns. */
+    private static void packB(int kc, float[] b, int b0, int ldb, int width, float[] bp) {
+        for (int strip = 0; strip < width; strip += NR) {
+            int dst = strip * kc;
+            for (int p = 0; p < kc; p++, dst += NR) System.arraycopy(b, b0 + p * ldb + strip, bp, dst, NR);
+        }
+    }
+
+    private static void kernel6x2(int kc, float[] ap, int a0, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
+                                  boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (acc) {
-            c00 = FloatVector.fromArray(S, c, c0); c01 = FloatVector.fromArray(S, c, c0 + L);
-            c02 = FloatVector.fromArray(S, c, c0 + 2 * L); c03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-            c10 = FloatVector.fromArray(S, c, c0 + ldc); c11 = FloatVector.fromArray(S, c, c0 + ldc + L);
-            c12 = FloatVector.fromArray(S, c, c0 + ldc + 2 * L); c13 = FloatVector.fromArray(S, c, c0 + ldc + 3 * L);
-            c20 = FloatVector.fromArray(S, c, c0 + 2 * ldc); c21 = FloatVector.fromArray(S, c, c0 + 2 * ldc + L);
-            c22 = FloatVector.fromArray(S, c, c0 + 2 * ldc + 2 * L); c23 = FloatVector.fromArray(S, c, c0 + 2 * ldc + 3 * L);
-            c30 = FloatVector.fromArray(S, c, c0 + 3 * ldc); c31 = FloatVector.fromArray(S, c, c0 + 3 * ldc + L);
-            c32 = FloatVector.fromArray(S, c, c0 + 3 * ldc + 2 * L); c33 = FloatVector.fromArray(S, c, c0 + 3 * ldc + 3 * L);
+            int r = c0;
+            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L);
         } else {
             FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c02 = z; c03 = z; c10 = z; c11 = z; c12 = z; c13 = z;
-            c20 = z; c21 = z; c22 = z; c23 = z; c30 = z; c31 = z; c32 = z; c33 = z;
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
         }
-        int ap = a0, bp = b0;
-        for (int p = 0; p < k; p++, ap += acs, bp += ldb) {
+        int ai = a0, bp = b0;
+        for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
             FloatVector b0v = FloatVector.fromArray(S, b, bp);
             FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
-            FloatVector b2v = FloatVector.fromArray(S, b, bp + 2 * L);
-            FloatVector b3v = FloatVector.fromArray(S, b, bp + 3 * L);
-            FloatVector av = FloatVector.broadcast(S, a[ap]);
-            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01); c02 = b2v.fma(av, c02); c03 = b3v.fma(av, c03);
-            av = FloatVector.broadcast(S, a[ap + ars]);
-            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11); c12 = b2v.fma(av, c12); c13 = b3v.fma(av, c13);
-            av = FloatVector.broadcast(S, a[ap + 2 * ars]);
-            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21); c22 = b2v.fma(av, c22); c23 = b3v.fma(av, c23);
-            av = FloatVector.broadcast(S, a[ap + 3 * ars]);
-            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31); c32 = b2v.fma(av, c32); c33 = b3v.fma(av, c33);
+            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
+            av = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
+            av = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
+            av = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
+            av = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
+            av = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
         }
-        c00.intoArray(c, c0); c01.intoArray(c, c0 + L); c02.intoArray(c, c0 + 2 * L); c03.intoArray(c, c0 + 3 * L);
-        c10.intoArray(c, c0 + ldc); c11.intoArray(c, c0 + ldc + L); c12.intoArray(c, c0 + ldc + 2 * L); c13.intoArray(c, c0 + ldc + 3 * L);
-        c20.intoArray(c, c0 + 2 * ldc); c21.intoArray(c, c0 + 2 * ldc + L); c22.intoArray(c, c0 + 2 * ldc + 2 * L); c23.intoArray(c, c0 + 2 * ldc + 3 * L);
-        c30.intoArray(c, c0 + 3 * ldc); c31.intoArray(c, c0 + 3 * ldc + L); c32.intoArray(c, c0 + 3 * ldc + 2 * L); c33.intoArray(c, c0 + 3 * ldc + 3 * L);
+        int r = c0;
+        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
+        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
+        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
+        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
+        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
+        c50.intoArray(c, r); c51.intoArray(c, r + L);
     }
 
-    private static void row1x4(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb,
-                               float[] c, int c0, boolean acc) {
-        FloatVector c0v, c1v, c2v, c3v;
-        if (acc) {
-            c0v = FloatVector.fromArray(S, c, c0); c1v = FloatVector.fromArray(S, c, c0 + L);
-            c2v = FloatVector.fromArray(S, c, c0 + 2 * L); c3v = FloatVector.fromArray(S, c, c0 + 3 * L);
-        } else {
-            c0v = FloatVector.zero(S); c1v = c0v; c2v = c0v; c3v = c0v;
-        }
-        int ap = a0, bp = b0;
-        for (int p = 0; p < k; p++, ap += acs, bp += ldb) {
-            FloatVector av = FloatVector.broadcast(S, a[ap]);
-            c0v = FloatVector.fromArray(S, b, bp).fma(av, c0v);
-            c1v = FloatVector.fromArray(S, b, bp + L).fma(av, c1v);
-            c2v = FloatVector.fromArray(S, b, bp + 2 * L).fma(av, c2v);
-            c3v = FloatVector.fromArray(S, b, bp + 3 * L).fma(av, c3v);
-        }
-        c0v.intoArray(c, c0); c1v.intoArray(c, c0 + L); c2v.intoArray(c, c0 + 2 * L); c3v.intoArray(c, c0 + 3 * L);
+    /** Fewer than MR rows: run the full kernel on a scratch tile (A's panel is zero-padded) and copy back. */
+    private static void edgeTile(int kc, float[] ap, int a0, int rows, float[] b, int b0, int ldb, float[] c, int c0,
+                                 int ldc, boolean acc, float[] tile) {
+        for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
+        kernel6x2(kc, ap, a0, b, b0, ldb, tile, 0, NR, acc);
+        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
-    private static void tile4x1(int k, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb,
-                                float[] c, int c0, int ldc, boolean acc) {
-        FloatVector r0, r1, r2, r3;
-        if (acc) {
-            r0 = FloatVector.fromArray(S, c, c0); r1 = FloatVector.fromArray(S, c, c0 + ldc);
-            r2 = FloatVector.fromArray(S, c, c0 + 2 * ldc); r3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
-        } else {
-            r0 = FloatVector.zero(S); r1 = r0; r2 = r0; r3 = r0;
+    /** One row (lane `lane` of a packed panel) times `nv` full vectors of B. */
+    private static void rowVectors(int kc, float[] ap, int a0, int lane, float[] b, int b0, int ldb, float[] c, int c0,
+                                   boolean acc, int nv) {
+        for (int v = 0; v < nv; v++) {
+            FloatVector r = acc ? FloatVector.fromArray(S, c, c0 + v * L) : FloatVector.zero(S);
+            int ai = a0 + lane, bp = b0 + v * L;
+            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
+                r = FloatVector.fromArray(S, b, bp).fma(FloatVector.broadcast(S, ap[ai]), r);
+            }
+            r.intoArray(c, c0 + v * L);
         }
-        int ap = a0, bp = b0;
-        for (int p = 0; p < k; p++, ap += acs, bp += ldb) {
-            FloatVector bv = FloatVector.fromArray(S, b, bp);
-            r0 = bv.fma(FloatVector.broadcast(S, a[ap]), r0);
-            r1 = bv.fma(FloatVector.broadcast(S, a[ap + ars]), r1);
-            r2 = bv.fma(FloatVector.broadcast(S, a[ap + 2 * ars]), r2);
-            r3 = bv.fma(FloatVector.broadcast(S, a[ap + 3 * ars]), r3);
-        }
-        r0.intoArray(c, c0); r1.intoArray(c, c0 + ldc); r2.intoArray(c, c0 + 2 * ldc); r3.intoArray(c, c0 + 3 * ldc);
     }
 
-    private static void row1x1(int k, float[] a, int a0, int acs, float[] b, int b0, int ldb,
-                               float[] c, int c0, boolean acc, VectorMask<Float> mask) {
-        FloatVector r = acc ? FloatVector.fromArray(S, c, c0, mask) : FloatVector.zero(S);
-        int ap = a0, bp = b0;
-        for (int p = 0; p < k; p++, ap += acs, bp += ldb) {
-            r = FloatVector.fromArray(S, b, bp, mask).fma(FloatVector.broadcast(S, a[ap]), r);
+    /** Columns [j0, j1) narrower than a vector: plain loops (masked vector ops are slow on JDK 17). */
+    private static void rowScalar(int kc, float[] ap, int a0, int lane, float[] b, int b0, int ldb, float[] c, int c0,
+                                  boolean acc, int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
+            float s = acc ? c[c0 + j] : 0f;
+            int ai = a0 + lane, bp = b0 + j;
+            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) s += ap[ai] * b[bp];
+            c[c0 + j] = s;
         }
-        r.intoArray(c, c0, mask);
     }
 }

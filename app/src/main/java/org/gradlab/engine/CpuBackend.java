@@ -105,6 +105,13 @@ public final class CpuBackend implements Backend {
         else ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
     }
 
+    /** A whole GEMM on the calling thread (for kernels that are already split across threads). */
+    static void localGemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                          float[] c, int cOff, int ldc, boolean acc, VectorGemm.Scratch s) {
+        if (VectorSupport.ENABLED) VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n, s);
+        else ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
+    }
+
     /** Splits columns when there are enough of them (B panels stay per thread), rows otherwise. */
     private final class GemmJob implements WorkerPool.Job {
         int m, n, k, aOff, ars, acs, bOff, ldb, cOff, ldc;
@@ -289,8 +296,14 @@ public final class CpuBackend implements Backend {
             if (r1 <= r0) return;
             switch (op) {
                 case LN_F -> CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
-                case GELU_F -> CpuTransformerKernels.geluForward(r0, r1, p0, o0, p1, o1, flag);
-                case GELU_B -> CpuTransformerKernels.geluBackward(r0, r1, p0, o0, p1, o1, p2, o2, flag);
+                case GELU_F -> {
+                    if (VectorSupport.ENABLED && !flag) VectorGelu.forward(r0, r1, p0, o0, p1, o1);
+                    else CpuTransformerKernels.geluForward(r0, r1, p0, o0, p1, o1, flag);
+                }
+                case GELU_B -> {
+                    if (VectorSupport.ENABLED && !flag) VectorGelu.backward(r0, r1, p0, o0, p1, o1, p2, o2);
+                    else CpuTransformerKernels.geluBackward(r0, r1, p0, o0, p1, o1, p2, o2, flag);
+                }
                 default -> throw new IllegalStateException("rows op " + op);
             }
         }
@@ -348,9 +361,9 @@ public final class CpuBackend implements Backend {
             int p0 = WorkerPool.splitStart(pairs, chunk, chunks, 1), p1 = WorkerPool.splitStart(pairs, chunk + 1, chunks, 1);
             for (int p = p0; p < p1; p++) {
                 int b = p / heads, h = p % heads;
-                if (backward) CpuTransformerKernels.attentionBackward(b, h, seq, dim, heads, qkv, qo, att, ao, dOut,
-                        doo, dqkv, dqo, scratch(chunk, seq));
-                else CpuTransformerKernels.attentionForward(b, h, seq, dim, heads, qkv, qo, att, ao, out, oo);
+                float[] tmp = scratch(chunk, CpuAttention.scratchSize(seq, dim / heads));
+                if (backward) CpuAttention.backward(b, h, seq, dim, heads, qkv, qo, att, ao, dOut, doo, dqkv, dqo, tmp, packs[chunk]);
+                else CpuAttention.forward(b, h, seq, dim, heads, qkv, qo, att, ao, out, oo, tmp, packs[chunk]);
             }
         }
     }

@@ -88,6 +88,22 @@ public interface Backend extends AutoCloseable {
     void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
                   float weightDecay, boolean decoupled, int step);
 
+    // ---- gradient statistics and clipping over a segment table (one pass over all tensors)
+    /**
+     * For each segment [offsets[i], offsets[i]+sizes[i]): Σx², Σ|x|, max|x| (NaN if any NaN) and the number of
+     * non-finite values, all in one pass. Host arrays receive the results (one small copy on a GPU).
+     */
+    void segmentStats(Buf x, int[] offsets, int[] sizes, double[] sumSq, double[] sumAbs, double[] maxAbs,
+                      long[] nonFinite);
+    /** x[segment i] *= factors[i]. */
+    void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factors);
+    /** x = clamp(x, −limit, limit) over [off, off+n); NaN stays NaN. */
+    void clampValues(Buf x, int off, int n, float limit);
+    /** out[outOff + r] = Σ_c x[off + r*cols + c]² for each row. */
+    void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff);
+    /** x[off + r*cols + c] *= factors[fOff + r]. */
+    void scaleRows(Buf x, int off, int rows, int cols, float[] factors, int fOff);
+
     /** Completes queued work; a CPU backend returns at once. */
     default void synchronize() {}
 

@@ -438,6 +438,71 @@ public final class CpuBackend implements Backend {
         CpuOptimizers.adam(n, arr(p), arr(g), arr(m), arr(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
     }
 
+    // ------------------------------------------------------------------ gradient statistics
+    @Override
+    public void segmentStats(Buf x, int[] offsets, int[] sizes, double[] sumSq, double[] sumAbs, double[] maxAbs,
+                             long[] nonFinite) {
+        float[] a = arr(x);
+        for (int s = 0; s < offsets.length; s++) {
+            double sq = 0, ab = 0, mx = 0;
+            long bad = 0;
+            boolean nan = false;
+            for (int i = offsets[s], end = offsets[s] + sizes[s]; i < end; i++) {
+                float v = a[i];
+                float av = Math.abs(v);
+                sq += (double) v * v;
+                ab += av;
+                if (av > mx) mx = av;
+                if (!Float.isFinite(v)) {
+                    bad++;
+                    if (v != v) nan = true;
+                }
+            }
+            sumSq[s] = sq;
+            sumAbs[s] = ab;
+            maxAbs[s] = nan ? Double.NaN : mx;
+            nonFinite[s] = bad;
+        }
+    }
+
+    @Override
+    public void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factors) {
+        float[] a = arr(x);
+        for (int s = 0; s < offsets.length; s++) {
+            float f = factors[s];
+            for (int i = offsets[s], end = offsets[s] + sizes[s]; i < end; i++) a[i] *= f;
+        }
+    }
+
+    @Override
+    public void clampValues(Buf x, int off, int n, float limit) {
+        float[] a = arr(x);
+        for (int i = off; i < off + n; i++) {
+            float v = a[i];
+            if (v > limit) a[i] = limit;
+            else if (v < -limit) a[i] = -limit;
+        }
+    }
+
+    @Override
+    public void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff) {
+        float[] a = arr(x);
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int i = off + r * cols, end = i + cols; i < end; i++) s += (double) a[i] * a[i];
+            out[outOff + r] = s;
+        }
+    }
+
+    @Override
+    public void scaleRows(Buf x, int off, int rows, int cols, float[] factors, int fOff) {
+        float[] a = arr(x);
+        for (int r = 0; r < rows; r++) {
+            float f = factors[fOff + r];
+            for (int i = off + r * cols, end = i + cols; i < end; i++) a[i] *= f;
+        }
+    }
+
     @Override
     public void close() {
         pool.close();

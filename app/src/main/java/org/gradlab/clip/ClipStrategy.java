@@ -1,0 +1,79 @@
+package org.gradlab.clip;
+
+/**
+ * A clipping strategy: measures the gradients in one pass, clips them in place, measures again, and reports.
+ * Adaptive strategies keep state (history, EMA) that forks and checkpoints save and restore.
+ */
+public abstract class ClipStrategy {
+    /** What {@link #clip} decided, before the report adds the measured norms. */
+    protected record Outcome(double strategyNorm, double coefficient, boolean clipped, double threshold,
+                             ClipAction action, long parts) {}
+
+    private final ClipSpec spec;
+
+    protected ClipStrategy(ClipSpec spec) {
+        this.spec = spec;
+    }
+
+    public final ClipSpec spec() {
+        return spec;
+    }
+
+    public static ClipStrategy create(ClipSpec s) {
+        return switch (s.kind()) {
+            case NONE -> new NoClip(s);
+            case NORM -> new GlobalNormClip(s);
+            case TENSOR_NORM -> new TensorNormClip(s);
+            case VALUE -> new ValueClip(s);
+            case AGC -> new AdaptiveGradientClip(s, false);
+            case AUTOCLIP -> new AutoClip(s);
+            case ZCLIP -> new ZClip(s);
+        };
+    }
+
+    public static ClipStrategy parse(String spec) {
+        return create(ClipSpec.parse(spec));
+    }
+
+    /** Clips the gradients of g's store in place and reports what happened. */
+    public final ClipReport apply(GradientSegments g) {
+        g.measure();
+        float[] tPre = g.tensorL2(), lPre = g.groupL2();
+        float pre = g.totalNorm(2);
+        long nonFinite = g.nonFiniteTotal();
+        Outcome o = clip(g, pre);
+        float post;
+        float[] tPost, lPost;
+        if (o.action() == ClipAction.NONE && o.coefficient() == 1.0) {
+            post = pre;
+            tPost = tPre;
+            lPost = lPre;
+        } else {
+            g.measure();
+            post = g.totalNorm(2);
+            tPost = g.tensorL2();
+            lPost = g.groupL2();
+        }
+        return new ClipReport(pre, o.strategyNorm(), post, o.coefficient(), o.clipped(), o.threshold(), nonFinite,
+                o.action(), o.parts(), tPre, tPost, lPre, lPost);
+    }
+
+    /** Clips in place; g holds this step's pre-clip statistics; preL2 is the global L2 norm. */
+    protected abstract Outcome clip(GradientSegments g, float preL2);
+
+    /** Adaptive state for snapshots (empty for stateless strategies). */
+    public double[] saveState() {
+        return new double[0];
+    }
+
+    public void restoreState(double[] state) {}
+
+    /** PyTorch's clip_grad_norm_ once the total is known: coef = min(1, C/(total+1e-6)), always applied. */
+    static Outcome torchNormClip(GradientSegments g, float total, float maxNorm) {
+        float coef = maxNorm / (total + 1e-6f);
+        float clamped = Math.min(coef, 1f);
+        g.scaleAll(clamped);
+        boolean clipped = !(clamped >= 1f);
+        return new Outcome(total, clamped, clipped, maxNorm, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0);
+    }
+}

@@ -25,7 +25,7 @@ public final class BenchCommand implements Runnable {
     int steps;
     @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
     int warmup;
-    @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s}")
+    @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_bare, telemetry_overhead_pct}")
     boolean json;
 
     @Override
@@ -36,18 +36,23 @@ public final class BenchCommand implements Runnable {
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         List<Map<String, Object>> rows = new ArrayList<>();
         try (CpuBackend be = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
-            if (!json) System.out.println("backend " + be.name() + ", " + warmup + " warm-up + " + steps + " timed steps per model");
+            if (!json) {
+                System.out.println("backend " + be.name() + ", " + warmup + " warm-up + " + steps + " timed steps per model");
+                System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; bare = no clipping, no telemetry");
+            }
             for (String m : models) {
                 Benchmark.Result r = Benchmark.run(be, m, warmup, steps);
                 if (!json) {
-                    System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s%n", r.model(), r.params(),
-                            r.msPerStep(), r.msMedian(), r.stepsPerSecond());
+                    System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%%n",
+                            r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent());
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", r.model());
                 row.put("params", r.params());
                 row.put("ms_per_step", round(r.msPerStep()));
                 row.put("steps_per_s", round(r.stepsPerSecond()));
+                row.put("ms_per_step_bare", round(r.msBare()));
+                row.put("telemetry_overhead_pct", round(r.overheadPercent()));
                 rows.add(row);
             }
         }

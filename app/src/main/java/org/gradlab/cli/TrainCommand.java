@@ -1,11 +1,15 @@
 package org.gradlab.cli;
 
+import org.gradlab.clip.ClipSpec;
+import org.gradlab.clip.NonFinitePolicy;
 import org.gradlab.engine.CpuBackend;
 import org.gradlab.optim.OptimizerConfig;
 import org.gradlab.run.Models;
 import org.gradlab.run.RunConfig;
 import org.gradlab.run.Tasks;
+import org.gradlab.run.StepRunner;
 import org.gradlab.run.Trainer;
+import org.gradlab.telemetry.StepStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,7 +17,8 @@ import java.io.PrintStream;
 
 /** {@code gradlab train}: trains a model on a task and prints the loss as it goes. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a model on a task, printing the loss (a progress bar on a terminal, periodic lines otherwise).")
+        description = "Train a model on a task, printing the loss (a progress bar on a terminal, periodic lines otherwise).",
+        footerHeading = "%nClip specs:%n", footer = {"  none | norm:C[:2|1|inf] | tensor-norm:C | value:V | agc:L[:eps] | autoclip:P[:H] | zclip[:Z[:alpha]]"})
 public final class TrainCommand implements Runnable {
     @Option(names = "--model", required = true, description = "rnn (tanh), lstm, gru or gpt")
     String model;
@@ -47,6 +52,11 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--init", defaultValue = "default",
             description = "default (PyTorch's), or Pascanu et al.'s sigmoid, basic-tanh, smart-tanh for --model rnn")
     String init;
+    @Option(names = "--clip", defaultValue = "none", description = "clipping spec (default ${DEFAULT-VALUE}); see 'Clip specs' below")
+    String clip;
+    @Option(names = "--nonfinite", defaultValue = "propagate",
+            description = "what to do with NaN/inf gradients: propagate (as PyTorch), skip the update, or stop (default ${DEFAULT-VALUE})")
+    String nonfinite;
     @Option(names = "--threads", description = "CPU threads (default: all cores)")
     Integer threads;
     @Option(names = "--eval", defaultValue = "10000",
@@ -65,19 +75,30 @@ public final class TrainCommand implements Runnable {
                 embed, dim, heads, batch, seq != null ? seq : d.seq(), oc, init, seed);
         PrintStream out = System.out;
         try (CpuBackend be = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
-            Trainer tr = new Trainer(be, cfg);
-            out.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, seed %d, backend %s%n",
-                    model, task, tr.model().params().size(), batch, cfg.seq(), optimizer, lr, seed, be.name());
+            Trainer tr = new Trainer(be, cfg, ClipSpec.parse(clip), NonFinitePolicy.parse(nonfinite));
+            tr.runner().setTelemetry(false);
+            out.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, clip %s, seed %d, backend %s%n",
+                    model, task, tr.model().params().size(), batch, cfg.seq(), optimizer, lr, tr.runner().clip().spec(), seed, be.name());
             Progress progress = new Progress(out, steps, System.console() != null);
             long t0 = System.nanoTime();
+            long clipped = 0, nonFiniteSteps = 0;
             for (long s = 0; s < steps; s++) {
-                float loss = tr.trainStep();
-                progress.update(s + 1, loss);
+                StepStats r;
+                try {
+                    r = tr.trainStep();
+                } catch (StepRunner.NonFiniteStop e) {
+                    progress.finish();
+                    throw new UserError(e.getMessage());
+                }
+                if (r.clip() != null && r.clip().clipped()) clipped++;
+                if ((r.clip() != null && r.clip().nonFinite() > 0) || !Float.isFinite(r.loss())) nonFiniteSteps++;
+                progress.update(s + 1, r.loss());
             }
             progress.finish();
             double secs = (System.nanoTime() - t0) / 1e9;
-            out.printf("trained %d steps in %.1f s (%.1f steps/s); final loss %.5f%n", steps, secs, steps / Math.max(secs, 1e-9),
-                    progress.lastLoss());
+            out.printf("trained %d steps in %.1f s (%.1f steps/s); final loss %.5f; clipped %d steps (%.1f%%); "
+                    + "non-finite %d steps, skipped %d%n", steps, secs, steps / Math.max(secs, 1e-9), progress.lastLoss(),
+                    clipped, steps == 0 ? 0 : 100.0 * clipped / steps, nonFiniteSteps, tr.runner().skippedSteps());
             if (eval > 0) {
                 double err = tr.errorRate(eval);
                 out.printf("evaluation on %d fresh sequences: %.2f%% wrong (%s) → %s%n", Math.max(eval, batch), 100 * err,

@@ -37,7 +37,7 @@ public abstract class ClipStrategy {
 
     /** Clips the gradients of g's store in place and reports what happened. */
     public final ClipReport apply(GradientSegments g) {
-        g.measure();
+        g.measure(false);
         float[] tPre = g.tensorL2(), lPre = g.groupL2();
         float pre = g.totalNorm(2);
         long nonFinite = g.nonFiniteTotal();
@@ -48,8 +48,9 @@ public abstract class ClipStrategy {
             post = pre;
             tPost = tPre;
             lPost = lPre;
+            g.postEqualsPre();
         } else {
-            g.measure();
+            g.measure(true);
             post = g.totalNorm(2);
             tPost = g.tensorL2();
             lPost = g.groupL2();

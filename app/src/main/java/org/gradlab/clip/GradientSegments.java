@@ -2,6 +2,7 @@ package org.gradlab.clip;
 
 import org.gradlab.engine.Backend;
 import org.gradlab.engine.Buf;
+import org.gradlab.engine.HistogramBins;
 import org.gradlab.engine.ParamLayout;
 import org.gradlab.engine.ParamStore;
 import org.gradlab.engine.ParamTensor;
@@ -21,6 +22,8 @@ public final class GradientSegments {
     final double[] sumSq, sumAbs, maxAbs;
     final long[] nonFinite;
     private final float[] factors;
+    private boolean histograms;
+    private final long[] preHist, postHist;
 
     public GradientSegments(ParamStore store) {
         this.store = store;
@@ -46,6 +49,31 @@ public final class GradientSegments {
         maxAbs = new double[n];
         nonFinite = new long[n];
         factors = new float[n];
+        preHist = new long[groups * HistogramBins.WIDTH];
+        postHist = new long[groups * HistogramBins.WIDTH];
+    }
+
+    /** Whether measuring also fills the per-layer histograms (telemetry on). */
+    public void setHistograms(boolean on) {
+        histograms = on;
+    }
+
+    public boolean histograms() {
+        return histograms;
+    }
+
+    /** Pre-clip histogram counts of the last step: `groups` rows of {@link HistogramBins#WIDTH}. */
+    public long[] preClipHistogram() {
+        return preHist;
+    }
+
+    /** Post-clip histogram counts of the last step. */
+    public long[] postClipHistogram() {
+        return postHist;
+    }
+
+    int[] groupOfTensor() {
+        return group;
     }
 
     public ParamStore store() { return store; }
@@ -54,9 +82,15 @@ public final class GradientSegments {
     Backend backend() { return store.backend(); }
     Buf grads() { return store.grads(); }
 
-    /** One pass over the gradients: fills the per-tensor statistics. */
-    void measure() {
-        backend().segmentStats(grads(), offsets, sizes, sumSq, sumAbs, maxAbs, nonFinite);
+    /** One pass over the gradients: the per-tensor statistics and, when on, the pre- or post-clip histogram. */
+    void measure(boolean postClip) {
+        backend().segmentStats(grads(), offsets, sizes, sumSq, sumAbs, maxAbs, nonFinite, group,
+                histograms ? (postClip ? postHist : preHist) : null);
+    }
+
+    /** The gradients were not changed by clipping: the post-clip histogram is the pre-clip one. */
+    void postEqualsPre() {
+        if (histograms) System.arraycopy(preHist, 0, postHist, 0, preHist.length);
     }
 
     /** Tensor i's L2 norm as PyTorch's fp32 computes it. */

@@ -441,12 +441,14 @@ public final class CpuBackend implements Backend {
     // ------------------------------------------------------------------ gradient statistics
     @Override
     public void segmentStats(Buf x, int[] offsets, int[] sizes, double[] sumSq, double[] sumAbs, double[] maxAbs,
-                             long[] nonFinite) {
+                             long[] nonFinite, int[] rowOf, long[] histogram) {
         float[] a = arr(x);
+        if (histogram != null) java.util.Arrays.fill(histogram, 0);
         for (int s = 0; s < offsets.length; s++) {
             double sq = 0, ab = 0, mx = 0;
             long bad = 0;
             boolean nan = false;
+            int row = histogram == null ? 0 : rowOf[s] * HistogramBins.WIDTH;
             for (int i = offsets[s], end = offsets[s] + sizes[s]; i < end; i++) {
                 float v = a[i];
                 float av = Math.abs(v);
@@ -457,11 +459,25 @@ public final class CpuBackend implements Backend {
                     bad++;
                     if (v != v) nan = true;
                 }
+                if (histogram != null) histogram[row + HistogramBins.index(v)]++;
             }
             sumSq[s] = sq;
             sumAbs[s] = ab;
             maxAbs[s] = nan ? Double.NaN : mx;
             nonFinite[s] = bad;
+        }
+    }
+
+    @Override
+    public void segmentDiffSumSquares(Buf a, Buf b, int[] offsets, int[] sizes, double[] out) {
+        float[] x = arr(a), y = arr(b);
+        for (int s = 0; s < offsets.length; s++) {
+            double sq = 0;
+            for (int i = offsets[s], end = offsets[s] + sizes[s]; i < end; i++) {
+                double d = x[i] - y[i];
+                sq += d * d;
+            }
+            out[s] = sq;
         }
     }
 

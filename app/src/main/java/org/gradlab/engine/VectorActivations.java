@@ -1,7 +1,6 @@
 package org.gradlab.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Vector-API halves of {@link Activations}; loaded only when the incubator module is present. */
@@ -17,7 +16,7 @@ final class VectorActivations {
         int i = off, end = off + n;
         for (; i + S.length() <= end; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            ONE.div(v.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(x, i);
+            ONE.div(VectorMath.exp(v.neg()).add(1f)).intoArray(x, i);
         }
         for (; i < end; i++) x[i] = Activations.sigmoid(x[i]);
     }
@@ -26,7 +25,7 @@ final class VectorActivations {
         int i = off, end = off + n;
         for (; i + S.length() <= end; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector e = v.mul(2f).lanewise(VectorOperators.EXP).add(1f);
+            FloatVector e = VectorMath.exp(v.mul(2f)).add(1f);
             ONE.sub(TWO.div(e)).intoArray(x, i);
         }
         for (; i < end; i++) x[i] = Activations.tanh(x[i]);

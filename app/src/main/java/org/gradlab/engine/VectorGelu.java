@@ -1,12 +1,11 @@
 package org.gradlab.engine;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Exact (erf) GELU and its derivative with the Vector API. erf uses Abramowitz & Stegun 7.1.26 (absolute
- * error ≤ 1.5e-7, i.e. fp32 rounding level) because its only transcendental is exp, a vector intrinsic.
+ * error ≤ 1.5e-7, i.e. fp32 rounding level) because its only transcendental is exp ({@link VectorMath#exp}).
  */
 final class VectorGelu {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -22,7 +21,7 @@ final class VectorGelu {
         FloatVector az = z.abs();
         FloatVector t = FloatVector.broadcast(S, 1f).div(az.mul(P).add(1f));
         FloatVector poly = t.mul(A5).add(A4).mul(t).add(A3).mul(t).add(A2).mul(t).add(A1).mul(t);
-        FloatVector e = az.mul(az).neg().lanewise(VectorOperators.EXP);
+        FloatVector e = VectorMath.exp(az.mul(az).neg());
         FloatVector r = FloatVector.broadcast(S, 1f).sub(poly.mul(e));
         return r.blend(r.neg(), z.lt(0f));
     }
@@ -41,7 +40,7 @@ final class VectorGelu {
         for (; i + S.length() <= i1; i += S.length()) {
             FloatVector v = FloatVector.fromArray(S, x, xo + i);
             FloatVector cdf = erfHalf(v).add(1f).mul(0.5f);
-            FloatVector pdf = v.mul(v).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
+            FloatVector pdf = VectorMath.exp(v.mul(v).mul(-0.5f)).mul(INV_SQRT_2PI);
             FloatVector.fromArray(S, dout, doo + i).mul(cdf.add(v.mul(pdf))).intoArray(dx, dxo + i);
         }
         if (i < i1) CpuTransformerKernels.geluBackward(i, i1, x, xo, dout, doo, dx, dxo, false);

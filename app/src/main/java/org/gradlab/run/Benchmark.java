@@ -1,41 +1,61 @@
 package org.gradlab.run;
 
+import org.gradlab.clip.ClipSpec;
+import org.gradlab.clip.NonFinitePolicy;
 import org.gradlab.engine.Backend;
 import org.gradlab.optim.Optimizer;
 import org.gradlab.optim.OptimizerConfig;
-import org.gradlab.task.Batch;
 
 import java.util.Arrays;
 
-/** Times full training steps (batch load, forward, backward, Adam) of an anchor model after warm-up. */
+/**
+ * Times full training steps (batch load, forward, backward, clip, Adam) of an anchor model after warm-up,
+ * twice: as the PyTorch anchor script runs it (clip_grad_norm_ 1.0) with GradLab's full telemetry
+ * (histograms, per-layer norms, update ratios), and bare (no clipping, no telemetry). Rounds alternate so
+ * drifting machine load hits both alike.
+ */
 public final class Benchmark {
-    /** One model's figures; msPerStep is the mean, msMedian the median of per-step times. */
-    public record Result(String model, int params, int steps, double msPerStep, double msMedian, double stepsPerSecond) {}
+    /** One model's figures; ms values are means over the timed steps. */
+    public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msBare) {
+        public double stepsPerSecond() {
+            return 1000.0 / msPerStep;
+        }
+
+        /** Extra time of clipping + telemetry over the bare step, in percent. */
+        public double overheadPercent() {
+            return 100.0 * (msPerStep / msBare - 1);
+        }
+    }
 
     private Benchmark() {}
 
     public static Result run(Backend be, String name, int warmup, int steps) {
         AnchorModels.Anchor a = AnchorModels.create(name, be, 0);
         Optimizer opt = new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
+        StepRunner full = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
+        StepRunner bare = new StepRunner(a.model(), opt, ClipSpec.parse("none"), NonFinitePolicy.PROPAGATE);
+        bare.setTelemetry(false);
         long k = 0;
-        for (int i = 0; i < warmup; i++) step(a, opt, k++);
-        double[] times = new double[steps];
-        long start = System.nanoTime();
+        for (int i = 0; i < warmup; i++) {
+            full.run(k, a.batches().apply(k));
+            k++;
+            bare.run(k, a.batches().apply(k));
+            k++;
+        }
+        double[] tFull = new double[steps], tBare = new double[steps];
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();
-            step(a, opt, k++);
-            times[i] = (System.nanoTime() - t0) / 1e6;
+            full.run(k, a.batches().apply(k));
+            k++;
+            long t1 = System.nanoTime();
+            bare.run(k, a.batches().apply(k));
+            k++;
+            tFull[i] = (t1 - t0) / 1e6;
+            tBare[i] = (System.nanoTime() - t1) / 1e6;
         }
-        double total = (System.nanoTime() - start) / 1e6;
-        Arrays.sort(times);
-        double mean = total / steps;
-        return new Result(name, a.model().params().size(), steps, mean, times[steps / 2], 1000.0 / mean);
-    }
-
-    private static void step(AnchorModels.Anchor a, Optimizer opt, long k) {
-        Batch b = a.batches().apply(k);
-        a.model().load(b.features(), b.tokens(), b.targets(), b.targetIds());
-        a.model().forwardBackward();
-        opt.step();
+        double meanFull = Arrays.stream(tFull).average().orElse(Double.NaN);
+        double meanBare = Arrays.stream(tBare).average().orElse(Double.NaN);
+        Arrays.sort(tFull);
+        return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanBare);
     }
 }

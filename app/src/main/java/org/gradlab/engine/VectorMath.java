@@ -1,0 +1,35 @@
+package org.gradlab.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * exp for float vectors from IEEE adds and multiplies only (Cephes expf: range reduction by ln 2 and a
+ * degree-6 polynomial, ~1 ulp). Not {@code VectorOperators.EXP}: that is an SVML call once C2 compiles the
+ * loop but a per-lane Math.exp before, and the two differ in the last bit — which broke bit-identical
+ * reruns. Plain arithmetic gives the same bits in every JIT tier.
+ */
+final class VectorMath {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5·2^23: adding it rounds to an integer in the low bits
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
+            P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    private VectorMath() {}
+
+    static FloatVector exp(FloatVector x) {
+        x = x.max(-87.3f).min(88.3f);
+        FloatVector t = x.mul(LOG2E).add(ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));
+        FloatVector r2 = r.mul(r);
+        FloatVector p = r.mul(P0).add(P1).mul(r).add(P2).mul(r).add(P3).mul(r).add(P4).mul(r).add(P5);
+        p = p.mul(r2).add(r).add(1f);
+        IntVector e = ((IntVector) t.reinterpretAsInts()).sub(ROUND_BITS).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(e.reinterpretAsFloats());
+    }
+}

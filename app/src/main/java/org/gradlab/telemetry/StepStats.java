@@ -1,0 +1,27 @@
+package org.gradlab.telemetry;
+
+import org.gradlab.clip.ClipReport;
+
+/**
+ * Everything recorded about one optimizer step. Arrays are per layer group (layout order) and must not be
+ * modified. Histograms are rows of {@link org.gradlab.engine.HistogramBins#WIDTH} counts per layer, with
+ * fixed bin edges for the whole run; {@code histPre} is before clipping, {@code histPost} after.
+ *
+ * @param step          0-based step index (the data cursor)
+ * @param wallMillis    wall-clock time the step finished (epoch ms)
+ * @param stepNanos     how long the step took
+ * @param loss          training loss of the step's batch
+ * @param lr            learning rate in force
+ * @param clip          what clipping did (pre/post norms, coefficient, threshold, action…)
+ * @param skipped       whether the update was dropped by the non-finite policy
+ * @param weightNorms   per-layer L2 norm of the weights after the update
+ * @param updateRatios  per-layer ‖Δw‖/‖w‖ of this update (0 when skipped)
+ * @param histPre       per-layer pre-clip gradient histograms (null when histograms are off)
+ * @param histPost      per-layer post-clip gradient histograms (null when off)
+ */
+public record StepStats(long step, long wallMillis, long stepNanos, float loss, double lr, ClipReport clip,
+                        boolean skipped, float[] weightNorms, float[] updateRatios, int[] histPre, int[] histPost) {
+    public int layers() {
+        return weightNorms.length;
+    }
+}

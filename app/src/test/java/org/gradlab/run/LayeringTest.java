@@ -1,0 +1,65 @@
+package org.gradlab.run;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * DESIGN.md's layering, checked on the sources: each package imports only the GradLab packages below it,
+ * and no engine-side package touches JavaFX or JCuda.
+ */
+class LayeringTest {
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("engine", Set.of()),
+            Map.entry("model", Set.of("engine")),
+            Map.entry("optim", Set.of("engine")),
+            Map.entry("clip", Set.of("engine")),
+            Map.entry("telemetry", Set.of("engine", "clip")),
+            Map.entry("task", Set.of()),
+            Map.entry("run", Set.of("engine", "model", "optim", "clip", "telemetry", "task")),
+            Map.entry("record", Set.of("engine", "clip", "telemetry", "run")),
+            Map.entry("cli", Set.of("engine", "model", "optim", "clip", "telemetry", "task", "run", "record")),
+            Map.entry("ui", Set.of("clip", "telemetry", "run", "record")));
+    private static final Set<String> NO_UI_OR_GPU = Set.of("engine", "model", "optim", "clip", "telemetry", "task", "record");
+    private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)", Pattern.MULTILINE);
+
+    @Test
+    void packagesDependDownwardOnly() throws IOException {
+        Path root = Path.of("src/main/java/org/gradlab");
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String pkg = root.relativize(f).getName(0).toString();
+                if (f.getParent().equals(root)) continue;
+                Set<String> allowed = ALLOWED.get(pkg);
+                if (allowed == null) {
+                    problems.add(f + ": package '" + pkg + "' is not in DESIGN.md's table");
+                    continue;
+                }
+                Matcher m = IMPORT.matcher(Files.readString(f));
+                while (m.find()) {
+                    String imp = m.group(2);
+                    if (imp.startsWith("org.gradlab.")) {
+                        String target = imp.substring("org.gradlab.".length()).split("\\.")[0];
+                        if (!target.equals(pkg) && !allowed.contains(target)) problems.add(f + " imports " + imp);
+                    }
+                    if (NO_UI_OR_GPU.contains(pkg) && (imp.startsWith("javafx.") || imp.startsWith("jcuda.") || imp.startsWith("org.controlsfx."))) {
+                        problems.add(f + " imports " + imp);
+                    }
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+}

@@ -1,0 +1,84 @@
+package org.gradlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The CLI as a user meets it: exit codes, one-line errors, the bench JSON. */
+class CliTest {
+    record Result(int code, String out, String err) {}
+
+    static synchronized Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainsAndReportsClipping() {
+        Result r = run("train", "--model", "lstm", "--task", "charlm", "--steps", "4", "--batch", "4", "--seq", "8",
+                "--hidden", "16", "--layers", "1", "--clip", "norm:0.01", "--eval", "0", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("trained 4 steps"), r.out());
+        assertTrue(r.out().contains("clipped 4 steps"), "a tiny threshold clips every step: " + r.out());
+    }
+
+    @Test
+    void badInputGivesOneLineAndExitCode2() {
+        String[][] bad = {
+            {"train", "--model", "transformer", "--task", "charlm"},
+            {"train", "--model", "rnn", "--task", "adding", "--clip", "norm:0"},
+            {"train", "--model", "rnn", "--task", "adding", "--clip", "norm:NaN"},
+            {"train", "--model", "rnn", "--task", "adding", "--lr", "-1"},
+            {"train", "--model", "gpt", "--task", "adding"},
+            {"train", "--model", "rnn", "--task", "adding", "--nonfinite", "ignore"},
+            {"train", "--model", "rnn", "--task", "adding", "--steps", "abc"},
+            {"bench", "--models", "lstm,bogus"},
+            {"nosuchcommand"}};
+        for (String[] args : bad) {
+            Result r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
+            String first = r.err().lines().findFirst().orElse("");
+            assertTrue(first.startsWith("gradlab: "), "first line names the problem: " + r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        }
+    }
+
+    @Test
+    void benchPrintsJson() throws Exception {
+        Result r = run("bench", "--models", "rnn-adding", "--steps", "2", "--warmup", "1", "--json", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        JsonNode list = new ObjectMapper().readTree(r.out());
+        assertEquals(1, list.size());
+        JsonNode row = list.get(0);
+        assertEquals("rnn-adding", row.get("model").asText());
+        assertEquals(17025, row.get("params").asInt());
+        assertTrue(row.get("ms_per_step").asDouble() > 0);
+        assertTrue(row.get("steps_per_s").asDouble() > 0);
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        for (String c : new String[] {"train", "bench"}) {
+            Result r = run(c, "--help");
+            assertEquals(0, r.code());
+            assertTrue(r.out().contains("Usage: gradlab " + c), r.out());
+        }
+    }
+}

@@ -7,9 +7,11 @@ import org.gradlab.optim.OptimizerConfig;
 import org.gradlab.run.Models;
 import org.gradlab.run.RunConfig;
 import org.gradlab.run.Tasks;
-import org.gradlab.run.StepRunner;
+import org.gradlab.record.RunWriter;
+import org.gradlab.run.SessionConfig;
+import org.gradlab.run.Spike;
 import org.gradlab.run.Trainer;
-import org.gradlab.telemetry.StepStats;
+import org.gradlab.run.TrainingSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -57,6 +59,14 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--nonfinite", defaultValue = "propagate",
             description = "what to do with NaN/inf gradients: propagate (as PyTorch), skip the update, or stop (default ${DEFAULT-VALUE})")
     String nonfinite;
+    @Option(names = "--spike", description = "inject a pathological batch at a step: STEP:KIND:FACTOR with KIND grad, targets, "
+            + "inputs or tokens (repeatable), e.g. 300:grad:1000")
+    java.util.List<String> spikes = new java.util.ArrayList<>();
+    @Option(names = "--out", description = "record the run (every step) into this new directory")
+    java.nio.file.Path out;
+    @Option(names = "--checkpoint-every", defaultValue = "1000",
+            description = "with --out: keep a checkpoint every N steps for forking (0: none; default ${DEFAULT-VALUE})")
+    int checkpointEvery;
     @Option(names = "--threads", description = "CPU threads (default: all cores)")
     Integer threads;
     @Option(names = "--eval", defaultValue = "10000",
@@ -73,37 +83,36 @@ public final class TrainCommand implements Runnable {
         OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.parseKind(optimizer), lr).withMomentum(momentum);
         RunConfig cfg = new RunConfig(model, task, hidden != null ? hidden : d.hidden(), layers != null ? layers : d.layers(),
                 embed, dim, heads, batch, seq != null ? seq : d.seq(), oc, init, seed);
-        PrintStream out = System.out;
+        PrintStream console = System.out;
+        java.util.List<Spike> spikeList = new java.util.ArrayList<>();
+        for (String sp : spikes) spikeList.add(Spike.parse(sp));
+        if (checkpointEvery < 0) throw new UserError("--checkpoint-every must be >= 0");
+        SessionConfig sc = new SessionConfig(cfg, ClipSpec.parse(clip), NonFinitePolicy.parse(nonfinite), steps, spikeList,
+                out == null ? 0 : checkpointEvery, out != null);
         try (CpuBackend be = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
-            Trainer tr = new Trainer(be, cfg, ClipSpec.parse(clip), NonFinitePolicy.parse(nonfinite));
-            tr.runner().setTelemetry(false);
-            out.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, clip %s, seed %d, backend %s%n",
-                    model, task, tr.model().params().size(), batch, cfg.seq(), optimizer, lr, tr.runner().clip().spec(), seed, be.name());
-            Progress progress = new Progress(out, steps, System.console() != null);
+            TrainingSession session = new TrainingSession(be, sc);
+            Trainer tr = session.trainer();
+            console.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, clip %s, seed %d, backend %s%n",
+                    model, task, tr.model().params().size(), batch, cfg.seq(), optimizer, lr, sc.clip(), seed, be.name());
+            ConsoleProgress progress = new ConsoleProgress(console, 0, steps);
+            session.addListener(progress);
+            RunWriter writer = Sessions.recordTo(session, out, null);
             long t0 = System.nanoTime();
-            long clipped = 0, nonFiniteSteps = 0;
-            for (long s = 0; s < steps; s++) {
-                StepStats r;
-                try {
-                    r = tr.trainStep();
-                } catch (StepRunner.NonFiniteStop e) {
-                    progress.finish();
-                    throw new UserError(e.getMessage());
-                }
-                if (r.clip() != null && r.clip().clipped()) clipped++;
-                if ((r.clip() != null && r.clip().nonFinite() > 0) || !Float.isFinite(r.loss())) nonFiniteSteps++;
-                progress.update(s + 1, r.loss());
-            }
+            String failure = Sessions.runToEnd(session, writer);
             progress.finish();
             double secs = (System.nanoTime() - t0) / 1e9;
-            out.printf("trained %d steps in %.1f s (%.1f steps/s); final loss %.5f; clipped %d steps (%.1f%%); "
-                    + "non-finite %d steps, skipped %d%n", steps, secs, steps / Math.max(secs, 1e-9), progress.lastLoss(),
-                    clipped, steps == 0 ? 0 : 100.0 * clipped / steps, nonFiniteSteps, tr.runner().skippedSteps());
+            long done = session.step();
+            console.printf("trained %d steps in %.1f s (%.1f steps/s); final loss %.5f; %s, skipped %d%n", done, secs,
+                    done / Math.max(secs, 1e-9), progress.lastLoss, progress.summary(), tr.runner().skippedSteps());
+            if (out != null) console.println("recorded to " + out + " (inspect it with: ./gradlab inspect " + out + ")");
+            if (failure != null) throw new UserError(failure);
             if (eval > 0) {
                 double err = tr.errorRate(eval);
-                out.printf("evaluation on %d fresh sequences: %.2f%% wrong (%s) → %s%n", Math.max(eval, batch), 100 * err,
+                console.printf("evaluation on %d fresh sequences: %.2f%% wrong (%s) → %s%n", Math.max(eval, batch), 100 * err,
                         tr.task().criterion(), err < 0.01 ? "success" : "not yet solved");
             }
+        } catch (java.io.IOException e) {
+            throw new UserError(e.getMessage());
         }
     }
 }

@@ -146,7 +146,7 @@ public final class GradientSegments {
     }
 
     /** Multiplies every gradient by c (one pass). */
-    void scaleAll(float c) {
+    public void scaleAll(float c) {
         java.util.Arrays.fill(factors, c);
         backend().scaleSegments(grads(), offsets, sizes, factors);
     }

@@ -76,9 +76,15 @@ public final class StepRunner {
      * returns stats with only the loss (the bare step).
      */
     public StepStats run(long step, Batch b) {
+        return run(step, b, 1.0);
+    }
+
+    /** As {@link #run(long, Batch)}, with the gradient multiplied by gradFactor before clipping (a grad spike). */
+    public StepStats run(long step, Batch b, double gradFactor) {
         long t0 = System.nanoTime();
         model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
         float loss = model.forwardBackward();
+        if (gradFactor != 1.0) segments.scaleAll((float) gradFactor);
         boolean bare = !telemetry && clip.spec().kind() == ClipSpec.Kind.NONE;
         ClipReport report = bare ? null : clip.apply(segments);
         boolean bad = !Float.isFinite(loss) || (report != null && report.nonFinite() > 0);

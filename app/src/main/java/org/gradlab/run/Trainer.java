@@ -7,6 +7,7 @@ import org.gradlab.model.Model;
 import org.gradlab.optim.Optimizer;
 import org.gradlab.task.Batch;
 import org.gradlab.task.Task;
+import org.gradlab.task.TaskShape;
 import org.gradlab.telemetry.StepStats;
 
 /**
@@ -46,10 +47,73 @@ public final class Trainer {
 
     /** One training step on batch `step`. */
     public StepStats trainStep() {
-        StepStats s = runner.run(step, task.batch(step));
+        return trainStep(null);
+    }
+
+    /** One training step on batch `step`, with a spike injected when spike != null. */
+    public StepStats trainStep(Spike spike) {
+        Batch b = task.batch(step);
+        double gradFactor = 1.0;
+        if (spike != null) {
+            checkSpike(spike.kind());
+            switch (spike.kind()) {
+                case GRAD -> gradFactor = spike.factor();
+                case TARGETS -> scale(b.targets(), spike.factor());
+                case INPUTS -> scale(b.features(), spike.factor());
+                case TOKENS -> corruptTokens(b.tokens(), spike.factor());
+            }
+        }
+        StepStats s = runner.run(step, b, gradFactor);
         step++;
         return s;
     }
+
+    /** Refuses a spike kind this task cannot take (e.g. scaling the targets of a language model). */
+    public void checkSpike(Spike.Kind kind) {
+        TaskShape.Kind k = task.shape().kind();
+        boolean ok = switch (kind) {
+            case GRAD -> true;
+            case TARGETS -> k == TaskShape.Kind.REGRESSION;
+            case INPUTS -> k != TaskShape.Kind.LANGUAGE_MODEL;
+            case TOKENS -> k == TaskShape.Kind.LANGUAGE_MODEL;
+        };
+        if (!ok) {
+            throw new IllegalArgumentException("a " + kind.name().toLowerCase(java.util.Locale.ROOT) + " spike does not apply to the "
+                    + task.name() + " task (grad spikes apply everywhere; targets to adding and multiplication; "
+                    + "inputs to the synthetic tasks; tokens to charlm)");
+        }
+    }
+
+    /** The state at the current step boundary. */
+    public Snapshot snapshot() {
+        return new Snapshot(step, runner.model().params().readParams(), runner.optimizer().saveState(),
+                runner.clip().spec().toText(), runner.clip().saveState(), runner.optimizer().lr(),
+                runner.nonFinitePolicy().cliName());
+    }
+
+    /** Continues from a snapshot taken of a run with the same config. */
+    public void restore(Snapshot s) {
+        runner.model().params().writeParams(s.params());
+        runner.optimizer().restoreState(s.optimizerState());
+        runner.optimizer().setLr(s.lr());
+        org.gradlab.clip.ClipStrategy c = org.gradlab.clip.ClipStrategy.parse(s.clipSpec());
+        c.restoreState(s.clipState());
+        runner.setClipStrategy(c);
+        runner.setNonFinitePolicy(NonFinitePolicy.parse(s.nonFinitePolicy()));
+        step = s.step();
+    }
+
+    private static void scale(float[] a, double f) {
+        for (int i = 0; i < a.length; i++) a[i] = (float) (a[i] * f);
+    }
+
+    private void corruptTokens(int[] tokens, double fraction) {
+        org.gradlab.task.Rng r = new org.gradlab.task.Rng(0).reseed(config.seed() ^ 0x5B1CE, step);
+        int vocab = task.shape().vocab();
+        for (int i = 0; i < tokens.length; i++) if (r.nextDouble() < fraction) tokens[i] = r.nextInt(vocab);
+    }
+
+
 
     /** Fraction of `sequences` fresh evaluation sequences the model gets wrong by the task's criterion. */
     public double errorRate(int sequences) {

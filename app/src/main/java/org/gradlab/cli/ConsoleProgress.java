@@ -1,0 +1,47 @@
+package org.gradlab.cli;
+
+import org.gradlab.run.RunEvent;
+import org.gradlab.run.SessionListener;
+import org.gradlab.telemetry.StepStats;
+
+import java.io.PrintStream;
+
+/** Prints a session's progress and counts what a summary needs (clipped and non-finite steps). */
+final class ConsoleProgress implements SessionListener {
+    private final Progress progress;
+    private final PrintStream out;
+    private final long first;
+    volatile long clipped, nonFinite, steps;
+    volatile float lastLoss = Float.NaN;
+
+    ConsoleProgress(PrintStream out, long firstStep, long total) {
+        this.out = out;
+        this.first = firstStep;
+        this.progress = new Progress(out, total, System.console() != null);
+    }
+
+    @Override
+    public void onStep(StepStats s) {
+        steps++;
+        if (s.clip() != null && s.clip().clipped()) clipped++;
+        if ((s.clip() != null && s.clip().nonFinite() > 0) || !Float.isFinite(s.loss())) nonFinite++;
+        lastLoss = s.loss();
+        progress.update(s.step() + 1 - first, s.loss());
+    }
+
+    @Override
+    public void onEvent(RunEvent e) {
+        if (e.type() == RunEvent.Type.SPIKE) {
+            progress.finish();
+            out.println("step " + e.step() + ": spike injected (" + e.value() + ")");
+        }
+    }
+
+    void finish() {
+        progress.finish();
+    }
+
+    String summary() {
+        return String.format("clipped %d steps (%.1f%%); non-finite %d steps", clipped, steps == 0 ? 0 : 100.0 * clipped / steps, nonFinite);
+    }
+}

@@ -1,0 +1,134 @@
+package org.gradlab.cli;
+
+import org.gradlab.clip.ClipReport;
+import org.gradlab.record.RunFileException;
+import org.gradlab.record.RunManifest;
+import org.gradlab.record.RunReader;
+import org.gradlab.record.RunSummary;
+import org.gradlab.record.Series;
+import org.gradlab.record.StepIndex;
+import org.gradlab.run.RunEvent;
+import org.gradlab.telemetry.StepStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/** {@code gradlab inspect RUN}: a recorded run's summary, its per-step scalars as CSV, or one step in full. */
+@Command(name = "inspect", mixinStandardHelpOptions = true, description = "Summarise a recorded run, print its per-step CSV, or one step's full record.")
+public final class InspectCommand implements Runnable {
+    @Parameters(index = "0", paramLabel = "RUN", description = "a run directory (from train --out or fork)")
+    Path run;
+    @Option(names = "--csv", description = "print the per-step scalars as CSV (a header row, then one row per step)")
+    boolean csv;
+    @Option(names = "--step", description = "print step K's full record")
+    Long step;
+    @Option(names = "--target", defaultValue = "NaN", description = "report the first step whose loss is <= this")
+    double target;
+
+    @Override
+    public void run() {
+        PrintStream out = System.out;
+        try (RunReader r = RunReader.open(run)) {
+            if (csv) printCsv(r, out);
+            else if (step != null) printStep(r, r.step(step), out);
+            else printSummary(r, out);
+        } catch (RunFileException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    static void printCsv(RunReader r, PrintStream out) {
+        StepIndex ix = r.index();
+        StringBuilder sb = new StringBuilder("step,loss,lr,pre_clip_norm,post_clip_norm,clip_coefficient,threshold,clipped,non_finite\n");
+        for (int i = 0; i < ix.count(); i++) {
+            sb.append(ix.firstStep() + i).append(',').append(num(ix.valueAt(i, Series.LOSS))).append(',')
+                    .append(num(ix.valueAt(i, Series.LR))).append(',').append(num(ix.valueAt(i, Series.PRE_NORM))).append(',')
+                    .append(num(ix.valueAt(i, Series.POST_NORM))).append(',').append(num(ix.valueAt(i, Series.COEFFICIENT))).append(',')
+                    .append(num(ix.valueAt(i, Series.THRESHOLD))).append(',').append((int) ix.valueAt(i, Series.CLIPPED)).append(',')
+                    .append((long) ix.valueAt(i, Series.NON_FINITE)).append('\n');
+            if (sb.length() > 1 << 16) {
+                out.print(sb);
+                sb.setLength(0);
+            }
+        }
+        out.print(sb);
+        out.flush();
+    }
+
+    /** Shortest text that reads back as the same float. */
+    static String num(float v) {
+        if (Float.isNaN(v)) return "nan";
+        if (Float.isInfinite(v)) return v > 0 ? "inf" : "-inf";
+        return Float.toString(v);
+    }
+
+    private void printSummary(RunReader r, PrintStream out) {
+        RunManifest m = r.manifest();
+        RunSummary s = RunSummary.of(r.index(), target);
+        var c = m.session().run();
+        out.printf("run %s%n", r.dir());
+        out.printf("  model %s on %s, batch %d × T=%d, %s lr %g, seed %d, init %s%n", c.model(), c.task(), c.batch(), c.seq(),
+                c.optimizer().kind().name().toLowerCase(Locale.ROOT), c.optimizer().lr(), c.seed(), c.init());
+        out.printf("  clip %s, non-finite policy %s, created %s by GradLab %s%n", m.session().clip(),
+                m.session().nonFinite().cliName(), m.createdAt(), m.appVersion());
+        if (m.parent() != null) out.printf("  forked from %s at step %d (variant %s)%n", m.parent().run(), m.parent().step(), m.parent().variant());
+        out.printf("  steps %d (%d–%d); final loss %s; min loss %s at step %d%n", r.stepCount(), s.firstStep(), s.endStep() - 1,
+                num(s.finalLoss()), num(s.minLoss()), s.minLossStep());
+        out.printf("  clip rate %.1f%%; max pre-clip norm %s; non-finite steps %d%s%n", 100 * s.clipRate(), num(s.maxPreNorm()),
+                s.nonFiniteSteps(), s.divergedAt() >= 0 ? " (first at step " + s.divergedAt() + ")" : "");
+        if (!Double.isNaN(target)) {
+            out.printf("  loss <= %s first at step %s%n", target, s.targetReachedAt() >= 0 ? Long.toString(s.targetReachedAt()) : "never");
+        }
+        out.printf("  layers: %s%n", String.join(", ", m.groups()));
+        if (r.damage() != null) {
+            out.printf("  WARNING: %d bytes of steps.bin after byte %d are unreadable (%s)%n", r.damage().bytes(),
+                    r.damage().offset(), r.damage().reason());
+        }
+        out.printf("  events (%d):%n", r.events().size());
+        int shown = 0;
+        for (RunEvent e : r.events()) {
+            if (shown++ == 50) {
+                out.printf("    … %d more%n", r.events().size() - 50);
+                break;
+            }
+            out.printf("    step %-8d %-14s %s%n", e.step(), e.type().name().toLowerCase(Locale.ROOT), e.value());
+        }
+    }
+
+    private static void printStep(RunReader r, StepStats s, PrintStream out) {
+        RunManifest m = r.manifest();
+        out.printf("step %d  loss %s  lr %s  %s%n", s.step(), num(s.loss()), s.lr(), s.skipped() ? "(update skipped)" : "");
+        ClipReport c = s.clip();
+        if (c != null) {
+            out.printf("clip: action %s, clipped %s, threshold %s, coefficient %s, pre-clip norm %s, post-clip norm %s, "
+                    + "strategy norm %s, non-finite %d, clipped parts %d%n", c.action().name().toLowerCase(Locale.ROOT), c.clipped(),
+                    num((float) c.threshold()), num((float) c.coefficient()), num((float) c.preNorm()), num((float) c.postNorm()),
+                    num((float) c.strategyNorm()), c.nonFinite(), c.clippedParts());
+        }
+        out.println("layer                    grad pre     grad post    weight norm  update/weight");
+        for (int g = 0; g < m.groups().size(); g++) {
+            out.printf("%-24s %-12s %-12s %-12s %s%n", m.groups().get(g), c == null ? "-" : num(c.layerPre()[g]),
+                    c == null ? "-" : num(c.layerPost()[g]), num(s.weightNorms()[g]), num(s.updateRatios()[g]));
+        }
+        if (c != null) {
+            out.println("tensor                               grad pre     grad post");
+            for (int t = 0; t < m.tensors().size(); t++) {
+                out.printf("%-36s %-12s %s%n", m.tensors().get(t).name(), num(c.tensorPre()[t]), num(c.tensorPost()[t]));
+            }
+        }
+        if (s.histPre() != null) {
+            int w = m.histogramWidth();
+            out.println("histograms (counts; bins: " + (w - 4) / 2 + " negative from -2^14 inward, " + (w - 4) / 2
+                    + " positive from 2^-40 outward, then zero, +inf, -inf, NaN):");
+            for (int g = 0; g < m.groups().size(); g++) {
+                out.printf("%-24s pre  %s%n", m.groups().get(g), Arrays.toString(Arrays.copyOfRange(s.histPre(), g * w, (g + 1) * w)));
+                out.printf("%-24s post %s%n", "", Arrays.toString(Arrays.copyOfRange(s.histPost(), g * w, (g + 1) * w)));
+            }
+        }
+    }
+}

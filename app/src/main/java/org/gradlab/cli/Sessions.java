@@ -1,0 +1,51 @@
+package org.gradlab.cli;
+
+import org.gradlab.record.RunManifest;
+import org.gradlab.record.RunWriter;
+import org.gradlab.run.TrainingSession;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a session to its end from the CLI, recording it when asked; Ctrl-C stops it cleanly (flushed). */
+final class Sessions {
+    private Sessions() {}
+
+    static RunWriter recordTo(TrainingSession s, Path out, RunManifest.Parent parent) throws IOException {
+        if (out == null) return null;
+        RunWriter w = RunWriter.create(out, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent));
+        s.addListener(w);
+        return w;
+    }
+
+    /** Starts the session and waits for it; returns its failure message or null. */
+    static String runToEnd(TrainingSession s, RunWriter writer) throws IOException {
+        Thread hook = new Thread(() -> {
+            s.close();
+            try {
+                if (writer != null) writer.close();
+            } catch (IOException ignored) {
+                // shutting down: the data already forced is what survives
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            s.start(false);
+            while (!s.await(1, TimeUnit.SECONDS)) {
+                // wait; the session thread does the work
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.close();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+        if (writer != null) writer.close();
+        return s.failure();
+    }
+}

@@ -1,0 +1,181 @@
+package org.gradlab.record;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.gradlab.clip.ClipSpec;
+import org.gradlab.clip.NonFinitePolicy;
+import org.gradlab.engine.HistogramBins;
+import org.gradlab.engine.ParamLayout;
+import org.gradlab.engine.ParamTensor;
+import org.gradlab.optim.OptimizerConfig;
+import org.gradlab.run.RunConfig;
+import org.gradlab.run.SessionConfig;
+import org.gradlab.run.Spike;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * run.json: format version, app version, creation time, the full session config, the parameter layout and
+ * layer groups, the histogram bin edges, and — for a fork — where it branched from.
+ */
+public record RunManifest(int formatVersion, String appVersion, String createdAt, SessionConfig session,
+                          List<Tensor> tensors, List<String> groups, double[] histogramEdges, int histogramWidth,
+                          Parent parent) {
+    /** One parameter tensor of the layout. */
+    public record Tensor(String name, int[] shape, int offset, int size, String group) {}
+
+    /** A fork's origin: the run directory, the step it branched at, and this branch's variant. */
+    public record Parent(String run, long step, String variant) {}
+
+    public static final String APP_VERSION = "0.1.0";
+
+    public static RunManifest create(SessionConfig session, ParamLayout layout, Parent parent) {
+        List<Tensor> ts = new ArrayList<>();
+        for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
+        return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), session, ts,
+                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent);
+    }
+
+    /** The first step this run records: 0, or the step a fork branched at. */
+    public long firstStep() {
+        return parent == null ? 0 : parent.step();
+    }
+
+    public RecordShape shape() {
+        return new RecordShape(tensors.size(), groups.size(), histogramWidth);
+    }
+
+    public int groupIndex(String g) {
+        return groups.indexOf(g);
+    }
+
+    // ------------------------------------------------------------------ writing
+    public void write(Path dir) throws IOException {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.put("format", "gradlab-run");
+        root.put("formatVersion", formatVersion);
+        root.put("appVersion", appVersion);
+        root.put("createdAt", createdAt);
+        ObjectNode cfg = root.putObject("config");
+        RunConfig r = session.run();
+        cfg.put("model", r.model()).put("task", r.task()).put("hidden", r.hidden()).put("layers", r.layers())
+                .put("embed", r.embed()).put("dim", r.dim()).put("heads", r.heads()).put("batch", r.batch())
+                .put("seq", r.seq()).put("init", r.init()).put("seed", r.seed());
+        OptimizerConfig o = r.optimizer();
+        cfg.putObject("optimizer").put("kind", o.kind().name().toLowerCase(Locale.ROOT)).put("lr", o.lr())
+                .put("momentum", o.momentum()).put("dampening", o.dampening()).put("nesterov", o.nesterov())
+                .put("beta1", o.beta1()).put("beta2", o.beta2()).put("eps", o.eps()).put("weightDecay", o.weightDecay());
+        cfg.put("clip", session.clip().toText()).put("nonFinite", session.nonFinite().cliName())
+                .put("steps", session.steps()).put("checkpointEvery", session.checkpointEvery())
+                .put("telemetry", session.telemetry());
+        ArrayNode spikes = cfg.putArray("spikes");
+        for (Spike s : session.spikes()) spikes.add(s.toText());
+        ObjectNode lay = root.putObject("layout");
+        ArrayNode gs = lay.putArray("groups");
+        groups.forEach(gs::add);
+        ArrayNode tn = lay.putArray("tensors");
+        for (Tensor t : tensors) {
+            ObjectNode n = tn.addObject();
+            n.put("name", t.name()).put("offset", t.offset()).put("size", t.size()).put("group", t.group());
+            ArrayNode sh = n.putArray("shape");
+            for (int d : t.shape()) sh.add(d);
+        }
+        ObjectNode h = root.putObject("histogram");
+        h.put("kind", "signed-log-magnitude").put("width", histogramWidth)
+                .put("note", "rows: negative bins (largest magnitude first), positive bins (smallest first), then zero, +inf, -inf, NaN");
+        ArrayNode e = h.putArray("edges");
+        for (double d : histogramEdges) e.add(d);
+        if (parent != null) root.putObject("parent").put("run", parent.run()).put("step", parent.step()).put("variant", parent.variant());
+        Path tmp = dir.resolve(RunFiles.MANIFEST + ".tmp");
+        Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+        Files.move(tmp, dir.resolve(RunFiles.MANIFEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    // ------------------------------------------------------------------ reading
+    public static RunManifest read(Path dir) throws RunFileException {
+        Path file = dir.resolve(RunFiles.MANIFEST);
+        JsonNode root;
+        try {
+            if (!Files.isRegularFile(file)) throw new RunFileException(file, -1, "not found: this is not a GradLab run directory");
+            if (Files.size(file) > RunFiles.MAX_MANIFEST) throw new RunFileException(file, -1, "larger than " + RunFiles.MAX_MANIFEST + " bytes");
+            root = Json.MAPPER.readTree(file.toFile());
+        } catch (RunFileException e) {
+            throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            long off = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
+            throw new RunFileException(file, off, "not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new RunFileException(file, -1, "cannot read: " + e.getMessage(), e);
+        }
+        if (root == null || !root.isObject()) throw new RunFileException(file, 0, "not a JSON object");
+        if (!"gradlab-run".equals(root.path("format").asText())) throw new RunFileException(file, -1, "not a GradLab run (format field)");
+        int version = (int) Json.integer(root, "formatVersion", file, 0, Integer.MAX_VALUE);
+        if (version != RunFiles.FORMAT_VERSION) {
+            throw new RunFileException(file, -1, "format version " + version + " is not supported (this GradLab reads version "
+                    + RunFiles.FORMAT_VERSION + ")");
+        }
+        try {
+            JsonNode cfg = Json.field(root, "config", file);
+            JsonNode o = Json.field(cfg, "optimizer", file);
+            OptimizerConfig oc = new OptimizerConfig(OptimizerConfig.parseKind(Json.text(o, "kind", file)), Json.number(o, "lr", file),
+                    Json.number(o, "momentum", file), Json.number(o, "dampening", file), o.path("nesterov").asBoolean(false),
+                    Json.number(o, "beta1", file), Json.number(o, "beta2", file), Json.number(o, "eps", file),
+                    Json.number(o, "weightDecay", file));
+            RunConfig rc = new RunConfig(Json.text(cfg, "model", file), Json.text(cfg, "task", file),
+                    (int) Json.integer(cfg, "hidden", file, 1, 1 << 16), (int) Json.integer(cfg, "layers", file, 1, 64),
+                    (int) Json.integer(cfg, "embed", file, 1, 1 << 16), (int) Json.integer(cfg, "dim", file, 1, 1 << 16),
+                    (int) Json.integer(cfg, "heads", file, 1, 1024), (int) Json.integer(cfg, "batch", file, 1, 1 << 16),
+                    (int) Json.integer(cfg, "seq", file, 1, 1 << 16), oc, Json.text(cfg, "init", file),
+                    Json.integer(cfg, "seed", file, Long.MIN_VALUE, Long.MAX_VALUE));
+            List<Spike> spikes = new ArrayList<>();
+            for (JsonNode s : cfg.path("spikes")) spikes.add(Spike.parse(s.asText()));
+            SessionConfig sc = new SessionConfig(rc, ClipSpec.parse(Json.text(cfg, "clip", file)),
+                    NonFinitePolicy.parse(Json.text(cfg, "nonFinite", file)), Json.integer(cfg, "steps", file, 0, Long.MAX_VALUE),
+                    spikes, (int) Json.integer(cfg, "checkpointEvery", file, 0, Integer.MAX_VALUE), cfg.path("telemetry").asBoolean(true));
+            JsonNode lay = Json.field(root, "layout", file);
+            List<String> groups = new ArrayList<>();
+            for (JsonNode g : Json.field(lay, "groups", file)) groups.add(g.asText());
+            List<Tensor> tensors = new ArrayList<>();
+            long expectOffset = 0;
+            for (JsonNode t : Json.field(lay, "tensors", file)) {
+                JsonNode sh = Json.field(t, "shape", file);
+                int[] shape = new int[sh.size()];
+                long size = 1;
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = sh.get(i).asInt();
+                    if (shape[i] <= 0) throw new RunFileException(file, -1, "tensor shape entries must be positive");
+                    size *= shape[i];
+                }
+                Tensor ten = new Tensor(Json.text(t, "name", file), shape, (int) Json.integer(t, "offset", file, 0, Integer.MAX_VALUE),
+                        (int) Json.integer(t, "size", file, 1, Integer.MAX_VALUE), Json.text(t, "group", file));
+                if (ten.size() != size || ten.offset() != expectOffset || !groups.contains(ten.group())) {
+                    throw new RunFileException(file, -1, "layout entry '" + ten.name() + "' is inconsistent (size, offset or group)");
+                }
+                expectOffset += size;
+                tensors.add(ten);
+            }
+            JsonNode h = Json.field(root, "histogram", file);
+            int width = (int) Json.integer(h, "width", file, 0, 10_000);
+            JsonNode e = Json.field(h, "edges", file);
+            double[] edges = new double[e.size()];
+            for (int i = 0; i < edges.length; i++) edges[i] = e.get(i).asDouble();
+            Parent parent = null;
+            JsonNode p = root.get("parent");
+            if (p != null && p.isObject()) parent = new Parent(p.path("run").asText(), p.path("step").asLong(), p.path("variant").asText());
+            return new RunManifest(version, root.path("appVersion").asText("?"), root.path("createdAt").asText("?"), sc, tensors,
+                    groups, edges, width, parent);
+        } catch (RunFileException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new RunFileException(file, -1, "invalid setting: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package org.gradlab.record;
+
+import org.gradlab.run.RunEvent;
+import org.gradlab.run.Snapshot;
+import org.gradlab.telemetry.StepStats;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Opens a recorded run for replay. Every file is untrusted: problems are {@link RunFileException}s naming the
+ * file and byte offset. A damaged or torn tail of steps.bin does not stop the run from opening — the intact
+ * prefix is readable and {@link #damage()} says what was cut off. Opening uses index.bin when it matches
+ * steps.bin and rebuilds it by a scan otherwise; reading one step is one positional read.
+ */
+public final class RunReader implements AutoCloseable {
+    private final Path dir;
+    private final RunManifest manifest;
+    private final List<RunEvent> events;
+    private final StepIndex index;
+    private final StepsFile.Damage damage;
+    private final FileChannel steps;
+    private final RecordShape shape;
+
+    private RunReader(Path dir, RunManifest m, List<RunEvent> events, StepIndex index, StepsFile.Damage damage, FileChannel steps) {
+        this.dir = dir;
+        this.manifest = m;
+        this.events = events;
+        this.index = index;
+        this.damage = damage;
+        this.steps = steps;
+        this.shape = m.shape();
+    }
+
+    public static RunReader open(Path dir) throws RunFileException {
+        if (!Files.isDirectory(dir)) throw new RunFileException(dir, -1, "not a directory");
+        RunManifest m = RunManifest.read(dir);
+        List<RunEvent> events = EventLog.read(dir);
+        Path file = dir.resolve(RunFiles.STEPS);
+        FileChannel ch = null;
+        try {
+            if (!Files.exists(file)) Files.createFile(file);
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            long size = ch.size();
+            StepIndex ix = StepIndex.load(dir, size, m.firstStep());
+            if (ix == null) {
+                ix = new StepIndex();
+                ix.setFirstStep(m.firstStep());
+            }
+            // the saved index covers a prefix (all of it after a clean close); scan whatever follows
+            StepsFile.Damage dmg = StepsFile.scan(ch, file, ix);
+            return new RunReader(dir, m, events, ix, dmg, ch);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            if (e instanceof RunFileException r) throw r;
+            throw new RunFileException(file, -1, "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        try {
+            if (ch != null) ch.close();
+        } catch (IOException ignored) {
+            // closing a read-only channel after a failure: nothing to save
+        }
+    }
+
+    public Path dir() { return dir; }
+    public RunManifest manifest() { return manifest; }
+    public List<RunEvent> events() { return events; }
+    public StepIndex index() { return index; }
+
+    /** The unreadable tail of steps.bin, or null when the whole file is intact. */
+    public StepsFile.Damage damage() {
+        return damage;
+    }
+
+    public int stepCount() {
+        return index.count();
+    }
+
+    /** First recorded step (0, or where a fork branched). */
+    public long firstStep() {
+        return index.firstStep();
+    }
+
+    /** One past the last recorded step. */
+    public long endStep() {
+        return index.nextStep();
+    }
+
+    public Overview overview(int maxBuckets) {
+        return index.overview(maxBuckets);
+    }
+
+    /** The full record of step k (checksum verified). */
+    public StepStats step(long k) throws RunFileException {
+        Path file = dir.resolve(RunFiles.STEPS);
+        if (k < index.firstStep() || k >= index.nextStep()) {
+            throw new RunFileException(file, -1, "step " + k + " is not in this run (it has steps " + index.firstStep() + "–" + (index.nextStep() - 1) + ")");
+        }
+        int at = (int) (k - index.firstStep());
+        long off = index.offsetAt(at);
+        long frame = index.frameLengthAt(at);
+        if (frame < RunFiles.FRAME_HEADER || frame > RunFiles.MAX_RECORD + RunFiles.FRAME_HEADER) {
+            throw new RunFileException(file, off, "bad record length");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) frame).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            StepsFile.readFully(steps, b, off);
+        } catch (IOException e) {
+            throw new RunFileException(file, off, "cannot read step " + k + ": " + e.getMessage(), e);
+        }
+        int len = b.getInt(0), stored = b.getInt(4);
+        if (len != frame - RunFiles.FRAME_HEADER) throw new RunFileException(file, off, "record length does not match the index");
+        CRC32C crc = new CRC32C();
+        crc.update(b.array(), RunFiles.FRAME_HEADER, len);
+        if ((int) crc.getValue() != stored) throw new RunFileException(file, off, "checksum mismatch in step " + k);
+        try {
+            StepStats s = StepCodec.decode(new ByteSource(b.array(), RunFiles.FRAME_HEADER, len), shape);
+            if (s.step() != k) throw new RunFileException(file, off, "record holds step " + s.step() + ", expected " + k);
+            return s;
+        } catch (ByteSource.Malformed m) {
+            throw new RunFileException(file, off + m.position, "malformed step " + k + ": " + m.getMessage());
+        }
+    }
+
+    public List<Long> checkpoints() throws RunFileException {
+        try {
+            return CheckpointIo.list(dir);
+        } catch (IOException e) {
+            throw new RunFileException(dir.resolve(RunFiles.CHECKPOINTS), -1, "cannot list: " + e.getMessage(), e);
+        }
+    }
+
+    public Snapshot checkpoint(long step) throws RunFileException {
+        int params = manifest.tensors().stream().mapToInt(RunManifest.Tensor::size).sum();
+        return CheckpointIo.read(dir, step, params);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(steps);
+    }
+}

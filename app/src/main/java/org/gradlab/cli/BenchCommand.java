@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.gradlab.engine.CpuBackend;
 import org.gradlab.run.AnchorModels;
+import org.gradlab.record.RunWriter;
 import org.gradlab.run.Benchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,11 +26,19 @@ public final class BenchCommand implements Runnable {
     int steps;
     @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
     int warmup;
+    @Option(names = "--record", description = "also time each step with recording to disk (every step, histograms) and report the overhead")
+    boolean record;
+    @Option(names = "--replay", paramLabel = "RUN", description = "instead: time opening a recorded run to a full overview and random access to its steps")
+    java.nio.file.Path replay;
     @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_bare, telemetry_overhead_pct}")
     boolean json;
 
     @Override
     public void run() {
+        if (replay != null) {
+            benchReplay();
+            return;
+        }
         for (String m : models) {
             if (!AnchorModels.NAMES.contains(m)) throw new UserError("unknown model '" + m + "' (expected " + String.join(", ", AnchorModels.NAMES) + ")");
         }
@@ -41,10 +50,13 @@ public final class BenchCommand implements Runnable {
                 System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; bare = no clipping, no telemetry");
             }
             for (String m : models) {
-                Benchmark.Result r = Benchmark.run(be, m, warmup, steps);
+                java.util.List<RunWriter> writers = new ArrayList<>();
+                Benchmark.Result r = Benchmark.run(be, m, warmup, steps, record ? runner -> recorder(m, runner, writers) : null);
+                for (RunWriter w : writers) closeAndDelete(w);
                 if (!json) {
-                    System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%%n",
-                            r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent());
+                    System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%%s%n",
+                            r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent(),
+                            record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", r.model());
@@ -53,6 +65,10 @@ public final class BenchCommand implements Runnable {
                 row.put("steps_per_s", round(r.stepsPerSecond()));
                 row.put("ms_per_step_bare", round(r.msBare()));
                 row.put("telemetry_overhead_pct", round(r.overheadPercent()));
+                if (record) {
+                    row.put("record_overhead_pct", round(r.recordOverheadPercent()));
+                    row.put("record_bytes_per_step", r.recordBytesPerStep());
+                }
                 rows.add(row);
             }
         }
@@ -62,6 +78,68 @@ public final class BenchCommand implements Runnable {
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** Records into a temporary run directory (the manifest describes the anchor as the nearest run config). */
+    private static Benchmark.StepSink recorder(String model, org.gradlab.run.StepRunner runner, java.util.List<RunWriter> writers) {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gradlab-bench-");
+            String arch = model.equals("rnn-adding") ? "rnn" : model;
+            org.gradlab.run.RunConfig rc = org.gradlab.run.RunConfig.defaults(arch, model.equals("rnn-adding") ? "adding" : "charlm");
+            org.gradlab.run.SessionConfig sc = new org.gradlab.run.SessionConfig(rc, org.gradlab.clip.ClipSpec.parse("norm:1.0"),
+                    org.gradlab.clip.NonFinitePolicy.PROPAGATE, Long.MAX_VALUE, java.util.List.of(), 0, true);
+            RunWriter w = RunWriter.create(dir, org.gradlab.record.RunManifest.create(sc, runner.model().params().layout(), null));
+            writers.add(w);
+            return new Benchmark.StepSink() {
+                @Override public void accept(org.gradlab.telemetry.StepStats s) { w.onStep(s); }
+                @Override public long bytes() {
+                    w.flush();
+                    try {
+                        return java.nio.file.Files.size(dir.resolve("steps.bin"));
+                    } catch (java.io.IOException e) {
+                        return 0;
+                    }
+                }
+            };
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot create a temporary run for --record: " + e.getMessage());
+        }
+    }
+
+    private static void closeAndDelete(RunWriter w) {
+        try {
+            w.close();
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(w.dir())) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        } catch (java.io.IOException ignored) {
+            // a temporary directory left behind is harmless
+        }
+    }
+
+    private void benchReplay() {
+        try {
+            org.gradlab.record.ReplayBenchmark.Result r = org.gradlab.record.ReplayBenchmark.run(replay, 2000, 2000);
+            if (json) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("run", replay.toString());
+                row.put("steps", r.steps());
+                row.put("steps_bin_bytes", r.stepsBytes());
+                row.put("open_overview_ms", round(r.openOverviewMs()));
+                row.put("overview_buckets", r.buckets());
+                row.put("read_step_mean_ms", round(r.meanReadMs()));
+                row.put("read_step_p99_ms", round(r.p99ReadMs()));
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(List.of(row)));
+            } else {
+                System.out.printf("run %s: %d steps, steps.bin %.1f MB (%d bytes/step)%n", replay, r.steps(), r.stepsBytes() / 1e6,
+                        r.stepsBytes() / Math.max(1, r.steps()));
+                System.out.printf("open + full-run overview (%d buckets): %.1f ms%n", r.buckets(), r.openOverviewMs());
+                System.out.printf("random access to a step's full record: mean %.3f ms, p99 %.3f ms, max %.3f ms (2000 reads)%n",
+                        r.meanReadMs(), r.p99ReadMs(), r.maxReadMs());
+            }
+        } catch (java.io.IOException e) {
+            throw new UserError(e.getMessage());
         }
     }
 

@@ -16,7 +16,13 @@ import java.util.Arrays;
  */
 public final class Benchmark {
     /** One model's figures; ms values are means over the timed steps. */
-    public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msBare) {
+    public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msBare,
+                         double msRecorded, int recordBytesPerStep) {
+        /** Extra time of recording every step over the same step unrecorded, in percent (NaN if not measured). */
+        public double recordOverheadPercent() {
+            return 100.0 * (msRecorded / msPerStep - 1);
+        }
+
         public double stepsPerSecond() {
             return 1000.0 / msPerStep;
         }
@@ -29,7 +35,17 @@ public final class Benchmark {
 
     private Benchmark() {}
 
+    /** A step listener that records (the recorder lives in a higher package, so it comes in as a function). */
+    public interface StepSink extends java.util.function.Consumer<org.gradlab.telemetry.StepStats> {
+        /** Bytes written so far. */
+        long bytes();
+    }
+
     public static Result run(Backend be, String name, int warmup, int steps) {
+        return run(be, name, warmup, steps, null);
+    }
+
+    public static Result run(Backend be, String name, int warmup, int steps, java.util.function.Function<StepRunner, StepSink> recorder) {
         AnchorModels.Anchor a = AnchorModels.create(name, be, 0);
         Optimizer opt = new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
         StepRunner full = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
@@ -42,7 +58,8 @@ public final class Benchmark {
             bare.run(k, a.batches().apply(k));
             k++;
         }
-        double[] tFull = new double[steps], tBare = new double[steps];
+        StepSink sink = recorder == null ? null : recorder.apply(full);
+        double[] tFull = new double[steps], tBare = new double[steps], tRec = new double[steps];
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();
             full.run(k, a.batches().apply(k));
@@ -52,10 +69,18 @@ public final class Benchmark {
             k++;
             tFull[i] = (t1 - t0) / 1e6;
             tBare[i] = (System.nanoTime() - t1) / 1e6;
+            if (sink != null) {
+                long t2 = System.nanoTime();
+                sink.accept(full.run(k, a.batches().apply(k)));
+                k++;
+                tRec[i] = (System.nanoTime() - t2) / 1e6;
+            }
         }
         double meanFull = Arrays.stream(tFull).average().orElse(Double.NaN);
         double meanBare = Arrays.stream(tBare).average().orElse(Double.NaN);
+        double meanRec = sink == null ? Double.NaN : Arrays.stream(tRec).average().orElse(Double.NaN);
+        int bytes = sink == null ? 0 : (int) (sink.bytes() / steps);
         Arrays.sort(tFull);
-        return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanBare);
+        return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanBare, meanRec, bytes);
     }
 }

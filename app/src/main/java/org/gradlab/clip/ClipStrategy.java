@@ -44,13 +44,15 @@ public abstract class ClipStrategy {
         Outcome o = clip(g, pre);
         float post;
         float[] tPost, lPost;
-        if (o.action() == ClipAction.NONE && o.coefficient() == 1.0) {
+        boolean scaleNow = g.takePendingScale();
+        if (!scaleNow && o.action() == ClipAction.NONE) {
             post = pre;
             tPost = tPre;
             lPost = lPre;
             g.postEqualsPre();
         } else {
-            g.measure(true);
+            if (scaleNow) g.scaleAndMeasure();
+            else g.measure(true);
             post = g.totalNorm(2);
             tPost = g.tensorL2();
             lPost = g.groupL2();
@@ -69,11 +71,14 @@ public abstract class ClipStrategy {
 
     public void restoreState(double[] state) {}
 
-    /** PyTorch's clip_grad_norm_ once the total is known: coef = min(1, C/(total+1e-6)), always applied. */
+    /**
+     * PyTorch's clip_grad_norm_ once the total is known: coef = min(1, C/(total+1e-6)), always applied (fused
+     * with the post-clip measurement; a coefficient of exactly 1 leaves every float as it is).
+     */
     static Outcome torchNormClip(GradientSegments g, float total, float maxNorm) {
         float coef = maxNorm / (total + 1e-6f);
         float clamped = Math.min(coef, 1f);
-        g.scaleAll(clamped);
+        g.scaleAllLater(clamped);
         boolean clipped = !(clamped >= 1f);
         return new Outcome(total, clamped, clipped, maxNorm, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0);
     }

@@ -23,6 +23,7 @@ public final class GradientSegments {
     final long[] nonFinite;
     private final float[] factors;
     private boolean histograms;
+    private boolean pendingScale;
     private final long[] preHist, postHist;
 
     public GradientSegments(ParamStore store) {
@@ -84,8 +85,14 @@ public final class GradientSegments {
 
     /** One pass over the gradients: the per-tensor statistics and, when on, the pre- or post-clip histogram. */
     void measure(boolean postClip) {
-        backend().segmentStats(grads(), offsets, sizes, sumSq, sumAbs, maxAbs, nonFinite, group,
+        backend().segmentStats(grads(), offsets, sizes, null, sumSq, sumAbs, maxAbs, nonFinite, group,
                 histograms ? (postClip ? postHist : preHist) : null);
+    }
+
+    /** Scales every tensor by factors() and measures the result, in one pass (the post-clip measurement). */
+    void scaleAndMeasure() {
+        backend().segmentStats(grads(), offsets, sizes, factors, sumSq, sumAbs, maxAbs, nonFinite, group,
+                histograms ? postHist : null);
     }
 
     /** The gradients were not changed by clipping: the post-clip histogram is the pre-clip one. */
@@ -145,10 +152,26 @@ public final class GradientSegments {
         return out;
     }
 
-    /** Multiplies every gradient by c (one pass). */
+    /** Multiplies every gradient by c now (one pass). */
     public void scaleAll(float c) {
         java.util.Arrays.fill(factors, c);
         backend().scaleSegments(grads(), offsets, sizes, factors);
+    }
+
+    /**
+     * Multiplies every gradient by c in the pass that measures the post-clip state ({@link #scaleAndMeasure}).
+     * A coefficient of exactly 1 changes no float (NaN and ±inf included), so nothing is scheduled then.
+     */
+    void scaleAllLater(float c) {
+        java.util.Arrays.fill(factors, c);
+        pendingScale = c != 1f;
+    }
+
+    /** Takes the scheduled scale (at most once). */
+    boolean takePendingScale() {
+        boolean p = pendingScale;
+        pendingScale = false;
+        return p;
     }
 
     /** Scratch for per-tensor factors, see {@link #applyFactors()}. */
@@ -156,7 +179,8 @@ public final class GradientSegments {
         return factors;
     }
 
-    void applyFactors() {
-        backend().scaleSegments(grads(), offsets, sizes, factors);
+    /** Schedules factors() for the post-clip measuring pass. */
+    void applyFactorsLater() {
+        pendingScale = true;
     }
 }

@@ -17,7 +17,7 @@ final class TensorNormClip extends ClipStrategy {
             f[i] = over ? (float) (c / Math.max(n, c)) : 1f;
             if (over) parts++;
         }
-        if (parts > 0) g.applyFactors();
+        if (parts > 0) g.applyFactorsLater();
         return new Outcome(preL2, Double.NaN, parts > 0, c, parts > 0 ? ClipAction.PER_TENSOR : ClipAction.NONE, parts);
     }
 }

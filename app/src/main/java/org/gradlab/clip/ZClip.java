@@ -46,7 +46,7 @@ final class ZClip extends ClipStrategy {
         Outcome o;
         if (total > effective) {
             float coef = (float) (effective / (total + 1e-6));
-            g.scaleAll(coef);
+            g.scaleAllLater(coef);
             o = new Outcome(total, coef, true, threshold, ClipAction.SCALED, 1);
         } else {
             o = new Outcome(total, 1.0, false, threshold, ClipAction.NONE, 0);

@@ -91,14 +91,15 @@ public interface Backend extends AutoCloseable {
     // ---- gradient statistics and clipping over a segment table (one pass over all tensors)
     /**
      * For each segment [offsets[i], offsets[i]+sizes[i]): Σx², Σ|x|, max|x| (NaN if any NaN) and the number of
-     * non-finite values, all in one pass; when histogram != null, also adds every value to row rowOf[i] of
-     * histogram (rows of {@link HistogramBins#WIDTH} counters). Host arrays receive the results (one small copy
-     * on a GPU).
+     * non-finite values, all in one pass; when scaleFirst != null each segment is first multiplied by
+     * scaleFirst[i] in place (clip and measure in one pass); when histogram != null every value is also
+     * counted into row rowOf[i] (rows of {@link HistogramBins#WIDTH} counters, zeroed first). Host arrays
+     * receive the results (one small copy on a GPU). Sums do not depend on the number of threads.
      */
-    void segmentStats(Buf x, int[] offsets, int[] sizes, double[] sumSq, double[] sumAbs, double[] maxAbs,
-                      long[] nonFinite, int[] rowOf, long[] histogram);
-    /** out[i] = Σ (a − b)² over segment i: the size of an update, from weights before (b) and after (a). */
-    void segmentDiffSumSquares(Buf a, Buf b, int[] offsets, int[] sizes, double[] out);
+    void segmentStats(Buf x, int[] offsets, int[] sizes, float[] scaleFirst, double[] sumSq, double[] sumAbs,
+                      double[] maxAbs, long[] nonFinite, int[] rowOf, long[] histogram);
+    /** sumSqA[i] = Σ a² and, when sumSqDiff != null, sumSqDiff[i] = Σ (a − b)² over segment i, in one pass. */
+    void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff);
     /** x[segment i] *= factors[i]. */
     void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factors);
     /** x = clamp(x, −limit, limit) over [off, off+n); NaN stays NaN. */

@@ -14,6 +14,7 @@ public final class CpuBackend implements Backend {
     private final AttentionJob attentionJob = new AttentionJob();
     private final RowsJob rowsJob = new RowsJob();
     private final CrossEntropyJob ceJob;
+    private final SegmentJob segmentJob;
     private float[][] scratch;
     /** Per-thread packed-A blocks of the vector GEMM. */
     private final VectorGemm.Scratch[] packs;
@@ -21,6 +22,7 @@ public final class CpuBackend implements Backend {
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
         this.ceJob = new CrossEntropyJob(threads);
+        this.segmentJob = new SegmentJob(threads);
         this.scratch = new float[threads][256];
         this.packs = new VectorGemm.Scratch[threads];
         if (VectorSupport.ENABLED) for (int i = 0; i < threads; i++) packs[i] = new VectorGemm.Scratch();
@@ -112,7 +114,10 @@ public final class CpuBackend implements Backend {
         else ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
     }
 
-    /** Splits columns when there are enough of them (B panels stay per thread), rows otherwise. */
+    /**
+     * Splits the larger of M and N across threads: each thread packs all of the other operand's panels, so
+     * splitting rows duplicates B's packing and splitting columns duplicates A's — keep the duplicate small.
+     */
     private final class GemmJob implements WorkerPool.Job {
         int m, n, k, aOff, ars, acs, bOff, ldb, cOff, ldc;
         float[] a, b, c;
@@ -120,14 +125,16 @@ public final class CpuBackend implements Backend {
 
         @Override
         public void run(int chunk, int chunks) {
+            int rowAlign = VectorSupport.ENABLED ? VectorGemm.MR : 4;
+            int colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
+            boolean splitRows = m >= n && m >= 2 * rowAlign * chunks || n < colAlign * chunks;
             if (chunks == 1) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
-            } else if (n >= 64 * chunks) {
-                int align = VectorSupport.ENABLED ? VectorGemm.NR : 16;
-                int n0 = WorkerPool.splitStart(n, chunk, chunks, align), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, align);
+            } else if (!splitRows) {
+                int n0 = WorkerPool.splitStart(n, chunk, chunks, colAlign), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, colAlign);
                 if (n1 > n0) gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
             } else {
-                int m0 = WorkerPool.splitStart(m, chunk, chunks, 4), m1 = WorkerPool.splitStart(m, chunk + 1, chunks, 4);
+                int m0 = WorkerPool.splitStart(m, chunk, chunks, rowAlign), m1 = WorkerPool.splitStart(m, chunk + 1, chunks, rowAlign);
                 if (m1 > m0) gemmRange(chunk, m1 - m0, k, a, aOff + m0 * ars, ars, acs, b, bOff, ldb, c, cOff + m0 * ldc, ldc, acc, 0, n);
             }
         }
@@ -440,45 +447,35 @@ public final class CpuBackend implements Backend {
 
     // ------------------------------------------------------------------ gradient statistics
     @Override
-    public void segmentStats(Buf x, int[] offsets, int[] sizes, double[] sumSq, double[] sumAbs, double[] maxAbs,
-                             long[] nonFinite, int[] rowOf, long[] histogram) {
-        float[] a = arr(x);
-        if (histogram != null) java.util.Arrays.fill(histogram, 0);
-        for (int s = 0; s < offsets.length; s++) {
-            double sq = 0, ab = 0, mx = 0;
-            long bad = 0;
-            boolean nan = false;
-            int row = histogram == null ? 0 : rowOf[s] * HistogramBins.WIDTH;
-            for (int i = offsets[s], end = offsets[s] + sizes[s]; i < end; i++) {
-                float v = a[i];
-                float av = Math.abs(v);
-                sq += (double) v * v;
-                ab += av;
-                if (av > mx) mx = av;
-                if (!Float.isFinite(v)) {
-                    bad++;
-                    if (v != v) nan = true;
-                }
-                if (histogram != null) histogram[row + HistogramBins.index(v)]++;
-            }
-            sumSq[s] = sq;
-            sumAbs[s] = ab;
-            maxAbs[s] = nan ? Double.NaN : mx;
-            nonFinite[s] = bad;
-        }
+    public void segmentStats(Buf x, int[] offsets, int[] sizes, float[] scaleFirst, double[] sumSq, double[] sumAbs,
+                             double[] maxAbs, long[] nonFinite, int[] rowOf, long[] histogram) {
+        SegmentJob j = segmentJob;
+        j.prepare(offsets, sizes);
+        j.normsMode = false;
+        j.diff = false;
+        j.a = arr(x);
+        j.b = null;
+        j.scale = scaleFirst;
+        j.rowOf = rowOf;
+        j.histogram = histogram != null;
+        if (histogram != null) j.ensureHistograms(histogram.length);
+        pool.invoke(j);
+        j.combine(sumSq, sumAbs, maxAbs, nonFinite);
+        if (histogram != null) j.mergeHistograms(histogram);
     }
 
     @Override
-    public void segmentDiffSumSquares(Buf a, Buf b, int[] offsets, int[] sizes, double[] out) {
-        float[] x = arr(a), y = arr(b);
-        for (int s = 0; s < offsets.length; s++) {
-            double sq = 0;
-            for (int i = offsets[s], end = offsets[s] + sizes[s]; i < end; i++) {
-                double d = x[i] - y[i];
-                sq += d * d;
-            }
-            out[s] = sq;
-        }
+    public void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff) {
+        SegmentJob j = segmentJob;
+        j.prepare(offsets, sizes);
+        j.normsMode = true;
+        j.diff = sumSqDiff != null;
+        j.a = arr(a);
+        j.b = b == null ? null : arr(b);
+        j.scale = null;
+        j.histogram = false;
+        pool.invoke(j);
+        j.combineDiff(sumSqA, sumSqDiff);
     }
 
     @Override

@@ -19,10 +19,13 @@ final class VectorMath {
     private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f,
             P3 = 4.1665795894e-2f, P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
 
+    private static final FloatVector LO = FloatVector.broadcast(S, -87.3f), HI = FloatVector.broadcast(S, 88.3f);
+
     private VectorMath() {}
 
     static FloatVector exp(FloatVector x) {
-        x = x.max(-87.3f).min(88.3f);
+        // clamp by compare + blend: FloatVector.min/max are not intrinsified on JDK 17 (they fall back to Java per lane)
+        x = x.blend(LO, x.lt(-87.3f)).blend(HI, x.compare(VectorOperators.GT, 88.3f));
         FloatVector t = x.mul(LOG2E).add(ROUND);
         FloatVector n = t.sub(ROUND);
         FloatVector r = x.sub(n.mul(LN2_HI)).sub(n.mul(LN2_LO));

@@ -16,8 +16,7 @@ public final class WeightTracker {
     private final Buf before;
     private final int[] offsets, sizes, group;
     private final int groups;
-    private final double[] sq, dsq, abs, max;
-    private final long[] bad;
+    private final double[] sq, dsq;
 
     public WeightTracker(ParamStore store) {
         this.store = store;
@@ -37,9 +36,6 @@ public final class WeightTracker {
         groups = layout.groups().size();
         sq = new double[n];
         dsq = new double[n];
-        abs = new double[n];
-        max = new double[n];
-        bad = new long[n];
     }
 
     /** Call just before the optimizer step. */
@@ -49,9 +45,12 @@ public final class WeightTracker {
 
     /** Call after the step (or instead of it, when it was skipped); fills per-layer norms and ratios. */
     public void afterUpdate(boolean updated, float[] weightNorms, float[] updateRatios) {
-        be.segmentStats(store.params(), offsets, sizes, sq, abs, max, bad, null, null);
-        if (updated) be.segmentDiffSumSquares(store.params(), before, offsets, sizes, dsq);
-        else java.util.Arrays.fill(dsq, 0);
+        if (updated) {
+            be.segmentNormsAndDiff(store.params(), before, offsets, sizes, sq, dsq);
+        } else {
+            be.segmentNormsAndDiff(store.params(), null, offsets, sizes, sq, null);
+            java.util.Arrays.fill(dsq, 0);
+        }
         double[] w = new double[groups], d = new double[groups];
         for (int i = 0; i < offsets.length; i++) {
             w[group[i]] += sq[i];

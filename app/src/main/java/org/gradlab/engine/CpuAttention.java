@@ -30,13 +30,7 @@ final class CpuAttention {
                 att[r + j] = s;
                 if (s > max) max = s;
             }
-            float sum = 0;
-            for (int j = 0; j <= i; j++) {
-                float e = (float) Math.exp(att[r + j] - max);
-                att[r + j] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
+            float inv = 1f / Softmax.expShiftInto(att, r, i + 1, max, att, r);
             for (int j = 0; j <= i; j++) att[r + j] *= inv;
             for (int j = i + 1; j < seq; j++) att[r + j] = 0f;
         }

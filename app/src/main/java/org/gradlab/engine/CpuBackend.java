@@ -396,7 +396,7 @@ public final class CpuBackend implements Backend {
 
     // ------------------------------------------------------------------ losses
     /** Per-chunk partial sums, added in chunk order so the loss does not depend on thread timing. */
-    private static final class CrossEntropyJob implements WorkerPool.Job {
+    private final class CrossEntropyJob implements WorkerPool.Job {
         final double[] partial;
         int rows, classes, lo, to, dgo;
         float[] logits, dLogits;
@@ -409,7 +409,8 @@ public final class CpuBackend implements Backend {
         @Override
         public void run(int chunk, int chunks) {
             int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
-            partial[chunk] = CpuLosses.crossEntropy(r0, r1, rows, classes, logits, lo, targets, to, dLogits, dgo);
+            partial[chunk] = CpuLosses.crossEntropy(r0, r1, rows, classes, logits, lo, targets, to, dLogits, dgo,
+                    scratch(chunk, classes));
         }
     }
 

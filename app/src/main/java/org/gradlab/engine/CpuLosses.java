@@ -4,27 +4,30 @@ package org.gradlab.engine;
 final class CpuLosses {
     private CpuLosses() {}
 
-    /** Sum of −log softmax[target] over rows [r0, r1); writes (softmax − onehot)/rows when d != null. */
+    /**
+     * Sum of −log softmax[target] over rows [r0, r1); writes (softmax − onehot)/rows into d when d != null,
+     * using `scratch` (at least `classes` floats) for the exponentials otherwise.
+     */
     static double crossEntropy(int r0, int r1, int rows, int classes, float[] x, int xo, int[] t, int to,
-                               float[] d, int dOff) {
+                               float[] d, int dOff, float[] scratch) {
         double total = 0;
         float invRows = 1f / rows;
         for (int r = r0; r < r1; r++) {
             int b = xo + r * classes;
             float max = Float.NEGATIVE_INFINITY;
             for (int j = 0; j < classes; j++) max = Math.max(max, x[b + j]);
-            double sum = 0;
-            for (int j = 0; j < classes; j++) sum += Math.exp(x[b + j] - max);
             int target = t[to + r];
             if (target < 0 || target >= classes) {
                 throw new IllegalArgumentException("target " + target + " outside [0, " + classes + ") at row " + r);
             }
-            double logSum = Math.log(sum) + max;
-            total += logSum - x[b + target];
+            float[] e = d != null ? d : scratch;
+            int eo = d != null ? dOff + r * classes : 0;
+            float sum = Softmax.expShiftInto(x, b, classes, max, e, eo);
+            total += Math.log(sum) + max - x[b + target];
             if (d != null) {
-                int db = dOff + r * classes;
-                for (int j = 0; j < classes; j++) d[db + j] = (float) Math.exp(x[b + j] - logSum) * invRows;
-                d[db + target] -= invRows;
+                float scale = invRows / sum;
+                for (int j = 0; j < classes; j++) d[eo + j] *= scale;
+                d[eo + target] -= invRows;
             }
         }
         return total;

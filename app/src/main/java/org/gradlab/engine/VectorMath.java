@@ -35,4 +35,22 @@ final class VectorMath {
         IntVector e = ((IntVector) t.reinterpretAsInts()).sub(ROUND_BITS).add(127).lanewise(VectorOperators.LSHL, 23);
         return p.mul(e.reinterpretAsFloats());
     }
+
+    /** dst[i] = exp(src[i] − shift) for i < n; returns the sum (fixed reduction order: deterministic). */
+    static float expShiftInto(float[] src, int so, int n, float shift, float[] dst, int dOff) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + S.length() <= n; i += S.length()) {
+            FloatVector e = exp(FloatVector.fromArray(S, src, so + i).sub(shift));
+            e.intoArray(dst, dOff + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(src[so + i] - shift);
+            dst[dOff + i] = e;
+            sum += e;
+        }
+        return sum;
+    }
 }

@@ -7,8 +7,13 @@ import org.gradlab.engine.CpuBackend;
 public final class GemmSpeed {
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
-        int[][] shapes = {{2048, 1024, 64, 0}, {32, 1024, 256, 0}, {1024, 256, 2048, 1}, {2048, 256, 1024, 0},
-            {2048, 384, 128, 0}, {128, 512, 2048, 1}, {2048, 65, 128, 0}, {64, 64, 32, 0}};
+        boolean gpt = args.length > 1 && args[1].equals("gpt");
+        int[][] shapes = gpt
+                ? new int[][] {{2048, 384, 128, 0}, {2048, 128, 128, 0}, {2048, 512, 128, 0}, {2048, 128, 512, 0},
+                    {384, 128, 2048, 1}, {128, 128, 2048, 1}, {512, 128, 2048, 1}, {128, 512, 2048, 1}, {2048, 128, 384, 0},
+                    {64, 64, 32, 0}, {64, 32, 64, 0}, {64, 32, 64, 1}}
+                : new int[][] {{2048, 1024, 64, 0}, {32, 1024, 256, 0}, {1024, 256, 2048, 1}, {2048, 256, 1024, 0},
+                    {2048, 384, 128, 0}, {128, 512, 2048, 1}, {2048, 65, 128, 0}, {64, 64, 32, 0}};
         try (CpuBackend be = new CpuBackend(threads)) {
             for (int[] s : shapes) {
                 int m = s[0], n = s[1], k = s[2];

@@ -6,20 +6,21 @@ cd "$(dirname "$0")"
 g=../gradlab
 rm -rf adding-* spike-* fork-*
 
-# 1. Exploding gradients: a tanh RNN with large recurrent weights (Pascanu's "basic tanh" init) on the adding
-#    task, trained with a high learning rate — without clipping, then with PyTorch-style global-norm clipping.
-common=(--model rnn --task adding --seq 50 --hidden 64 --init basic-tanh --optimizer sgd --lr 0.05 --momentum 0.9
+# 1. Exploding gradients: a tanh RNN (Pascanu's "basic tanh" init) on the adding task with plain SGD at a high
+#    learning rate — without clipping it hits the wall and diverges to NaN within 20 steps; with PyTorch-style
+#    global-norm clipping the same run trains.
+common=(--model rnn --task adding --seq 50 --hidden 64 --init basic-tanh --optimizer sgd --lr 0.5
         --steps 1500 --seed 3 --checkpoint-every 500 --eval 2000 --threads 1)
 $g train "${common[@]}" --clip none --out adding-rnn-no-clip
 $g train "${common[@]}" --clip norm:1 --out adding-rnn-clip-norm1
 
 # 2. One bad batch: a character-level LSTM gets a gradient 1000x too large at step 400 — without and with clipping.
 lm=(--model lstm --task charlm --hidden 64 --layers 2 --embed 32 --batch 16 --seq 32 --lr 3e-3 --steps 1000 --seed 7
-    --spike 400:grad:1000 --checkpoint-every 200 --eval 0 --threads 1)
+    --spike 400:grad:1000 --checkpoint-every 500 --eval 0 --threads 1)
 $g train "${lm[@]}" --clip none --out spike-lstm-no-clip
 $g train "${lm[@]}" --clip norm:1 --out spike-lstm-clip-norm1
 
 # 3. Three clip strategies from one state: fork the unclipped spike run just before the spike.
-$g fork spike-lstm-no-clip --at 390 --clip norm:1 --clip value:0.01 --clip zclip --steps 300 --out fork-spike-3-clips --threads 1
+$g fork spike-lstm-no-clip --at 390 --clip norm:1 --clip value:0.01 --clip autoclip:10 --steps 300 --out fork-spike-3-clips --threads 1
 
 du -sh ./*/ | sort -k2

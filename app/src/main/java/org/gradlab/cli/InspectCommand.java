@@ -1,12 +1,11 @@
 package org.gradlab.cli;
 
 import org.gradlab.clip.ClipReport;
+import org.gradlab.record.CsvExport;
 import org.gradlab.record.RunFileException;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunReader;
 import org.gradlab.record.RunSummary;
-import org.gradlab.record.Series;
-import org.gradlab.record.StepIndex;
 import org.gradlab.run.RunEvent;
 import org.gradlab.telemetry.StepStats;
 import picocli.CommandLine.Command;
@@ -43,28 +42,16 @@ public final class InspectCommand implements Runnable {
     }
 
     static void printCsv(RunReader r, PrintStream out) {
-        StepIndex ix = r.index();
-        StringBuilder sb = new StringBuilder("step,loss,lr,pre_clip_norm,post_clip_norm,clip_coefficient,threshold,clipped,non_finite\n");
-        for (int i = 0; i < ix.count(); i++) {
-            sb.append(ix.firstStep() + i).append(',').append(num(ix.valueAt(i, Series.LOSS))).append(',')
-                    .append(num(ix.valueAt(i, Series.LR))).append(',').append(num(ix.valueAt(i, Series.PRE_NORM))).append(',')
-                    .append(num(ix.valueAt(i, Series.POST_NORM))).append(',').append(num(ix.valueAt(i, Series.COEFFICIENT))).append(',')
-                    .append(num(ix.valueAt(i, Series.THRESHOLD))).append(',').append((int) ix.valueAt(i, Series.CLIPPED)).append(',')
-                    .append((long) ix.valueAt(i, Series.NON_FINITE)).append('\n');
-            if (sb.length() > 1 << 16) {
-                out.print(sb);
-                sb.setLength(0);
-            }
+        try {
+            java.io.Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
+            CsvExport.write(r.index(), w);
+        } catch (java.io.IOException e) {
+            throw new UserError("cannot write CSV: " + e.getMessage());
         }
-        out.print(sb);
-        out.flush();
     }
 
-    /** Shortest text that reads back as the same float. */
     static String num(float v) {
-        if (Float.isNaN(v)) return "nan";
-        if (Float.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-        return Float.toString(v);
+        return CsvExport.num(v);
     }
 
     private void printSummary(RunReader r, PrintStream out) {

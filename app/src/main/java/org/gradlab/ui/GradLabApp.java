@@ -1,0 +1,38 @@
+package org.gradlab.ui;
+
+import javafx.application.Application;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.gradlab.ui.view.MainWindow;
+
+import java.nio.file.Path;
+
+/**
+ * The desktop app. Live runs are recorded under ~/gradlab-runs (or -Dgradlab.runs=DIR) so they can be
+ * replayed, exported and forked later.
+ */
+public final class GradLabApp extends Application {
+    private MainWindow window;
+
+    public static Path runsRoot() {
+        String p = System.getProperty("gradlab.runs");
+        return p != null ? Path.of(p) : Path.of(System.getProperty("user.home"), "gradlab-runs");
+    }
+
+    @Override
+    public void start(Stage stage) {
+        window = new MainWindow(runsRoot());
+        stage.setTitle("GradLab — gradient dynamics lab");
+        stage.setScene(new Scene(window, 1500, 920));
+        stage.show();
+    }
+
+    @Override
+    public void stop() {
+        if (window != null) window.shutdown();
+    }
+
+    public static void main(String[] args) {
+        launch(GradLabApp.class, args);
+    }
+}

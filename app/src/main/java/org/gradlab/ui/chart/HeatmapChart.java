@@ -1,0 +1,165 @@
+package org.gradlab.ui.chart;
+
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.image.PixelFormat;
+import javafx.scene.image.WritableImage;
+import javafx.scene.layout.Region;
+import javafx.scene.text.Font;
+import javafx.scene.text.TextAlignment;
+import org.gradlab.run.RunEvent;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A rows × steps heatmap (per-layer gradient norms, or one layer's histogram over time) drawn into a
+ * WritableImage one pixel column at a time from a {@link Source}, then scaled onto a Canvas with labels,
+ * markers and the cursor. Only the image is rewritten per frame; no scene-graph node per cell.
+ */
+public class HeatmapChart extends Region {
+    /** What to draw: rows, their labels, the step range, and the value of a row over a step interval. */
+    public interface Source {
+        int rows();
+        String rowLabel(int row);
+        long firstStep();
+        long lastStep();
+        /** log10-scaled value in any range (NaN for no data) of `row` over steps [from, to). */
+        double value(int row, long from, long to);
+        /** True where the row holds non-finite values in [from, to) (drawn red). */
+        default boolean nonFinite(int row, long from, long to) { return false; }
+    }
+
+    private static final double LEFT = 110, RIGHT = 10, TOP = 22, BOTTOM = 20;
+
+    private final Canvas canvas = new Canvas();
+    private final String title;
+    private final StepAxis axis;
+    private Supplier<Source> source;
+    private Supplier<List<RunEvent>> events = List::of;
+    private WritableImage image;
+    private int[] pixels = new int[0];
+    private long drawnVersion = -1;
+
+    public HeatmapChart(String title, StepAxis axis, Supplier<Source> source) {
+        this.title = title;
+        this.axis = axis;
+        this.source = source;
+        getChildren().add(canvas);
+        setMinSize(200, 120);
+        setPrefSize(420, 200);
+        axis.cursorProperty().addListener((o, a, b) -> redraw());
+    }
+
+    public Canvas canvas() { return canvas; }
+
+    public HeatmapChart events(Supplier<List<RunEvent>> e) {
+        events = e;
+        return this;
+    }
+
+    public void setSource(Supplier<Source> s) {
+        source = s;
+        redraw();
+    }
+
+    @Override
+    protected void layoutChildren() {
+        if (canvas.getWidth() != getWidth() || canvas.getHeight() != getHeight()) {
+            canvas.setWidth(getWidth());
+            canvas.setHeight(getHeight());
+            redraw();
+        }
+    }
+
+    public void refresh(long version) {
+        if (version != drawnVersion) {
+            drawnVersion = version;
+            redraw();
+        }
+    }
+
+    public void redraw() {
+        double w = canvas.getWidth(), h = canvas.getHeight();
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setFill(Palette.background());
+        g.fillRect(0, 0, w, h);
+        g.setFont(Font.font(11));
+        g.setFill(Palette.text());
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        g.fillText(title, 6, 4);
+        Source s = source.get();
+        int pw = (int) (w - LEFT - RIGHT), ph = (int) (h - TOP - BOTTOM);
+        if (s == null || s.rows() == 0 || s.lastStep() < s.firstStep() || pw < 4 || ph < 4) {
+            g.fillText("no data yet", LEFT, TOP + 4);
+            return;
+        }
+        int rows = s.rows();
+        long x0 = axis.resolveFrom(s.firstStep()), x1 = Math.max(axis.resolveTo(s.lastStep()) + 1, x0 + 1);
+        if (image == null || image.getWidth() != pw || image.getHeight() != rows) {
+            image = new WritableImage(pw, rows);
+            pixels = new int[pw * rows];
+        }
+        double[] vals = new double[pw * rows];
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < pw; c++) {
+            long a = x0 + (x1 - x0) * c / pw, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / pw);
+            for (int r = 0; r < rows; r++) {
+                double v = s.value(r, a, b);
+                vals[r * pw + c] = v;
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < pw; c++) {
+                double v = vals[r * pw + c];
+                long a = x0 + (x1 - x0) * c / pw, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / pw);
+                pixels[r * pw + c] = s.nonFinite(r, a, b) ? 0xFFFF0000
+                        : Palette.heat(Double.isFinite(v) ? (hi > lo ? (v - lo) / (hi - lo) : 0.5) : Double.NaN);
+            }
+        }
+        image.getPixelWriter().setPixels(0, 0, pw, rows, PixelFormat.getIntArgbInstance(), pixels, 0, pw);
+        g.setImageSmoothing(false);
+        g.drawImage(image, LEFT, TOP, pw, ph);
+        double rowH = (double) ph / rows;
+        g.setTextAlign(TextAlignment.RIGHT);
+        g.setTextBaseline(VPos.CENTER);
+        g.setFill(Palette.text());
+        int every = Math.max(1, (int) Math.ceil(12 / rowH));
+        for (int r = 0; r < rows; r += every) g.fillText(s.rowLabel(r), LEFT - 4, TOP + (r + 0.5) * rowH);
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.TOP);
+        for (int i = 0; i <= 4; i++) {
+            long st = x0 + (x1 - x0) * i / 4;
+            g.fillText(Long.toString(st), Math.min(Math.max(LEFT + pw * i / 4.0, LEFT + 12), LEFT + pw - 12), TOP + ph + 3);
+        }
+        if (Double.isFinite(lo)) {
+            g.setTextAlign(TextAlignment.RIGHT);
+            g.fillText(String.format("log10 %.1f … %.1f", lo, hi), w - RIGHT, 4);
+        }
+        for (RunEvent e : events.get()) {
+            if (e.type() != RunEvent.Type.CLIP && e.type() != RunEvent.Type.LR && e.type() != RunEvent.Type.SPIKE) continue;
+            if (e.step() < x0 || e.step() > x1) continue;
+            double x = LEFT + (e.step() - x0) * pw / (double) (x1 - x0);
+            g.setStroke(Palette.MARKER);
+            g.setLineDashes(3, 3);
+            g.strokeLine(x, TOP, x, TOP + ph);
+            g.setLineDashes();
+            g.setFill(Palette.MARKER);
+            g.setTextAlign(TextAlignment.LEFT);
+            g.fillText(TimeChart.markerLabel(e), x + 3, TOP + 2);
+        }
+        long c = axis.cursorProperty().get();
+        if (c >= x0 && c <= x1) {
+            double x = LEFT + (c - x0) * pw / (double) (x1 - x0);
+            g.setStroke(Palette.CURSOR);
+            g.setLineWidth(1.5);
+            g.strokeLine(x, TOP, x, TOP + ph);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.gradlab.ui.chart;
+
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.layout.Region;
+import javafx.scene.text.Font;
+import javafx.scene.text.TextAlignment;
+import org.gradlab.telemetry.HistogramLayout;
+
+/**
+ * One step's gradient histogram for one layer on the fixed signed log-magnitude bins: pre-clip (red) and
+ * post-clip (blue) bars on a log count axis, with zero, +inf, −inf and NaN counts shown as their own bars.
+ */
+public class HistogramChart extends Region {
+    private final Canvas canvas = new Canvas();
+    private int[] pre, post;
+    private int layer;
+    private String caption = "";
+
+    public HistogramChart() {
+        getChildren().add(canvas);
+        setMinSize(200, 120);
+        setPrefSize(420, 200);
+    }
+
+    public Canvas canvas() { return canvas; }
+
+    public void show(int[] histPre, int[] histPost, int layerIndex, String text) {
+        pre = histPre;
+        post = histPost;
+        layer = layerIndex;
+        caption = text;
+        redraw();
+    }
+
+    @Override
+    protected void layoutChildren() {
+        if (canvas.getWidth() != getWidth() || canvas.getHeight() != getHeight()) {
+            canvas.setWidth(getWidth());
+            canvas.setHeight(getHeight());
+            redraw();
+        }
+    }
+
+    public void redraw() {
+        double w = canvas.getWidth(), h = canvas.getHeight();
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setFill(Palette.background());
+        g.fillRect(0, 0, w, h);
+        g.setFont(Font.font(11));
+        g.setFill(Palette.text());
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        g.fillText(caption, 6, 4);
+        if (pre == null) return;
+        int width = HistogramLayout.WIDTH, base = layer * width;
+        if (base + width > pre.length) return;
+        double left = 10, right = 10, top = 34, bottom = 30;
+        double pw = w - left - right, ph = h - top - bottom;
+        int bars = width;
+        double bw = pw / (bars + 2);
+        long max = 1;
+        for (int i = 0; i < width; i++) max = Math.max(max, Math.max(pre[base + i], post[base + i]));
+        double lmax = Math.log10(max + 1);
+        for (int i = 0; i < width; i++) {
+            double x = left + (i < 2 * HistogramLayout.SIDE ? i : i + 2) * bw;
+            double hp = ph * Math.log10(pre[base + i] + 1) / lmax, hq = ph * Math.log10(post[base + i] + 1) / lmax;
+            boolean special = i >= 2 * HistogramLayout.SIDE;
+            g.setFill(Palette.PRE.deriveColor(0, 1, 1, 0.55));
+            g.fillRect(x, top + ph - hp, Math.max(1, bw * 0.5), hp);
+            g.setFill(special && i != HistogramLayout.ZERO && post[base + i] > 0 ? Palette.NON_FINITE : Palette.POST);
+            g.fillRect(x + bw * 0.45, top + ph - hq, Math.max(1, bw * 0.5), hq);
+        }
+        g.setFill(Palette.text());
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.TOP);
+        g.fillText("−2^14", left + bw, top + ph + 2);
+        g.fillText("−1e-12 | +1e-12", left + HistogramLayout.SIDE * bw, top + ph + 2);
+        g.fillText("+2^14", left + (2 * HistogramLayout.SIDE - 1) * bw, top + ph + 2);
+        g.fillText("0  +inf  −inf  NaN", left + (2 * HistogramLayout.SIDE + 4) * bw, top + ph + 14);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setFill(Palette.PRE);
+        g.fillText("■ pre-clip", 6, 18);
+        g.setFill(Palette.POST);
+        g.fillText("■ post-clip", 80, 18);
+        g.setFill(Palette.text());
+        g.fillText("log count, signed log-magnitude bins (×4 each)", 170, 18);
+    }
+}

@@ -1,0 +1,327 @@
+package org.gradlab.ui.chart;
+
+import javafx.geometry.VPos;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.layout.Region;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+import javafx.scene.text.TextAlignment;
+import org.gradlab.run.RunEvent;
+import org.gradlab.ui.vm.SeriesStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * A step-axis chart on a Canvas: each series is decimated per pixel column (min–max band plus a line through
+ * the last value of each column) — never a node per point. Draws an optional threshold line, event markers
+ * with labels, the shared cursor, and non-finite steps as red ticks along the top (loudly, not as a gap).
+ */
+public class TimeChart extends Region {
+    /** One line: where its data is, colour, legend label, and whether it is dashed (e.g. a threshold). */
+    public record Line(Supplier<SeriesStore> data, Color color, String label, boolean dashed) {}
+
+    private static final double LEFT = 58, RIGHT = 10, TOP = 22, BOTTOM = 20;
+
+    private final Canvas canvas = new Canvas();
+    private final String title;
+    private final boolean logY;
+    private final StepAxis axis;
+    private final List<Line> lines = new ArrayList<>();
+    private Supplier<List<RunEvent>> events = List::of;
+    private Supplier<SeriesStore> nonFinite;
+    private long drawnVersion = -1;
+    private double fixedMin = Double.NaN, fixedMax = Double.NaN;
+
+    public TimeChart(String title, boolean logY, StepAxis axis) {
+        this.title = title;
+        this.logY = logY;
+        this.axis = axis;
+        getChildren().add(canvas);
+        setMinSize(200, 120);
+        setPrefSize(420, 200);
+        getStyleClass().add("time-chart");
+        axis.cursorProperty().addListener((o, a, b) -> redraw());
+        axis.fromProperty().addListener((o, a, b) -> redraw());
+        axis.toProperty().addListener((o, a, b) -> redraw());
+    }
+
+    public String title() { return title; }
+    public Canvas canvas() { return canvas; }
+
+    public TimeChart line(Supplier<SeriesStore> data, Color color, String label) {
+        lines.add(new Line(data, color, label, false));
+        return this;
+    }
+
+    public TimeChart dashed(Supplier<SeriesStore> data, Color color, String label) {
+        lines.add(new Line(data, color, label, true));
+        return this;
+    }
+
+    public TimeChart events(Supplier<List<RunEvent>> e) {
+        events = e;
+        return this;
+    }
+
+    public TimeChart nonFinite(Supplier<SeriesStore> s) {
+        nonFinite = s;
+        return this;
+    }
+
+    /** Fixes the y range (e.g. [0, 1] for a coefficient). */
+    public TimeChart yRange(double min, double max) {
+        fixedMin = min;
+        fixedMax = max;
+        return this;
+    }
+
+    public void clearLines() {
+        lines.clear();
+    }
+
+    @Override
+    protected void layoutChildren() {
+        double w = getWidth(), h = getHeight();
+        if (canvas.getWidth() != w || canvas.getHeight() != h) {
+            canvas.setWidth(w);
+            canvas.setHeight(h);
+            redraw();
+        }
+    }
+
+    /** Redraws if the data changed since the last frame (called once per frame by the view). */
+    public void refresh(long version) {
+        if (version != drawnVersion) {
+            drawnVersion = version;
+            redraw();
+        }
+    }
+
+    public void redraw() {
+        double w = canvas.getWidth(), h = canvas.getHeight();
+        GraphicsContext g = canvas.getGraphicsContext2D();
+        g.setFill(Palette.background());
+        g.fillRect(0, 0, w, h);
+        g.setFont(Font.font(11));
+        g.setFill(Palette.text());
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        g.fillText(title, 6, 4);
+        double pw = w - LEFT - RIGHT, ph = h - TOP - BOTTOM;
+        if (pw < 10 || ph < 10) return;
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+        for (Line l : lines) {
+            SeriesStore s = l.data().get();
+            if (s == null || s.isEmpty()) continue;
+            first = Math.min(first, s.firstStep());
+            last = Math.max(last, s.lastStep());
+        }
+        if (first == Long.MAX_VALUE) {
+            g.setTextAlign(TextAlignment.CENTER);
+            g.fillText("no data yet", LEFT + pw / 2, TOP + ph / 2);
+            return;
+        }
+        long x0 = axis.resolveFrom(first), x1 = Math.max(axis.resolveTo(last), x0 + 1);
+        double[] range = yRange(x0, x1);
+        double ymin = range[0], ymax = range[1];
+        drawGrid(g, pw, ph, x0, x1, ymin, ymax);
+        int legendX = 6 + (int) (title.length() * 6.5) + 12;
+        for (Line l : lines) {
+            SeriesStore s = l.data().get();
+            if (s == null || s.isEmpty()) continue;
+            drawSeries(g, s, l, pw, ph, x0, x1, ymin, ymax);
+            g.setFill(l.color());
+            g.fillRect(legendX, 8, 10, 3);
+            g.setFill(Palette.text());
+            g.setTextBaseline(VPos.TOP);
+            g.setTextAlign(TextAlignment.LEFT);
+            g.fillText(l.label(), legendX + 13, 4);
+            legendX += 13 + l.label().length() * 6.2 + 12;
+        }
+        drawNonFinite(g, pw, x0, x1);
+        drawMarkers(g, pw, ph, x0, x1);
+        long c = axis.cursorProperty().get();
+        if (c >= x0 && c <= x1) {
+            double x = LEFT + (c - x0) * pw / (double) (x1 - x0);
+            g.setStroke(Palette.CURSOR);
+            g.setLineWidth(1.5);
+            g.setLineDashes();
+            g.strokeLine(x, TOP, x, TOP + ph);
+        }
+    }
+
+    private double[] yRange(long x0, long x1) {
+        if (!Double.isNaN(fixedMin)) return new double[] {fixedMin, fixedMax};
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (Line l : lines) {
+            SeriesStore s = l.data().get();
+            if (s == null || s.isEmpty()) continue;
+            int b0 = s.bucketOf(x0), b1 = s.bucketOf(x1);
+            for (int b = b0; b <= b1; b++) {
+                float mn = s.min(b), mx = s.max(b);
+                if (logY) {
+                    if (mn > 0) lo = Math.min(lo, mn);
+                    else if (mx > 0) lo = Math.min(lo, mx);
+                } else if (Float.isFinite(mn)) {
+                    lo = Math.min(lo, mn);
+                }
+                if (Float.isFinite(mx) && (!logY || mx > 0)) hi = Math.max(hi, mx);
+            }
+        }
+        if (!(lo <= hi)) return logY ? new double[] {1e-3, 1} : new double[] {0, 1};
+        if (logY) {
+            double a = Math.floor(Math.log10(lo)), b = Math.ceil(Math.log10(hi));
+            if (b <= a) b = a + 1;
+            return new double[] {Math.pow(10, a), Math.pow(10, b)};
+        }
+        if (hi == lo) {
+            hi += Math.max(1e-6, Math.abs(hi) * 0.1);
+            lo -= Math.max(1e-6, Math.abs(lo) * 0.1);
+        }
+        double pad = (hi - lo) * 0.05;
+        return new double[] {lo - pad, hi + pad};
+    }
+
+    private double yPix(double v, double ph, double ymin, double ymax) {
+        double t = logY ? (Math.log10(Math.max(v, ymin * 1e-3)) - Math.log10(ymin)) / (Math.log10(ymax) - Math.log10(ymin))
+                : (v - ymin) / (ymax - ymin);
+        t = Math.max(-0.02, Math.min(1.02, t));
+        return TOP + ph * (1 - t);
+    }
+
+    private void drawGrid(GraphicsContext g, double pw, double ph, long x0, long x1, double ymin, double ymax) {
+        g.setStroke(Palette.grid());
+        g.setLineWidth(1);
+        g.setLineDashes();
+        g.setFill(Palette.text());
+        g.setTextAlign(TextAlignment.RIGHT);
+        g.setTextBaseline(VPos.CENTER);
+        if (logY) {
+            for (double d = Math.log10(ymin); d <= Math.log10(ymax) + 1e-9; d++) {
+                double y = yPix(Math.pow(10, d), ph, ymin, ymax);
+                g.strokeLine(LEFT, y, LEFT + pw, y);
+                g.fillText(String.format(Locale.ROOT, "1e%d", (int) Math.round(d)), LEFT - 4, y);
+            }
+        } else {
+            for (int i = 0; i <= 4; i++) {
+                double v = ymin + (ymax - ymin) * i / 4;
+                double y = yPix(v, ph, ymin, ymax);
+                g.strokeLine(LEFT, y, LEFT + pw, y);
+                g.fillText(fmt(v), LEFT - 4, y);
+            }
+        }
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.TOP);
+        for (int i = 0; i <= 4; i++) {
+            long s = x0 + (x1 - x0) * i / 4;
+            double x = LEFT + pw * i / 4;
+            g.strokeLine(x, TOP, x, TOP + ph);
+            g.fillText(Long.toString(s), Math.min(Math.max(x, LEFT + 12), LEFT + pw - 12), TOP + ph + 3);
+        }
+    }
+
+    static String fmt(double v) {
+        double a = Math.abs(v);
+        if (a != 0 && (a < 1e-3 || a >= 1e5)) return String.format(Locale.ROOT, "%.1e", v);
+        return String.format(Locale.ROOT, a < 1 ? "%.3f" : "%.2f", v);
+    }
+
+    private void drawSeries(GraphicsContext g, SeriesStore s, Line l, double pw, double ph, long x0, long x1,
+                            double ymin, double ymax) {
+        int cols = (int) Math.max(1, Math.floor(pw));
+        double span = x1 - x0;
+        Color band = l.color().deriveColor(0, 1, 1, 0.45);
+        g.setLineWidth(l.dashed() ? 1.2 : 1.4);
+        if (l.dashed()) g.setLineDashes(5, 4);
+        else g.setLineDashes();
+        double prevX = Double.NaN, prevY = Double.NaN;
+        for (int c = 0; c < cols; c++) {
+            long sa = x0 + (long) Math.floor(span * c / cols), sb = x0 + (long) Math.floor(span * (c + 1) / cols);
+            if (sa > s.lastStep() || sb < s.firstStep()) continue;
+            int b0 = s.bucketOf(sa), b1 = s.bucketOf(Math.max(sa, sb - 1));
+            float mn = Float.NaN, mx = Float.NaN, last = Float.NaN;
+            for (int b = b0; b <= b1; b++) {
+                float a = s.min(b), z = s.max(b);
+                if (!Float.isNaN(a) && !(mn <= a)) mn = a;
+                if (!Float.isNaN(z) && !(mx >= z)) mx = z;
+                last = s.last(b);
+            }
+            double x = LEFT + c + 0.5;
+            if (!l.dashed() && Float.isFinite(mn) && Float.isFinite(mx) && mx > mn) {
+                g.setStroke(band);
+                g.setLineDashes();
+                g.strokeLine(x, yPix(mx, ph, ymin, ymax), x, yPix(mn, ph, ymin, ymax));
+                g.setLineDashes();
+            }
+            if (Float.isFinite(last) && (!logY || last > 0)) {
+                double y = yPix(last, ph, ymin, ymax);
+                if (!Double.isNaN(prevX)) {
+                    g.setStroke(l.color());
+                    if (l.dashed()) g.setLineDashes(5, 4);
+                    g.strokeLine(prevX, prevY, x, y);
+                }
+                prevX = x;
+                prevY = y;
+            } else {
+                prevX = Double.NaN;
+            }
+        }
+        g.setLineDashes();
+    }
+
+    private void drawNonFinite(GraphicsContext g, double pw, long x0, long x1) {
+        if (nonFinite == null) return;
+        SeriesStore s = nonFinite.get();
+        if (s == null || s.isEmpty()) return;
+        g.setStroke(Palette.NON_FINITE);
+        g.setLineWidth(2);
+        boolean any = false;
+        for (int b = s.bucketOf(x0); b >= 0 && b <= s.bucketOf(x1); b++) {
+            if (s.nonFinite(b) == 0 && !(s.max(b) > 0)) continue;
+            double x = LEFT + (s.bucketStart(b) - x0) * pw / (double) (x1 - x0);
+            if (x < LEFT || x > LEFT + pw) continue;
+            g.strokeLine(x, TOP - 4, x, TOP + 6);
+            any = true;
+        }
+        if (any) {
+            g.setFill(Palette.NON_FINITE);
+            g.setTextAlign(TextAlignment.RIGHT);
+            g.setTextBaseline(VPos.TOP);
+            g.fillText("NaN/inf steps", LEFT + pw, 4);
+        }
+    }
+
+    private void drawMarkers(GraphicsContext g, double pw, double ph, long x0, long x1) {
+        g.setLineWidth(1);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        for (RunEvent e : events.get()) {
+            if (e.type() != RunEvent.Type.CLIP && e.type() != RunEvent.Type.LR && e.type() != RunEvent.Type.SPIKE
+                    && e.type() != RunEvent.Type.FORK && e.type() != RunEvent.Type.NONFINITE_STOP) continue;
+            if (e.step() < x0 || e.step() > x1) continue;
+            double x = LEFT + (e.step() - x0) * pw / (double) (x1 - x0);
+            g.setStroke(Palette.MARKER);
+            g.setLineDashes(3, 3);
+            g.strokeLine(x, TOP, x, TOP + ph);
+            g.setLineDashes();
+            g.setFill(Palette.MARKER);
+            g.fillText(markerLabel(e), x + 3, TOP + 2);
+        }
+    }
+
+    static String markerLabel(RunEvent e) {
+        return switch (e.type()) {
+            case CLIP -> "clip " + e.value();
+            case LR -> "lr " + e.value();
+            case SPIKE -> "spike " + e.value().substring(e.value().indexOf(':') + 1);
+            case FORK -> "fork";
+            case PAUSE -> "pause";
+            case RESUME -> "resume";
+            default -> e.type().name().toLowerCase(Locale.ROOT);
+        };
+    }
+}

@@ -1,0 +1,145 @@
+package org.gradlab.ui.view;
+
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.RowConstraints;
+import javafx.scene.layout.VBox;
+import org.gradlab.telemetry.StepStats;
+import org.gradlab.ui.chart.HeatmapChart;
+import org.gradlab.ui.chart.HistogramChart;
+import org.gradlab.ui.chart.Palette;
+import org.gradlab.ui.chart.StepAxis;
+import org.gradlab.ui.chart.TimeChart;
+import org.gradlab.ui.vm.RunViewModel;
+import org.gradlab.ui.vm.RunViewModel.Scalar;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The charts of one run on a shared step axis: loss (raw and smoothed), global gradient norm before and after
+ * clipping on a log axis with the threshold, clip coefficient and rolling clip rate, a layers × steps
+ * gradient-norm heatmap, the selected layer's histogram over time, the current step's histogram (pre and
+ * post), weight norms and update/weight ratios. Used by the live and the replay views.
+ */
+public class DashboardPane extends VBox {
+    private final RunViewModel data;
+    private final StepAxis axis;
+    private final List<TimeChart> timeCharts = new ArrayList<>();
+    private final HeatmapChart layerHeat, layerHeatPost, histHeat;
+    private final HistogramChart current = new HistogramChart();
+    private final ComboBox<String> layerPicker;
+    private final Label nonFinite = new Label();
+    private StepStats shown;
+
+    public DashboardPane(RunViewModel data, StepAxis axis) {
+        this.data = data;
+        this.axis = axis;
+        setSpacing(4);
+        setPadding(new Insets(4));
+        TimeChart loss = new TimeChart("loss", false, axis)
+                .line(() -> data.series(Scalar.LOSS), Palette.series(0).deriveColor(0, 1, 1, 0.5), "raw")
+                .line(() -> data.series(Scalar.LOSS_SMOOTH), Palette.series(0), "smoothed")
+                .nonFinite(() -> data.series(Scalar.NON_FINITE)).events(data::events);
+        TimeChart norm = new TimeChart("global gradient norm (log)", true, axis)
+                .line(() -> data.series(Scalar.PRE_NORM), Palette.PRE, "pre-clip")
+                .line(() -> data.series(Scalar.POST_NORM), Palette.POST, "post-clip")
+                .dashed(() -> data.series(Scalar.THRESHOLD), Palette.THRESHOLD, "threshold")
+                .nonFinite(() -> data.series(Scalar.NON_FINITE)).events(data::events);
+        TimeChart coef = new TimeChart("clip coefficient and clip rate (last 100 steps)", false, axis).yRange(0, 1.05)
+                .line(() -> data.series(Scalar.COEFFICIENT), Palette.series(4), "coefficient")
+                .line(() -> data.series(Scalar.CLIP_RATE), Palette.series(1), "clip rate").events(data::events);
+        TimeChart weights = new TimeChart("weight norm per layer", true, axis).events(data::events);
+        TimeChart ratios = new TimeChart("update / weight per layer (log)", true, axis).events(data::events);
+        for (int l = 0; l < data.layers().size(); l++) {
+            int layer = l;
+            weights.line(() -> data.weightNorm(layer), Palette.series(layer), data.layers().get(layer));
+            ratios.line(() -> data.updateRatio(layer), Palette.series(layer), data.layers().get(layer));
+        }
+        timeCharts.addAll(List.of(loss, norm, coef, weights, ratios));
+        layerHeat = new HeatmapChart("per-layer gradient norm, pre-clip (log10)", axis, () -> Heatmaps.layerNorms(data, false))
+                .events(data::events);
+        layerHeatPost = new HeatmapChart("per-layer gradient norm, post-clip (log10)", axis, () -> Heatmaps.layerNorms(data, true))
+                .events(data::events);
+        histHeat = new HeatmapChart("gradient histogram over time, post-clip", axis, () -> Heatmaps.histogram(data, 0))
+                .events(data::events);
+        layerPicker = new ComboBox<>(FXCollections.observableArrayList(data.layers()));
+        layerPicker.setId("layerPicker");
+        if (!data.layers().isEmpty()) layerPicker.getSelectionModel().select(0);
+        layerPicker.valueProperty().addListener((o, a, b) -> {
+            int l = Math.max(0, layerPicker.getSelectionModel().getSelectedIndex());
+            histHeat.setSource(() -> Heatmaps.histogram(data, l));
+            showHistogram(shown);
+        });
+        nonFinite.setId("nonFiniteLabel");
+        nonFinite.setStyle("-fx-text-fill: #d00000; -fx-font-weight: bold;");
+        HBox bar = new HBox(8, new Label("histogram layer:"), layerPicker, nonFinite);
+
+        GridPane grid = new GridPane();
+        grid.setHgap(4);
+        grid.setVgap(4);
+        grid.add(loss, 0, 0);
+        grid.add(norm, 1, 0);
+        grid.add(coef, 2, 0);
+        grid.add(layerHeat, 0, 1);
+        grid.add(histHeat, 1, 1);
+        grid.add(current, 2, 1);
+        grid.add(weights, 0, 2);
+        grid.add(ratios, 1, 2);
+        grid.add(layerHeatPost, 2, 2);
+        for (int c = 0; c < 3; c++) {
+            ColumnConstraints cc = new ColumnConstraints();
+            cc.setPercentWidth(100.0 / 3);
+            cc.setHgrow(Priority.ALWAYS);
+            grid.getColumnConstraints().add(cc);
+        }
+        for (int r = 0; r < 3; r++) {
+            RowConstraints rc = new RowConstraints();
+            rc.setPercentHeight(100.0 / 3);
+            rc.setVgrow(Priority.ALWAYS);
+            grid.getRowConstraints().add(rc);
+        }
+        VBox.setVgrow(grid, Priority.ALWAYS);
+        getChildren().addAll(bar, grid);
+    }
+
+    public RunViewModel data() { return data; }
+    public List<TimeChart> timeCharts() { return timeCharts; }
+    public HeatmapChart layerHeatmap() { return layerHeat; }
+    public HeatmapChart histogramHeatmap() { return histHeat; }
+    public HistogramChart currentHistogram() { return current; }
+
+    /** Redraws what changed; call once per frame. */
+    public void frame() {
+        long v = data.version() * 31 + axis.cursorProperty().get();
+        for (TimeChart c : timeCharts) c.refresh(v);
+        layerHeat.refresh(v);
+        layerHeatPost.refresh(v);
+        histHeat.refresh(v);
+        long bad = data.nonFiniteSteps();
+        nonFinite.setText(bad == 0 ? "" : "⚠ " + bad + " steps with NaN/inf loss or gradients");
+        if (shown == null || data.histograms().latestStep() != shown.step()) showLatest();
+    }
+
+    private void showLatest() {
+        var t = data.histograms();
+        if (t.latestPre() == null) return;
+        shown = new StepStats(t.latestStep(), 0, 0, 0, 0, null, false, new float[0], new float[0], t.latestPre(), t.latestPost());
+        showHistogram(shown);
+    }
+
+    /** Shows one step's histograms (the live latest, or the replay cursor's record). */
+    public void showHistogram(StepStats s) {
+        shown = s;
+        if (s == null || s.histPre() == null) return;
+        int l = Math.max(0, layerPicker.getSelectionModel().getSelectedIndex());
+        current.show(s.histPre(), s.histPost(), l, "step " + s.step() + " histogram of " + (l < data.layers().size() ? data.layers().get(l) : "?")
+                + " (pre-clip and post-clip)");
+    }
+}

@@ -1,0 +1,78 @@
+package org.gradlab.ui.view;
+
+import org.gradlab.telemetry.HistogramLayout;
+import org.gradlab.ui.chart.HeatmapChart;
+import org.gradlab.ui.vm.HistogramTimeline;
+import org.gradlab.ui.vm.RunViewModel;
+import org.gradlab.ui.vm.SeriesStore;
+
+/** The two heatmap sources of a dashboard: layers × steps gradient norms, and one layer's histogram over time. */
+final class Heatmaps {
+    private Heatmaps() {}
+
+    static HeatmapChart.Source layerNorms(RunViewModel d, boolean post) {
+        return new HeatmapChart.Source() {
+            SeriesStore s(int row) { return post ? d.layerPost(row) : d.layerPre(row); }
+            @Override public int rows() { return d.layers().size(); }
+            @Override public String rowLabel(int row) { return d.layers().get(row); }
+            @Override public long firstStep() { return d.series(RunViewModel.Scalar.LOSS).firstStep(); }
+            @Override public long lastStep() { return d.lastStep(); }
+
+            @Override
+            public double value(int row, long from, long to) {
+                SeriesStore st = s(row);
+                if (st.isEmpty() || to <= st.firstStep() || from > st.lastStep()) return Double.NaN;
+                float mx = Float.NaN;
+                for (int b = st.bucketOf(from); b <= st.bucketOf(to - 1); b++) if (!(mx >= st.max(b))) mx = Float.isNaN(st.max(b)) ? mx : st.max(b);
+                return mx > 0 ? Math.log10(mx) : Double.NaN;
+            }
+
+            @Override
+            public boolean nonFinite(int row, long from, long to) {
+                SeriesStore st = s(row);
+                if (st.isEmpty() || to <= st.firstStep() || from > st.lastStep()) return false;
+                for (int b = st.bucketOf(from); b <= st.bucketOf(to - 1); b++) if (st.nonFinite(b) > 0) return true;
+                return false;
+            }
+        };
+    }
+
+    /** Rows from the largest positive magnitudes at the top to the largest negative at the bottom, then specials. */
+    static HeatmapChart.Source histogram(RunViewModel d, int layer) {
+        HistogramTimeline t = d.histograms();
+        int rows = HistogramLayout.WIDTH;
+        return new HeatmapChart.Source() {
+            int counter(int row) {
+                int mags = 2 * HistogramLayout.SIDE;
+                if (row < mags) return mags - 1 - row; // top: +2^14 … bottom: −2^14
+                return row; // zero, +inf, −inf, NaN at the bottom
+            }
+
+            @Override public int rows() { return rows; }
+            @Override public String rowLabel(int row) { return HistogramLayout.label(counter(row)); }
+            @Override public long firstStep() { return t.firstStep(); }
+            @Override public long lastStep() { return t.columns() == 0 ? -1 : t.firstStep() + t.columns() * t.columnWidth() - 1; }
+
+            @Override
+            public double value(int row, long from, long to) {
+                if (t.columns() == 0 || layer >= t.layers()) return Double.NaN;
+                int c0 = (int) Math.max(0, (from - t.firstStep()) / t.columnWidth());
+                int c1 = (int) Math.min(t.columns() - 1, (to - 1 - t.firstStep()) / t.columnWidth());
+                long sum = 0;
+                boolean any = false;
+                for (int c = c0; c <= c1; c++) {
+                    sum += t.count(c, layer, counter(row));
+                    any = true;
+                }
+                return any && sum > 0 ? Math.log10(sum) : Double.NaN;
+            }
+
+            @Override
+            public boolean nonFinite(int row, long from, long to) {
+                int k = counter(row);
+                if (k != HistogramLayout.NAN && k != HistogramLayout.POS_INF && k != HistogramLayout.NEG_INF) return false;
+                return value(row, from, to) >= 0;
+            }
+        };
+    }
+}

@@ -1,0 +1,301 @@
+package org.gradlab.ui.view;
+
+import javafx.animation.AnimationTimer;
+import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.DirectoryChooser;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+import org.gradlab.run.SessionConfig;
+import org.gradlab.ui.chart.Palette;
+import org.gradlab.ui.vm.LiveSessionModel;
+import org.gradlab.ui.vm.ReplayModel;
+import org.gradlab.ui.vm.Scenario;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+
+/**
+ * The app window: menu, and tabs for the start screen, the live run, the comparison and the replay. One
+ * AnimationTimer pulls new steps into every live view-model and redraws the visible view once per frame;
+ * training and file reading never run on the FX thread.
+ */
+public class MainWindow extends BorderPane {
+    private final TabPane tabs = new TabPane();
+    private final Tab startTab = new Tab("Start"), liveTab = new Tab("Live"), compareTab = new Tab("Compare"), replayTab = new Tab("Replay");
+    private final CompareView compare = new CompareView();
+    private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gradlab-io");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Path runsRoot;
+    private LiveView live;
+    private ReplayView replay;
+    private final List<ReplayModel> openReplays = new ArrayList<>();
+    private final AnimationTimer timer;
+
+    public MainWindow(Path runsRoot) {
+        this.runsRoot = runsRoot;
+        setId("mainWindow");
+        for (Tab t : List.of(startTab, liveTab, compareTab, replayTab)) t.setClosable(false);
+        startTab.setContent(new StartView(this::startScenario));
+        compareTab.setContent(compare);
+        tabs.getTabs().addAll(startTab, liveTab, compareTab, replayTab);
+        setTop(menu());
+        setCenter(tabs);
+        addEventFilter(KeyEvent.KEY_PRESSED, this::keys);
+        timer = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                frame(now);
+            }
+        };
+        timer.start();
+    }
+
+    public TabPane tabs() { return tabs; }
+    public LiveView liveView() { return live; }
+    public ReplayView replayView() { return replay; }
+    public CompareView compareView() { return compare; }
+
+    private MenuBar menu() {
+        MenuItem open = new MenuItem("Open run…");
+        open.setId("menuOpenRun");
+        open.setOnAction(e -> chooseRun(false));
+        MenuItem openCompare = new MenuItem("Open run into comparison…");
+        openCompare.setOnAction(e -> chooseRun(true));
+        Menu samples = new Menu("Open sample run");
+        samples.setId("menuSamples");
+        for (Path p : sampleRuns()) {
+            MenuItem m = new MenuItem(p.getFileName().toString());
+            m.setOnAction(e -> openRun(p, false));
+            samples.getItems().add(m);
+        }
+        MenuItem png = new MenuItem("Export dashboard as PNG…");
+        png.setOnAction(e -> exportPng());
+        MenuItem csv = new MenuItem("Export per-step CSV…");
+        csv.setOnAction(e -> exportCsv());
+        MenuItem quit = new MenuItem("Quit");
+        quit.setOnAction(e -> Platform.exit());
+        CheckMenuItem dark = new CheckMenuItem("Dark theme");
+        dark.setOnAction(e -> {
+            Palette.setDark(dark.isSelected());
+            setStyle(dark.isSelected() ? "-fx-base: #2b2d30; -fx-background: #1e1f22;" : "");
+        });
+        return new MenuBar(new Menu("File", null, open, openCompare, samples, png, csv, quit), new Menu("View", null, dark));
+    }
+
+    /** sample-runs/ next to the working directory or the jar (app/target/../..), or -Dgradlab.samples. */
+    static List<Path> sampleRuns() {
+        List<Path> candidates = new ArrayList<>();
+        String prop = System.getProperty("gradlab.samples");
+        if (prop != null) candidates.add(Path.of(prop));
+        candidates.add(Path.of("sample-runs"));
+        candidates.add(Path.of("..", "sample-runs"));
+        try {
+            Path jar = Path.of(MainWindow.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            candidates.add(jar.getParent().getParent().getParent().resolve("sample-runs"));
+        } catch (Exception ignored) {
+            // running from a place without a code source: only the other candidates
+        }
+        List<Path> out = new ArrayList<>();
+        for (Path c : candidates) {
+            if (!Files.isDirectory(c)) continue;
+            try (Stream<Path> w = Files.walk(c, 3)) {
+                w.filter(p -> Files.isRegularFile(p.resolve("run.json"))).sorted().forEach(out::add);
+            } catch (IOException ignored) {
+                // unreadable folder: offer what was found
+            }
+            if (!out.isEmpty()) break;
+        }
+        return out;
+    }
+
+    private void keys(KeyEvent e) {
+        if (e.getTarget() instanceof TextField || live == null || tabs.getSelectionModel().getSelectedItem() != liveTab) return;
+        if (e.getCode() == KeyCode.SPACE) {
+            live.model().togglePlay();
+            e.consume();
+        } else if (e.getCode() == KeyCode.RIGHT) {
+            live.model().step();
+            e.consume();
+        } else if (e.getCode() == KeyCode.F) {
+            TextField f = (TextField) live.lookup("#forkField");
+            fork(List.of(f.getText().split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
+            e.consume();
+        }
+    }
+
+    /** Starts a scenario: one run opens the live view, several open as live runs in the comparison. */
+    public void startScenario(Scenario s, int unused) {
+        try {
+            if (s.runs().size() == 1) {
+                if (live != null) live.model().close();
+                LiveSessionModel m = LiveSessionModel.start(s.runNames().get(0), s.runs().get(0), null, recordDir(s.runNames().get(0)),
+                        trainingThreads(), false, null);
+                live = new LiveView(m, this::fork, this::exportPng, this::exportCsv);
+                liveTab.setContent(live);
+                tabs.getSelectionModel().select(liveTab);
+            } else {
+                compare.clear();
+                for (int i = 0; i < s.runs().size(); i++) {
+                    SessionConfig c = s.runs().get(i);
+                    compare.addLive(LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), 1, false, null));
+                }
+                tabs.getSelectionModel().select(compareTab);
+            }
+        } catch (IOException | RuntimeException ex) {
+            error("Cannot start the run", ex.getMessage());
+        }
+    }
+
+    /** Leaves one core to the FX thread: the engine's workers spin between kernels and would starve it. */
+    static int trainingThreads() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    }
+
+    private Path recordDir(String name) {
+        if (runsRoot == null) return null;
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"));
+        return runsRoot.resolve(stamp + "-" + name.replaceAll("[^A-Za-z0-9._-]+", "_"));
+    }
+
+    /** Forks the live run into branches (refusing bad specs with a message) and shows them side by side. */
+    public void fork(List<String> specs) {
+        if (live == null) return;
+        if (specs.size() < 2 || specs.size() > 4) {
+            live.model().clipErrorProperty().set("fork needs 2–4 clip specs, comma-separated");
+            return;
+        }
+        try {
+            live.model().pause();
+            Path root = live.model().recordDir() == null ? null : live.model().recordDir().resolveSibling(
+                    live.model().recordDir().getFileName() + "-forks-" + live.model().session().step());
+            List<LiveSessionModel> branches = live.model().fork(specs, root);
+            compare.clear();
+            branches.forEach(compare::addLive);
+            tabs.getSelectionModel().select(compareTab);
+        } catch (IllegalArgumentException ex) {
+            live.model().clipErrorProperty().set(ex.getMessage().lines().findFirst().orElse("invalid clip spec"));
+        } catch (Exception ex) {
+            error("Fork failed", ex.getMessage());
+        }
+    }
+
+    private void chooseRun(boolean intoCompare) {
+        DirectoryChooser dc = new DirectoryChooser();
+        dc.setTitle("Open a GradLab run directory");
+        File f = dc.showDialog(window());
+        if (f != null) openRun(f.toPath(), intoCompare);
+    }
+
+    /** Opens a recorded run off the FX thread; a corrupt or foreign folder gets a dialog naming the file. */
+    public void openRun(Path dir, boolean intoCompare) {
+        io.submit(() -> {
+            try {
+                ReplayModel m = ReplayModel.load(dir);
+                Platform.runLater(() -> {
+                    openReplays.add(m);
+                    if (intoCompare) {
+                        compare.add(m.data(), m.reader().manifest().session().clip().toText());
+                        tabs.getSelectionModel().select(compareTab);
+                    } else {
+                        replay = new ReplayView(m, io);
+                        replayTab.setContent(replay);
+                        tabs.getSelectionModel().select(replayTab);
+                    }
+                });
+            } catch (Exception ex) {
+                Platform.runLater(() -> error("Cannot open run " + dir, ex.getMessage()));
+            }
+        });
+    }
+
+    private void error(String header, String message) {
+        Alert a = new Alert(Alert.AlertType.ERROR);
+        a.setTitle("GradLab");
+        a.setHeaderText(header);
+        a.setContentText(message);
+        a.getDialogPane().setId("errorDialog");
+        a.initOwner(window());
+        a.show();
+    }
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    private void exportPng() {
+        FileChooser fc = new FileChooser();
+        fc.setInitialFileName("gradlab-dashboard.png");
+        File f = fc.showSaveDialog(window());
+        if (f == null) return;
+        try {
+            Exporter.png(tabs.getSelectionModel().getSelectedItem().getContent(), f.toPath());
+        } catch (IOException | RuntimeException ex) {
+            error("Export failed", ex.getMessage());
+        }
+    }
+
+    private void exportCsv() {
+        Path run = live != null && tabs.getSelectionModel().getSelectedItem() == liveTab ? live.model().recordDir()
+                : replay != null ? replay.model().reader().dir() : null;
+        if (run == null) {
+            error("Nothing to export", "The CSV comes from a recorded run: open one, or start a live run (they are recorded).");
+            return;
+        }
+        FileChooser fc = new FileChooser();
+        fc.setInitialFileName("gradlab-steps.csv");
+        File f = fc.showSaveDialog(window());
+        if (f == null) return;
+        Path target = f.toPath();
+        if (live != null) live.model().session().submit(new org.gradlab.run.Command.Pause());
+        io.submit(() -> {
+            try {
+                Exporter.csv(run, target);
+            } catch (IOException ex) {
+                Platform.runLater(() -> error("Export failed", ex.getMessage()));
+            }
+        });
+    }
+
+    private void frame(long now) {
+        Tab t = tabs.getSelectionModel().getSelectedItem();
+        if (live != null) {
+            if (t == liveTab) live.frame();
+            else live.model().pollFrame();
+        }
+        if (t == compareTab) compare.frame();
+        else for (LiveSessionModel m : compare.liveRuns()) m.pollFrame();
+        if (replay != null && t == replayTab) replay.frame(now);
+    }
+
+    /** Stops every session and closes every file. */
+    public void shutdown() {
+        timer.stop();
+        if (live != null) live.model().close();
+        compare.clear();
+        openReplays.forEach(ReplayModel::close);
+        io.shutdownNow();
+    }
+}

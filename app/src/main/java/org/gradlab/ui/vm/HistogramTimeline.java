@@ -1,0 +1,84 @@
+package org.gradlab.ui.vm;
+
+import org.gradlab.telemetry.HistogramLayout;
+
+import java.util.Arrays;
+
+/**
+ * Per-layer gradient histograms over time for the heatmap: columns of summed counts over 2^k steps, merged
+ * pairwise (width doubling) when full, plus the most recent step's own histograms.
+ */
+public final class HistogramTimeline {
+    private final int layers, width = HistogramLayout.WIDTH, capacity;
+    private final long[][] columns; // [column][layer * width + bin]
+    private int count;
+    private long first = -1;
+    private int shift;
+    private long lastStep = -1;
+    private int[] latestPre, latestPost;
+    private long latestStep = -1;
+
+    public HistogramTimeline(int layers, int capacity) {
+        this.layers = layers;
+        this.capacity = capacity;
+        this.columns = new long[capacity][];
+    }
+
+    public void append(long step, int[] pre, int[] post) {
+        if (pre == null) return;
+        latestPre = pre;
+        latestPost = post;
+        latestStep = step;
+        if (first < 0) first = step;
+        if (step <= lastStep) return;
+        lastStep = step;
+        int c = (int) ((step - first) >> shift);
+        while (c >= capacity) {
+            compact();
+            c = (int) ((step - first) >> shift);
+        }
+        while (count <= c) {
+            if (columns[count] == null) columns[count] = new long[layers * width];
+            else Arrays.fill(columns[count], 0);
+            count++;
+        }
+        long[] col = columns[c];
+        for (int i = 0; i < col.length && i < post.length; i++) col[i] += post[i];
+    }
+
+    private void compact() {
+        int nc = (count + 1) / 2;
+        for (int i = 0; i < nc; i++) {
+            long[] a = columns[2 * i]; // slot 2i is not yet overwritten: iterations so far wrote slots < i
+            if (2 * i + 1 < count) {
+                long[] b = columns[2 * i + 1];
+                for (int k = 0; k < a.length; k++) a[k] += b[k];
+            }
+            columns[i] = a;
+        }
+        for (int i = nc; i < count; i++) columns[i] = null;
+        count = nc;
+        shift++;
+    }
+
+    public int layers() { return layers; }
+    public int columns() { return count; }
+    public long firstStep() { return first; }
+    public long columnWidth() { return 1L << shift; }
+
+    /** Post-clip counts of a column for one layer ({@link HistogramBins#WIDTH} values). */
+    public long count(int column, int layer, int bin) {
+        return columns[column][layer * width + bin];
+    }
+
+    public int[] latestPre() { return latestPre; }
+    public int[] latestPost() { return latestPost; }
+    public long latestStep() { return latestStep; }
+
+    /** Replaces the "current" histograms (replay cursor moves) without touching the timeline. */
+    public void setCurrent(long step, int[] pre, int[] post) {
+        latestStep = step;
+        latestPre = pre;
+        latestPost = post;
+    }
+}

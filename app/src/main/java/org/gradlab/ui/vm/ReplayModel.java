@@ -1,0 +1,77 @@
+package org.gradlab.ui.vm;
+
+import org.gradlab.record.RunFileException;
+import org.gradlab.record.RunReader;
+import org.gradlab.record.Series;
+import org.gradlab.record.StepIndex;
+import org.gradlab.telemetry.StepStats;
+
+import java.nio.file.Path;
+
+/**
+ * A recorded run opened for replay: the scalar series come from the index (every step, no record reads),
+ * per-layer norms and histograms from about a thousand evenly spread full records; the record at the cursor
+ * is read on demand. Loading runs off the FX thread ({@link #load}); the result is handed to the view.
+ */
+public final class ReplayModel implements AutoCloseable {
+    public static final int SAMPLED_RECORDS = 1024;
+
+    private final RunReader reader;
+    private final RunViewModel data;
+
+    private ReplayModel(RunReader reader, RunViewModel data) {
+        this.reader = reader;
+        this.data = data;
+    }
+
+    /** Opens and indexes a run; call from a background thread. */
+    public static ReplayModel load(Path dir) throws RunFileException {
+        RunReader r = RunReader.open(dir);
+        try {
+            String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+            RunViewModel d = new RunViewModel(name, r.manifest().groups());
+            StepIndex ix = r.index();
+            int n = ix.count();
+            int stride = Math.max(1, n / SAMPLED_RECORDS);
+            for (int i = 0; i < n; i++) {
+                long k = ix.firstStep() + i;
+                d.appendScalars(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), ix.valueAt(i, Series.PRE_NORM),
+                        ix.valueAt(i, Series.POST_NORM), ix.valueAt(i, Series.COEFFICIENT), ix.valueAt(i, Series.THRESHOLD),
+                        ix.valueAt(i, Series.CLIPPED) > 0, ix.valueAt(i, Series.NON_FINITE));
+                if (i % stride == 0 || i == n - 1) {
+                    StepStats s = r.step(k);
+                    d.appendLayers(k, s.clip() == null ? null : s.clip().layerPre(), s.clip() == null ? null : s.clip().layerPost(),
+                            s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
+                }
+            }
+            r.events().forEach(d::addEvent);
+            if (n > 0) d.cursorProperty().set(ix.firstStep());
+            return new ReplayModel(r, d);
+        } catch (RunFileException | RuntimeException e) {
+            r.close();
+            throw e;
+        }
+    }
+
+    public RunViewModel data() { return data; }
+    public RunReader reader() { return reader; }
+    public long firstStep() { return reader.firstStep(); }
+    public long lastStep() { return reader.endStep() - 1; }
+
+    /** The full record at a step (checksum verified); for the histogram panel at the cursor. */
+    public StepStats record(long step) throws RunFileException {
+        long k = Math.max(firstStep(), Math.min(lastStep(), step));
+        return reader.step(k);
+    }
+
+    /** A warning line when the run's tail could not be read, else null. */
+    public String damageWarning() {
+        return reader.damage() == null ? null : reader.damage().bytes() + " bytes after byte " + reader.damage().offset()
+                + " of steps.bin are unreadable (" + reader.damage().reason() + "); showing the intact steps";
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

@@ -1,0 +1,159 @@
+package org.gradlab.ui.vm;
+
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.SimpleLongProperty;
+import org.gradlab.clip.ClipReport;
+import org.gradlab.run.RunEvent;
+import org.gradlab.telemetry.StepStats;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Everything the charts of one run draw — live or replayed — fed only from {@link StepStats} and
+ * {@link RunEvent}s (never the trainer's internals): decimated scalar series, per-layer norms, the histogram
+ * timeline, events as markers, and the cursor step. Updated on the FX thread.
+ */
+public final class RunViewModel {
+    public enum Scalar { LOSS, LOSS_SMOOTH, PRE_NORM, POST_NORM, COEFFICIENT, THRESHOLD, CLIP_RATE, LR, NON_FINITE }
+
+    public static final int CAPACITY = 4096;
+
+    private final String name;
+    private final List<String> layers;
+    private final SeriesStore[] scalars = new SeriesStore[Scalar.values().length];
+    private final SeriesStore[] layerPre, layerPost, weightNorm, updateRatio;
+    private final HistogramTimeline histograms;
+    private final List<RunEvent> events = new ArrayList<>();
+    private final ReadOnlyLongWrapper lastStep = new ReadOnlyLongWrapper(this, "lastStep", -1);
+    private final LongProperty cursor = new SimpleLongProperty(this, "cursor", -1);
+    private final Smoothing smoothing = new Smoothing();
+    private final ClipRate clipRate = new ClipRate(100);
+    private long nonFiniteSteps;
+    private long steps;
+    private long version;
+
+    public RunViewModel(String name, List<String> layers) {
+        this.name = name;
+        this.layers = List.copyOf(layers);
+        for (int i = 0; i < scalars.length; i++) scalars[i] = new SeriesStore(CAPACITY);
+        int n = layers.size();
+        layerPre = new SeriesStore[n];
+        layerPost = new SeriesStore[n];
+        weightNorm = new SeriesStore[n];
+        updateRatio = new SeriesStore[n];
+        for (int l = 0; l < n; l++) {
+            layerPre[l] = new SeriesStore(CAPACITY);
+            layerPost[l] = new SeriesStore(CAPACITY);
+            weightNorm[l] = new SeriesStore(CAPACITY);
+            updateRatio[l] = new SeriesStore(CAPACITY);
+        }
+        histograms = new HistogramTimeline(n, 1024);
+    }
+
+    public String name() { return name; }
+    public List<String> layers() { return layers; }
+    public SeriesStore series(Scalar s) { return scalars[s.ordinal()]; }
+    public SeriesStore layerPre(int l) { return layerPre[l]; }
+    public SeriesStore layerPost(int l) { return layerPost[l]; }
+    public SeriesStore weightNorm(int l) { return weightNorm[l]; }
+    public SeriesStore updateRatio(int l) { return updateRatio[l]; }
+    public HistogramTimeline histograms() { return histograms; }
+    public List<RunEvent> events() { return Collections.unmodifiableList(events); }
+    public ReadOnlyLongProperty lastStepProperty() { return lastStep.getReadOnlyProperty(); }
+    public long lastStep() { return lastStep.get(); }
+    public LongProperty cursorProperty() { return cursor; }
+    public long steps() { return steps; }
+    public long nonFiniteSteps() { return nonFiniteSteps; }
+    public Smoothing smoothing() { return smoothing; }
+
+    /** Changes each time data is added, so renderers know when to redraw. */
+    public long version() { return version; }
+
+    public void append(StepStats s) {
+        long k = s.step();
+        series(Scalar.LOSS).append(k, s.loss());
+        series(Scalar.LOSS_SMOOTH).append(k, (float) smoothing.add(s.loss()));
+        series(Scalar.LR).append(k, (float) s.lr());
+        ClipReport c = s.clip();
+        boolean bad = !Float.isFinite(s.loss());
+        if (c != null) {
+            series(Scalar.PRE_NORM).append(k, (float) c.preNorm());
+            series(Scalar.POST_NORM).append(k, (float) c.postNorm());
+            series(Scalar.COEFFICIENT).append(k, (float) c.coefficient());
+            series(Scalar.THRESHOLD).append(k, (float) c.threshold());
+            series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(c.clipped()));
+            series(Scalar.NON_FINITE).append(k, c.nonFinite());
+            bad |= c.nonFinite() > 0;
+            for (int l = 0; l < layers.size() && l < c.layerPre().length; l++) {
+                layerPre[l].append(k, c.layerPre()[l]);
+                layerPost[l].append(k, c.layerPost()[l]);
+            }
+        }
+        for (int l = 0; l < layers.size() && l < s.weightNorms().length; l++) {
+            weightNorm[l].append(k, s.weightNorms()[l]);
+            updateRatio[l].append(k, s.updateRatios()[l]);
+        }
+        histograms.append(k, s.histPre(), s.histPost());
+        if (bad) nonFiniteSteps++;
+        steps++;
+        version++;
+        lastStep.set(k);
+    }
+
+    public void addEvent(RunEvent e) {
+        events.add(e);
+        version++;
+    }
+
+    /** Scalar-only append (replay overviews come from the index, without full records). */
+    public void appendScalars(long k, float loss, float lr, float pre, float post, float coef, float thr, boolean clipped,
+                              float nonFinite) {
+        series(Scalar.LOSS).append(k, loss);
+        series(Scalar.LOSS_SMOOTH).append(k, (float) smoothing.add(loss));
+        series(Scalar.LR).append(k, lr);
+        series(Scalar.PRE_NORM).append(k, pre);
+        series(Scalar.POST_NORM).append(k, post);
+        series(Scalar.COEFFICIENT).append(k, coef);
+        series(Scalar.THRESHOLD).append(k, thr);
+        series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(clipped));
+        series(Scalar.NON_FINITE).append(k, nonFinite);
+        if (!Float.isFinite(loss) || nonFinite > 0) nonFiniteSteps++;
+        steps++;
+        version++;
+        lastStep.set(k);
+    }
+
+    public void appendLayers(long k, float[] pre, float[] post, float[] weights, float[] ratios, int[] histPre, int[] histPost) {
+        for (int l = 0; l < layers.size(); l++) {
+            if (pre != null) layerPre[l].append(k, pre[l]);
+            if (post != null) layerPost[l].append(k, post[l]);
+            if (weights != null) weightNorm[l].append(k, weights[l]);
+            if (ratios != null) updateRatio[l].append(k, ratios[l]);
+        }
+        histograms.append(k, histPre, histPost);
+        version++;
+    }
+
+    /** Rolling fraction of clipped steps over the last n steps. */
+    static final class ClipRate {
+        private final boolean[] ring;
+        private int pos, filled, count;
+
+        ClipRate(int n) {
+            ring = new boolean[n];
+        }
+
+        double add(boolean clipped) {
+            if (filled == ring.length && ring[pos]) count--;
+            ring[pos] = clipped;
+            if (clipped) count++;
+            pos = (pos + 1) % ring.length;
+            filled = Math.min(ring.length, filled + 1);
+            return (double) count / filled;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.gradlab.ui.vm;
+
+import java.util.Arrays;
+
+/**
+ * One scalar series of a run for drawing: buckets of 2^k consecutive steps each keeping min, max and last
+ * (NaN values are counted, not averaged away). When the buckets fill up, neighbours merge and the bucket width
+ * doubles — so a million-step run costs a fixed few hundred kilobytes and any full-run view stays exact in
+ * its per-pixel min/max/last.
+ */
+public final class SeriesStore {
+    private final int capacity;
+    private float[] min, max, last;
+    private int[] nonFinite;
+    private long first = -1;
+    private int shift;
+    private int buckets;
+    private long lastStep = -1;
+
+    public SeriesStore(int capacity) {
+        if (capacity < 2 || Integer.bitCount(capacity) != 1) throw new IllegalArgumentException("capacity must be a power of two >= 2");
+        this.capacity = capacity;
+        min = new float[capacity];
+        max = new float[capacity];
+        last = new float[capacity];
+        nonFinite = new int[capacity];
+    }
+
+    public void append(long step, float v) {
+        if (first < 0) first = step;
+        if (step <= lastStep) return; // already have it (a re-delivered step)
+        lastStep = step;
+        int b = (int) ((step - first) >> shift);
+        while (b >= capacity) {
+            compact();
+            b = (int) ((step - first) >> shift);
+        }
+        while (buckets <= b) {
+            min[buckets] = Float.NaN;
+            max[buckets] = Float.NaN;
+            last[buckets] = Float.NaN;
+            nonFinite[buckets] = 0;
+            buckets++;
+        }
+        last[b] = v;
+        if (!Float.isFinite(v)) {
+            nonFinite[b]++;
+            return;
+        }
+        if (!(min[b] <= v)) min[b] = v;
+        if (!(max[b] >= v)) max[b] = v;
+    }
+
+    private void compact() {
+        int nb = (buckets + 1) / 2;
+        for (int i = 0; i < nb; i++) {
+            int l = 2 * i, r = 2 * i + 1;
+            boolean hasR = r < buckets;
+            min[i] = nanMin(min[l], hasR ? min[r] : Float.NaN);
+            max[i] = nanMax(max[l], hasR ? max[r] : Float.NaN);
+            last[i] = hasR ? last[r] : last[l];
+            nonFinite[i] = nonFinite[l] + (hasR ? nonFinite[r] : 0);
+        }
+        Arrays.fill(min, nb, buckets, Float.NaN);
+        buckets = nb;
+        shift++;
+    }
+
+    private static float nanMin(float a, float b) {
+        return Float.isNaN(a) ? b : Float.isNaN(b) ? a : Math.min(a, b);
+    }
+
+    private static float nanMax(float a, float b) {
+        return Float.isNaN(a) ? b : Float.isNaN(b) ? a : Math.max(a, b);
+    }
+
+    public boolean isEmpty() { return buckets == 0; }
+    public int buckets() { return buckets; }
+    public long firstStep() { return first; }
+    public long lastStep() { return lastStep; }
+    /** Steps per bucket (a power of two). */
+    public long bucketWidth() { return 1L << shift; }
+    public float min(int b) { return min[b]; }
+    public float max(int b) { return max[b]; }
+    public float last(int b) { return last[b]; }
+    public int nonFinite(int b) { return nonFinite[b]; }
+    public long bucketStart(int b) { return first + ((long) b << shift); }
+
+    /** The bucket holding a step, clamped to the stored range. */
+    public int bucketOf(long step) {
+        if (buckets == 0) return -1;
+        long b = (step - first) >> shift;
+        return (int) Math.max(0, Math.min(buckets - 1, b));
+    }
+
+    /** Last value at or before a step (NaN if none). */
+    public float valueAt(long step) {
+        int b = bucketOf(step);
+        return b < 0 ? Float.NaN : last[b];
+    }
+}

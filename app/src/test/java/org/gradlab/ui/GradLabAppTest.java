@@ -1,0 +1,169 @@
+package org.gradlab.ui;
+
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Slider;
+import javafx.stage.Stage;
+import org.gradlab.run.RunEvent;
+import org.gradlab.ui.view.MainWindow;
+import org.gradlab.ui.vm.LiveSessionModel;
+import org.gradlab.ui.vm.RunViewModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The app driven by clicks, headless (TestFX + Monocle). */
+@ExtendWith(ApplicationExtension.class)
+class GradLabAppTest {
+    @TempDir
+    static Path runs;
+    MainWindow window;
+
+    @Start
+    void start(Stage stage) {
+        window = new MainWindow(runs);
+        stage.setScene(new Scene(window, 1400, 900));
+        stage.show();
+    }
+
+    @AfterEach
+    void stop() {
+        WaitForAsyncUtils.asyncFx(() -> window.shutdown());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    static void await(String what, BooleanSupplier cond) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, cond::getAsBoolean);
+        assertTrue(cond.getAsBoolean(), what);
+    }
+
+    private void startScenario(FxRobot robot, String title) {
+        robot.clickOn(title);
+        robot.clickOn("#startScenario");
+    }
+
+    @Test
+    void startScenarioChangeClipMidRunAndEveryChartGetsTheMarker(FxRobot robot) throws Exception {
+        startScenario(robot, "LSTM character language model");
+        await("the run advances", () -> window.liveView() != null && window.liveView().model().data().steps() > 10);
+        LiveSessionModel m = window.liveView().model();
+        robot.doubleClickOn("#clipField").eraseText(20).write("norm:0.25");
+        robot.clickOn("#applyClip");
+        await("the strategy changed", () -> m.clipText().equals("norm:0.25"));
+        await("the event reached the view", () -> m.data().events().stream()
+                .anyMatch(e -> e.type() == RunEvent.Type.CLIP && e.value().equals("norm:0.25")));
+        RunEvent marker = m.data().events().stream().filter(e -> e.type() == RunEvent.Type.CLIP).findFirst().orElseThrow();
+        assertTrue(marker.step() > 0);
+        await("steps after the change", () -> m.data().lastStep() > marker.step() + 3);
+        RunViewModel d = m.data();
+        assertEquals(0.25f, d.series(RunViewModel.Scalar.THRESHOLD).valueAt(d.lastStep()), 1e-6, "threshold line follows the change");
+        for (var chart : window.liveView().dashboard().timeCharts()) {
+            assertTrue(chart.isVisible(), chart.title());
+        }
+        robot.clickOn("#playButton");
+        await("paused", () -> m.session().state().name().equals("PAUSED"));
+        long at = m.session().step();
+        robot.clickOn("#stepButton");
+        await("one step", () -> m.session().step() == at + 1);
+    }
+
+    @Test
+    void badThresholdIsRefusedBesideTheFieldAndTheRunIsUnchanged(FxRobot robot) throws Exception {
+        startScenario(robot, "GRU character language model");
+        await("running", () -> window.liveView() != null && window.liveView().model().data().steps() > 2);
+        LiveSessionModel m = window.liveView().model();
+        String before = m.clipText();
+        for (String bad : List.of("norm:0", "norm:-1", "norm:NaN", "value:abc")) {
+            robot.doubleClickOn("#clipField").eraseText(20).write(bad);
+            robot.clickOn("#applyClip");
+            WaitForAsyncUtils.waitForFxEvents();
+            Label err = robot.lookup("#clipError").queryAs(Label.class);
+            assertTrue(err.getText().startsWith("invalid clip spec '" + bad + "'"), err.getText());
+            assertEquals(before, m.clipText());
+        }
+        robot.doubleClickOn("#lrField").eraseText(20).write("-3");
+        robot.clickOn("#applyLr");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(robot.lookup("#lrError").queryAs(Label.class).getText().contains("> 0"));
+    }
+
+    @Test
+    void forkIntoBranchesThatAdvanceFromTheSameState(FxRobot robot) throws Exception {
+        startScenario(robot, "LSTM character language model");
+        await("running", () -> window.liveView() != null && window.liveView().model().data().steps() > 12);
+        robot.doubleClickOn("#forkField").eraseText(40).write("norm:1, norm:1, value:0.0001");
+        robot.clickOn("#forkButton");
+        await("three branches", () -> window.compareView().liveRuns().size() == 3);
+        robot.clickOn("#playAll");
+        List<LiveSessionModel> b = window.compareView().liveRuns();
+        await("all advance", () -> b.stream().allMatch(x -> x.data().steps() >= 8));
+        RunViewModel a = b.get(0).data(), same = b.get(1).data(), other = b.get(2).data();
+        long first = a.series(RunViewModel.Scalar.LOSS).firstStep();
+        assertEquals(first, other.series(RunViewModel.Scalar.LOSS).firstStep(), "branches start at the fork step");
+        assertEquals(a.series(RunViewModel.Scalar.LOSS).valueAt(first), other.series(RunViewModel.Scalar.LOSS).valueAt(first),
+                "the first branch step's loss comes before any clipping differs");
+        for (long k = first; k < first + 8; k++) {
+            assertEquals(a.series(RunViewModel.Scalar.LOSS).valueAt(k), same.series(RunViewModel.Scalar.LOSS).valueAt(k),
+                    "identical clip ⇒ identical losses at step " + k);
+        }
+        await("table rows", () -> window.compareView().rows().size() == 3);
+    }
+
+    @Test
+    void openASampleRunAndScrub(FxRobot robot) throws Exception {
+        Path sample = Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
+        assertTrue(Files.isDirectory(sample), "sample run shipped with the app");
+        robot.interact(() -> window.openRun(sample, false));
+        await("replay view", () -> window.replayView() != null);
+        Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
+        robot.interact(() -> s.setValue(400));
+        await("cursor moved", () -> window.replayView().axis().cursorProperty().get() == 400);
+        await("the step's record is shown", () -> robot.lookup("#replayPosition").queryAs(Label.class).getText().startsWith("step 400"));
+        robot.interact(() -> s.setValue(10));
+        @SuppressWarnings("unchecked")
+        ListView<RunEvent> events = robot.lookup("#eventsList").queryAs(ListView.class);
+        assertTrue(events.getItems().stream().anyMatch(e -> e.type() == RunEvent.Type.SPIKE));
+        robot.interact(() -> events.getSelectionModel().select(events.getItems().stream()
+                .filter(e -> e.type() == RunEvent.Type.SPIKE).findFirst().orElseThrow()));
+        await("jumped to the spike", () -> window.replayView().axis().cursorProperty().get() == 400);
+    }
+
+    @Test
+    void aCorruptRunGetsADialogAndTheAppStaysUsable(FxRobot robot, @TempDir Path tmp) throws Exception {
+        Path src = Path.of("..", "sample-runs", "adding-rnn-clip-norm1"), bad = tmp.resolve("bad");
+        try (Stream<Path> files = Files.walk(src)) {
+            for (Path p : files.toList()) {
+                Path t = bad.resolve(src.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(t);
+                else Files.copy(p, t);
+            }
+        }
+        Files.writeString(bad.resolve("run.json"), "{\"format\": \"gradlab-run\", \"formatVersion\": 1, \"config\": ");
+        robot.interact(() -> window.openRun(bad, false));
+        await("dialog", () -> robot.lookup("#errorDialog").tryQuery().isPresent());
+        Node dialog = robot.lookup("#errorDialog").query();
+        String text = ((javafx.scene.control.DialogPane) dialog).getContentText();
+        assertTrue(text.contains("run.json"), text);
+        robot.interact(() -> ((javafx.stage.Stage) dialog.getScene().getWindow()).close());
+        robot.clickOn("Start");
+        assertNotNull(robot.lookup("#scenarioList").query());
+    }
+}

@@ -40,7 +40,9 @@ public class HeatmapChart extends Region {
     private Supplier<List<RunEvent>> events = List::of;
     private WritableImage image;
     private int[] pixels = new int[0];
+    private static final long MIN_REDRAW_NANOS = 100_000_000L;
     private long drawnVersion = -1;
+    private long drawnAt;
 
     public HeatmapChart(String title, StepAxis axis, Supplier<Source> source) {
         this.title = title;
@@ -73,9 +75,15 @@ public class HeatmapChart extends Region {
         }
     }
 
+    /**
+     * Redraws when the data changed, at most every {@value #MIN_REDRAW_NANOS} ns: a heatmap over a long run
+     * barely changes from one frame to the next, and a full recompute per frame would eat the frame budget.
+     */
     public void refresh(long version) {
-        if (version != drawnVersion) {
+        long now = System.nanoTime();
+        if (version != drawnVersion && now - drawnAt >= MIN_REDRAW_NANOS) {
             drawnVersion = version;
+            drawnAt = now;
             redraw();
         }
     }

@@ -230,47 +230,83 @@ public class TimeChart extends Region {
         return String.format(Locale.ROOT, a < 1 ? "%.3f" : "%.2f", v);
     }
 
+    private double[] bx = new double[0], bTop = new double[0], bBot = new double[0], lx = new double[0], ly = new double[0];
+
+    /**
+     * One pass over the pixel columns collects, per column, the min/max band and the last value; each
+     * contiguous run is then drawn as one filled polygon (band) and one polyline (line) — a handful of canvas
+     * commands per series however many steps there are.
+     */
     private void drawSeries(GraphicsContext g, SeriesStore s, Line l, double pw, double ph, long x0, long x1,
                             double ymin, double ymax) {
         int cols = (int) Math.max(1, Math.floor(pw));
+        if (bx.length < cols) {
+            bx = new double[cols];
+            bTop = new double[cols];
+            bBot = new double[cols];
+            lx = new double[cols];
+            ly = new double[cols];
+        }
         double span = x1 - x0;
         Color band = l.color().deriveColor(0, 1, 1, 0.45);
+        int nb = 0, nl = 0;
+        for (int c = 0; c < cols; c++) {
+            long sa = x0 + (long) Math.floor(span * c / cols), sb = x0 + (long) Math.floor(span * (c + 1) / cols);
+            boolean inRange = !(sa > s.lastStep() || sb < s.firstStep());
+            float mn = Float.NaN, mx = Float.NaN, last = Float.NaN;
+            if (inRange) {
+                int b0 = s.bucketOf(sa), b1 = s.bucketOf(Math.max(sa, sb - 1));
+                for (int b = b0; b <= b1; b++) {
+                    float a = s.min(b), z = s.max(b);
+                    if (!Float.isNaN(a) && !(mn <= a)) mn = a;
+                    if (!Float.isNaN(z) && !(mx >= z)) mx = z;
+                    last = s.last(b);
+                }
+            }
+            double x = LEFT + c + 0.5;
+            boolean bandOk = !l.dashed() && Float.isFinite(mn) && Float.isFinite(mx) && (!logY || mn > 0);
+            if (bandOk) {
+                bx[nb] = x;
+                bTop[nb] = yPix(mx, ph, ymin, ymax);
+                bBot[nb] = yPix(mn, ph, ymin, ymax);
+                nb++;
+            } else if (nb > 0) {
+                fillBand(g, band, nb);
+                nb = 0;
+            }
+            if (Float.isFinite(last) && (!logY || last > 0)) {
+                lx[nl] = x;
+                ly[nl] = yPix(last, ph, ymin, ymax);
+                nl++;
+            } else if (nl > 0) {
+                strokeLine(g, l, nl);
+                nl = 0;
+            }
+        }
+        if (nb > 0) fillBand(g, band, nb);
+        if (nl > 0) strokeLine(g, l, nl);
+        g.setLineDashes();
+    }
+
+    private void fillBand(GraphicsContext g, Color band, int n) {
+        double[] px = new double[2 * n + 2], py = new double[2 * n + 2];
+        for (int i = 0; i < n; i++) {
+            px[i] = bx[i];
+            py[i] = bTop[i] - 0.5;
+            px[2 * n - 1 - i] = bx[i];
+            py[2 * n - 1 - i] = bBot[i] + 0.5;
+        }
+        g.setFill(band);
+        g.fillPolygon(px, py, 2 * n);
+    }
+
+    private void strokeLine(GraphicsContext g, Line l, int n) {
+        g.setStroke(l.color());
         g.setLineWidth(l.dashed() ? 1.2 : 1.4);
         if (l.dashed()) g.setLineDashes(5, 4);
         else g.setLineDashes();
-        double prevX = Double.NaN, prevY = Double.NaN;
-        for (int c = 0; c < cols; c++) {
-            long sa = x0 + (long) Math.floor(span * c / cols), sb = x0 + (long) Math.floor(span * (c + 1) / cols);
-            if (sa > s.lastStep() || sb < s.firstStep()) continue;
-            int b0 = s.bucketOf(sa), b1 = s.bucketOf(Math.max(sa, sb - 1));
-            float mn = Float.NaN, mx = Float.NaN, last = Float.NaN;
-            for (int b = b0; b <= b1; b++) {
-                float a = s.min(b), z = s.max(b);
-                if (!Float.isNaN(a) && !(mn <= a)) mn = a;
-                if (!Float.isNaN(z) && !(mx >= z)) mx = z;
-                last = s.last(b);
-            }
-            double x = LEFT + c + 0.5;
-            if (!l.dashed() && Float.isFinite(mn) && Float.isFinite(mx) && mx > mn) {
-                g.setStroke(band);
-                g.setLineDashes();
-                g.strokeLine(x, yPix(mx, ph, ymin, ymax), x, yPix(mn, ph, ymin, ymax));
-                g.setLineDashes();
-            }
-            if (Float.isFinite(last) && (!logY || last > 0)) {
-                double y = yPix(last, ph, ymin, ymax);
-                if (!Double.isNaN(prevX)) {
-                    g.setStroke(l.color());
-                    if (l.dashed()) g.setLineDashes(5, 4);
-                    g.strokeLine(prevX, prevY, x, y);
-                }
-                prevX = x;
-                prevY = y;
-            } else {
-                prevX = Double.NaN;
-            }
-        }
-        g.setLineDashes();
+        if (n == 1) g.strokeLine(lx[0] - 0.5, ly[0], lx[0] + 0.5, ly[0]);
+        else g.strokePolyline(lx, ly, n);
     }
 
     private void drawNonFinite(GraphicsContext g, double pw, long x0, long x1) {

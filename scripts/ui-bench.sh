@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# UI benchmark: a synthetic 1,000,000-step, 8-layer run through the real view-model and dashboard renderers,
+# then 1,000 steps/s pushed live; prints fps and FX-thread busy time. Headless (Monocle), no display needed.
+#   bash scripts/ui-bench.sh [PRE_STEPS] [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -q -B -DskipTests test-compile
+cpfile=$(mktemp)
+mvn -q -B -pl app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" >/dev/null
+cp=$(cat "$cpfile")
+rm -f "$cpfile"
+java --add-modules jdk.incubator.vector -Xmx2g -Dglass.platform=Monocle -Dmonocle.platform=Headless -Dprism.order=sw \
+    -Dheadless.geometry=1600x1000-32 -cp "app/target/classes:app/target/test-classes:$cp" org.gradlab.ui.UiBenchmark "$@" \
+    2> >(grep -v -e 'incubator' -e 'Unsupported JavaFX' -e 'PlatformImpl startup' >&2)

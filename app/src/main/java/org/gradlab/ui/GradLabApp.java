@@ -6,6 +6,7 @@ import javafx.stage.Stage;
 import org.gradlab.ui.view.MainWindow;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The desktop app. Live runs are recorded under ~/gradlab-runs (or -Dgradlab.runs=DIR) so they can be
@@ -25,6 +26,12 @@ public final class GradLabApp extends Application {
         stage.setTitle("GradLab — gradient dynamics lab");
         stage.setScene(new Scene(window, 1500, 920));
         stage.show();
+        // ./gradlab ui --open RUN (replay)  |  ./gradlab ui --compare RUN RUN…
+        List<String> args = getParameters().getRaw();
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--open") && i + 1 < args.size()) window.openRun(Path.of(args.get(++i)), false);
+            else if (args.get(i).equals("--compare")) while (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) window.openRun(Path.of(args.get(++i)), true);
+        }
     }
 
     @Override

@@ -71,7 +71,15 @@ class ChartSnapshotTest {
         WaitForAsyncUtils.waitForFxEvents();
         Path out = Path.of("target", "snapshots");
         WritableImage norm = snap(robot, dash.timeCharts().get(1).canvas(), out.resolve("norm.png"));
-        assertTrue(count(norm, Palette.THRESHOLD, 0.08) > 100, "threshold line (green, dashed) drawn");
+        int green = 0;
+        PixelReader gp = norm.getPixelReader();
+        for (int y = 25; y < norm.getHeight(); y++) {
+            for (int x = 60; x < norm.getWidth(); x++) {
+                Color c = gp.getColor(x, y);
+                if (c.getGreen() > 0.45 && c.getRed() < 0.4 && c.getBlue() < 0.4) green++;
+            }
+        }
+        assertTrue(green > 80, "threshold line (green, dashed) drawn: " + green + " pixels");
         assertTrue(count(norm, Palette.MARKER, 0.08) > 40, "spike marker (purple) drawn");
         int red = 0;
         PixelReader np = norm.getPixelReader();

@@ -124,7 +124,7 @@ class GradLabAppTest {
             assertEquals(a.series(RunViewModel.Scalar.LOSS).valueAt(k), same.series(RunViewModel.Scalar.LOSS).valueAt(k),
                     "identical clip ⇒ identical losses at step " + k);
         }
-        await("table rows", () -> window.compareView().rows().size() == 3);
+        await("table rows: three branches and the parent", () -> window.compareView().rows().size() == 4);
     }
 
     @Test

@@ -288,16 +288,19 @@ public class TimeChart extends Region {
         g.setLineDashes();
     }
 
+    /** The band as a staircase: each column spans its full pixel width, so a one-step spike stays visible. */
     private void fillBand(GraphicsContext g, Color band, int n) {
-        double[] px = new double[2 * n + 2], py = new double[2 * n + 2];
+        double[] px = new double[4 * n], py = new double[4 * n];
         for (int i = 0; i < n; i++) {
-            px[i] = bx[i];
-            py[i] = bTop[i] - 0.5;
-            px[2 * n - 1 - i] = bx[i];
-            py[2 * n - 1 - i] = bBot[i] + 0.5;
+            px[2 * i] = bx[i] - 0.5;
+            px[2 * i + 1] = bx[i] + 0.5;
+            py[2 * i] = py[2 * i + 1] = bTop[i] - 0.5;
+            px[4 * n - 1 - 2 * i] = bx[i] - 0.5;
+            px[4 * n - 2 - 2 * i] = bx[i] + 0.5;
+            py[4 * n - 1 - 2 * i] = py[4 * n - 2 - 2 * i] = bBot[i] + 0.5;
         }
         g.setFill(band);
-        g.fillPolygon(px, py, 2 * n);
+        g.fillPolygon(px, py, 4 * n);
     }
 
     private void strokeLine(GraphicsContext g, Line l, int n) {

@@ -82,7 +82,12 @@ public class CompareView extends BorderPane {
             ColumnConstraints cc = new ColumnConstraints();
             cc.setPercentWidth(50);
             grid.getColumnConstraints().add(cc);
+            javafx.scene.layout.RowConstraints rc = new javafx.scene.layout.RowConstraints();
+            rc.setPercentHeight(50);
+            rc.setVgrow(Priority.ALWAYS);
+            grid.getRowConstraints().add(rc);
         }
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(grid, Priority.ALWAYS);
         setTop(top);
         setCenter(grid);

@@ -37,6 +37,7 @@ public class DashboardPane extends VBox {
     private final ComboBox<String> layerPicker;
     private final Label nonFinite = new Label();
     private StepStats shown;
+    private boolean followLatest = true;
 
     public DashboardPane(RunViewModel data, StepAxis axis) {
         this.data = data;
@@ -110,6 +111,11 @@ public class DashboardPane extends VBox {
     }
 
     public RunViewModel data() { return data; }
+
+    /** Live dashboards show the newest step's histogram; a replay shows the cursor's (set by the view). */
+    public void setFollowLatest(boolean follow) {
+        followLatest = follow;
+    }
     public List<TimeChart> timeCharts() { return timeCharts; }
     public HeatmapChart layerHeatmap() { return layerHeat; }
     public HeatmapChart histogramHeatmap() { return histHeat; }
@@ -124,7 +130,7 @@ public class DashboardPane extends VBox {
         histHeat.refresh(v);
         long bad = data.nonFiniteSteps();
         nonFinite.setText(bad == 0 ? "" : "⚠ " + bad + " steps with NaN/inf loss or gradients");
-        if (shown == null || data.histograms().latestStep() != shown.step()) showLatest();
+        if (followLatest && (shown == null || data.histograms().latestStep() != shown.step())) showLatest();
     }
 
     private void showLatest() {

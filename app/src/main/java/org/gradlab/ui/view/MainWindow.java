@@ -194,6 +194,7 @@ public class MainWindow extends BorderPane {
             List<LiveSessionModel> branches = live.model().fork(specs, root);
             compare.clear();
             branches.forEach(compare::addLive);
+            compare.add(live.model().data(), "parent: " + live.model().clipText());
             tabs.getSelectionModel().select(compareTab);
         } catch (IllegalArgumentException ex) {
             live.model().clipErrorProperty().set(ex.getMessage().lines().findFirst().orElse("invalid clip spec"));

@@ -42,6 +42,7 @@ public class ReplayView extends BorderPane {
         this.model = model;
         this.io = io;
         this.dashboard = new DashboardPane(model.data(), axis);
+        dashboard.setFollowLatest(false);
         long first = model.firstStep(), last = Math.max(model.lastStep(), first);
         scrubber = new Slider(first, Math.max(last, first + 1), first);
         scrubber.setId("scrubber");

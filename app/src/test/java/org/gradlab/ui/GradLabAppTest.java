@@ -137,6 +137,8 @@ class GradLabAppTest {
         robot.interact(() -> s.setValue(400));
         await("cursor moved", () -> window.replayView().axis().cursorProperty().get() == 400);
         await("the step's record is shown", () -> robot.lookup("#replayPosition").queryAs(Label.class).getText().startsWith("step 400"));
+        await("the histogram panel shows the cursor's step",
+                () -> window.replayView().dashboard().currentHistogram().caption().startsWith("step 400 "));
         robot.interact(() -> s.setValue(10));
         @SuppressWarnings("unchecked")
         ListView<RunEvent> events = robot.lookup("#eventsList").queryAs(ListView.class);

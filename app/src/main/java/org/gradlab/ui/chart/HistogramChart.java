@@ -26,6 +26,9 @@ public class HistogramChart extends Region {
 
     public Canvas canvas() { return canvas; }
 
+    /** What the panel says it shows (e.g. "step 400 histogram of rnn.l0 …"). */
+    public String caption() { return caption; }
+
     public void show(int[] histPre, int[] histPost, int layerIndex, String text) {
         pre = histPre;
         post = histPost;

@@ -5,8 +5,6 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
-import javafx.scene.layout.Region;
-import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 import org.gradlab.run.RunEvent;
 
@@ -18,7 +16,7 @@ import java.util.function.Supplier;
  * WritableImage one pixel column at a time from a {@link Source}, then scaled onto a Canvas with labels,
  * markers and the cursor. Only the image is rewritten per frame; no scene-graph node per cell.
  */
-public class HeatmapChart extends Region {
+public class HeatmapChart extends CanvasChart {
     /** What to draw: rows, their labels, the step range, and the value of a row over a step interval. */
     public interface Source {
         int rows();
@@ -33,7 +31,6 @@ public class HeatmapChart extends Region {
 
     private static final double LEFT = 110, RIGHT = 10, TOP = 22, BOTTOM = 20;
 
-    private final Canvas canvas = new Canvas();
     private final String title;
     private final StepAxis axis;
     private Supplier<Source> source;
@@ -48,13 +45,8 @@ public class HeatmapChart extends Region {
         this.title = title;
         this.axis = axis;
         this.source = source;
-        getChildren().add(canvas);
-        setMinSize(200, 120);
-        setPrefSize(420, 200);
         axis.cursorProperty().addListener((o, a, b) -> redraw());
     }
-
-    public Canvas canvas() { return canvas; }
 
     public HeatmapChart events(Supplier<List<RunEvent>> e) {
         events = e;
@@ -64,15 +56,6 @@ public class HeatmapChart extends Region {
     public void setSource(Supplier<Source> s) {
         source = s;
         redraw();
-    }
-
-    @Override
-    protected void layoutChildren() {
-        if (canvas.getWidth() != getWidth() || canvas.getHeight() != getHeight()) {
-            canvas.setWidth(getWidth());
-            canvas.setHeight(getHeight());
-            redraw();
-        }
     }
 
     /**
@@ -88,16 +71,10 @@ public class HeatmapChart extends Region {
         }
     }
 
+    @Override
     public void redraw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        g.setFill(Palette.background());
-        g.fillRect(0, 0, w, h);
-        g.setFont(Font.font(11));
-        g.setFill(Palette.text());
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.TOP);
-        g.fillText(title, 6, 4);
+        GraphicsContext g = begin(title);
         Source s = source.get();
         int pw = (int) (w - LEFT - RIGHT), ph = (int) (h - TOP - BOTTOM);
         if (s == null || s.rows() == 0 || s.lastStep() < s.firstStep() || pw < 4 || ph < 4) {

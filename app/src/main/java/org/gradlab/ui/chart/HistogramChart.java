@@ -1,10 +1,7 @@
 package org.gradlab.ui.chart;
 
 import javafx.geometry.VPos;
-import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.layout.Region;
-import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 import org.gradlab.telemetry.HistogramLayout;
 
@@ -12,19 +9,13 @@ import org.gradlab.telemetry.HistogramLayout;
  * One step's gradient histogram for one layer on the fixed signed log-magnitude bins: pre-clip (red) and
  * post-clip (blue) bars on a log count axis, with zero, +inf, −inf and NaN counts shown as their own bars.
  */
-public class HistogramChart extends Region {
-    private final Canvas canvas = new Canvas();
+public class HistogramChart extends CanvasChart {
     private int[] pre, post;
     private int layer;
     private String caption = "";
 
     public HistogramChart() {
-        getChildren().add(canvas);
-        setMinSize(200, 120);
-        setPrefSize(420, 200);
     }
-
-    public Canvas canvas() { return canvas; }
 
     /** What the panel says it shows (e.g. "step 400 histogram of rnn.l0 …"). */
     public String caption() { return caption; }
@@ -38,24 +29,9 @@ public class HistogramChart extends Region {
     }
 
     @Override
-    protected void layoutChildren() {
-        if (canvas.getWidth() != getWidth() || canvas.getHeight() != getHeight()) {
-            canvas.setWidth(getWidth());
-            canvas.setHeight(getHeight());
-            redraw();
-        }
-    }
-
     public void redraw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        g.setFill(Palette.background());
-        g.fillRect(0, 0, w, h);
-        g.setFont(Font.font(11));
-        g.setFill(Palette.text());
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.TOP);
-        g.fillText(caption, 6, 4);
+        GraphicsContext g = begin(caption);
         if (pre == null) return;
         int width = HistogramLayout.WIDTH, base = layer * width;
         if (base + width > pre.length) return;

@@ -3,9 +3,7 @@ package org.gradlab.ui.chart;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
-import javafx.scene.layout.Region;
 import javafx.scene.paint.Color;
-import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
 import org.gradlab.run.RunEvent;
 import org.gradlab.ui.vm.SeriesStore;
@@ -20,13 +18,12 @@ import java.util.function.Supplier;
  * the last value of each column) — never a node per point. Draws an optional threshold line, event markers
  * with labels, the shared cursor, and non-finite steps as red ticks along the top (loudly, not as a gap).
  */
-public class TimeChart extends Region {
+public class TimeChart extends CanvasChart {
     /** One line: where its data is, colour, legend label, and whether it is dashed (e.g. a threshold). */
     public record Line(Supplier<SeriesStore> data, Color color, String label, boolean dashed) {}
 
     private static final double LEFT = 58, RIGHT = 10, TOP = 22, BOTTOM = 20;
 
-    private final Canvas canvas = new Canvas();
     private final String title;
     private final boolean logY;
     private final StepAxis axis;
@@ -40,9 +37,6 @@ public class TimeChart extends Region {
         this.title = title;
         this.logY = logY;
         this.axis = axis;
-        getChildren().add(canvas);
-        setMinSize(200, 120);
-        setPrefSize(420, 200);
         getStyleClass().add("time-chart");
         axis.cursorProperty().addListener((o, a, b) -> redraw());
         axis.fromProperty().addListener((o, a, b) -> redraw());
@@ -50,8 +44,6 @@ public class TimeChart extends Region {
     }
 
     public String title() { return title; }
-    public Canvas canvas() { return canvas; }
-
     public TimeChart line(Supplier<SeriesStore> data, Color color, String label) {
         lines.add(new Line(data, color, label, false));
         return this;
@@ -83,16 +75,6 @@ public class TimeChart extends Region {
         lines.clear();
     }
 
-    @Override
-    protected void layoutChildren() {
-        double w = getWidth(), h = getHeight();
-        if (canvas.getWidth() != w || canvas.getHeight() != h) {
-            canvas.setWidth(w);
-            canvas.setHeight(h);
-            redraw();
-        }
-    }
-
     /** Redraws if the data changed since the last frame (called once per frame by the view). */
     public void refresh(long version) {
         if (version != drawnVersion) {
@@ -101,16 +83,10 @@ public class TimeChart extends Region {
         }
     }
 
+    @Override
     public void redraw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
-        GraphicsContext g = canvas.getGraphicsContext2D();
-        g.setFill(Palette.background());
-        g.fillRect(0, 0, w, h);
-        g.setFont(Font.font(11));
-        g.setFill(Palette.text());
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.TOP);
-        g.fillText(title, 6, 4);
+        GraphicsContext g = begin(title);
         double pw = w - LEFT - RIGHT, ph = h - TOP - BOTTOM;
         if (pw < 10 || ph < 10) return;
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;

@@ -31,6 +31,7 @@ public final class TrainingSession implements AutoCloseable {
     private boolean paused;
     private int stepBudget = -1;
     private Spike injected;
+    private boolean ownsBackend;
 
     /** A fresh run from the config's seed. */
     public TrainingSession(Backend backend, SessionConfig config) {
@@ -52,6 +53,22 @@ public final class TrainingSession implements AutoCloseable {
         }
         trainer.runner().setTelemetry(config.telemetry());
         for (Spike s : config.spikes()) trainer.checkSpike(s.kind());
+    }
+
+    /**
+     * A session on its own CPU backend with the given number of threads, closed with the session (for callers
+     * such as the UI that should not deal with the engine).
+     */
+    public static TrainingSession onCpu(SessionConfig config, Snapshot from, int threads) {
+        org.gradlab.engine.CpuBackend be = new org.gradlab.engine.CpuBackend(threads);
+        try {
+            TrainingSession s = new TrainingSession(be, config, from);
+            s.ownsBackend = true;
+            return s;
+        } catch (RuntimeException e) {
+            be.close();
+            throw e;
+        }
     }
 
     public SessionConfig config() { return config; }
@@ -217,7 +234,7 @@ public final class TrainingSession implements AutoCloseable {
         for (SessionListener l : listeners) l.onEvent(e);
     }
 
-    /** Stops the session and waits for its thread. */
+    /** Stops the session and waits for its thread (and closes its backend when the session owns it). */
     @Override
     public void close() {
         submit(new Command.Stop());
@@ -226,6 +243,7 @@ public final class TrainingSession implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (ownsBackend) backend.close();
     }
 
     /** Branches: N sessions from the same snapshot that differ only in their clip spec. */

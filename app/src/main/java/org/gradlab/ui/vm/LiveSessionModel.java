@@ -5,7 +5,6 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.gradlab.clip.ClipSpec;
-import org.gradlab.engine.CpuBackend;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunWriter;
 import org.gradlab.run.Command;
@@ -35,7 +34,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LiveSessionModel implements AutoCloseable {
     private final String name;
-    private final CpuBackend backend;
     private final TrainingSession session;
     private final RunWriter writer;
     private final RunViewModel data;
@@ -48,9 +46,8 @@ public final class LiveSessionModel implements AutoCloseable {
     private long rateStep = -1, rateNanos;
     private double stepsPerSecond;
 
-    private LiveSessionModel(String name, CpuBackend backend, TrainingSession session, RunWriter writer) {
+    private LiveSessionModel(String name, TrainingSession session, RunWriter writer) {
         this.name = name;
-        this.backend = backend;
         this.session = session;
         this.writer = writer;
         this.data = new RunViewModel(name, session.trainer().model().params().layout().groups());
@@ -64,19 +61,18 @@ public final class LiveSessionModel implements AutoCloseable {
     /** Builds and starts a session (paused if asked); records it into recordDir when that is not null. */
     public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, int threads,
                                          boolean paused, RunManifest.Parent parent) throws IOException {
-        CpuBackend be = new CpuBackend(threads);
+        TrainingSession s = TrainingSession.onCpu(cfg, from, threads);
         try {
-            TrainingSession s = new TrainingSession(be, cfg, from);
             RunWriter w = null;
             if (recordDir != null) {
                 w = RunWriter.create(recordDir, RunManifest.create(cfg, s.trainer().model().params().layout(), parent));
                 s.addListener(w);
             }
-            LiveSessionModel m = new LiveSessionModel(name, be, s, w);
+            LiveSessionModel m = new LiveSessionModel(name, s, w);
             s.start(paused);
             return m;
         } catch (IOException | RuntimeException e) {
-            be.close();
+            s.close();
             throw e;
         }
     }
@@ -201,6 +197,5 @@ public final class LiveSessionModel implements AutoCloseable {
         } catch (IOException ignored) {
             // the recorder forced what it had; nothing more to save
         }
-        backend.close();
     }
 }

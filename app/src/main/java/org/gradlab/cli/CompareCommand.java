@@ -39,7 +39,7 @@ public final class CompareCommand implements Runnable {
                 RunSummary s = RunSummary.of(r.index(), t);
                 String name = r.dir().getFileName() == null ? r.dir().toString() : r.dir().getFileName().toString();
                 System.out.printf("%-32s %-22s %9d %11s %11s %8.1f%% %12s %14s %10s%n", trim(name, 32),
-                        trim(r.manifest().session().clip().toText(), 22), r.stepCount(), InspectCommand.num(s.finalLoss()),
+                        trim(r.manifest().clipText(), 22), r.stepCount(), InspectCommand.num(s.finalLoss()),
                         InspectCommand.num(s.minLoss()), 100 * s.clipRate(), InspectCommand.num(s.maxPreNorm()),
                         s.targetReachedAt() >= 0 ? Long.toString(s.targetReachedAt()) : "never",
                         s.divergedAt() >= 0 ? "step " + s.divergedAt() : "no");

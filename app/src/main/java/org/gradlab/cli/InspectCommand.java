@@ -57,12 +57,12 @@ public final class InspectCommand implements Runnable {
     private void printSummary(RunReader r, PrintStream out) {
         RunManifest m = r.manifest();
         RunSummary s = RunSummary.of(r.index(), target);
-        var c = m.session().run();
         out.printf("run %s%n", r.dir());
-        out.printf("  model %s on %s, batch %d × T=%d, %s lr %g, seed %d, init %s%n", c.model(), c.task(), c.batch(), c.seq(),
-                c.optimizer().kind().name().toLowerCase(Locale.ROOT), c.optimizer().lr(), c.seed(), c.init());
-        out.printf("  clip %s, non-finite policy %s, created %s by GradLab %s%n", m.session().clip(),
-                m.session().nonFinite().cliName(), m.createdAt(), m.appVersion());
+        if (m.session() == null) {
+            out.printf("  imported from %s logs: %s%n", m.imported().format(), m.imported().source());
+        } else {
+            printConfig(m, out);
+        }
         if (m.parent() != null) out.printf("  forked from %s at step %d (variant %s)%n", m.parent().run(), m.parent().step(), m.parent().variant());
         out.printf("  steps %d (%d–%d); final loss %s; min loss %s at step %d%n", r.stepCount(), s.firstStep(), s.endStep() - 1,
                 num(s.finalLoss()), num(s.minLoss()), s.minLossStep());
@@ -85,6 +85,14 @@ public final class InspectCommand implements Runnable {
             }
             out.printf("    step %-8d %-14s %s%n", e.step(), e.type().name().toLowerCase(Locale.ROOT), e.value());
         }
+    }
+
+    private static void printConfig(RunManifest m, PrintStream out) {
+        var c = m.session().run();
+        out.printf("  model %s on %s, batch %d × T=%d, %s lr %g, seed %d, init %s%n", c.model(), c.task(), c.batch(), c.seq(),
+                c.optimizer().kind().name().toLowerCase(Locale.ROOT), c.optimizer().lr(), c.seed(), c.init());
+        out.printf("  clip %s, non-finite policy %s, created %s by GradLab %s%n", m.session().clip(),
+                m.session().nonFinite().cliName(), m.createdAt(), m.appVersion());
     }
 
     private static void printStep(RunReader r, StepStats s, PrintStream out) {

@@ -33,6 +33,10 @@ public final class Replay {
             throw new RunFileException(file, -1, "step " + k + " is outside the recorded steps " + m.firstStep() + "–" + r.endStep());
         }
         SessionConfig sc = m.session();
+        if (sc == null) {
+            throw new RunFileException(file.resolve(RunFiles.MANIFEST), -1, "this run was imported from " + m.imported().format()
+                    + " logs; it has no training state to rebuild or fork");
+        }
         Trainer t = new Trainer(be, sc.run(), sc.clip(), sc.nonFinite());
         t.runner().setTelemetry(false);
         Long ckpt = null;

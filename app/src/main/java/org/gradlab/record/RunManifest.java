@@ -28,7 +28,10 @@ import java.util.Locale;
  */
 public record RunManifest(int formatVersion, String appVersion, String createdAt, SessionConfig session,
                           List<Tensor> tensors, List<String> groups, double[] histogramEdges, int histogramWidth,
-                          Parent parent) {
+                          Parent parent, Imported imported) {
+    /** A run converted from another tool's logs (no session config: it cannot be retrained or forked). */
+    public record Imported(String format, String source) {}
+
     /** One parameter tensor of the layout. */
     public record Tensor(String name, int[] shape, int offset, int size, String group) {}
 
@@ -41,7 +44,20 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         List<Tensor> ts = new ArrayList<>();
         for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
         return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), session, ts,
-                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent);
+                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent, null);
+    }
+
+    /** The manifest of an imported run: its layout and groups as derived from the logs, and where they came from. */
+    public static RunManifest imported(ParamLayout layout, Imported source) {
+        List<Tensor> ts = new ArrayList<>();
+        for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
+        return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), null, ts, layout.groups(),
+                HistogramBins.edges(), HistogramBins.WIDTH, null, source);
+    }
+
+    /** The clip spec the run started with, or a word saying why there is none. */
+    public String clipText() {
+        return session != null ? session.clip().toText() : "(imported)";
     }
 
     /** The first step this run records: 0, or the step a fork branched at. */
@@ -64,6 +80,12 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         root.put("formatVersion", formatVersion);
         root.put("appVersion", appVersion);
         root.put("createdAt", createdAt);
+        if (imported != null) root.putObject("imported").put("format", imported.format()).put("source", imported.source());
+        if (session != null) writeConfig(root);
+        writeLayoutAndRest(root, dir);
+    }
+
+    private void writeConfig(ObjectNode root) {
         ObjectNode cfg = root.putObject("config");
         RunConfig r = session.run();
         cfg.put("model", r.model()).put("task", r.task()).put("hidden", r.hidden()).put("layers", r.layers())
@@ -78,6 +100,9 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                 .put("telemetry", session.telemetry());
         ArrayNode spikes = cfg.putArray("spikes");
         for (Spike s : session.spikes()) spikes.add(s.toText());
+    }
+
+    private void writeLayoutAndRest(ObjectNode root, Path dir) throws IOException {
         ObjectNode lay = root.putObject("layout");
         ArrayNode gs = lay.putArray("groups");
         groups.forEach(gs::add);
@@ -123,6 +148,19 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                     + RunFiles.FORMAT_VERSION + ")");
         }
         try {
+            Imported imp = null;
+            JsonNode im = root.get("imported");
+            if (im != null && im.isObject()) imp = new Imported(im.path("format").asText(), im.path("source").asText());
+            SessionConfig sc = imp != null && !root.has("config") ? null : readConfig(root, file);
+            return readLayoutAndRest(root, file, version, sc, imp);
+        } catch (RunFileException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new RunFileException(file, -1, "invalid setting: " + e.getMessage(), e);
+        }
+    }
+
+    private static SessionConfig readConfig(JsonNode root, Path file) throws RunFileException {
             JsonNode cfg = Json.field(root, "config", file);
             JsonNode o = Json.field(cfg, "optimizer", file);
             OptimizerConfig oc = new OptimizerConfig(OptimizerConfig.parseKind(Json.text(o, "kind", file)), Json.number(o, "lr", file),
@@ -137,9 +175,13 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                     Json.integer(cfg, "seed", file, Long.MIN_VALUE, Long.MAX_VALUE));
             List<Spike> spikes = new ArrayList<>();
             for (JsonNode s : cfg.path("spikes")) spikes.add(Spike.parse(s.asText()));
-            SessionConfig sc = new SessionConfig(rc, ClipSpec.parse(Json.text(cfg, "clip", file)),
+            return new SessionConfig(rc, ClipSpec.parse(Json.text(cfg, "clip", file)),
                     NonFinitePolicy.parse(Json.text(cfg, "nonFinite", file)), Json.integer(cfg, "steps", file, 0, Long.MAX_VALUE),
                     spikes, (int) Json.integer(cfg, "checkpointEvery", file, 0, Integer.MAX_VALUE), cfg.path("telemetry").asBoolean(true));
+    }
+
+    private static RunManifest readLayoutAndRest(JsonNode root, Path file, int version, SessionConfig sc, Imported imp)
+            throws RunFileException {
             JsonNode lay = Json.field(root, "layout", file);
             List<String> groups = new ArrayList<>();
             for (JsonNode g : Json.field(lay, "groups", file)) groups.add(g.asText());
@@ -171,11 +213,6 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
             JsonNode p = root.get("parent");
             if (p != null && p.isObject()) parent = new Parent(p.path("run").asText(), p.path("step").asLong(), p.path("variant").asText());
             return new RunManifest(version, root.path("appVersion").asText("?"), root.path("createdAt").asText("?"), sc, tensors,
-                    groups, edges, width, parent);
-        } catch (RunFileException e) {
-            throw e;
-        } catch (IllegalArgumentException e) {
-            throw new RunFileException(file, -1, "invalid setting: " + e.getMessage(), e);
-        }
+                    groups, edges, width, parent, imp);
     }
 }

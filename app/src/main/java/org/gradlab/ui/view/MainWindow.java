@@ -218,7 +218,7 @@ public class MainWindow extends BorderPane {
                 Platform.runLater(() -> {
                     openReplays.add(m);
                     if (intoCompare) {
-                        compare.add(m.data(), m.reader().manifest().session().clip().toText());
+                        compare.add(m.data(), m.reader().manifest().clipText());
                         tabs.getSelectionModel().select(compareTab);
                     } else {
                         replay = new ReplayView(m, io);

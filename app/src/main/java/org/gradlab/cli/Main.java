@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code gradlab}: the headless commands. Bad input gives one line on stderr and exit code 2, never a trace. */
 @Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train small RNNs and transformers and watch their gradients.",
-        subcommands = {TrainCommand.class, ForkCommand.class, InspectCommand.class, CompareCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, ForkCommand.class, InspectCommand.class, CompareCommand.class, ImportCommand.class,
+            ExportCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -12,7 +12,7 @@ public final class CsvExport {
     public static void write(StepIndex ix, Writer out) throws IOException {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         for (int i = 0; i < ix.count(); i++) {
-            sb.append(ix.firstStep() + i).append(',').append(num(ix.valueAt(i, Series.LOSS))).append(',')
+            sb.append(ix.stepAt(i)).append(',').append(num(ix.valueAt(i, Series.LOSS))).append(',')
                     .append(num(ix.valueAt(i, Series.LR))).append(',').append(num(ix.valueAt(i, Series.PRE_NORM))).append(',')
                     .append(num(ix.valueAt(i, Series.POST_NORM))).append(',').append(num(ix.valueAt(i, Series.COEFFICIENT))).append(',')
                     .append(num(ix.valueAt(i, Series.THRESHOLD))).append(',').append((int) ix.valueAt(i, Series.CLIPPED)).append(',')

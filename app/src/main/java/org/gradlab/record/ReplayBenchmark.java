@@ -24,10 +24,10 @@ public final class ReplayBenchmark {
             int n = r.stepCount();
             if (n == 0) throw new RunFileException(dir, -1, "the run has no steps");
             SplittableRandom rng = new SplittableRandom(1);
-            for (int i = 0; i < Math.min(200, reads); i++) r.step(r.firstStep() + rng.nextInt(n)); // warm-up
+            for (int i = 0; i < Math.min(200, reads); i++) r.step(r.index().stepAt(rng.nextInt(n))); // warm-up
             double[] t = new double[reads];
             for (int i = 0; i < reads; i++) {
-                long k = r.firstStep() + rng.nextInt(n);
+                long k = r.index().stepAt(rng.nextInt(n));
                 long a = System.nanoTime();
                 r.step(k);
                 t[i] = (System.nanoTime() - a) / 1e6;

@@ -103,10 +103,11 @@ public final class RunReader implements AutoCloseable {
     /** The full record of step k (checksum verified). */
     public StepStats step(long k) throws RunFileException {
         Path file = dir.resolve(RunFiles.STEPS);
-        if (k < index.firstStep() || k >= index.nextStep()) {
-            throw new RunFileException(file, -1, "step " + k + " is not in this run (it has steps " + index.firstStep() + "–" + (index.nextStep() - 1) + ")");
+        int at = index.positionOf(k);
+        if (at < 0) {
+            throw new RunFileException(file, -1, "step " + k + " is not recorded in this run (it has steps " + index.firstStep() + "–"
+                    + index.lastStep() + ")");
         }
-        int at = (int) (k - index.firstStep());
         long off = index.offsetAt(at);
         long frame = index.frameLengthAt(at);
         if (frame < RunFiles.FRAME_HEADER || frame > RunFiles.MAX_RECORD + RunFiles.FRAME_HEADER) {

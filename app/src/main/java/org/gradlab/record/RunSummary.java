@@ -14,7 +14,7 @@ public record RunSummary(long firstStep, long endStep, float finalLoss, float mi
         double clipped = 0;
         for (int i = 0; i < n; i++) {
             float loss = ix.valueAt(i, Series.LOSS), pre = ix.valueAt(i, Series.PRE_NORM);
-            long step = ix.firstStep() + i;
+            long step = ix.stepAt(i);
             fin = loss;
             if (Float.isFinite(loss) && !(loss >= min)) {
                 min = loss;

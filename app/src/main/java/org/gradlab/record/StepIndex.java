@@ -24,9 +24,10 @@ import java.util.zip.CRC32C;
 public final class StepIndex {
     static final int FIRST_SHIFT = 4;
     private static final int MAGIC = 0x474C4958; // "GLIX"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private long firstStep;
+    private long[] steps = new long[1024];
     private long[] offsets = new long[1024];
     private float[] scalars = new float[1024 * Series.COUNT];
     private int count;
@@ -37,18 +38,38 @@ public final class StepIndex {
         return count;
     }
 
-    /** Step number of the first record (0, or where a fork branched). */
+    /** Step number of the first record (0, or where a fork branched; an imported run's first logged step). */
     public long firstStep() {
-        return firstStep;
+        return count > 0 ? steps[0] : firstStep;
+    }
+
+    /** Step number of the record at position i. Our own runs record every step; imported logs may skip some. */
+    public long stepAt(int i) {
+        if (i < 0 || i >= count) throw new IndexOutOfBoundsException("record " + i + " of " + count);
+        return steps[i];
+    }
+
+    /** The last recorded step (firstStep − 1 when empty). */
+    public long lastStep() {
+        return count > 0 ? steps[count - 1] : firstStep - 1;
+    }
+
+    /** Position of a step's record, or −1 when that step was not recorded. */
+    public int positionOf(long step) {
+        if (count == 0) return -1;
+        long guess = step - steps[0];
+        if (guess >= 0 && guess < count && steps[(int) guess] == step) return (int) guess;
+        int i = java.util.Arrays.binarySearch(steps, 0, count, step);
+        return i >= 0 ? i : -1;
     }
 
     void setFirstStep(long s) {
         firstStep = s;
     }
 
-    /** Step number the next record must carry. */
+    /** One past the last recorded step. */
     public long nextStep() {
-        return firstStep + count;
+        return lastStep() + 1;
     }
 
     /** Bytes of steps.bin the index covers (the end of the last intact record). */
@@ -81,10 +102,8 @@ public final class StepIndex {
     }
 
     void add(long offset, long frameEnd, StepStats s) {
-        if (count == offsets.length) {
-            offsets = Arrays.copyOf(offsets, count * 2);
-            scalars = Arrays.copyOf(scalars, count * 2 * Series.COUNT);
-        }
+        grow();
+        steps[count] = s.step();
         offsets[count] = offset;
         Series.of(s, scalars, count * Series.COUNT);
         count++;
@@ -92,16 +111,28 @@ public final class StepIndex {
         pyramid = null;
     }
 
-    void addScalars(long offset, long frameEnd, float[] values) {
-        if (count == offsets.length) {
-            offsets = Arrays.copyOf(offsets, count * 2);
-            scalars = Arrays.copyOf(scalars, count * 2 * Series.COUNT);
-        }
+    void addScalars(long offset, long frameEnd, long step, float[] values) {
+        grow();
+        steps[count] = step;
         offsets[count] = offset;
         System.arraycopy(values, 0, scalars, count * Series.COUNT, Series.COUNT);
         count++;
         coveredBytes = frameEnd;
         pyramid = null;
+    }
+
+    private void grow() {
+        if (count == offsets.length) {
+            offsets = Arrays.copyOf(offsets, count * 2);
+            steps = Arrays.copyOf(steps, count * 2);
+            scalars = Arrays.copyOf(scalars, count * 2 * Series.COUNT);
+        }
+    }
+
+    private long[] starts(int shift, int buckets) {
+        long[] out = new long[buckets];
+        for (int b = 0; b < buckets; b++) out[b] = steps[Math.min(count - 1, b << shift)];
+        return out;
     }
 
     /** At most maxBuckets buckets covering all steps: per-step values when they fit, else a pyramid level. */
@@ -117,7 +148,7 @@ public final class StepIndex {
         float[] v = Arrays.copyOf(scalars, count * Series.COUNT);
         float[] sum = v.clone();
         for (int i = 0; i < sum.length; i++) if (Float.isNaN(sum[i])) sum[i] = 0;
-        return new Overview(0, count, firstStep, count, v, v, v, sum);
+        return new Overview(0, count, starts(0, count), count, v, v, v, sum);
     }
 
     private synchronized List<Overview> pyramid() {
@@ -140,7 +171,7 @@ public final class StepIndex {
                 sm[b + s] += v;
             }
         }
-        levels.add(new Overview(shift, buckets, firstStep, count, mn, mx, ls, sm));
+        levels.add(new Overview(shift, buckets, starts(shift, buckets), count, mn, mx, ls, sm));
         while (buckets > 1) {
             Overview prev = levels.get(levels.size() - 1);
             int nb = (prev.buckets() + 1) / 2;
@@ -157,7 +188,7 @@ public final class StepIndex {
                 }
             }
             buckets = nb;
-            levels.add(new Overview(prev.shift() + 1, nb, firstStep, count, a, b2, c, d));
+            levels.add(new Overview(prev.shift() + 1, nb, starts(prev.shift() + 1, nb), count, a, b2, c, d));
         }
         pyramid = levels;
         return levels;
@@ -174,10 +205,11 @@ public final class StepIndex {
     // ------------------------------------------------------------------ index.bin
     void save(Path dir) throws IOException {
         int n = count;
-        ByteBuffer b = ByteBuffer.allocate(40 + n * 8 + n * Series.COUNT * 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(40 + n * 16 + n * Series.COUNT * 4 + 4).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(VERSION).putLong(coveredBytes).putLong(n).putInt(Series.COUNT).putInt(0);
         b.putLong(firstStep);
         for (int i = 0; i < n; i++) b.putLong(offsets[i]);
+        for (int i = 0; i < n; i++) b.putLong(steps[i]);
         for (int i = 0; i < n * Series.COUNT; i++) b.putFloat(scalars[i]);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, b.position());
@@ -206,19 +238,22 @@ public final class StepIndex {
             b.getInt();
             long first = b.getLong();
             if (covered > stepsBytes || first != firstStep || series != Series.COUNT || n < 0
-                    || 40 + n * 8 + n * series * 4L + 4 != all.length) return null;
+                    || 40 + n * 16 + n * series * 4L + 4 != all.length) return null;
             CRC32C crc = new CRC32C();
             crc.update(all, 0, all.length - 4);
             if ((int) crc.getValue() != ByteBuffer.wrap(all, all.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()) return null;
             StepIndex ix = new StepIndex();
             ix.offsets = new long[(int) Math.max(n, 1)];
+            ix.steps = new long[(int) Math.max(n, 1)];
             ix.scalars = new float[(int) Math.max(n, 1) * Series.COUNT];
             for (int i = 0; i < n; i++) ix.offsets[i] = b.getLong();
+            for (int i = 0; i < n; i++) ix.steps[i] = b.getLong();
             for (int i = 0; i < n * Series.COUNT; i++) ix.scalars[i] = b.getFloat();
             ix.count = (int) n;
             ix.firstStep = first;
             ix.coveredBytes = covered;
-            for (int i = 1; i < n; i++) if (ix.offsets[i] <= ix.offsets[i - 1]) return null;
+            for (int i = 1; i < n; i++) if (ix.offsets[i] <= ix.offsets[i - 1] || ix.steps[i] <= ix.steps[i - 1]) return null;
+            if (n > 0 && ix.steps[0] < firstStep) return null;
             if (n > 0 && (ix.offsets[0] != 0 || ix.offsets[(int) n - 1] >= covered)) return null;
             return ix;
         } catch (IOException | RuntimeException e) {

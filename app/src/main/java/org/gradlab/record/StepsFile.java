@@ -52,14 +52,16 @@ public final class StepsFile {
             crc.reset();
             crc.update(payload, 0, len);
             if ((int) crc.getValue() != stored) return new Damage(pos, size - pos, "checksum mismatch");
+            long step;
             try {
-                long step = StepCodec.scalars(new ByteSource(payload, 0, len), scalars);
-                if (step != index.nextStep()) return new Damage(pos, size - pos, "record for step " + step + " where step " + index.nextStep() + " belongs");
+                step = StepCodec.scalars(new ByteSource(payload, 0, len), scalars);
+                boolean inOrder = index.count() == 0 ? step >= index.firstStep() : step > index.lastStep();
+                if (!inOrder) return new Damage(pos, size - pos, "record for step " + step + " out of order after step " + index.lastStep());
             } catch (ByteSource.Malformed m) {
                 return new Damage(pos, size - pos, "malformed record: " + m.getMessage());
             }
             long end = pos + RunFiles.FRAME_HEADER + len;
-            index.addScalars(pos, end, scalars);
+            index.addScalars(pos, end, step, scalars);
             pos = end;
         }
         return null;

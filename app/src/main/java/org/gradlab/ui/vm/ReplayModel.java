@@ -34,7 +34,7 @@ public final class ReplayModel implements AutoCloseable {
             int n = ix.count();
             int stride = Math.max(1, n / SAMPLED_RECORDS);
             for (int i = 0; i < n; i++) {
-                long k = ix.firstStep() + i;
+                long k = ix.stepAt(i);
                 d.appendScalars(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), ix.valueAt(i, Series.PRE_NORM),
                         ix.valueAt(i, Series.POST_NORM), ix.valueAt(i, Series.COEFFICIENT), ix.valueAt(i, Series.THRESHOLD),
                         ix.valueAt(i, Series.CLIPPED) > 0, ix.valueAt(i, Series.NON_FINITE));
@@ -56,11 +56,21 @@ public final class ReplayModel implements AutoCloseable {
     public RunViewModel data() { return data; }
     public RunReader reader() { return reader; }
     public long firstStep() { return reader.firstStep(); }
-    public long lastStep() { return reader.endStep() - 1; }
+    public long lastStep() { return reader.index().lastStep(); }
 
     /** The full record at a step (checksum verified); for the histogram panel at the cursor. */
     public StepStats record(long step) throws RunFileException {
         long k = Math.max(firstStep(), Math.min(lastStep(), step));
+        int at = reader.index().positionOf(k);
+        if (at < 0) { // imported logs may skip steps: show the nearest recorded one at or before
+            int lo = 0, hi = reader.stepCount() - 1;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (reader.index().stepAt(mid) <= k) lo = mid;
+                else hi = mid - 1;
+            }
+            k = reader.index().stepAt(lo);
+        }
         return reader.step(k);
     }
 

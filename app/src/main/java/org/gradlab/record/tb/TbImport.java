@@ -1,0 +1,132 @@
+package org.gradlab.record.tb;
+
+import org.gradlab.clip.ClipAction;
+import org.gradlab.clip.ClipReport;
+import org.gradlab.engine.HistogramBins;
+import org.gradlab.engine.InitRule;
+import org.gradlab.engine.ParamLayout;
+import org.gradlab.record.RunManifest;
+import org.gradlab.record.RunWriter;
+import org.gradlab.telemetry.StepStats;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Converts one TensorBoard run into a GradLab run directory: one record per logged step (steps TensorBoard
+ * skipped stay skipped), the loss and learning rate as logged, the logged gradient norm as the pre-clip norm
+ * (post-clip, coefficient and threshold are not in the logs and stay NaN), and gradient histograms re-binned
+ * onto GradLab's fixed bins — each logged bucket's count goes to the bin holding the bucket's centre, so
+ * counts are kept and only coarsened to GradLab's factor-of-4 resolution, never made up.
+ */
+public final class TbImport {
+    private TbImport() {}
+
+    /** Counts of a logged histogram on GradLab's bins (one row of {@link HistogramBins#WIDTH}). */
+    public static long[] rebin(TbEvent.Histogram h) {
+        long[] out = new long[HistogramBins.WIDTH];
+        for (int i = 0; i < h.count().length; i++) {
+            double c = h.count()[i];
+            if (!(c > 0)) continue;
+            double l = h.left()[i], r = h.right()[i];
+            double mid = Double.isFinite(l) && Double.isFinite(r) ? (l + r) / 2 : Double.isFinite(r) ? r : l;
+            out[HistogramBins.index((float) mid)] += Math.round(c);
+        }
+        return out;
+    }
+
+    public static void importRun(TbLogDir.Run run, Path source, Path out) throws IOException {
+        String lossTag = TbMapping.lossTag(run.scalars), normTag = TbMapping.gradNormTag(run.scalars), lrTag = TbMapping.lrTag(run.scalars);
+        Map<String, TreeMap<Long, TbEvent.Histogram>> grads = new LinkedHashMap<>();
+        for (var e : run.histograms.entrySet()) if (TbMapping.isGradient(e.getKey())) grads.put(e.getKey(), e.getValue());
+        if (grads.isEmpty()) grads.putAll(run.histograms);
+        // a parameter (or, in GradLab's own exports, a layer) with its pre-clip and post-clip histogram series
+        Map<String, TreeMap<Long, TbEvent.Histogram>> pre = new LinkedHashMap<>(), post = new LinkedHashMap<>();
+        Map<String, String> layerOf = new LinkedHashMap<>();
+        for (var e : grads.entrySet()) {
+            String p = TbMapping.paramName(e.getKey());
+            boolean ours = e.getKey().startsWith("grad_hist/");
+            if (p.endsWith("/post_clip")) {
+                p = p.substring(0, p.length() - "/post_clip".length());
+                post.put(p, e.getValue());
+            } else {
+                if (p.endsWith("/pre_clip")) p = p.substring(0, p.length() - "/pre_clip".length());
+                pre.put(p, e.getValue());
+            }
+            layerOf.putIfAbsent(p, ours ? p : TbMapping.layerOf(p));
+        }
+        for (var e : post.entrySet()) pre.putIfAbsent(e.getKey(), e.getValue());
+        ParamLayout.Builder lb = new ParamLayout.Builder();
+        List<String> params = new ArrayList<>(pre.keySet());
+        for (String p : params) {
+            TbEvent.Histogram first = pre.get(p).firstEntry().getValue();
+            lb.add(p, layerOf.get(p), InitRule.constant(0), (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(first.total()))));
+        }
+        if (params.isEmpty()) lb.add("(no histograms)", "model", InitRule.constant(0), 1);
+        ParamLayout layout = lb.build();
+        int groups = layout.groups().size();
+        TreeSet<Long> steps = new TreeSet<>();
+        for (String t : new String[] {lossTag, normTag, lrTag}) if (t != null) steps.addAll(run.scalars.get(t).keySet());
+        for (var h : pre.values()) steps.addAll(h.keySet());
+        RunManifest m = RunManifest.imported(layout, new RunManifest.Imported("tensorboard",
+                source.toAbsolutePath() + (run.name.equals(".") ? "" : "/" + run.name)));
+        try (RunWriter w = RunWriter.create(out, m)) {
+            float[] nanT = new float[layout.tensors().size()], nanG = new float[groups];
+            Arrays.fill(nanT, Float.NaN);
+            Arrays.fill(nanG, Float.NaN);
+            for (long k : steps) {
+                float loss = value(run, lossTag, k), lr = value(run, lrTag, k), norm = value(run, normTag, k);
+                // GradLab's own exports also carry what clipping did; other writers' logs do not
+                float postNorm = value(run, exact(run, "grad_norm/post_clip"), k), coef = value(run, exact(run, "clip/coefficient"), k);
+                float thr = value(run, exact(run, "clip/threshold"), k);
+                float[] lPre = nanG, lPost = nanG;
+                if (exact(run, "grad_norm_layer/" + layout.groups().get(0) + "/pre_clip") != null) {
+                    lPre = new float[groups];
+                    lPost = new float[groups];
+                    for (int g = 0; g < groups; g++) {
+                        lPre[g] = value(run, exact(run, "grad_norm_layer/" + layout.groups().get(g) + "/pre_clip"), k);
+                        lPost[g] = value(run, exact(run, "grad_norm_layer/" + layout.groups().get(g) + "/post_clip"), k);
+                    }
+                }
+                boolean clipped = coef < 1;
+                ClipReport c = normTag == null ? null : new ClipReport(norm, norm, postNorm, coef, clipped, thr,
+                        Float.isFinite(norm) ? 0 : 1, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0, nanT, nanT, lPre, lPost);
+                int[] histPre = rows(pre, params, layout, k), histPost = post.isEmpty() ? histPre : rows(post, params, layout, k);
+                w.onStep(new StepStats(k, 0, 0, loss, Float.isNaN(lr) ? 0 : lr, c, false, nanG, nanG, histPre,
+                        histPre == null ? null : histPost == null ? histPre : histPost));
+            }
+        }
+    }
+
+    /** Per-layer rows of re-binned counts at step k (null when no parameter logged a histogram then). */
+    private static int[] rows(Map<String, TreeMap<Long, TbEvent.Histogram>> series, List<String> params, ParamLayout layout, long k) {
+        int[] hist = null;
+        for (int i = 0; i < params.size(); i++) {
+            TreeMap<Long, TbEvent.Histogram> s = series.get(params.get(i));
+            TbEvent.Histogram h = s == null ? null : s.get(k);
+            if (h == null) continue;
+            if (hist == null) hist = new int[layout.groups().size() * HistogramBins.WIDTH];
+            int g = layout.groupIndex(layout.tensors().get(i).group());
+            long[] b = rebin(h);
+            for (int j = 0; j < b.length; j++) hist[g * HistogramBins.WIDTH + j] += (int) Math.min(Integer.MAX_VALUE, b[j]);
+        }
+        return hist;
+    }
+
+    private static String exact(TbLogDir.Run run, String tag) {
+        return run.scalars.containsKey(tag) ? tag : null;
+    }
+
+    private static float value(TbLogDir.Run run, String tag, long step) {
+        if (tag == null) return Float.NaN;
+        Double v = run.scalars.get(tag).get(step);
+        return v == null ? Float.NaN : v.floatValue();
+    }
+}

@@ -1,0 +1,63 @@
+package org.gradlab.record.tb;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.gradlab.engine.HistogramBins;
+import org.gradlab.record.RunReader;
+import org.gradlab.record.Series;
+import org.gradlab.telemetry.StepStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** import reproduces every written loss; export → import round-trips a GradLab run. */
+class TbImportExportTest {
+    @Test
+    void importedTensorFlowRunKeepsEveryLossExactly(@TempDir Path tmp) throws Exception {
+        Path src = TbLogDirTest.resource("tf-demo");
+        JsonNode expected = new ObjectMapper().readTree(src.resolve("expected.json").toFile());
+        TbLogDir d = TbLogDir.open(src);
+        TbImport.importRun(d.runs().values().iterator().next(), src, tmp.resolve("run"));
+        try (RunReader r = RunReader.open(tmp.resolve("run"))) {
+            JsonNode loss = expected.get("loss");
+            assertEquals(loss.size(), r.stepCount());
+            for (int i = 0; i < loss.size(); i++) {
+                assertEquals(i, r.index().stepAt(i));
+                assertEquals((float) loss.get(i).asDouble(), r.index().valueAt(i, Series.LOSS), "step " + i);
+            }
+            assertEquals(java.util.List.of("rnn.l0", "head"), r.manifest().groups(), "rnn.*_l0 parameters form layer rnn.l0");
+            StepStats s = r.step(5);
+            long total = 0;
+            for (int v : s.histPre()) total += v;
+            assertEquals(256 + 256 + 32 + 256, total, "every logged gradient value is counted in some bin");
+        }
+    }
+
+    @Test
+    void exportThenImportRoundTrips(@TempDir Path tmp) throws Exception {
+        Path run = Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
+        TbExport.export(run, tmp.resolve("tb"));
+        TbImport.importRun(TbLogDir.open(tmp.resolve("tb")).runs().values().iterator().next(), tmp.resolve("tb"), tmp.resolve("back"));
+        try (RunReader a = RunReader.open(run); RunReader b = RunReader.open(tmp.resolve("back"))) {
+            assertEquals(a.stepCount(), b.stepCount());
+            assertEquals(a.manifest().groups(), b.manifest().groups());
+            for (int i = 0; i < a.stepCount(); i += 37) {
+                StepStats x = a.step(a.index().stepAt(i)), y = b.step(b.index().stepAt(i));
+                assertEquals(x.step(), y.step());
+                assertEquals(x.loss(), y.loss());
+                assertEquals((float) x.clip().preNorm(), (float) y.clip().preNorm());
+                assertEquals((float) x.clip().postNorm(), (float) y.clip().postNorm());
+                assertEquals((float) x.clip().coefficient(), (float) y.clip().coefficient());
+                assertEquals(x.clip().layerPre()[1], y.clip().layerPre()[1]);
+                int w = HistogramBins.WIDTH;
+                for (int k = 0; k < x.histPre().length; k++) {
+                    boolean finite = k % w < HistogramBins.POS_INF;
+                    if (finite) assertEquals(x.histPre()[k], y.histPre()[k], "histogram counter " + k + " at step " + x.step());
+                }
+            }
+        }
+    }
+}

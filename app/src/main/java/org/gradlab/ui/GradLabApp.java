@@ -30,6 +30,7 @@ public final class GradLabApp extends Application {
         List<String> args = getParameters().getRaw();
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--open") && i + 1 < args.size()) window.openRun(Path.of(args.get(++i)), false);
+            else if (args.get(i).equals("--tensorboard") && i + 1 < args.size()) window.openTensorBoard(Path.of(args.get(++i)));
             else if (args.get(i).equals("--compare")) while (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) window.openRun(Path.of(args.get(++i)), true);
         }
     }

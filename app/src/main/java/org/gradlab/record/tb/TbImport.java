@@ -27,7 +27,6 @@ import java.util.TreeSet;
  * counts are kept and only coarsened to GradLab's factor-of-4 resolution, never made up.
  */
 public final class TbImport {
-    private TbImport() {}
 
     /** Counts of a logged histogram on GradLab's bins (one row of {@link HistogramBins#WIDTH}). */
     public static long[] rebin(TbEvent.Histogram h) {
@@ -43,12 +42,34 @@ public final class TbImport {
     }
 
     public static void importRun(TbLogDir.Run run, Path source, Path out) throws IOException {
-        String lossTag = TbMapping.lossTag(run.scalars), normTag = TbMapping.gradNormTag(run.scalars), lrTag = TbMapping.lrTag(run.scalars);
+        TbImport plan = new TbImport(run);
+        RunManifest m = RunManifest.imported(plan.layout, new RunManifest.Imported("tensorboard",
+                source.toAbsolutePath() + (run.name.equals(".") ? "" : "/" + run.name)));
+        try (RunWriter w = RunWriter.create(out, m)) {
+            for (long k : plan.steps()) w.onStep(plan.at(k));
+        }
+    }
+
+    private final TbLogDir.Run run;
+    private final String lossTag, normTag, lrTag;
+    private final Map<String, TreeMap<Long, TbEvent.Histogram>> pre = new LinkedHashMap<>(), post = new LinkedHashMap<>();
+    private final List<String> params;
+    private final ParamLayout layout;
+    private final float[] nanT, nanG;
+
+    /**
+     * The mapping of one run's tags onto GradLab's record (a parameter or, in GradLab's own exports, a layer with
+     * its pre- and post-clip histograms). Built from the tags seen so far; {@link #at} reads the current data, so
+     * a tailed run can be converted step by step as it grows.
+     */
+    public TbImport(TbLogDir.Run run) {
+        this.run = run;
+        lossTag = TbMapping.lossTag(run.scalars);
+        normTag = TbMapping.gradNormTag(run.scalars);
+        lrTag = TbMapping.lrTag(run.scalars);
         Map<String, TreeMap<Long, TbEvent.Histogram>> grads = new LinkedHashMap<>();
         for (var e : run.histograms.entrySet()) if (TbMapping.isGradient(e.getKey())) grads.put(e.getKey(), e.getValue());
         if (grads.isEmpty()) grads.putAll(run.histograms);
-        // a parameter (or, in GradLab's own exports, a layer) with its pre-clip and post-clip histogram series
-        Map<String, TreeMap<Long, TbEvent.Histogram>> pre = new LinkedHashMap<>(), post = new LinkedHashMap<>();
         Map<String, String> layerOf = new LinkedHashMap<>();
         for (var e : grads.entrySet()) {
             String p = TbMapping.paramName(e.getKey());
@@ -64,45 +85,61 @@ public final class TbImport {
         }
         for (var e : post.entrySet()) pre.putIfAbsent(e.getKey(), e.getValue());
         ParamLayout.Builder lb = new ParamLayout.Builder();
-        List<String> params = new ArrayList<>(pre.keySet());
+        params = new ArrayList<>(pre.keySet());
         for (String p : params) {
             TbEvent.Histogram first = pre.get(p).firstEntry().getValue();
             lb.add(p, layerOf.get(p), InitRule.constant(0), (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(first.total()))));
         }
         if (params.isEmpty()) lb.add("(no histograms)", "model", InitRule.constant(0), 1);
-        ParamLayout layout = lb.build();
-        int groups = layout.groups().size();
+        layout = lb.build();
+        nanT = new float[layout.tensors().size()];
+        nanG = new float[layout.groups().size()];
+        Arrays.fill(nanT, Float.NaN);
+        Arrays.fill(nanG, Float.NaN);
+    }
+
+    public ParamLayout layout() { return layout; }
+
+    /** Tags that did not map onto a GradLab series (shown under their own names). */
+    public List<String> otherTags() {
+        List<String> out = new ArrayList<>();
+        for (String t : run.scalars.keySet()) {
+            if (!t.equals(lossTag) && !t.equals(normTag) && !t.equals(lrTag) && !t.startsWith("grad_norm") && !t.startsWith("clip/")) out.add(t);
+        }
+        for (String t : run.histograms.keySet()) if (!TbMapping.isGradient(t)) out.add(t + " (histogram)");
+        return out;
+    }
+
+    /** Every logged step of the mapped series, ascending. */
+    public TreeSet<Long> steps() {
         TreeSet<Long> steps = new TreeSet<>();
         for (String t : new String[] {lossTag, normTag, lrTag}) if (t != null) steps.addAll(run.scalars.get(t).keySet());
         for (var h : pre.values()) steps.addAll(h.keySet());
-        RunManifest m = RunManifest.imported(layout, new RunManifest.Imported("tensorboard",
-                source.toAbsolutePath() + (run.name.equals(".") ? "" : "/" + run.name)));
-        try (RunWriter w = RunWriter.create(out, m)) {
-            float[] nanT = new float[layout.tensors().size()], nanG = new float[groups];
-            Arrays.fill(nanT, Float.NaN);
-            Arrays.fill(nanG, Float.NaN);
-            for (long k : steps) {
-                float loss = value(run, lossTag, k), lr = value(run, lrTag, k), norm = value(run, normTag, k);
-                // GradLab's own exports also carry what clipping did; other writers' logs do not
-                float postNorm = value(run, exact(run, "grad_norm/post_clip"), k), coef = value(run, exact(run, "clip/coefficient"), k);
-                float thr = value(run, exact(run, "clip/threshold"), k);
-                float[] lPre = nanG, lPost = nanG;
-                if (exact(run, "grad_norm_layer/" + layout.groups().get(0) + "/pre_clip") != null) {
-                    lPre = new float[groups];
-                    lPost = new float[groups];
-                    for (int g = 0; g < groups; g++) {
-                        lPre[g] = value(run, exact(run, "grad_norm_layer/" + layout.groups().get(g) + "/pre_clip"), k);
-                        lPost[g] = value(run, exact(run, "grad_norm_layer/" + layout.groups().get(g) + "/post_clip"), k);
-                    }
-                }
-                boolean clipped = coef < 1;
-                ClipReport c = normTag == null ? null : new ClipReport(norm, norm, postNorm, coef, clipped, thr,
-                        Float.isFinite(norm) ? 0 : 1, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0, nanT, nanT, lPre, lPost);
-                int[] histPre = rows(pre, params, layout, k), histPost = post.isEmpty() ? histPre : rows(post, params, layout, k);
-                w.onStep(new StepStats(k, 0, 0, loss, Float.isNaN(lr) ? 0 : lr, c, false, nanG, nanG, histPre,
-                        histPre == null ? null : histPost == null ? histPre : histPost));
+        return steps;
+    }
+
+    /** Step k as a GradLab record (what the logs do not say is NaN or absent). */
+    public StepStats at(long k) {
+        int groups = layout.groups().size();
+        float loss = value(run, lossTag, k), lr = value(run, lrTag, k), norm = value(run, normTag, k);
+        // GradLab's own exports also carry what clipping did; other writers' logs do not
+        float postNorm = value(run, exact(run, "grad_norm/post_clip"), k), coef = value(run, exact(run, "clip/coefficient"), k);
+        float thr = value(run, exact(run, "clip/threshold"), k);
+        float[] lPre = nanG, lPost = nanG;
+        if (exact(run, "grad_norm_layer/" + layout.groups().get(0) + "/pre_clip") != null) {
+            lPre = new float[groups];
+            lPost = new float[groups];
+            for (int g = 0; g < groups; g++) {
+                lPre[g] = value(run, exact(run, "grad_norm_layer/" + layout.groups().get(g) + "/pre_clip"), k);
+                lPost[g] = value(run, exact(run, "grad_norm_layer/" + layout.groups().get(g) + "/post_clip"), k);
             }
         }
+        boolean clipped = coef < 1;
+        ClipReport c = normTag == null ? null : new ClipReport(norm, norm, postNorm, coef, clipped, thr,
+                Float.isFinite(norm) ? 0 : 1, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0, nanT, nanT, lPre, lPost);
+        int[] histPre = rows(pre, params, layout, k), histPost = post.isEmpty() ? histPre : rows(post, params, layout, k);
+        return new StepStats(k, 0, 0, loss, Float.isNaN(lr) ? 0 : lr, c, false, nanG, nanG, histPre,
+                histPre == null ? null : histPost == null ? histPre : histPost);
     }
 
     /** Per-layer rows of re-binned counts at step k (null when no parameter logged a histogram then). */

@@ -48,6 +48,7 @@ public class CompareView extends BorderPane {
     private final TableView<Row> table = new TableView<>(rows);
     private final Slider cursor = new Slider(0, 1, 0);
     private final Label cursorLabel = new Label();
+    private final Label notes = new Label();
     private long version = -1;
 
     public CompareView() {
@@ -71,6 +72,9 @@ public class CompareView extends BorderPane {
         HBox.setHgrow(cursor, Priority.ALWAYS);
         HBox top = new HBox(8, playAll, pauseAll, new Label("cursor"), cursor, cursorLabel);
         top.setPadding(new Insets(4));
+        notes.setId("compareNotes");
+        notes.setWrapText(true);
+        notes.setStyle("-fx-text-fill: #b00000;");
         GridPane grid = new GridPane();
         grid.setHgap(4);
         grid.setVgap(4);
@@ -89,7 +93,7 @@ public class CompareView extends BorderPane {
         }
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(grid, Priority.ALWAYS);
-        setTop(top);
+        setTop(new VBox(top, notes));
         setCenter(grid);
         setBottom(table);
     }
@@ -136,7 +140,17 @@ public class CompareView extends BorderPane {
         version = -1;
     }
 
+    /** A line under the toolbar: warnings about damaged log files, tags shown under their own names. */
+    public void addNote(String line) {
+        notes.setText(notes.getText().isEmpty() ? line : notes.getText() + "\n" + line);
+    }
+
+    public String notes() {
+        return notes.getText();
+    }
+
     public void clear() {
+        notes.setText("");
         live.forEach(LiveSessionModel::close);
         live.clear();
         runs.clear();

@@ -21,6 +21,7 @@ import org.gradlab.ui.chart.Palette;
 import org.gradlab.ui.vm.LiveSessionModel;
 import org.gradlab.ui.vm.ReplayModel;
 import org.gradlab.ui.vm.Scenario;
+import org.gradlab.ui.vm.TbRunModel;
 
 import java.io.File;
 import java.io.IOException;
@@ -52,6 +53,13 @@ public class MainWindow extends BorderPane {
     private LiveView live;
     private ReplayView replay;
     private final List<ReplayModel> openReplays = new ArrayList<>();
+    private final List<TbRunModel> tbRuns = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService tailer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "gradlab-tail");
+        t.setDaemon(true);
+        return t;
+    });
+    private java.util.concurrent.ScheduledFuture<?> tailTask;
     private final AnimationTimer timer;
 
     public MainWindow(Path runsRoot) {
@@ -91,6 +99,17 @@ public class MainWindow extends BorderPane {
             m.setOnAction(e -> openRun(p, false));
             samples.getItems().add(m);
         }
+        MenuItem tb = new MenuItem("Open TensorBoard logdir…");
+        tb.setId("menuOpenTb");
+        tb.setOnAction(e -> {
+            DirectoryChooser dc = new DirectoryChooser();
+            dc.setTitle("Open a TensorBoard log directory");
+            File f = dc.showDialog(window());
+            if (f != null) openTensorBoard(f.toPath());
+        });
+        CheckMenuItem tail = new CheckMenuItem("Live-tail TensorBoard logs");
+        tail.setId("menuTail");
+        tail.setOnAction(e -> setTail(tail.isSelected()));
         MenuItem png = new MenuItem("Export dashboard as PNG…");
         png.setOnAction(e -> exportPng());
         MenuItem csv = new MenuItem("Export per-step CSV…");
@@ -102,7 +121,7 @@ public class MainWindow extends BorderPane {
             Palette.setDark(dark.isSelected());
             setStyle(dark.isSelected() ? "-fx-base: #2b2d30; -fx-background: #1e1f22;" : "");
         });
-        return new MenuBar(new Menu("File", null, open, openCompare, samples, png, csv, quit), new Menu("View", null, dark));
+        return new MenuBar(new Menu("File", null, open, openCompare, samples, tb, tail, png, csv, quit), new Menu("View", null, dark));
     }
 
     /** sample-runs/ next to the working directory or the jar (app/target/../..), or -Dgradlab.samples. */
@@ -158,6 +177,7 @@ public class MainWindow extends BorderPane {
                 tabs.getSelectionModel().select(liveTab);
             } else {
                 compare.clear();
+                tbRuns.clear();
                 for (int i = 0; i < s.runs().size(); i++) {
                     SessionConfig c = s.runs().get(i);
                     compare.addLive(LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), 1, false, null));
@@ -193,6 +213,7 @@ public class MainWindow extends BorderPane {
                     live.model().recordDir().getFileName() + "-forks-" + live.model().session().step());
             List<LiveSessionModel> branches = live.model().fork(specs, root);
             compare.clear();
+            tbRuns.clear();
             branches.forEach(compare::addLive);
             compare.add(live.model().data(), "parent: " + live.model().clipText());
             tabs.getSelectionModel().select(compareTab);
@@ -230,6 +251,46 @@ public class MainWindow extends BorderPane {
                 Platform.runLater(() -> error("Cannot open run " + dir, ex.getMessage()));
             }
         });
+    }
+
+    /** Opens every run of a TensorBoard log directory into the comparison (reading off the FX thread). */
+    public void openTensorBoard(Path dir) {
+        io.submit(() -> {
+            try {
+                List<TbRunModel> models = TbRunModel.open(dir);
+                for (TbRunModel m : models) m.poll(false, (records, warnings) -> Platform.runLater(() -> records.forEach(m.data()::append)));
+                Platform.runLater(() -> {
+                    for (TbRunModel m : models) {
+                        tbRuns.add(m);
+                        compare.add(m.data(), "tensorboard");
+                        m.warnings().forEach(w -> compare.addNote("⚠ " + w));
+                        if (!m.otherTags().isEmpty()) compare.addNote(m.data().name() + " — other tags: " + String.join(", ", m.otherTags()));
+                    }
+                    tabs.getSelectionModel().select(compareTab);
+                });
+            } catch (Exception ex) {
+                Platform.runLater(() -> error("Cannot open TensorBoard logs " + dir, ex.getMessage()));
+            }
+        });
+    }
+
+    /** Live tail: every half second, read what the writers appended to every open TensorBoard run. */
+    public void setTail(boolean on) {
+        if (tailTask != null) tailTask.cancel(false);
+        tailTask = null;
+        if (!on) return;
+        tailTask = tailer.scheduleWithFixedDelay(() -> {
+            for (TbRunModel m : List.copyOf(tbRuns)) {
+                try {
+                    m.poll(true, (records, warnings) -> Platform.runLater(() -> {
+                        records.forEach(m.data()::append);
+                        warnings.forEach(w -> compare.addNote("⚠ " + w));
+                    }));
+                } catch (IOException ex) {
+                    Platform.runLater(() -> compare.addNote("⚠ " + ex.getMessage()));
+                }
+            }
+        }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void error(String header, String message) {
@@ -298,5 +359,6 @@ public class MainWindow extends BorderPane {
         compare.clear();
         openReplays.forEach(ReplayModel::close);
         io.shutdownNow();
+        tailer.shutdownNow();
     }
 }

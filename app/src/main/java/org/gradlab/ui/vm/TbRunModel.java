@@ -1,0 +1,68 @@
+package org.gradlab.ui.vm;
+
+import org.gradlab.record.tb.TbImport;
+import org.gradlab.record.tb.TbLogDir;
+import org.gradlab.telemetry.StepStats;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * A TensorBoard run shown with GradLab's views: its logs are mapped onto GradLab records ({@link TbImport}) and
+ * fed into a {@link RunViewModel}. {@link #poll} (on a background thread) reads whatever the writer appended
+ * and hands the new records to the FX thread, which is how a live job is tailed.
+ */
+public final class TbRunModel {
+    private final TbLogDir dir;
+    private final String run;
+    private final TbImport plan;
+    private final RunViewModel data;
+    private long lastStep = Long.MIN_VALUE;
+    private int warningsSeen;
+
+    private TbRunModel(TbLogDir dir, String run) {
+        this.dir = dir;
+        this.run = run;
+        this.plan = new TbImport(dir.runs().get(run));
+        String name = (dir.dir().getFileName() == null ? dir.dir().toString() : dir.dir().getFileName().toString())
+                + (run.equals(".") ? "" : "/" + run);
+        this.data = new RunViewModel(name, plan.layout().groups());
+    }
+
+    /** Opens every run of a log directory (call off the FX thread). */
+    public static List<TbRunModel> open(Path logdir) throws IOException {
+        TbLogDir d = TbLogDir.open(logdir);
+        List<TbRunModel> out = new ArrayList<>();
+        for (String r : d.runs().keySet()) out.add(new TbRunModel(d, r));
+        return out;
+    }
+
+    public RunViewModel data() { return data; }
+    public TbLogDir logDir() { return dir; }
+    public List<String> otherTags() { return plan.otherTags(); }
+
+    public List<String> warnings() {
+        TbLogDir.Run r = dir.runs().get(run);
+        return r == null ? List.of() : List.copyOf(r.warnings);
+    }
+
+    /**
+     * New records since the last poll (reading the files first when refresh is set), delivered through
+     * `deliver(records, newWarnings)`; call off the FX thread and apply the records on it.
+     */
+    public synchronized void poll(boolean refresh, BiConsumer<List<StepStats>, List<String>> deliver) throws IOException {
+        if (refresh) dir.refresh();
+        List<StepStats> fresh = new ArrayList<>();
+        for (long k : plan.steps().tailSet(lastStep, false)) {
+            fresh.add(plan.at(k));
+            lastStep = k;
+        }
+        List<String> w = warnings();
+        List<String> newWarnings = w.subList(Math.min(warningsSeen, w.size()), w.size());
+        warningsSeen = w.size();
+        if (!fresh.isEmpty() || !newWarnings.isEmpty()) deliver.accept(fresh, List.copyOf(newWarnings));
+    }
+}

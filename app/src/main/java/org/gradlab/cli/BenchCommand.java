@@ -30,6 +30,8 @@ public final class BenchCommand implements Runnable {
     boolean record;
     @Option(names = "--replay", paramLabel = "RUN", description = "instead: time opening a recorded run to a full overview and random access to its steps")
     java.nio.file.Path replay;
+    @Option(names = "--tensorboard", paramLabel = "LOGDIR", description = "instead: time opening a TensorBoard log directory to an overview")
+    java.nio.file.Path tensorboard;
     @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_bare, telemetry_overhead_pct}")
     boolean json;
 
@@ -37,6 +39,10 @@ public final class BenchCommand implements Runnable {
     public void run() {
         if (replay != null) {
             benchReplay();
+            return;
+        }
+        if (tensorboard != null) {
+            benchTensorBoard();
             return;
         }
         for (String m : models) {
@@ -115,6 +121,30 @@ public final class BenchCommand implements Runnable {
             }
         } catch (java.io.IOException ignored) {
             // a temporary directory left behind is harmless
+        }
+    }
+
+    /** Reads every record (CRC-checked, decoded) and builds the loss and gradient-norm overview series. */
+    private void benchTensorBoard() {
+        try {
+            long bytes;
+            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(tensorboard)) {
+                bytes = s.filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            }
+            long t0 = System.nanoTime();
+            org.gradlab.record.tb.TbLogDir d = org.gradlab.record.tb.TbLogDir.open(tensorboard);
+            long points = 0, steps = 0;
+            for (org.gradlab.record.tb.TbLogDir.Run r : d.runs().values()) {
+                org.gradlab.record.tb.TbImport plan = new org.gradlab.record.tb.TbImport(r);
+                var st = plan.steps();
+                steps += st.size();
+                for (var series : r.scalars.values()) points += series.size();
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            System.out.printf("TensorBoard logdir %s: %.1f MB, %d runs, %,d steps, %,d scalar points; opened to an overview in %.0f ms%n",
+                    tensorboard, bytes / 1e6, d.runs().size(), steps, points, ms);
+        } catch (java.io.IOException e) {
+            throw new UserError(e.getMessage());
         }
     }
 

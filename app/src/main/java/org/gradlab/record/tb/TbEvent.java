@@ -8,8 +8,11 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
     /** A summary value; plugin is the plugin name when this value carried metadata (first value of a tag). */
     public record Value(String tag, String plugin, Double scalar, Histogram histogram) {}
 
-    /** Buckets as [left, right) with counts — TensorBoard's normalised form of both histogram encodings. */
-    public record Histogram(double[] left, double[] right, double[] count) {
+    /**
+     * Buckets as [left, right) with counts — TensorBoard's normalised form of both histogram encodings — and the
+     * sum of squares of the values when the writer logged it (legacy histograms do; NaN otherwise).
+     */
+    public record Histogram(double[] left, double[] right, double[] count, double sumSquares) {
         public double total() {
             double s = 0;
             for (double c : count) s += c;
@@ -85,12 +88,13 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
 
     /** Legacy HistogramProto → buckets, as TensorBoard's data_compat does: min/max as outer edges, empty ends dropped. */
     private static Histogram decodeHisto(ProtoReader r) throws ProtoReader.Malformed {
-        double min = 0, max = 0;
+        double min = 0, max = 0, sumSq = Double.NaN;
         DoubleList limits = new DoubleList(), counts = new DoubleList();
         while (r.next()) {
             switch (r.field()) {
                 case 1 -> min = r.fixed64AsDouble();
                 case 2 -> max = r.fixed64AsDouble();
+                case 5 -> sumSq = r.fixed64AsDouble();
                 case 6 -> r.doubles(limits::add);
                 case 7 -> r.doubles(counts::add);
                 default -> r.skip();
@@ -100,7 +104,7 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
         int first = 0, last = n - 1;
         while (first < n && counts.get(first) == 0) first++;
         while (last >= first && counts.get(last) == 0) last--;
-        if (first > last) return new Histogram(new double[0], new double[0], new double[0]);
+        if (first > last) return new Histogram(new double[0], new double[0], new double[0], sumSq);
         int k = last - first + 1;
         double[] left = new double[k], right = new double[k], count = new double[k];
         for (int i = 0; i < k; i++) {
@@ -111,7 +115,7 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
         }
         left[0] = min;
         right[k - 1] = max;
-        return new Histogram(left, right, count);
+        return new Histogram(left, right, count, sumSq);
     }
 
     /** A scalar (shape []) as Double, a [k,3] histogram as Histogram, anything else null. */
@@ -162,7 +166,7 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
                 right[i] = vals.get(3 * i + 1);
                 count[i] = vals.get(3 * i + 2);
             }
-            return new Histogram(left, right, count);
+            return new Histogram(left, right, count, Double.NaN);
         }
         return null;
     }

@@ -60,8 +60,10 @@ public final class TbExport {
         if (s.histPre() != null) {
             for (int g = 0; g < m.groups().size(); g++) {
                 String layer = m.groups().get(g);
-                values.add(histogram("grad_hist/" + layer + "/pre_clip", s.histPre(), g));
-                values.add(histogram("grad_hist/" + layer + "/post_clip", s.histPost(), g));
+                double preSq = c == null ? Double.NaN : (double) c.layerPre()[g] * c.layerPre()[g];
+                double postSq = c == null ? Double.NaN : (double) c.layerPost()[g] * c.layerPost()[g];
+                values.add(histogram("grad_hist/" + layer + "/pre_clip", s.histPre(), g, preSq));
+                values.add(histogram("grad_hist/" + layer + "/post_clip", s.histPost(), g, postSq));
                 int w = HistogramBins.WIDTH, bad = s.histPre()[g * w + HistogramBins.NAN] + s.histPre()[g * w + HistogramBins.POS_INF]
                         + s.histPre()[g * w + HistogramBins.NEG_INF];
                 if (bad > 0) values.add(scalar("nonfinite/" + layer, bad));
@@ -77,7 +79,8 @@ public final class TbExport {
     }
 
     /** Signed edges ascending; the zero counter becomes the bucket (−2^-40, 2^-40]. */
-    private static byte[] histogram(String tag, int[] rows, int layer) {
+    /** sumSquares (the layer's squared L2 norm, known exactly from the clip report) is written when known. */
+    private static byte[] histogram(String tag, int[] rows, int layer, double sumSquares) {
         int w = HistogramBins.WIDTH, side = HistogramBins.SIDE, base = layer * w;
         List<Double> limits = new ArrayList<>();
         List<Double> counts = new ArrayList<>();
@@ -104,8 +107,9 @@ public final class TbExport {
         double max = last < 0 ? 0 : limits.get(last);
         double[] lim = limits.stream().mapToDouble(Double::doubleValue).toArray();
         double[] cnt = counts.stream().mapToDouble(Double::doubleValue).toArray();
-        byte[] histo = new ProtoWriter().dbl(1, min).dbl(2, max).dbl(3, num).dbl(4, 0).dbl(5, 0).packedDoubles(6, lim)
-                .packedDoubles(7, cnt).bytes();
+        ProtoWriter hw = new ProtoWriter().dbl(1, min).dbl(2, max).dbl(3, num);
+        if (Double.isFinite(sumSquares)) hw.dbl(5, sumSquares);
+        byte[] histo = hw.packedDoubles(6, lim).packedDoubles(7, cnt).bytes();
         return new ProtoWriter().string(1, tag).bytes(5, histo).bytes();
     }
 }

@@ -125,7 +125,7 @@ public final class TbImport {
         // GradLab's own exports also carry what clipping did; other writers' logs do not
         float postNorm = value(run, exact(run, "grad_norm/post_clip"), k), coef = value(run, exact(run, "clip/coefficient"), k);
         float thr = value(run, exact(run, "clip/threshold"), k);
-        float[] lPre = nanG, lPost = nanG;
+        float[] lPre = layerNormsFromHistograms(pre, k), lPost = post.isEmpty() ? lPre : layerNormsFromHistograms(post, k);
         if (exact(run, "grad_norm_layer/" + layout.groups().get(0) + "/pre_clip") != null) {
             lPre = new float[groups];
             lPost = new float[groups];
@@ -140,6 +140,29 @@ public final class TbImport {
         int[] histPre = rows(pre, params, layout, k), histPost = post.isEmpty() ? histPre : rows(post, params, layout, k);
         return new StepStats(k, 0, 0, loss, Float.isNaN(lr) ? 0 : lr, c, false, nanG, nanG, histPre,
                 histPre == null ? null : histPost == null ? histPre : histPost);
+    }
+
+    /**
+     * Per-layer L2 norms from the logged sums of squares (exact, where the writer logged them: PyTorch's and
+     * TensorFlow's legacy histograms do); NaN for a layer with any parameter missing them.
+     */
+    private float[] layerNormsFromHistograms(Map<String, TreeMap<Long, TbEvent.Histogram>> series, long k) {
+        double[] sq = new double[layout.groups().size()];
+        boolean[] seen = new boolean[sq.length], missing = new boolean[sq.length];
+        for (int i = 0; i < params.size(); i++) {
+            int g = layout.groupIndex(layout.tensors().get(i).group());
+            TreeMap<Long, TbEvent.Histogram> s = series.get(params.get(i));
+            TbEvent.Histogram h = s == null ? null : s.get(k);
+            if (h == null || Double.isNaN(h.sumSquares())) {
+                missing[g] = true;
+                continue;
+            }
+            sq[g] += h.sumSquares();
+            seen[g] = true;
+        }
+        float[] out = new float[sq.length];
+        for (int g = 0; g < out.length; g++) out[g] = seen[g] && !missing[g] ? (float) Math.sqrt(sq[g]) : Float.NaN;
+        return out;
     }
 
     /** Per-layer rows of re-binned counts at step k (null when no parameter logged a histogram then). */

@@ -259,6 +259,11 @@ public class MainWindow extends BorderPane {
             try {
                 List<TbRunModel> models = TbRunModel.open(dir);
                 for (TbRunModel m : models) m.poll(false, (records, warnings) -> Platform.runLater(() -> records.forEach(m.data()::append)));
+                // the first run also opens in the replay view (heatmaps, histograms, scrubber), as an imported snapshot
+                Path snapshot = Files.createTempDirectory("gradlab-tb-").resolve("run");
+                var first = models.get(0).logDir().runs().values().iterator().next();
+                org.gradlab.record.tb.TbImport.importRun(first, dir, snapshot);
+                openRun(snapshot, false);
                 Platform.runLater(() -> {
                     for (TbRunModel m : models) {
                         tbRuns.add(m);

@@ -33,6 +33,7 @@ public final class ReplayModel implements AutoCloseable {
             StepIndex ix = r.index();
             int n = ix.count();
             int stride = Math.max(1, n / SAMPLED_RECORDS);
+            boolean imported = r.manifest().imported() != null; // NaN there means "not in the logs", not a NaN gradient
             for (int i = 0; i < n; i++) {
                 long k = ix.stepAt(i);
                 d.appendScalars(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), ix.valueAt(i, Series.PRE_NORM),
@@ -40,8 +41,9 @@ public final class ReplayModel implements AutoCloseable {
                         ix.valueAt(i, Series.CLIPPED) > 0, ix.valueAt(i, Series.NON_FINITE));
                 if (i % stride == 0 || i == n - 1) {
                     StepStats s = r.step(k);
-                    d.appendLayers(k, s.clip() == null ? null : s.clip().layerPre(), s.clip() == null ? null : s.clip().layerPost(),
-                            s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
+                    d.appendLayers(k, known(s.clip() == null ? null : s.clip().layerPre(), imported),
+                            known(s.clip() == null ? null : s.clip().layerPost(), imported), known(s.weightNorms(), imported),
+                            known(s.updateRatios(), imported), s.histPre(), s.histPost());
                 }
             }
             r.events().forEach(d::addEvent);
@@ -51,6 +53,12 @@ public final class ReplayModel implements AutoCloseable {
             r.close();
             throw e;
         }
+    }
+
+    private static float[] known(float[] v, boolean imported) {
+        if (v == null || !imported) return v;
+        for (float x : v) if (!Float.isNaN(x)) return v;
+        return null;
     }
 
     public RunViewModel data() { return data; }

@@ -60,4 +60,20 @@ class TbImportExportTest {
             }
         }
     }
+
+    @Test
+    void perLayerNormsComeFromTheLoggedSumsOfSquares(@TempDir Path tmp) throws Exception {
+        Path src = TbLogDirTest.resource("tensorboardx");
+        JsonNode expected = new ObjectMapper().readTree(src.resolve("expected.json").toFile());
+        TbImport.importRun(TbLogDir.open(src).runs().values().iterator().next(), src, tmp.resolve("run"));
+        try (RunReader r = RunReader.open(tmp.resolve("run"))) {
+            int g = r.manifest().groups().indexOf("rnn.l0");
+            assertEquals(java.util.List.of("rnn.l0", "head"), r.manifest().groups());
+            double sq = 0;
+            for (String t : new String[] {"grad/rnn.weight_ih_l0", "grad/rnn.weight_hh_l0", "grad/rnn.bias_ih_l0", "grad/rnn.bias_hh_l0"}) {
+                for (JsonNode h : expected.get("histograms").get(t)) if (h.get("step").asLong() == 3) sq += h.get("sum_squares").asDouble();
+            }
+            assertEquals((float) Math.sqrt(sq), r.step(3).clip().layerPre()[g], 1e-6 * Math.sqrt(sq));
+        }
+    }
 }

@@ -125,7 +125,7 @@ public final class TbImport {
         // GradLab's own exports also carry what clipping did; other writers' logs do not
         float postNorm = value(run, exact(run, "grad_norm/post_clip"), k), coef = value(run, exact(run, "clip/coefficient"), k);
         float thr = value(run, exact(run, "clip/threshold"), k);
-        float[] lPre = layerNormsFromHistograms(pre, k), lPost = post.isEmpty() ? lPre : layerNormsFromHistograms(post, k);
+        float[] lPre = layerNormsFromHistograms(pre, k), lPost = post.isEmpty() ? nanG : layerNormsFromHistograms(post, k);
         if (exact(run, "grad_norm_layer/" + layout.groups().get(0) + "/pre_clip") != null) {
             lPre = new float[groups];
             lPost = new float[groups];

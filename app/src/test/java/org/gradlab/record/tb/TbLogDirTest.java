@@ -38,13 +38,32 @@ class TbLogDirTest {
         assertEquals(0x224b7fa3, TfRecord.maskedCrc(len24, 0, 8));
     }
 
-    @Test
-    void readsTensorFlowsOwnWriter() throws Exception {
-        Path dir = resource("tf-demo");
-        JsonNode expected = JSON.readTree(dir.resolve("expected.json").toFile());
+    /**
+     * Every log directory with a gen.sh-style expected.json (steps, loss, layers) under the test resources' tb/ —
+     * or under the folder named by -Dgradlab.tb — so logs written with other seeds and lengths are checked too.
+     */
+    @org.junit.jupiter.api.TestFactory
+    java.util.List<org.junit.jupiter.api.DynamicTest> readsTensorFlowsOwnWriter() throws Exception {
+        String prop = System.getProperty("gradlab.tb");
+        Path root = prop != null && !prop.isBlank() ? Path.of(prop) : resource("tf-demo").getParent();
+        java.util.List<org.junit.jupiter.api.DynamicTest> tests = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> s = Files.walk(root, 3)) {
+            for (Path e : s.filter(p -> p.getFileName().toString().equals("expected.json")).sorted().toList()) {
+                JsonNode expected = JSON.readTree(e.toFile());
+                if (!expected.has("loss") || !expected.has("layers")) continue;
+                tests.add(org.junit.jupiter.api.DynamicTest.dynamicTest(root.relativize(e.getParent()).toString(),
+                        () -> checkGenerated(e.getParent(), expected)));
+            }
+        }
+        assertTrue(!tests.isEmpty(), "no TensorFlow-written logs under " + root);
+        return tests;
+    }
+
+    private static void checkGenerated(Path dir, JsonNode expected) throws Exception {
         TbLogDir d = TbLogDir.open(dir);
         TbLogDir.Run run = d.runs().values().iterator().next();
         assertTrue(run.warnings.isEmpty(), run.warnings.toString());
+        assertEquals(expected.get("steps").asInt(), run.scalars.get("train/loss").size());
         TreeMap<Long, Double> loss = run.scalars.get("train/loss");
         JsonNode want = expected.get("loss");
         assertEquals(want.size(), loss.size());

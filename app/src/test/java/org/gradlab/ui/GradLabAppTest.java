@@ -139,6 +139,18 @@ class GradLabAppTest {
         await("the step's record is shown", () -> robot.lookup("#replayPosition").queryAs(Label.class).getText().startsWith("step 400"));
         await("the histogram panel shows the cursor's step",
                 () -> window.replayView().dashboard().currentHistogram().caption().startsWith("step 400 "));
+        org.controlsfx.control.RangeSlider zoom = robot.lookup("#zoomSlider").queryAs(org.controlsfx.control.RangeSlider.class);
+        robot.interact(() -> {
+            zoom.setHighValue(600);
+            zoom.setLowValue(300);
+        });
+        assertEquals(300, window.replayView().axis().fromProperty().get(), "zooming moves every chart's step window");
+        assertEquals(600, window.replayView().axis().toProperty().get());
+        robot.interact(() -> {
+            zoom.setLowValue(zoom.getMin());
+            zoom.setHighValue(zoom.getMax());
+        });
+        assertEquals(-1, window.replayView().axis().fromProperty().get(), "both thumbs at the ends: the whole run");
         robot.interact(() -> s.setValue(10));
         @SuppressWarnings("unchecked")
         ListView<RunEvent> events = robot.lookup("#eventsList").queryAs(ListView.class);

@@ -35,6 +35,7 @@ public class DashboardPane extends VBox {
     private final HeatmapChart layerHeat, layerHeatPost, histHeat;
     private final HistogramChart current = new HistogramChart();
     private final ComboBox<String> layerPicker;
+    private final org.controlsfx.control.RangeSlider zoom;
     private final Label nonFinite = new Label();
     private StepStats shown;
     private boolean followLatest = true;
@@ -70,6 +71,7 @@ public class DashboardPane extends VBox {
                 .events(data::events);
         histHeat = new HeatmapChart("gradient histogram over time, post-clip", axis, () -> Heatmaps.histogram(data, 0))
                 .events(data::events);
+        zoom = StepZoom.attach(axis, () -> data.series(Scalar.LOSS));
         layerPicker = new ComboBox<>(FXCollections.observableArrayList(data.layers()));
         layerPicker.setId("layerPicker");
         if (!data.layers().isEmpty()) layerPicker.getSelectionModel().select(0);
@@ -80,7 +82,7 @@ public class DashboardPane extends VBox {
         });
         nonFinite.setId("nonFiniteLabel");
         nonFinite.setStyle("-fx-text-fill: #d00000; -fx-font-weight: bold;");
-        HBox bar = new HBox(8, new Label("histogram layer:"), layerPicker, nonFinite);
+        HBox bar = new HBox(8, new Label("histogram layer:"), layerPicker, new Label("zoom:"), zoom, nonFinite);
 
         GridPane grid = new GridPane();
         grid.setHgap(4);
@@ -123,7 +125,8 @@ public class DashboardPane extends VBox {
 
     /** Redraws what changed; call once per frame. */
     public void frame() {
-        long v = data.version() * 31 + axis.cursorProperty().get();
+        StepZoom.follow(zoom, data.series(Scalar.LOSS));
+        long v = data.version() * 31 + axis.cursorProperty().get() * 7 + axis.fromProperty().get() * 13 + axis.toProperty().get();
         for (TimeChart c : timeCharts) c.refresh(v);
         layerHeat.refresh(v);
         layerHeatPost.refresh(v);

@@ -11,8 +11,6 @@ import javafx.scene.control.TextField;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
-import javafx.scene.layout.HBox;
-import javafx.scene.layout.VBox;
 import org.gradlab.clip.ClipSpec;
 import org.gradlab.ui.chart.StepAxis;
 import org.gradlab.ui.vm.LiveSessionModel;
@@ -25,7 +23,7 @@ import java.util.function.Consumer;
 public class LiveView extends BorderPane {
     private final LiveSessionModel model;
     private final DashboardPane dashboard;
-    private final Label status = new Label();
+    private final org.controlsfx.control.StatusBar status = new org.controlsfx.control.StatusBar();
     private final Button play = new Button("Pause");
 
     public LiveView(LiveSessionModel model, Consumer<List<String>> onFork, Runnable onExportPng, Runnable onExportCsv) {
@@ -94,10 +92,9 @@ public class LiveView extends BorderPane {
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
         status.setId("liveStatus");
-        HBox statusBar = new HBox(status);
-        statusBar.setPadding(new Insets(2, 6, 2, 6));
-        setTop(new VBox(bar, statusBar));
+        setTop(bar);
         setCenter(dashboard);
+        setBottom(status);
     }
 
     private static Label errorLabel(String id) {

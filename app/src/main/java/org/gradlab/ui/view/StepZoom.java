@@ -1,0 +1,45 @@
+package org.gradlab.ui.view;
+
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import org.controlsfx.control.RangeSlider;
+import org.gradlab.ui.chart.StepAxis;
+import org.gradlab.ui.vm.SeriesStore;
+
+import java.util.function.Supplier;
+
+/**
+ * Zoom on the step axis with ControlsFX's RangeSlider: the two thumbs set the shown window on the shared
+ * {@link StepAxis}, so every chart of a view zooms together. With both thumbs at the ends the view follows
+ * the whole run (and a live run's newest steps).
+ */
+final class StepZoom {
+    private StepZoom() {}
+
+    static RangeSlider attach(StepAxis axis, Supplier<SeriesStore> extent) {
+        RangeSlider r = new RangeSlider(0, 1, 0, 1);
+        r.setId("zoomSlider");
+        r.setPrefWidth(320);
+        HBox.setHgrow(r, Priority.SOMETIMES);
+        Runnable apply = () -> {
+            boolean all = r.getLowValue() <= r.getMin() && r.getHighValue() >= r.getMax();
+            axis.fromProperty().set(all ? -1 : Math.round(r.getLowValue()));
+            axis.toProperty().set(all ? -1 : Math.round(r.getHighValue()));
+        };
+        r.lowValueProperty().addListener((o, a, b) -> apply.run());
+        r.highValueProperty().addListener((o, a, b) -> apply.run());
+        return r;
+    }
+
+    /** Keeps the slider's range on the run's extent; thumbs at an end stay at that end as the run grows. */
+    static void follow(RangeSlider r, SeriesStore s) {
+        if (s.isEmpty()) return;
+        double min = s.firstStep(), max = Math.max(s.lastStep(), s.firstStep() + 1);
+        if (r.getMin() == min && r.getMax() == max) return;
+        boolean lowAtEnd = r.getLowValue() <= r.getMin(), highAtEnd = r.getHighValue() >= r.getMax();
+        r.setMax(max);
+        r.setMin(min);
+        if (lowAtEnd) r.setLowValue(min);
+        if (highAtEnd) r.setHighValue(max);
+    }
+}

@@ -10,8 +10,12 @@ import javafx.scene.text.TextAlignment;
 /** What every chart shares: a Canvas that follows the region's size, and a cleared background with a title. */
 abstract class CanvasChart extends Region {
     protected final Canvas canvas = new Canvas();
+    private final long minRedrawNanos;
+    private long drawnVersion = -1, drawnAt;
 
-    CanvasChart() {
+    /** minRedrawNanos: the shortest interval between redraws caused by new data (see {@link #refresh}). */
+    CanvasChart(long minRedrawNanos) {
+        this.minRedrawNanos = minRedrawNanos;
         getChildren().add(canvas);
         setMinSize(200, 120);
         setPrefSize(420, 200);
@@ -31,6 +35,16 @@ abstract class CanvasChart extends Region {
     }
 
     public abstract void redraw();
+
+    /** Redraws when the data version changed, at most once per minRedrawNanos; called every frame by the view. */
+    public void refresh(long version) {
+        long now = System.nanoTime();
+        if (version != drawnVersion && now - drawnAt >= minRedrawNanos) {
+            drawnVersion = version;
+            drawnAt = now;
+            redraw();
+        }
+    }
 
     /** Clears to the theme's background and writes the title top-left; leaves text settings for labels. */
     protected GraphicsContext begin(String title) {

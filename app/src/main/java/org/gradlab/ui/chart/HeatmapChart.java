@@ -37,11 +37,10 @@ public class HeatmapChart extends CanvasChart {
     private Supplier<List<RunEvent>> events = List::of;
     private WritableImage image;
     private int[] pixels = new int[0];
-    private static final long MIN_REDRAW_NANOS = 100_000_000L;
-    private long drawnVersion = -1;
-    private long drawnAt;
 
     public HeatmapChart(String title, StepAxis axis, Supplier<Source> source) {
+        // 10 Hz: a heatmap over a long run barely changes between frames and a full recompute costs the most
+        super(100_000_000L);
         this.title = title;
         this.axis = axis;
         this.source = source;
@@ -56,19 +55,6 @@ public class HeatmapChart extends CanvasChart {
     public void setSource(Supplier<Source> s) {
         source = s;
         redraw();
-    }
-
-    /**
-     * Redraws when the data changed, at most every {@value #MIN_REDRAW_NANOS} ns: a heatmap over a long run
-     * barely changes from one frame to the next, and a full recompute per frame would eat the frame budget.
-     */
-    public void refresh(long version) {
-        long now = System.nanoTime();
-        if (version != drawnVersion && now - drawnAt >= MIN_REDRAW_NANOS) {
-            drawnVersion = version;
-            drawnAt = now;
-            redraw();
-        }
     }
 
     @Override

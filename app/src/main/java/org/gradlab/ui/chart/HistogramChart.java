@@ -15,6 +15,7 @@ public class HistogramChart extends CanvasChart {
     private String caption = "";
 
     public HistogramChart() {
+        super(0);
     }
 
     /** What the panel says it shows (e.g. "step 400 histogram of rnn.l0 …"). */

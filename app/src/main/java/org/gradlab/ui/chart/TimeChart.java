@@ -30,12 +30,12 @@ public class TimeChart extends CanvasChart {
     private final List<Line> lines = new ArrayList<>();
     private Supplier<List<RunEvent>> events = List::of;
     private Supplier<SeriesStore> nonFinite;
-    private static final long MIN_REDRAW_NANOS = 33_000_000L;
-    private long drawnVersion = -1;
-    private long drawnAt;
     private double fixedMin = Double.NaN, fixedMax = Double.NaN;
 
     public TimeChart(String title, boolean logY, StepAxis axis) {
+        // ~30 Hz: with a thousand steps a second every frame brings new data; redrawing every chart every frame
+        // would cost the frame rate more than the eye gains (cursor moves and resizes still redraw at once)
+        super(33_000_000L);
         this.title = title;
         this.logY = logY;
         this.axis = axis;
@@ -75,20 +75,6 @@ public class TimeChart extends CanvasChart {
 
     public void clearLines() {
         lines.clear();
-    }
-
-    /**
-     * Redraws if the data changed, at most every {@value #MIN_REDRAW_NANOS} ns (~30 Hz): with a thousand steps a
-     * second every frame brings new data, and redrawing every chart every frame would cost the frame rate more
-     * than the eye gains. Cursor moves and resizes redraw at once.
-     */
-    public void refresh(long version) {
-        long now = System.nanoTime();
-        if (version != drawnVersion && now - drawnAt >= MIN_REDRAW_NANOS) {
-            drawnVersion = version;
-            drawnAt = now;
-            redraw();
-        }
     }
 
     @Override

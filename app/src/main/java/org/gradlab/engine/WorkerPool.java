@@ -15,7 +15,7 @@ public final class WorkerPool implements AutoCloseable {
         void run(int chunk, int chunks);
     }
 
-    private static final long SPIN_NANOS = 200_000;
+    private static final long SPIN_NANOS = 200_000, YIELD_AFTER_NANOS = 20_000;
 
     private final int threads;
     private final Thread[] workers;
@@ -59,7 +59,13 @@ public final class WorkerPool implements AutoCloseable {
         } catch (Throwable t) {
             mine = t;
         }
-        while (pending.get() != 0) Thread.onSpinWait();
+        long waitStart = System.nanoTime();
+        while (pending.get() != 0) {
+            // spin briefly (the usual case: the other chunk ends within microseconds), then yield so that an
+            // oversubscribed machine gives the descheduled worker its core back instead of burning our slice
+            if (System.nanoTime() - waitStart < YIELD_AFTER_NANOS) Thread.onSpinWait();
+            else Thread.yield();
+        }
         job = null;
         Throwable f = mine != null ? mine : failure;
         if (f instanceof RuntimeException re) throw re;
@@ -72,7 +78,9 @@ public final class WorkerPool implements AutoCloseable {
         while (!closed) {
             long start = System.nanoTime();
             while (generation == seen && !closed) {
-                if (System.nanoTime() - start < SPIN_NANOS) Thread.onSpinWait();
+                long waited = System.nanoTime() - start;
+                if (waited < YIELD_AFTER_NANOS) Thread.onSpinWait();
+                else if (waited < SPIN_NANOS) Thread.yield();
                 else LockSupport.park(this);
             }
             if (closed) return;

@@ -153,19 +153,30 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void addBias(Buf c, int cOff, int m, int n, int ldc, Buf bias, int biasOff) {
-        float[] cc = arr(c), bb = arr(bias);
-        for (int i = 0; i < m; i++) {
+        RowsJob j = rowsJob;
+        j.dim = n; j.ld = ldc; j.p0 = arr(c); j.o0 = cOff; j.p1 = arr(bias); j.o1 = biasOff;
+        runRows(ADD_BIAS, m, m * n);
+    }
+
+    static void addBiasRows(int r0, int r1, int n, int ldc, float[] c, int cOff, float[] b, int bOff) {
+        for (int i = r0; i < r1; i++) {
             int r = cOff + i * ldc;
-            for (int j = 0; j < n; j++) cc[r + j] += bb[biasOff + j];
+            for (int j = 0; j < n; j++) c[r + j] += b[bOff + j];
         }
     }
 
+    /** Split by columns: each column is summed over all rows in row order, so the result is thread-count free. */
     @Override
     public void columnSums(Buf a, int aOff, int m, int n, int lda, Buf dst, int dstOff) {
-        float[] aa = arr(a), d = arr(dst);
+        RowsJob j = rowsJob;
+        j.dim = m; j.ld = lda; j.p0 = arr(a); j.o0 = aOff; j.p1 = arr(dst); j.o1 = dstOff;
+        runRows(COL_SUMS, n, m * n);
+    }
+
+    static void columnSumsCols(int c0, int c1, int m, int lda, float[] a, int aOff, float[] d, int dOff) {
         for (int i = 0; i < m; i++) {
             int r = aOff + i * lda;
-            for (int j = 0; j < n; j++) d[dstOff + j] += aa[r + j];
+            for (int j = c0; j < c1; j++) d[dOff + j] += a[r + j];
         }
     }
 
@@ -287,11 +298,14 @@ public final class CpuBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ transformer pieces
-    private static final int LN_F = 0, GELU_F = 1, GELU_B = 2;
+    private static final int LN_F = 0, GELU_F = 1, GELU_B = 2, ADD_BIAS = 3, COL_SUMS = 4, LN_B = 5;
+    /** LayerNorm backward sums dw/db over fixed row blocks, added in block order: thread-count independent. */
+    private static final int LN_BLOCKS = 8;
+    private float[][] lnDw = new float[LN_BLOCKS][0], lnDb = new float[LN_BLOCKS][0];
 
     /** Row-parallel kernels without reductions across rows. */
     private final class RowsJob implements WorkerPool.Job {
-        int op, rows, dim;
+        int op, rows, dim, ld;
         float[] p0, p1, p2, p3, p4, p5;
         int o0, o1, o2, o3, o4, o5;
         float eps;
@@ -299,9 +313,21 @@ public final class CpuBackend implements Backend {
 
         @Override
         public void run(int chunk, int chunks) {
+            if (op == LN_B) {
+                for (int b = chunk; b < LN_BLOCKS; b += chunks) {
+                    int r0 = WorkerPool.splitStart(rows, b, LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, LN_BLOCKS, 1);
+                    java.util.Arrays.fill(lnDw[b], 0, dim, 0f);
+                    java.util.Arrays.fill(lnDb[b], 0, dim, 0f);
+                    CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
+                            lnDw[b], 0, lnDb[b], 0);
+                }
+                return;
+            }
             int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
             if (r1 <= r0) return;
             switch (op) {
+                case ADD_BIAS -> addBiasRows(r0, r1, dim, ld, p0, o0, p1, o1);
+                case COL_SUMS -> columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
                 case LN_F -> CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
                 case GELU_F -> {
                     if (VectorSupport.ENABLED && !flag) VectorGelu.forward(r0, r1, p0, o0, p1, o1);
@@ -337,8 +363,25 @@ public final class CpuBackend implements Backend {
     public void layerNormBackward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf mean, int meanOff,
                                   Buf rstd, int rstdOff, Buf dOut, int dOutOff, Buf dx, int dxOff, Buf dw,
                                   int dwOff, Buf db, int dbOff) {
-        CpuTransformerKernels.layerNormBackward(rows, dim, arr(x), xOff, arr(w), wOff, arr(mean), meanOff,
-                arr(rstd), rstdOff, arr(dOut), dOutOff, arr(dx), dxOff, arr(dw), dwOff, arr(db), dbOff);
+        for (int b = 0; b < LN_BLOCKS; b++) {
+            if (lnDw[b].length < dim) {
+                lnDw[b] = new float[dim];
+                lnDb[b] = new float[dim];
+            }
+        }
+        RowsJob j = rowsJob;
+        j.op = LN_B; j.rows = rows; j.dim = dim;
+        j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(w); j.o1 = wOff; j.p2 = arr(mean); j.o2 = meanOff; j.p3 = arr(rstd); j.o3 = rstdOff;
+        j.p4 = arr(dOut); j.o4 = dOutOff; j.p5 = arr(dx); j.o5 = dxOff;
+        if (rows * dim < 4096) j.run(0, 1);
+        else pool.invoke(j);
+        float[] dwa = arr(dw), dba = arr(db);
+        for (int b = 0; b < LN_BLOCKS; b++) {
+            for (int k = 0; k < dim; k++) {
+                dwa[dwOff + k] += lnDw[b][k];
+                dba[dbOff + k] += lnDb[b][k];
+            }
+        }
     }
 
     @Override

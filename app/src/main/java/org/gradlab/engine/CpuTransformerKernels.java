@@ -29,10 +29,11 @@ final class CpuTransformerKernels {
         }
     }
 
-    static void layerNormBackward(int rows, int dim, float[] x, int xo, float[] w, int wo, float[] mean, int mo,
+    /** Rows [r0, r1): dx rows written (+=), dw/db accumulated into the given (possibly partial) arrays. */
+    static void layerNormBackward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] mean, int mo,
                                   float[] rstd, int ro, float[] dout, int doo, float[] dx, int dxo, float[] dw,
                                   int dwo, float[] db, int dbo) {
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             int xb = xo + r * dim, gb = doo + r * dim, ob = dxo + r * dim;
             float m = mean[mo + r], rs = rstd[ro + r];
             double sumD = 0, sumDX = 0;

@@ -15,11 +15,14 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2)
             "norm:C[:2|1|inf]     PyTorch clip_grad_norm_: total p-norm, coefficient min(1, C/(total+1e-6))",
             "tensor-norm:C        Keras clipnorm: each tensor g*C/max(|g|, C)",
             "value:V              element-wise clamp to [-V, V]",
-            "agc:L[:eps]          adaptive (unit-wise) clipping, limit L*max(|W_i|, eps), eps default 1e-3",
+            "agc:L[:eps[:nohead]] adaptive (unit-wise) clipping, limit L*max(|W_i|, eps), eps default 1e-3; nohead leaves the head alone (NFNets)",
             "autoclip:P[:H]       AutoClip: threshold = P-th percentile (0<P<=100) of the last H norms (default all)",
             "zclip[:Z[:alpha]]    ZClip: EMA z-score clipping, Z default 2.5, alpha default 0.97 (0<alpha<1)");
 
-    /** extra = norm type (2, 1 or +inf) for NORM, eps for AGC, window (0 = all) for AUTOCLIP, alpha for ZCLIP. */
+    /**
+     * extra = norm type (2, 1 or +inf) for NORM, eps for AGC, window (0 = all) for AUTOCLIP, alpha for ZCLIP;
+     * extra2 = 1 for AGC that leaves the final head layer unclipped (NFNets), 0 otherwise.
+     */
     public static ClipSpec parse(String text) {
         if (text == null || text.isBlank()) throw bad(text, "empty spec");
         String[] parts = text.trim().toLowerCase(Locale.ROOT).split(":", -1);
@@ -44,9 +47,10 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2)
                     yield new ClipSpec(Kind.VALUE, positive(text, parts[1], "clip value V"), Double.NaN, Double.NaN);
                 }
                 case "agc" -> {
-                    arity(text, parts, 2, 3);
-                    double eps = parts.length == 3 ? positive(text, parts[2], "eps") : 1e-3;
-                    yield new ClipSpec(Kind.AGC, positive(text, parts[1], "clipping factor"), eps, Double.NaN);
+                    arity(text, parts, 2, 4);
+                    double eps = parts.length >= 3 ? positive(text, parts[2], "eps") : 1e-3;
+                    if (parts.length == 4 && !parts[3].equals("nohead")) throw bad(text, "the fourth field can only be 'nohead'");
+                    yield new ClipSpec(Kind.AGC, positive(text, parts[1], "clipping factor"), eps, parts.length == 4 ? 1 : 0);
                 }
                 case "autoclip" -> {
                     arity(text, parts, 2, 3);
@@ -124,7 +128,7 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2)
             case NORM -> "norm:" + num(threshold) + (extra == 2 ? "" : extra == 1 ? ":1" : ":inf");
             case TENSOR_NORM -> "tensor-norm:" + num(threshold);
             case VALUE -> "value:" + num(threshold);
-            case AGC -> "agc:" + num(threshold) + (extra == 1e-3 ? "" : ":" + num(extra));
+            case AGC -> "agc:" + num(threshold) + (extra == 1e-3 && extra2 != 1 ? "" : ":" + num(extra)) + (extra2 == 1 ? ":nohead" : "");
             case AUTOCLIP -> "autoclip:" + num(threshold) + (extra == 0 ? "" : ":" + (long) extra);
             case ZCLIP -> "zclip:" + num(threshold) + (extra == 0.97 ? "" : ":" + num(extra));
         };

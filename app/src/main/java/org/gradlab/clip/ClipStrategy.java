@@ -25,7 +25,7 @@ public abstract class ClipStrategy {
             case NORM -> new GlobalNormClip(s);
             case TENSOR_NORM -> new TensorNormClip(s);
             case VALUE -> new ValueClip(s);
-            case AGC -> new AdaptiveGradientClip(s, false);
+            case AGC -> new AdaptiveGradientClip(s, s.extra2() == 1);
             case AUTOCLIP -> new AutoClip(s);
             case ZCLIP -> new ZClip(s);
         };

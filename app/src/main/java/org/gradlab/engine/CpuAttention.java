@@ -2,10 +2,14 @@ package org.gradlab.engine;
 
 /**
  * Causal attention for one (batch, head) pair as five small GEMMs (scores, P·V; and in the backward dP, dV,
- * dQ, dK) plus row-wise softmax work, on the calling thread. The full T×T score matrix is computed and the
- * upper triangle masked: at T=64 the wasted half costs less than giving up the vector kernel.
+ * dQ, dK) plus row-wise softmax work, on the calling thread. The GEMMs run in blocks of {@value #RB} rows
+ * (or columns) so the blocks above the causal diagonal are never computed; within a diagonal block the
+ * upper part is computed and masked.
  */
 final class CpuAttention {
+    /** Row/column block of the causal split: blocks above the diagonal are skipped. */
+    private static final int RB = 16;
+
     private CpuAttention() {}
 
     /** Scratch floats one pair needs: T×T for dP and dh×T for a transposed K or V. */
@@ -21,7 +25,11 @@ final class CpuAttention {
         int a0 = ao + (b * heads + h) * seq * seq;
         int kt = seq * seq;
         transposeSlice(qkv, k0, seq, dh, row3, scratch, kt);
-        CpuBackend.localGemm(seq, seq, dh, qkv, q0, row3, 1, scratch, kt, seq, att, a0, seq, false, gs);
+        // causal: row block [r0, r1) needs only columns [0, r1) — the upper blocks are never computed
+        for (int r0 = 0; r0 < seq; r0 += RB) {
+            int r1 = Math.min(seq, r0 + RB);
+            CpuBackend.localGemm(r1 - r0, r1, dh, qkv, q0 + r0 * row3, row3, 1, scratch, kt, seq, att, a0 + r0 * seq, seq, false, gs);
+        }
         for (int i = 0; i < seq; i++) {
             int r = a0 + i * seq;
             float max = Float.NEGATIVE_INFINITY;
@@ -34,7 +42,11 @@ final class CpuAttention {
             for (int j = 0; j <= i; j++) att[r + j] *= inv;
             for (int j = i + 1; j < seq; j++) att[r + j] = 0f;
         }
-        CpuBackend.localGemm(seq, dh, seq, att, a0, seq, 1, qkv, v0, row3, out, oo + b * seq * dim + h * dh, dim, false, gs);
+        int o0 = oo + b * seq * dim + h * dh;
+        for (int r0 = 0; r0 < seq; r0 += RB) {
+            int r1 = Math.min(seq, r0 + RB);
+            CpuBackend.localGemm(r1 - r0, dh, r1, att, a0 + r0 * seq, seq, 1, qkv, v0, row3, out, o0 + r0 * dim, dim, false, gs);
+        }
     }
 
     static void backward(int b, int h, int seq, int dim, int heads, float[] qkv, int qo, float[] att, int ao,
@@ -48,9 +60,16 @@ final class CpuAttention {
         int vt = seq * seq;
         // dP = dOut · Vᵀ   (scratch[0, T*T))
         transposeSlice(qkv, v0, seq, dh, row3, scratch, vt);
-        CpuBackend.localGemm(seq, seq, dh, dout, g0, dim, 1, scratch, vt, seq, scratch, 0, seq, false, gs);
-        // dV = Pᵀ · dOut
-        CpuBackend.localGemm(seq, dh, seq, att, a0, 1, seq, dout, g0, dim, dqkv, dv0, row3, false, gs);
+        for (int r0 = 0; r0 < seq; r0 += RB) {
+            int r1 = Math.min(seq, r0 + RB);
+            CpuBackend.localGemm(r1 - r0, r1, dh, dout, g0 + r0 * dim, dim, 1, scratch, vt, seq, scratch, r0 * seq, seq, false, gs);
+        }
+        // dV = Pᵀ · dOut: rows [c0, c1) of dV only see P's rows i >= c0 (P is lower triangular)
+        for (int c0 = 0; c0 < seq; c0 += RB) {
+            int c1 = Math.min(seq, c0 + RB);
+            CpuBackend.localGemm(c1 - c0, dh, seq - c0, att, a0 + c0 * seq + c0, 1, seq, dout, g0 + c0 * dim, dim, dqkv,
+                    dv0 + c0 * row3, row3, false, gs);
+        }
         // dS = P ⊙ (dP − Σ_j P dP) · scale, in place of dP; masked entries are 0 because P is 0 there
         for (int i = 0; i < seq; i++) {
             int r = a0 + i * seq, s = i * seq;
@@ -59,9 +78,16 @@ final class CpuAttention {
             for (int j = 0; j <= i; j++) scratch[s + j] = att[r + j] * (scratch[s + j] - dot) * scale;
             for (int j = i + 1; j < seq; j++) scratch[s + j] = 0f;
         }
-        // dQ = dS · K ;  dK = dSᵀ · Q
-        CpuBackend.localGemm(seq, dh, seq, scratch, 0, seq, 1, qkv, k0, row3, dqkv, dq0, row3, false, gs);
-        CpuBackend.localGemm(seq, dh, seq, scratch, 0, 1, seq, qkv, q0, row3, dqkv, dk0, row3, false, gs);
+        // dQ = dS · K ;  dK = dSᵀ · Q — dS is lower triangular too
+        for (int r0 = 0; r0 < seq; r0 += RB) {
+            int r1 = Math.min(seq, r0 + RB);
+            CpuBackend.localGemm(r1 - r0, dh, r1, scratch, r0 * seq, seq, 1, qkv, k0, row3, dqkv, dq0 + r0 * row3, row3, false, gs);
+        }
+        for (int c0 = 0; c0 < seq; c0 += RB) {
+            int c1 = Math.min(seq, c0 + RB);
+            CpuBackend.localGemm(c1 - c0, dh, seq - c0, scratch, c0 * seq + c0, 1, seq, qkv, q0 + c0 * row3, row3, dqkv,
+                    dk0 + c0 * row3, row3, false, gs);
+        }
     }
 
     /** dst[e*rows + t] = src[s0 + t*stride + e] for e < cols. */

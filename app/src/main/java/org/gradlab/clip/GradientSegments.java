@@ -73,9 +73,6 @@ public final class GradientSegments {
         return postHist;
     }
 
-    int[] groupOfTensor() {
-        return group;
-    }
 
     public ParamStore store() { return store; }
     public int tensors() { return offsets.length; }

@@ -70,7 +70,6 @@ final class ZClip extends ClipStrategy {
 
     double mean() { return mean; }
     double variance() { return var; }
-    boolean initialized() { return initialized; }
 
     /** State: [initialized, mean, var, buffered norms…]. */
     @Override

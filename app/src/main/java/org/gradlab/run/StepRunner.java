@@ -5,7 +5,6 @@ import org.gradlab.clip.ClipSpec;
 import org.gradlab.clip.ClipStrategy;
 import org.gradlab.clip.GradientSegments;
 import org.gradlab.clip.NonFinitePolicy;
-import org.gradlab.engine.HistogramBins;
 import org.gradlab.model.Model;
 import org.gradlab.optim.Optimizer;
 import org.gradlab.task.Batch;
@@ -118,10 +117,5 @@ public final class StepRunner {
         int[] out = new int[h.length];
         for (int i = 0; i < h.length; i++) out[i] = (int) Math.min(Integer.MAX_VALUE, h[i]);
         return out;
-    }
-
-    /** Width of one histogram row. */
-    public static int histogramWidth() {
-        return HistogramBins.WIDTH;
     }
 }

@@ -151,6 +151,14 @@ class GradLabAppTest {
             zoom.setHighValue(zoom.getMax());
         });
         assertEquals(-1, window.replayView().axis().fromProperty().get(), "both thumbs at the ends: the whole run");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> smoothing = robot.lookup("#smoothingPicker").queryAs(javafx.scene.control.ComboBox.class);
+        robot.interact(() -> smoothing.setValue("moving average 20"));
+        var replayData = window.replayView().model().data();
+        double mean = 0;
+        for (long k = 81; k <= 100; k++) mean += replayData.series(RunViewModel.Scalar.LOSS).valueAt(k);
+        assertEquals(mean / 20, replayData.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(100), 1e-5,
+                "a replay re-smooths its whole history with the chosen moving average");
         robot.interact(() -> s.setValue(10));
         @SuppressWarnings("unchecked")
         ListView<RunEvent> events = robot.lookup("#eventsList").queryAs(ListView.class);

@@ -34,7 +34,8 @@ public class DashboardPane extends VBox {
     private final List<TimeChart> timeCharts = new ArrayList<>();
     private final HeatmapChart layerHeat, layerHeatPost, histHeat;
     private final HistogramChart current = new HistogramChart();
-    private final ComboBox<String> layerPicker;
+    private final ComboBox<String> layerPicker, smoothingPicker;
+    private Runnable onSmoothingChanged = () -> { };
     private final org.controlsfx.control.RangeSlider zoom;
     private final Label nonFinite = new Label();
     private StepStats shown;
@@ -82,7 +83,18 @@ public class DashboardPane extends VBox {
         });
         nonFinite.setId("nonFiniteLabel");
         nonFinite.setStyle("-fx-text-fill: #d00000; -fx-font-weight: bold;");
-        HBox bar = new HBox(8, new Label("histogram layer:"), layerPicker, new Label("zoom:"), zoom, nonFinite);
+        smoothingPicker = new ComboBox<>(FXCollections.observableArrayList("EMA 0.6", "EMA 0.9", "EMA 0.99",
+                "moving average 20", "moving average 100", "moving average 500"));
+        smoothingPicker.setId("smoothingPicker");
+        smoothingPicker.setValue("EMA 0.9");
+        smoothingPicker.valueProperty().addListener((o, a, b) -> {
+            String[] p = b.split(" ");
+            if (b.startsWith("EMA")) data.smoothing().configure(org.gradlab.ui.vm.Smoothing.Kind.EMA, Double.parseDouble(p[1]), data.smoothing().window());
+            else data.smoothing().configure(org.gradlab.ui.vm.Smoothing.Kind.MOVING_AVERAGE, data.smoothing().weight(), Integer.parseInt(p[2]));
+            onSmoothingChanged.run();
+        });
+        HBox bar = new HBox(8, new Label("loss smoothing:"), smoothingPicker, new Label("histogram layer:"), layerPicker,
+                new Label("zoom:"), zoom, nonFinite);
 
         GridPane grid = new GridPane();
         grid.setHgap(4);
@@ -113,6 +125,11 @@ public class DashboardPane extends VBox {
     }
 
     public RunViewModel data() { return data; }
+
+    /** What to do after the smoothing setting changed (a replay re-smooths its whole history). */
+    public void setOnSmoothingChanged(Runnable r) {
+        onSmoothingChanged = r;
+    }
 
     /** Live dashboards show the newest step's histogram; a replay shows the cursor's (set by the view). */
     public void setFollowLatest(boolean follow) {

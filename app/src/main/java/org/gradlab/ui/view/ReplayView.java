@@ -43,6 +43,7 @@ public class ReplayView extends BorderPane {
         this.io = io;
         this.dashboard = new DashboardPane(model.data(), axis);
         dashboard.setFollowLatest(false);
+        dashboard.setOnSmoothingChanged(model::resmooth);
         long first = model.firstStep(), last = Math.max(model.lastStep(), first);
         scrubber = new Slider(first, Math.max(last, first + 1), first);
         scrubber.setId("scrubber");

@@ -62,6 +62,18 @@ public final class ReplayModel implements AutoCloseable {
     }
 
     public RunViewModel data() { return data; }
+
+    /** Re-derives the smoothed loss from the index's raw losses with the view-model's current smoothing. */
+    public void resmooth() {
+        StepIndex ix = reader.index();
+        long[] steps = new long[ix.count()];
+        float[] loss = new float[ix.count()];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = ix.stepAt(i);
+            loss[i] = ix.valueAt(i, Series.LOSS);
+        }
+        data.resmooth(steps, loss);
+    }
     public RunReader reader() { return reader; }
     public long firstStep() { return reader.firstStep(); }
     public long lastStep() { return reader.index().lastStep(); }

@@ -25,6 +25,7 @@ public final class RunViewModel {
     private final String name;
     private final List<String> layers;
     private final SeriesStore[] scalars = new SeriesStore[Scalar.values().length];
+    private SeriesStore smoothed = new SeriesStore(CAPACITY);
     private final SeriesStore[] layerPre, layerPost, weightNorm, updateRatio;
     private final HistogramTimeline histograms;
     private final List<RunEvent> events = new ArrayList<>();
@@ -56,7 +57,19 @@ public final class RunViewModel {
 
     public String name() { return name; }
     public List<String> layers() { return layers; }
-    public SeriesStore series(Scalar s) { return scalars[s.ordinal()]; }
+    public SeriesStore series(Scalar s) { return s == Scalar.LOSS_SMOOTH ? smoothed : scalars[s.ordinal()]; }
+
+    /**
+     * Recomputes the smoothed loss of a recorded run from its raw values with the current settings (a replay
+     * has all of history; a live run applies new settings from the next step on and never rewrites).
+     */
+    public void resmooth(long[] steps, float[] loss) {
+        SeriesStore s = new SeriesStore(CAPACITY);
+        smoothing.reset();
+        for (int i = 0; i < steps.length; i++) s.append(steps[i], (float) smoothing.add(loss[i]));
+        smoothed = s;
+        version++;
+    }
     public SeriesStore layerPre(int l) { return layerPre[l]; }
     public SeriesStore layerPost(int l) { return layerPost[l]; }
     public SeriesStore weightNorm(int l) { return weightNorm[l]; }

@@ -35,6 +35,16 @@ public final class Smoothing {
         }
     }
 
+    /** Forgets all past values (before re-smoothing a whole recorded series). */
+    public void reset() {
+        ema = 0;
+        debias = 0;
+        java.util.Arrays.fill(ring, 0);
+        pos = 0;
+        filled = 0;
+        sum = 0;
+    }
+
     double add(float v) {
         if (!Float.isFinite(v)) return v;
         ema = weight * ema + (1 - weight) * v;

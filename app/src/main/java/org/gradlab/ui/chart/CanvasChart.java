@@ -6,6 +6,11 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.layout.Region;
 import javafx.scene.text.Font;
 import javafx.scene.text.TextAlignment;
+import org.gradlab.run.RunEvent;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /** What every chart shares: a Canvas that follows the region's size, and a cleared background with a title. */
 abstract class CanvasChart extends Region {
@@ -57,5 +62,46 @@ abstract class CanvasChart extends Region {
         g.setTextBaseline(VPos.TOP);
         g.fillText(title, 6, 4);
         return g;
+    }
+
+    /** Dashed vertical lines with a short label at each event in [x0, x1] whose type is in {@code shown}. */
+    protected static void drawEventMarkers(GraphicsContext g, List<RunEvent> events, Set<RunEvent.Type> shown,
+                                           long x0, long x1, double left, double top, double pw, double ph) {
+        g.setLineWidth(1);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        for (RunEvent e : events) {
+            if (!shown.contains(e.type()) || e.step() < x0 || e.step() > x1) continue;
+            double x = left + (e.step() - x0) * pw / (double) (x1 - x0);
+            g.setStroke(Palette.MARKER);
+            g.setLineDashes(3, 3);
+            g.strokeLine(x, top, x, top + ph);
+            g.setLineDashes();
+            g.setFill(Palette.MARKER);
+            g.fillText(markerLabel(e), x + 3, top + 2);
+        }
+    }
+
+    /** The shared step cursor: a solid line at {@code cursor} when it lies in [x0, x1]. */
+    protected static void drawCursor(GraphicsContext g, long cursor, long x0, long x1,
+                                     double left, double top, double pw, double ph) {
+        if (cursor < x0 || cursor > x1) return;
+        double x = left + (cursor - x0) * pw / (double) (x1 - x0);
+        g.setStroke(Palette.CURSOR);
+        g.setLineWidth(1.5);
+        g.setLineDashes();
+        g.strokeLine(x, top, x, top + ph);
+    }
+
+    static String markerLabel(RunEvent e) {
+        return switch (e.type()) {
+            case CLIP -> "clip " + e.value();
+            case LR -> "lr " + e.value();
+            case SPIKE -> "spike " + e.value().substring(e.value().indexOf(':') + 1);
+            case FORK -> "fork";
+            case PAUSE -> "pause";
+            case RESUME -> "resume";
+            default -> e.type().name().toLowerCase(Locale.ROOT);
+        };
     }
 }

@@ -8,7 +8,9 @@ import javafx.scene.image.WritableImage;
 import javafx.scene.text.TextAlignment;
 import org.gradlab.run.RunEvent;
 
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +31,8 @@ public class HeatmapChart extends CanvasChart {
         default boolean nonFinite(int row, long from, long to) { return false; }
     }
 
+    /** The heatmaps mark setting changes and spikes; fork and stop markers stay on the line charts. */
+    private static final Set<RunEvent.Type> MARKED = EnumSet.of(RunEvent.Type.CLIP, RunEvent.Type.LR, RunEvent.Type.SPIKE);
     private static final double LEFT = 110, RIGHT = 10, TOP = 22, BOTTOM = 20;
 
     private final String title;
@@ -113,24 +117,7 @@ public class HeatmapChart extends CanvasChart {
             g.setTextAlign(TextAlignment.RIGHT);
             g.fillText(String.format("log10 %.1f … %.1f", lo, hi), w - RIGHT, 4);
         }
-        for (RunEvent e : events.get()) {
-            if (e.type() != RunEvent.Type.CLIP && e.type() != RunEvent.Type.LR && e.type() != RunEvent.Type.SPIKE) continue;
-            if (e.step() < x0 || e.step() > x1) continue;
-            double x = LEFT + (e.step() - x0) * pw / (double) (x1 - x0);
-            g.setStroke(Palette.MARKER);
-            g.setLineDashes(3, 3);
-            g.strokeLine(x, TOP, x, TOP + ph);
-            g.setLineDashes();
-            g.setFill(Palette.MARKER);
-            g.setTextAlign(TextAlignment.LEFT);
-            g.fillText(TimeChart.markerLabel(e), x + 3, TOP + 2);
-        }
-        long c = axis.cursorProperty().get();
-        if (c >= x0 && c <= x1) {
-            double x = LEFT + (c - x0) * pw / (double) (x1 - x0);
-            g.setStroke(Palette.CURSOR);
-            g.setLineWidth(1.5);
-            g.strokeLine(x, TOP, x, TOP + ph);
-        }
+        drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
+        drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);
     }
 }

@@ -9,8 +9,10 @@ import org.gradlab.run.RunEvent;
 import org.gradlab.ui.vm.SeriesStore;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +24,9 @@ public class TimeChart extends CanvasChart {
     /** One line: where its data is, colour, legend label, and whether it is dashed (e.g. a threshold). */
     public record Line(Supplier<SeriesStore> data, Color color, String label, boolean dashed) {}
 
+    /** Events drawn as markers: clip/lr changes, spikes, fork points and non-finite stops. */
+    private static final Set<RunEvent.Type> MARKED = EnumSet.of(RunEvent.Type.CLIP, RunEvent.Type.LR,
+            RunEvent.Type.SPIKE, RunEvent.Type.FORK, RunEvent.Type.NONFINITE_STOP);
     private static final double LEFT = 58, RIGHT = 10, TOP = 22, BOTTOM = 20;
 
     private final String title;
@@ -113,15 +118,8 @@ public class TimeChart extends CanvasChart {
             legendX += 13 + l.label().length() * 6.2 + 12;
         }
         drawNonFinite(g, pw, x0, x1);
-        drawMarkers(g, pw, ph, x0, x1);
-        long c = axis.cursorProperty().get();
-        if (c >= x0 && c <= x1) {
-            double x = LEFT + (c - x0) * pw / (double) (x1 - x0);
-            g.setStroke(Palette.CURSOR);
-            g.setLineWidth(1.5);
-            g.setLineDashes();
-            g.strokeLine(x, TOP, x, TOP + ph);
-        }
+        drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
+        drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);
     }
 
     private double[] yRange(long x0, long x1) {
@@ -302,35 +300,5 @@ public class TimeChart extends CanvasChart {
             g.setTextBaseline(VPos.TOP);
             g.fillText("NaN/inf steps", LEFT + pw, 4);
         }
-    }
-
-    private void drawMarkers(GraphicsContext g, double pw, double ph, long x0, long x1) {
-        g.setLineWidth(1);
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.TOP);
-        for (RunEvent e : events.get()) {
-            if (e.type() != RunEvent.Type.CLIP && e.type() != RunEvent.Type.LR && e.type() != RunEvent.Type.SPIKE
-                    && e.type() != RunEvent.Type.FORK && e.type() != RunEvent.Type.NONFINITE_STOP) continue;
-            if (e.step() < x0 || e.step() > x1) continue;
-            double x = LEFT + (e.step() - x0) * pw / (double) (x1 - x0);
-            g.setStroke(Palette.MARKER);
-            g.setLineDashes(3, 3);
-            g.strokeLine(x, TOP, x, TOP + ph);
-            g.setLineDashes();
-            g.setFill(Palette.MARKER);
-            g.fillText(markerLabel(e), x + 3, TOP + 2);
-        }
-    }
-
-    static String markerLabel(RunEvent e) {
-        return switch (e.type()) {
-            case CLIP -> "clip " + e.value();
-            case LR -> "lr " + e.value();
-            case SPIKE -> "spike " + e.value().substring(e.value().indexOf(':') + 1);
-            case FORK -> "fork";
-            case PAUSE -> "pause";
-            case RESUME -> "resume";
-            default -> e.type().name().toLowerCase(Locale.ROOT);
-        };
     }
 }

@@ -10,7 +10,6 @@ import javafx.scene.control.Slider;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -75,22 +74,7 @@ public class CompareView extends BorderPane {
         notes.setId("compareNotes");
         notes.setWrapText(true);
         notes.setStyle("-fx-text-fill: #b00000;");
-        GridPane grid = new GridPane();
-        grid.setHgap(4);
-        grid.setVgap(4);
-        grid.add(loss, 0, 0);
-        grid.add(norm, 1, 0);
-        grid.add(rate, 0, 1);
-        grid.add(post, 1, 1);
-        for (int c = 0; c < 2; c++) {
-            ColumnConstraints cc = new ColumnConstraints();
-            cc.setPercentWidth(50);
-            grid.getColumnConstraints().add(cc);
-            javafx.scene.layout.RowConstraints rc = new javafx.scene.layout.RowConstraints();
-            rc.setPercentHeight(50);
-            rc.setVgrow(Priority.ALWAYS);
-            grid.getRowConstraints().add(rc);
-        }
+        GridPane grid = ChartGrid.of(2, loss, norm, rate, post);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(grid, Priority.ALWAYS);
         setTop(new VBox(top, notes));

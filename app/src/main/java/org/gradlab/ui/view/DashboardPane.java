@@ -4,11 +4,9 @@ import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.scene.layout.RowConstraints;
 import javafx.scene.layout.VBox;
 import org.gradlab.telemetry.StepStats;
 import org.gradlab.ui.chart.HeatmapChart;
@@ -96,30 +94,7 @@ public class DashboardPane extends VBox {
         HBox bar = new HBox(8, new Label("loss smoothing:"), smoothingPicker, new Label("histogram layer:"), layerPicker,
                 new Label("zoom:"), zoom, nonFinite);
 
-        GridPane grid = new GridPane();
-        grid.setHgap(4);
-        grid.setVgap(4);
-        grid.add(loss, 0, 0);
-        grid.add(norm, 1, 0);
-        grid.add(coef, 2, 0);
-        grid.add(layerHeat, 0, 1);
-        grid.add(histHeat, 1, 1);
-        grid.add(current, 2, 1);
-        grid.add(weights, 0, 2);
-        grid.add(ratios, 1, 2);
-        grid.add(layerHeatPost, 2, 2);
-        for (int c = 0; c < 3; c++) {
-            ColumnConstraints cc = new ColumnConstraints();
-            cc.setPercentWidth(100.0 / 3);
-            cc.setHgrow(Priority.ALWAYS);
-            grid.getColumnConstraints().add(cc);
-        }
-        for (int r = 0; r < 3; r++) {
-            RowConstraints rc = new RowConstraints();
-            rc.setPercentHeight(100.0 / 3);
-            rc.setVgrow(Priority.ALWAYS);
-            grid.getRowConstraints().add(rc);
-        }
+        GridPane grid = ChartGrid.of(3, loss, norm, coef, layerHeat, histHeat, current, weights, ratios, layerHeatPost);
         VBox.setVgrow(grid, Priority.ALWAYS);
         getChildren().addAll(bar, grid);
     }

@@ -2,7 +2,6 @@ package org.gradlab.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.gradlab.engine.CpuBackend;
 import org.gradlab.run.AnchorModels;
 import org.gradlab.record.RunWriter;
 import org.gradlab.run.Benchmark;
@@ -20,8 +19,8 @@ import java.util.Map;
 public final class BenchCommand implements Runnable {
     @Option(names = "--models", split = ",", description = "comma-separated subset of lstm, gru, rnn-adding, gpt (default: all)")
     List<String> models = new ArrayList<>(AnchorModels.NAMES);
-    @Option(names = "--threads", description = "CPU threads (default: all cores)")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
     @Option(names = "--steps", defaultValue = "30", description = "timed steps per model (default ${DEFAULT-VALUE})")
     int steps;
     @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
@@ -50,7 +49,7 @@ public final class BenchCommand implements Runnable {
         }
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (CpuBackend be = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
+        try (org.gradlab.engine.Backend be = deviceOptions.open(json ? null : System.out)) {
             if (!json) {
                 System.out.println("backend " + be.name() + ", " + warmup + " warm-up + " + steps + " timed steps per model");
                 System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; bare = no clipping, no telemetry");
@@ -66,6 +65,7 @@ public final class BenchCommand implements Runnable {
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", r.model());
+                row.put("device", be.name());
                 row.put("params", r.params());
                 row.put("ms_per_step", round(r.msPerStep()));
                 row.put("steps_per_s", round(r.stepsPerSecond()));

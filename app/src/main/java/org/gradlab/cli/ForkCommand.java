@@ -1,7 +1,6 @@
 package org.gradlab.cli;
 
 import org.gradlab.clip.ClipSpec;
-import org.gradlab.engine.CpuBackend;
 import org.gradlab.record.Replay;
 import org.gradlab.record.RunFileException;
 import org.gradlab.record.RunManifest;
@@ -38,14 +37,14 @@ public final class ForkCommand implements Runnable {
     long steps;
     @Option(names = "--out", required = true, description = "directory to hold the branches (one run directory each)")
     Path out;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
 
     @Override
     public void run() {
         if (steps < 1) throw new UserError("--steps must be >= 1");
         List<ClipSpec> specs = clips.stream().map(ClipSpec::parse).toList();
-        try (CpuBackend be = threads == null ? new CpuBackend() : new CpuBackend(threads);
+        try (org.gradlab.engine.Backend be = deviceOptions.open(System.out);
              RunReader parent = RunReader.open(run)) {
             SessionConfig base = parent.manifest().session();
             System.out.printf("rebuilding the state of %s at step %d…%n", run, at);

@@ -2,7 +2,6 @@ package org.gradlab.cli;
 
 import org.gradlab.clip.ClipSpec;
 import org.gradlab.clip.NonFinitePolicy;
-import org.gradlab.engine.CpuBackend;
 import org.gradlab.optim.OptimizerConfig;
 import org.gradlab.run.Models;
 import org.gradlab.run.RunConfig;
@@ -67,8 +66,8 @@ public final class TrainCommand implements Runnable {
     @Option(names = "--checkpoint-every", defaultValue = "1000",
             description = "with --out: keep a checkpoint every N steps for forking (0: none; default ${DEFAULT-VALUE})")
     int checkpointEvery;
-    @Option(names = "--threads", description = "CPU threads (default: all cores)")
-    Integer threads;
+    @picocli.CommandLine.Mixin
+    DeviceOptions deviceOptions = new DeviceOptions();
     @Option(names = "--eval", defaultValue = "10000",
             description = "fresh sequences scored by the task's success criterion at the end (0: skip; default ${DEFAULT-VALUE})")
     int eval;
@@ -89,7 +88,7 @@ public final class TrainCommand implements Runnable {
         if (checkpointEvery < 0) throw new UserError("--checkpoint-every must be >= 0");
         SessionConfig sc = new SessionConfig(cfg, ClipSpec.parse(clip), NonFinitePolicy.parse(nonfinite), steps, spikeList,
                 out == null ? 0 : checkpointEvery, out != null);
-        try (CpuBackend be = threads == null ? new CpuBackend() : new CpuBackend(threads)) {
+        try (org.gradlab.engine.Backend be = deviceOptions.open(console)) {
             TrainingSession session = new TrainingSession(be, sc);
             Trainer tr = session.trainer();
             console.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, clip %s, seed %d, backend %s%n",

@@ -60,19 +60,24 @@ public final class Benchmark {
         }
         StepSink sink = recorder == null ? null : recorder.apply(full);
         double[] tFull = new double[steps], tBare = new double[steps], tRec = new double[steps];
+        // a GPU backend queues work: each timed step ends when the device is done with it (a no-op on the CPU)
+        be.synchronize();
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();
             full.run(k, a.batches().apply(k));
             k++;
+            be.synchronize();
             long t1 = System.nanoTime();
             bare.run(k, a.batches().apply(k));
             k++;
+            be.synchronize();
             tFull[i] = (t1 - t0) / 1e6;
             tBare[i] = (System.nanoTime() - t1) / 1e6;
             if (sink != null) {
                 long t2 = System.nanoTime();
                 sink.accept(full.run(k, a.batches().apply(k)));
                 k++;
+                be.synchronize();
                 tRec[i] = (System.nanoTime() - t2) / 1e6;
             }
         }

@@ -26,6 +26,7 @@ public final class TrainingSession implements AutoCloseable {
     private final Object wake = new Object();
     private volatile State state = State.NEW;
     private volatile String failure;
+    private String deviceNote;
     private volatile StepStats last;
     private Thread thread;
     private boolean paused;
@@ -60,7 +61,22 @@ public final class TrainingSession implements AutoCloseable {
      * such as the UI that should not deal with the engine).
      */
     public static TrainingSession onCpu(SessionConfig config, Snapshot from, int threads) {
-        org.gradlab.engine.CpuBackend be = new org.gradlab.engine.CpuBackend(threads);
+        return owning(new org.gradlab.engine.CpuBackend(threads), config, from);
+    }
+
+    /**
+     * A session on the device asked for (the GPU, the CPU with `threads` threads, or the GPU when usable),
+     * owning its backend; {@link #deviceNote()} says which and why.
+     */
+    public static TrainingSession open(SessionConfig config, Snapshot from, org.gradlab.engine.DeviceChoice device,
+                                       int threads) throws org.gradlab.engine.Backends.Unavailable {
+        org.gradlab.engine.Backends.Opened o = org.gradlab.engine.Backends.open(device, threads);
+        TrainingSession s = owning(o.backend(), config, from);
+        s.deviceNote = o.note();
+        return s;
+    }
+
+    private static TrainingSession owning(Backend be, SessionConfig config, Snapshot from) {
         try {
             TrainingSession s = new TrainingSession(be, config, from);
             s.ownsBackend = true;
@@ -75,6 +91,8 @@ public final class TrainingSession implements AutoCloseable {
     public Trainer trainer() { return trainer; }
     public State state() { return state; }
     public String failure() { return failure; }
+    /** "device: …" as chosen by {@link #open}, or the backend's name. */
+    public String deviceNote() { return deviceNote != null ? deviceNote : "device: " + backend.name(); }
     public StepStats lastStats() { return last; }
     public Backend backend() { return backend; }
 
@@ -159,7 +177,7 @@ public final class TrainingSession implements AutoCloseable {
             Thread.currentThread().interrupt();
             state = State.STOPPED;
         } catch (RuntimeException | OutOfMemoryError e) {
-            error = e.toString();
+            error = e instanceof org.gradlab.engine.DeviceFailure ? e.getMessage() : e.toString();
             failure = error;
             emit(RunEvent.Type.ERROR, error);
             state = State.FAILED;

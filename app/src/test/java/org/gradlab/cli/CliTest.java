@@ -50,6 +50,7 @@ class CliTest {
             {"train", "--model", "rnn", "--task", "adding", "--nonfinite", "ignore"},
             {"train", "--model", "rnn", "--task", "adding", "--steps", "abc"},
             {"bench", "--models", "lstm,bogus"},
+            {"train", "--model", "rnn", "--task", "adding", "--device", "tpu"},
             {"nosuchcommand"}};
         for (String[] args : bad) {
             Result r = run(args);
@@ -80,5 +81,20 @@ class CliTest {
             assertEquals(0, r.code());
             assertTrue(r.out().contains("Usage: gradlab " + c), r.out());
         }
+    }
+
+    @Test
+    void deviceCudaWithoutAGpuIsRefusedInOneLineAndAutoFallsBackToTheCpu() {
+        org.gradlab.engine.cuda.CudaProbe.Status gpu = org.gradlab.engine.cuda.CudaProbe.status();
+        org.junit.jupiter.api.Assumptions.assumeFalse(gpu.available(), "this machine has a usable GPU");
+        Result r = run("train", "--model", "rnn", "--task", "adding", "--steps", "1", "--device", "cuda", "--eval", "0");
+        assertEquals(2, r.code(), r.err());
+        assertEquals("gradlab: CUDA was asked for but cannot be used: " + gpu.reason() + " (use --device cpu or auto)",
+                r.err().strip());
+        Result auto = run("train", "--model", "rnn", "--task", "adding", "--steps", "2", "--hidden", "8", "--batch", "4",
+                "--seq", "6", "--eval", "0", "--threads", "1");
+        assertEquals(0, auto.code(), auto.err());
+        assertTrue(auto.out().lines().findFirst().orElse("").startsWith("device: cpu (1 threads"), auto.out());
+        assertTrue(auto.out().contains("GPU not used: " + gpu.reason()), auto.out());
     }
 }

@@ -1,6 +1,7 @@
 package org.gradlab.golden;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.gradlab.engine.Backend;
 import org.gradlab.engine.CpuBackend;
 import org.gradlab.model.CellType;
 import org.gradlab.model.GptConfig;
@@ -32,10 +33,15 @@ class ModelGoldenTest {
 
     @TestFactory
     List<DynamicTest> everyModelFixture() throws Exception {
+        return cases(BACKEND);
+    }
+
+    /** One test per case of every model_*.json fixture, run on the given backend (the GPU test reuses it). */
+    static List<DynamicTest> cases(Backend be) throws Exception {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : GoldenFiles.files("model_")) {
             for (JsonNode c : GoldenFiles.read(f).get("cases")) {
-                tests.add(DynamicTest.dynamicTest(f.getFileName() + " " + c.get("name").asText(), () -> check(c)));
+                tests.add(DynamicTest.dynamicTest(f.getFileName() + " " + c.get("name").asText(), () -> check(be, c)));
             }
         }
         assertFalse(tests.isEmpty(), "no model fixtures found in " + GoldenFiles.folder());
@@ -43,21 +49,21 @@ class ModelGoldenTest {
     }
 
     /** Builds the fixture's model with its recorded weights (shared with other golden-driven tests). */
-    static Model build(JsonNode c) {
+    static Model build(Backend be, JsonNode c) {
         JsonNode cfg = c.get("config");
         String arch = c.get("arch").asText();
         int[] inShape = GoldenFiles.shape(c.get("inputs"));
         int b = inShape[0], t = inShape[1];
         Model m = switch (arch) {
-            case "rnn-regression" -> new SequenceModel(BACKEND, new SequenceModelConfig(
+            case "rnn-regression" -> new SequenceModel(be, new SequenceModelConfig(
                     CellType.parse(cfg.get("cell").asText()), cfg.get("input_size").asInt(), 0, 0,
                     cfg.get("hidden").asInt(), cfg.get("layers").asInt(),
                     GoldenFiles.shape(c.get("targets"))[1], false, LossKind.MSE, b, t));
-            case "rnn-lm" -> new SequenceModel(BACKEND, new SequenceModelConfig(
+            case "rnn-lm" -> new SequenceModel(be, new SequenceModelConfig(
                     CellType.parse(cfg.get("cell").asText()), 0, cfg.get("vocab").asInt(), cfg.get("embed").asInt(),
                     cfg.get("hidden").asInt(), cfg.get("layers").asInt(), cfg.get("vocab").asInt(), true,
                     LossKind.CROSS_ENTROPY, b, t));
-            case "gpt" -> new GptModel(BACKEND, new GptConfig(cfg.get("vocab").asInt(), cfg.get("d").asInt(),
+            case "gpt" -> new GptModel(be, new GptConfig(cfg.get("vocab").asInt(), cfg.get("d").asInt(),
                     cfg.get("heads").asInt(), cfg.get("layers").asInt(), cfg.get("block_size").asInt(),
                     (float) cfg.path("ln_eps").asDouble(1e-5), "tanh".equals(cfg.path("gelu").asText("erf")), b, t));
             default -> throw new IllegalArgumentException("unknown arch " + arch);
@@ -71,8 +77,8 @@ class ModelGoldenTest {
         return m;
     }
 
-    private static void check(JsonNode c) {
-        Model m = build(c);
+    private static void check(Backend be, JsonNode c) {
+        Model m = build(be, c);
         float loss = m.forwardBackward();
         Tolerance.assertScalar("loss", c.get("expected_loss").asDouble(), loss, 1e-4);
         int n = 0;

@@ -1,6 +1,7 @@
 package org.gradlab.golden;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.gradlab.engine.Backend;
 import org.gradlab.engine.CpuBackend;
 import org.gradlab.engine.InitRule;
 import org.gradlab.engine.ParamLayout;
@@ -30,20 +31,25 @@ class OptimGoldenTest {
 
     @TestFactory
     List<DynamicTest> everyOptimFixture() throws Exception {
+        return cases(BACKEND);
+    }
+
+    /** One test per case of every optim_*.json fixture, run on the given backend (the GPU test reuses it). */
+    static List<DynamicTest> cases(Backend be) throws Exception {
         List<DynamicTest> tests = new ArrayList<>();
         for (Path f : GoldenFiles.files("optim_")) {
             for (JsonNode c : GoldenFiles.read(f).get("cases")) {
-                tests.add(DynamicTest.dynamicTest(f.getFileName() + " " + c.get("name").asText(), () -> check(c)));
+                tests.add(DynamicTest.dynamicTest(f.getFileName() + " " + c.get("name").asText(), () -> check(be, c)));
             }
         }
         assertFalse(tests.isEmpty(), "no optim fixtures found in " + GoldenFiles.folder());
         return tests;
     }
 
-    private static void check(JsonNode c) {
+    private static void check(Backend be, JsonNode c) {
         ParamLayout.Builder lb = new ParamLayout.Builder();
         for (JsonNode p : c.get("params")) lb.add(p.get("name").asText(), "all", InitRule.constant(0), GoldenFiles.shape(p));
-        ParamStore store = new ParamStore(BACKEND, lb.build());
+        ParamStore store = new ParamStore(be, lb.build());
         for (JsonNode p : c.get("params")) store.set(p.get("name").asText(), GoldenFiles.floats(p));
         JsonNode h = c.get("hyper");
         OptimizerConfig.Kind kind = OptimizerConfig.parseKind(c.get("optimizer").asText());
@@ -58,7 +64,7 @@ class OptimGoldenTest {
         for (JsonNode stepGrads : c.get("grads_per_step")) {
             for (JsonNode g : stepGrads) {
                 float[] v = GoldenFiles.floats(g);
-                BACKEND.upload(v, 0, store.grads(), store.layout().get(g.get("name").asText()).offset(), v.length);
+                be.upload(v, 0, store.grads(), store.layout().get(g.get("name").asText()).offset(), v.length);
             }
             opt.step();
         }

@@ -92,6 +92,9 @@ public class LiveView extends BorderPane {
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
         status.setId("liveStatus");
+        Label device = new Label(model.deviceNote());
+        device.setId("liveDevice");
+        status.getRightItems().add(device);
         setTop(bar);
         setCenter(dashboard);
         setBottom(status);

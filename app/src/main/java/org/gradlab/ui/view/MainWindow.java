@@ -20,6 +20,7 @@ import org.gradlab.run.SessionConfig;
 import org.gradlab.ui.chart.Palette;
 import org.gradlab.ui.vm.LiveSessionModel;
 import org.gradlab.ui.vm.ReplayModel;
+import org.gradlab.engine.DeviceChoice;
 import org.gradlab.ui.vm.Scenario;
 import org.gradlab.ui.vm.TbRunModel;
 
@@ -166,12 +167,12 @@ public class MainWindow extends BorderPane {
     }
 
     /** Starts a scenario: one run opens the live view, several open as live runs in the comparison. */
-    public void startScenario(Scenario s, int unused) {
+    public void startScenario(Scenario s, DeviceChoice device) {
         try {
             if (s.runs().size() == 1) {
                 if (live != null) live.model().close();
                 LiveSessionModel m = LiveSessionModel.start(s.runNames().get(0), s.runs().get(0), null, recordDir(s.runNames().get(0)),
-                        trainingThreads(), false, null);
+                        device, trainingThreads(), false, null);
                 live = new LiveView(m, this::fork, this::exportPng, this::exportCsv);
                 liveTab.setContent(live);
                 tabs.getSelectionModel().select(liveTab);
@@ -180,7 +181,7 @@ public class MainWindow extends BorderPane {
                 tbRuns.clear();
                 for (int i = 0; i < s.runs().size(); i++) {
                     SessionConfig c = s.runs().get(i);
-                    compare.addLive(LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), 1, false, null));
+                    compare.addLive(LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), device, 1, false, null));
                 }
                 tabs.getSelectionModel().select(compareTab);
             }

@@ -18,6 +18,8 @@ import org.gradlab.run.Models;
 import org.gradlab.run.RunConfig;
 import org.gradlab.run.SessionConfig;
 import org.gradlab.run.Tasks;
+import org.gradlab.engine.DeviceChoice;
+import org.gradlab.ui.vm.DeviceStatus;
 import org.gradlab.ui.vm.Scenario;
 
 import java.util.List;
@@ -27,9 +29,15 @@ import java.util.function.BiConsumer;
 public class StartView extends HBox {
     private final Label formError = new Label();
 
-    public StartView(BiConsumer<Scenario, Integer> onScenario) {
+    public StartView(BiConsumer<Scenario, DeviceChoice> onScenario) {
         setSpacing(16);
         setPadding(new Insets(12));
+        ComboBox<String> device = combo("deviceChoice", List.of("auto", "cpu", "cuda"), "auto");
+        Label deviceStatus = new Label("GPU: checking…");
+        deviceStatus.setId("deviceStatus");
+        deviceStatus.setWrapText(true);
+        deviceStatus.setMaxWidth(420);
+        probeInBackground(deviceStatus);
         List<Scenario> all = Scenario.all();
         ListView<Scenario> list = new ListView<>(FXCollections.observableArrayList(all));
         list.setId("scenarioList");
@@ -51,12 +59,14 @@ public class StartView extends HBox {
         start.setDefaultButton(true);
         start.setOnAction(e -> {
             Scenario s = list.getSelectionModel().getSelectedItem();
-            if (s != null) onScenario.accept(s, 0);
+            if (s != null) onScenario.accept(s, DeviceChoice.parse(device.getValue()));
         });
         list.setOnMouseClicked(e -> {
             if (e.getClickCount() == 2 && list.getSelectionModel().getSelectedItem() != null) start.fire();
         });
-        VBox left = new VBox(8, title("Teaching scenarios"), list, about, start);
+        HBox deviceRow = new HBox(8, new Label("Train on"), device);
+        deviceRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        VBox left = new VBox(8, title("Teaching scenarios"), list, about, deviceRow, deviceStatus, start);
         left.setPrefWidth(460);
         VBox.setVgrow(list, Priority.ALWAYS);
 
@@ -95,7 +105,7 @@ public class StartView extends HBox {
                         n <= 0 ? Long.MAX_VALUE : n, List.of(), 500, true);
                 formError.setText("");
                 onScenario.accept(new Scenario("custom " + model.getValue() + " on " + task.getValue(), "", List.of(sc),
-                        List.of(model.getValue() + " " + task.getValue())), 0);
+                        List.of(model.getValue() + " " + task.getValue())), DeviceChoice.parse(device.getValue()));
             } catch (NumberFormatException ex) {
                 formError.setText("numbers expected: " + ex.getMessage());
             } catch (IllegalArgumentException ex) {
@@ -104,6 +114,16 @@ public class StartView extends HBox {
         });
         VBox right = new VBox(8, title("Build a run"), form, custom, formError);
         getChildren().addAll(left, right);
+    }
+
+    /** The probe can take a second where a GPU exists (the driver compiles the PTX): keep it off the FX thread. */
+    private static void probeInBackground(Label status) {
+        Thread t = new Thread(() -> {
+            String line = DeviceStatus.line();
+            javafx.application.Platform.runLater(() -> status.setText(line));
+        }, "gradlab-gpu-probe");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static Label title(String t) {

@@ -5,6 +5,8 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.gradlab.clip.ClipSpec;
+import org.gradlab.engine.Backends;
+import org.gradlab.engine.DeviceChoice;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunWriter;
 import org.gradlab.run.Command;
@@ -43,6 +45,7 @@ public final class LiveSessionModel implements AutoCloseable {
     private final StringProperty clipError = new SimpleStringProperty(""), lrError = new SimpleStringProperty("");
     private final StringProperty spikeError = new SimpleStringProperty("");
     private long droppedShown;
+    private DeviceChoice device = DeviceChoice.CPU;
     private long rateStep = -1, rateNanos;
     private double stepsPerSecond;
 
@@ -59,16 +62,33 @@ public final class LiveSessionModel implements AutoCloseable {
     }
 
     /** Builds and starts a session (paused if asked); records it into recordDir when that is not null. */
+    public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, DeviceChoice device,
+                                         int threads, boolean paused, RunManifest.Parent parent) throws IOException {
+        TrainingSession s;
+        try {
+            s = TrainingSession.open(cfg, from, device, threads);
+        } catch (Backends.Unavailable e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        return start(name, s, recordDir, device, paused, parent);
+    }
+
+    /** On the CPU with the given number of threads. */
     public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, int threads,
                                          boolean paused, RunManifest.Parent parent) throws IOException {
-        TrainingSession s = TrainingSession.onCpu(cfg, from, threads);
+        return start(name, TrainingSession.onCpu(cfg, from, threads), recordDir, DeviceChoice.CPU, paused, parent);
+    }
+
+    private static LiveSessionModel start(String name, TrainingSession s, Path recordDir, DeviceChoice device,
+                                          boolean paused, RunManifest.Parent parent) throws IOException {
         try {
             RunWriter w = null;
             if (recordDir != null) {
-                w = RunWriter.create(recordDir, RunManifest.create(cfg, s.trainer().model().params().layout(), parent));
+                w = RunWriter.create(recordDir, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent));
                 s.addListener(w);
             }
             LiveSessionModel m = new LiveSessionModel(name, s, w);
+            m.device = device;
             s.start(paused);
             return m;
         } catch (IOException | RuntimeException e) {
@@ -78,6 +98,8 @@ public final class LiveSessionModel implements AutoCloseable {
     }
 
     public String name() { return name; }
+    /** Which device trains this run, and why (one line). */
+    public String deviceNote() { return session.deviceNote(); }
     public RunViewModel data() { return data; }
     public TrainingSession session() { return session; }
     public ReadOnlyStringProperty stateProperty() { return state.getReadOnlyProperty(); }
@@ -184,7 +206,8 @@ public final class LiveSessionModel implements AutoCloseable {
             Path dir = recordRoot == null ? null : recordRoot.resolve("branch-" + (i + 1) + "-" + c.toText().replace(':', '_'));
             RunManifest.Parent parent = recordDir() == null || dir == null ? null
                     : new RunManifest.Parent(dir.toAbsolutePath().relativize(recordDir().toAbsolutePath()).toString(), snap.step(), c.toText());
-            out.add(start(name + " ▸ " + c.toText(), cfg, snap, dir, 1, true, parent));
+            out.add(device == DeviceChoice.CPU ? start(name + " ▸ " + c.toText(), cfg, snap, dir, 1, true, parent)
+                    : start(name + " ▸ " + c.toText(), cfg, snap, dir, device, 1, true, parent));
         }
         return out;
     }

@@ -1,0 +1,499 @@
+package org.gradlab.engine.cuda;
+
+import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
+import static jcuda.driver.JCudaDriver.cuLaunchKernel;
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemGetInfo;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
+import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUfunction;
+import org.gradlab.engine.Backend;
+import org.gradlab.engine.Buf;
+import org.gradlab.engine.DeviceFailure;
+import org.gradlab.engine.IntBuf;
+
+/**
+ * The GPU backend: every {@link Backend} kernel is one or two launches of our own PTX (kernels/), on the
+ * legacy default stream, so launches and copies are ordered and a download waits for the work before it.
+ * The host sees results only through downloads: a step's loss (one double pair) and its gradient statistics
+ * (one array of doubles per fused statistics launch). Device errors become {@link DeviceFailure}s with a
+ * sentence for the user. Create it only after {@link CudaProbe#status()} said the GPU is available.
+ */
+public final class CudaBackend implements Backend {
+    private static final int THREADS = 256;
+    private static final CUdeviceptr NULL = new CUdeviceptr();
+
+    private final CudaDevice device;
+    private final List<CudaBuf> owned = new ArrayList<>();
+    private final SegmentTables segments = new SegmentTables();
+    private final DeviceScratch attScratch = new DeviceScratch(), lossScratch = new DeviceScratch(),
+            lossOut = new DeviceScratch(), partials = new DeviceScratch(), results = new DeviceScratch(),
+            histAcc = new DeviceScratch(), counter = new DeviceScratch(), factors = new DeviceScratch();
+    private double[] hostResult = new double[64];
+    private boolean closed;
+
+    public CudaBackend() {
+        CudaProbe.Status s = CudaProbe.status();
+        if (!s.available()) throw new IllegalStateException("no usable GPU: " + s.reason());
+        this.device = CudaDevice.open();
+    }
+
+    @Override
+    public String name() {
+        return "cuda (" + device.description() + ")";
+    }
+
+    // ------------------------------------------------------------------ plumbing
+    private static CUdeviceptr at(Buf b, int off) {
+        return b == null ? NULL : ((CudaBuf) b).at(off);
+    }
+
+    private static CUdeviceptr at(IntBuf b, int off) {
+        return ((CudaBuf) b).at(off);
+    }
+
+    private static int blocksFor(long n) {
+        return (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, 1 << 16));
+    }
+
+    /** Launches a kernel; args are device pointers, Integers, Floats or Booleans (passed as int 0/1). */
+    private void launch(String kernel, int gridX, int gridY, int sharedBytes, Object... args) {
+        Pointer[] params = new Pointer[args.length];
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a instanceof Pointer p) params[i] = Pointer.to(p);
+            else if (a instanceof Integer v) params[i] = Pointer.to(new int[] {v});
+            else if (a instanceof Float v) params[i] = Pointer.to(new float[] {v});
+            else if (a instanceof Boolean v) params[i] = Pointer.to(new int[] {v ? 1 : 0});
+            else throw new IllegalArgumentException("kernel argument " + a);
+        }
+        try {
+            device.bindCurrentThread();
+            CUfunction f = device.function(kernel);
+            cuLaunchKernel(f, gridX, gridY, 1, THREADS, 1, 1, sharedBytes, null, Pointer.to(params), null);
+        } catch (CudaException e) {
+            throw failure(e, "running kernel " + kernel);
+        }
+    }
+
+    private void elementwise(String kernel, long n, Object... args) {
+        if (n > 0) launch(kernel, blocksFor(n), 1, 0, args);
+    }
+
+    private DeviceFailure failure(CudaException e, String during) {
+        String msg = CudaErrors.describe(e.getMessage(), during);
+        if (msg.contains("out of memory")) {
+            msg += " (" + freeMemory() + "); use a smaller model or batch, or --device cpu";
+        }
+        return new DeviceFailure(msg, e);
+    }
+
+    private String freeMemory() {
+        try {
+            long[] free = {0}, total = {0};
+            cuMemGetInfo(free, total);
+            return (free[0] >> 20) + " MiB free of " + (total[0] >> 20) + " MiB";
+        } catch (CudaException e) {
+            return "free memory unknown";
+        }
+    }
+
+    // ------------------------------------------------------------------ memory
+    private CudaBuf allocate(int n) {
+        try {
+            device.bindCurrentThread();
+            CUdeviceptr p = new CUdeviceptr();
+            cuMemAlloc(p, 4L * Math.max(1, n));
+            CudaBuf b = new CudaBuf(p, n);
+            owned.add(b);
+            fill(b, 0, n, 0f);
+            return b;
+        } catch (CudaException e) {
+            throw failure(e, "allocating " + (4L * n >> 10) + " KiB");
+        }
+    }
+
+    @Override public Buf alloc(int n) { return allocate(n); }
+    @Override public IntBuf allocInt(int n) { return allocate(n); }
+
+    @Override
+    public void upload(float[] src, int srcOff, Buf dst, int dstOff, int n) {
+        if (n == 0) return;
+        try {
+            device.bindCurrentThread();
+            cuMemcpyHtoD(at(dst, dstOff), Pointer.to(src).withByteOffset(4L * srcOff), 4L * n);
+        } catch (CudaException e) {
+            throw failure(e, "copying to the GPU");
+        }
+    }
+
+    @Override
+    public void download(Buf src, int srcOff, float[] dst, int dstOff, int n) {
+        if (n == 0) return;
+        try {
+            device.bindCurrentThread();
+            cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), at(src, srcOff), 4L * n);
+        } catch (CudaException e) {
+            throw failure(e, "copying from the GPU");
+        }
+    }
+
+    @Override
+    public void uploadInt(int[] src, int srcOff, IntBuf dst, int dstOff, int n) {
+        if (n == 0) return;
+        try {
+            device.bindCurrentThread();
+            cuMemcpyHtoD(at(dst, dstOff), Pointer.to(src).withByteOffset(4L * srcOff), 4L * n);
+        } catch (CudaException e) {
+            throw failure(e, "copying to the GPU");
+        }
+    }
+
+    /** Copies `count` doubles of device scratch to the host (waits for the work before it). */
+    private double[] downloadDoubles(CUdeviceptr src, int count) {
+        if (hostResult.length < count) hostResult = new double[Math.max(count, 2 * hostResult.length)];
+        try {
+            cuMemcpyDtoH(Pointer.to(hostResult), src, 8L * count);
+        } catch (CudaException e) {
+            throw failure(e, "copying results from the GPU");
+        }
+        return hostResult;
+    }
+
+    private CUdeviceptr uploadFloats(DeviceScratch area, float[] src, int off, int n) {
+        try {
+            CUdeviceptr d = area.get(4L * Math.max(1, n));
+            if (n > 0) cuMemcpyHtoD(d, Pointer.to(src).withByteOffset(4L * off), 4L * n);
+            return d;
+        } catch (CudaException e) {
+            throw failure(e, "copying to the GPU");
+        }
+    }
+
+    private CUdeviceptr scratch(DeviceScratch area, long bytes) {
+        try {
+            return area.get(bytes);
+        } catch (CudaException e) {
+            throw failure(e, "allocating work space");
+        }
+    }
+
+    @Override
+    public void fill(Buf dst, int off, int n, float value) {
+        elementwise("fill", n, at(dst, off), n, value);
+    }
+
+    @Override
+    public void copy(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        if (n == 0) return;
+        try {
+            device.bindCurrentThread();
+            cuMemcpyDtoD(at(dst, dstOff), at(src, srcOff), 4L * n);
+        } catch (CudaException e) {
+            throw failure(e, "copying on the GPU");
+        }
+    }
+
+    @Override
+    public void addInPlace(Buf src, int srcOff, Buf dst, int dstOff, int n) {
+        elementwise("add_inplace", n, at(src, srcOff), at(dst, dstOff), n);
+    }
+
+    // ------------------------------------------------------------------ dense
+    @Override
+    public void gemm(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
+                     int cOff, int ldc, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        launch("gemm_strided", (n + 63) / 64, (m + 63) / 64, 0, m, n, k, at(a, aOff), ars, acs, at(b, bOff), ldb,
+                at(c, cOff), ldc, accumulate);
+    }
+
+    @Override
+    public void transpose(Buf src, int srcOff, int rows, int cols, Buf dst, int dstOff) {
+        if (rows == 0 || cols == 0) return;
+        launch("transpose", (cols + 31) / 32, (rows + 31) / 32, 0, at(src, srcOff), rows, cols, at(dst, dstOff));
+    }
+
+    @Override
+    public void addBias(Buf c, int cOff, int m, int n, int ldc, Buf bias, int biasOff) {
+        elementwise("add_bias", (long) m * n, at(c, cOff), m, n, ldc, at(bias, biasOff));
+    }
+
+    @Override
+    public void columnSums(Buf a, int aOff, int m, int n, int lda, Buf dst, int dstOff) {
+        elementwise("column_sums", n, at(a, aOff), m, n, lda, at(dst, dstOff));
+    }
+
+    // ------------------------------------------------------------------ embeddings
+    @Override
+    public void embeddingForward(IntBuf ids, int idsOff, int rows, Buf table, int tableOff, int dim, Buf out,
+                                 int outOff, boolean accumulate) {
+        elementwise("embedding_forward", (long) rows * dim, at(ids, idsOff), rows, at(table, tableOff), dim,
+                at(out, outOff), accumulate);
+    }
+
+    @Override
+    public void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, Buf dTable,
+                                  int dTableOff) {
+        elementwise("embedding_backward", dim, at(ids, idsOff), rows, at(dOut, dOutOff), dim, at(dTable, dTableOff));
+    }
+
+    // ------------------------------------------------------------------ recurrent cells
+    @Override
+    public void rnnTanhForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff) {
+        elementwise("rnn_tanh_forward", (long) batch * hidden, batch, hidden, at(xg, xgOff), at(hg, hgOff), at(h, hOff));
+    }
+
+    @Override
+    public void rnnTanhBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff) {
+        elementwise("rnn_tanh_backward", (long) batch * hidden, batch, hidden, at(h, hOff), at(dh, dhOff),
+                at(dPre, dPreOff));
+    }
+
+    @Override
+    public void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
+                            Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff) {
+        elementwise("lstm_forward", (long) batch * hidden, batch, hidden, at(xg, xgOff), at(hg, hgOff),
+                at(cPrev, cPrevOff), at(gates, gatesOff), at(c, cOff), at(h, hOff));
+    }
+
+    @Override
+    public void lstmBackward(int batch, int hidden, Buf gates, int gatesOff, Buf c, int cOff, Buf cPrev,
+                             int cPrevOff, Buf dh, int dhOff, Buf dcCarry, int dcOff, Buf dPre, int dPreOff) {
+        elementwise("lstm_backward", (long) batch * hidden, batch, hidden, at(gates, gatesOff), at(c, cOff),
+                at(cPrev, cPrevOff), at(dh, dhOff), at(dcCarry, dcOff), at(dPre, dPreOff));
+    }
+
+    @Override
+    public void gruForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf hPrev, int hPrevOff,
+                           Buf gates, int gatesOff, Buf h, int hOff) {
+        elementwise("gru_forward", (long) batch * hidden, batch, hidden, at(xg, xgOff), at(hg, hgOff),
+                at(hPrev, hPrevOff), at(gates, gatesOff), at(h, hOff));
+    }
+
+    @Override
+    public void gruBackward(int batch, int hidden, Buf gates, int gatesOff, Buf hg, int hgOff, Buf hPrev,
+                            int hPrevOff, Buf dh, int dhOff, Buf dPreX, int dPreXOff, Buf dPreH, int dPreHOff,
+                            Buf dhPrev, int dhPrevOff) {
+        elementwise("gru_backward", (long) batch * hidden, batch, hidden, at(gates, gatesOff), at(hg, hgOff),
+                at(hPrev, hPrevOff), at(dh, dhOff), at(dPreX, dPreXOff), at(dPreH, dPreHOff), at(dhPrev, dhPrevOff));
+    }
+
+    // ------------------------------------------------------------------ transformer pieces
+    @Override
+    public void layerNormForward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf b, int bOff, float eps,
+                                 Buf out, int outOff, Buf mean, int meanOff, Buf rstd, int rstdOff) {
+        if (rows == 0) return;
+        launch("layernorm_forward", rows, 1, 0, rows, dim, at(x, xOff), at(w, wOff), at(b, bOff), eps,
+                at(out, outOff), at(mean, meanOff), at(rstd, rstdOff));
+    }
+
+    @Override
+    public void layerNormBackward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf mean, int meanOff,
+                                  Buf rstd, int rstdOff, Buf dOut, int dOutOff, Buf dx, int dxOff, Buf dw,
+                                  int dwOff, Buf db, int dbOff) {
+        if (rows == 0) return;
+        launch("layernorm_backward_dx", rows, 1, 0, rows, dim, at(x, xOff), at(w, wOff), at(mean, meanOff),
+                at(rstd, rstdOff), at(dOut, dOutOff), at(dx, dxOff));
+        elementwise("layernorm_backward_dwdb", dim, rows, dim, at(x, xOff), at(mean, meanOff), at(rstd, rstdOff),
+                at(dOut, dOutOff), at(dw, dwOff), at(db, dbOff));
+    }
+
+    @Override
+    public void geluForward(int n, Buf x, int xOff, Buf out, int outOff, boolean tanhApprox) {
+        elementwise("gelu_forward", n, n, at(x, xOff), at(out, outOff), tanhApprox);
+    }
+
+    @Override
+    public void geluBackward(int n, Buf x, int xOff, Buf dOut, int dOutOff, Buf dx, int dxOff, boolean tanhApprox) {
+        elementwise("gelu_backward", n, n, at(x, xOff), at(dOut, dOutOff), at(dx, dxOff), tanhApprox);
+    }
+
+    @Override
+    public void attentionForward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
+                                 Buf out, int outOff) {
+        if (batch == 0 || seq == 0) return;
+        int shared = 4 * (seq + dim / heads);
+        launch("attention_forward", seq, batch * heads, shared, seq, dim, heads, at(qkv, qkvOff), at(att, attOff),
+                at(out, outOff));
+    }
+
+    @Override
+    public void attentionBackward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
+                                  Buf dOut, int dOutOff, Buf dqkv, int dqkvOff) {
+        if (batch == 0 || seq == 0) return;
+        CUdeviceptr dS = scratch(attScratch, 4L * batch * heads * seq * seq);
+        int shared = 4 * (seq + dim / heads);
+        launch("attention_backward_q", seq, batch * heads, shared, seq, dim, heads, at(qkv, qkvOff), at(att, attOff),
+                at(dOut, dOutOff), dS, at(dqkv, dqkvOff));
+        launch("attention_backward_kv", seq, batch * heads, 0, seq, dim, heads, at(qkv, qkvOff), at(att, attOff),
+                at(dOut, dOutOff), dS, at(dqkv, dqkvOff));
+    }
+
+    // ------------------------------------------------------------------ losses
+    @Override
+    public float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
+                                     Buf dLogits, int dOff) {
+        CUdeviceptr perRow = scratch(lossScratch, 16L * rows), out = scratch(lossOut, 16);
+        launch("cross_entropy_rows", rows, 1, 0, rows, classes, at(logits, logitsOff), at(targets, tOff),
+                at(dLogits, dOff), perRow);
+        launch("reduce_rows", 1, 1, 0, rows, 2, perRow, out);
+        double[] r = downloadDoubles(out, 2);
+        if (r[1] > 0) {
+            throw new IllegalArgumentException((long) r[1] + " target(s) outside [0, " + classes + ")");
+        }
+        return (float) (r[0] / rows);
+    }
+
+    @Override
+    public float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff) {
+        CUdeviceptr sq = scratch(lossScratch, 8L * n), out = scratch(lossOut, 16);
+        elementwise("mse_elements", n, n, at(pred, predOff), at(target, tOff), at(dPred, dOff), sq);
+        launch("reduce_rows", 1, 1, 0, n, 1, sq, out);
+        return (float) (downloadDoubles(out, 1)[0] / n);
+    }
+
+    // ------------------------------------------------------------------ optimizers
+    @Override
+    public void sgdStep(int n, Buf p, Buf g, Buf momentumBuf, float lr, float momentum, float dampening,
+                        float weightDecay, boolean nesterov, boolean firstStep) {
+        elementwise("sgd_step", n, n, at(p, 0), at(g, 0), at(momentumBuf, 0), lr, momentum, dampening, weightDecay,
+                nesterov, firstStep);
+    }
+
+    @Override
+    public void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
+                         float weightDecay, boolean decoupled, int step) {
+        // the same host-side scalars as CpuOptimizers.adam, so both backends round alike
+        double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
+        float stepSize = (float) (lr / bc1);
+        float sqrtBc2 = (float) Math.sqrt(bc2);
+        float decay = decoupled ? 1f - lr * weightDecay : 1f;
+        elementwise("adam_step", n, n, at(p, 0), at(g, 0), at(m, 0), at(v, 0), beta1, beta2, eps, weightDecay,
+                decoupled, decay, stepSize, sqrtBc2);
+    }
+
+    // ------------------------------------------------------------------ gradient statistics
+    @Override
+    public void segmentStats(Buf x, int[] offsets, int[] sizes, float[] scaleFirst, double[] sumSq, double[] sumAbs,
+                             double[] maxAbs, long[] nonFinite, int[] rowOf, long[] histogram) {
+        int s = offsets.length;
+        if (s == 0) {
+            if (histogram != null) java.util.Arrays.fill(histogram, 0);
+            return;
+        }
+        SegmentTables.Table t = table(offsets, sizes);
+        int histLen = histogram == null ? 0 : histogram.length;
+        CUdeviceptr rows = histogram == null ? NULL : rowMap(rowOf);
+        CUdeviceptr scale = scaleFirst == null ? NULL : uploadFloats(factors, scaleFirst, 0, s);
+        CUdeviceptr out = scratch(results, 8L * (4L * s + histLen));
+        launch("segment_stats", t.blocks, 1, 0, at(x, 0), t.blocks, s, t.device, scale, rows, histLen,
+                scratch(partials, 32L * t.blocks), scratch(histAcc, 4L * Math.max(1, histLen)), out,
+                scratch(counter, 8));
+        double[] r = downloadDoubles(out, 4 * s + histLen);
+        for (int i = 0; i < s; i++) {
+            sumSq[i] = r[i];
+            sumAbs[i] = r[s + i];
+            maxAbs[i] = r[2 * s + i];
+            nonFinite[i] = (long) r[3 * s + i];
+        }
+        for (int i = 0; i < histLen; i++) histogram[i] = (long) r[4 * s + i];
+    }
+
+    @Override
+    public void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff) {
+        int s = offsets.length;
+        if (s == 0) return;
+        SegmentTables.Table t = table(offsets, sizes);
+        CUdeviceptr out = scratch(results, 16L * s);
+        launch("segment_norms_diff", t.blocks, 1, 0, at(a, 0), sumSqDiff == null ? NULL : at(b, 0), t.blocks, s,
+                t.device, scratch(partials, 16L * t.blocks), out, scratch(counter, 8));
+        double[] r = downloadDoubles(out, 2 * s);
+        System.arraycopy(r, 0, sumSqA, 0, s);
+        if (sumSqDiff != null) System.arraycopy(r, s, sumSqDiff, 0, s);
+    }
+
+    @Override
+    public void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factorsHost) {
+        if (offsets.length == 0) return;
+        SegmentTables.Table t = table(offsets, sizes);
+        CUdeviceptr f = uploadFloats(factors, factorsHost, 0, offsets.length);
+        launch("scale_segments", t.blocks, 1, 0, at(x, 0), t.blocks, t.device, f);
+    }
+
+    @Override
+    public void clampValues(Buf x, int off, int n, float limit) {
+        elementwise("clamp_values", n, at(x, off), n, limit);
+    }
+
+    @Override
+    public void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff) {
+        if (rows == 0) return;
+        CUdeviceptr d = scratch(results, 8L * rows);
+        launch("row_sum_squares", rows, 1, 0, at(x, off), rows, cols, d);
+        System.arraycopy(downloadDoubles(d, rows), 0, out, outOff, rows);
+    }
+
+    @Override
+    public void scaleRows(Buf x, int off, int rows, int cols, float[] factorsHost, int fOff) {
+        if (rows == 0) return;
+        CUdeviceptr f = uploadFloats(factors, factorsHost, fOff, rows);
+        elementwise("scale_rows", (long) rows * cols, at(x, off), rows, cols, f);
+    }
+
+    private SegmentTables.Table table(int[] offsets, int[] sizes) {
+        try {
+            device.bindCurrentThread();
+            return segments.table(offsets, sizes);
+        } catch (CudaException e) {
+            throw failure(e, "uploading the segment table");
+        }
+    }
+
+    private CUdeviceptr rowMap(int[] rowOf) {
+        try {
+            return segments.rows(rowOf);
+        } catch (CudaException e) {
+            throw failure(e, "uploading the histogram rows");
+        }
+    }
+
+    @Override
+    public void synchronize() {
+        try {
+            device.bindCurrentThread();
+            cuCtxSynchronize();
+        } catch (CudaException e) {
+            throw failure(e, "finishing queued GPU work");
+        }
+    }
+
+    /** Frees this backend's device memory (the shared context and kernels stay loaded for the process). */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            device.bindCurrentThread();
+            cuCtxSynchronize();
+        } catch (CudaException ignored) {
+            // a failed device still gets its memory released below as far as the driver allows
+        }
+        try {
+            for (CudaBuf b : owned) cuMemFree(b.ptr);
+            for (DeviceScratch d : List.of(attScratch, lossScratch, lossOut, partials, results, histAcc, counter, factors)) d.free();
+            segments.free();
+        } catch (CudaException ignored) {
+            // the context is gone (device lost): nothing left to free
+        }
+        owned.clear();
+    }
+}

@@ -1,0 +1,104 @@
+package org.gradlab.engine.cuda;
+
+import static jcuda.driver.JCudaDriver.cuMemAlloc;
+import static jcuda.driver.JCudaDriver.cuMemFree;
+import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import jcuda.Pointer;
+import jcuda.driver.CUdeviceptr;
+
+/**
+ * Device copies of the segment tables the gradient-statistics kernels walk (see gradstats.cu), built once
+ * per (offsets, sizes) pair and reused every step — callers keep passing the same arrays, as with the CPU
+ * twin {@code SegmentJob}. A table whose host arrays changed content is rebuilt.
+ */
+final class SegmentTables {
+    /** Values per thread block: 256 threads × 32. */
+    static final int CHUNK = 8192;
+
+    static final class Table {
+        final int[] offsets, sizes, offsetsCopy, sizesCopy;
+        final int blocks, segments;
+        final CUdeviceptr device = new CUdeviceptr();
+
+        Table(int[] offsets, int[] sizes) {
+            this.offsets = offsets;
+            this.sizes = sizes;
+            this.offsetsCopy = offsets.clone();
+            this.sizesCopy = sizes.clone();
+            this.segments = offsets.length;
+            int[] host = layout(offsets, sizes);
+            this.blocks = (host.length - segments - 1) / 3;
+            cuMemAlloc(device, 4L * host.length);
+            cuMemcpyHtoD(device, Pointer.to(host), 4L * host.length);
+        }
+
+        boolean matches(int[] o, int[] s) {
+            return o == offsets && s == sizes && Arrays.equals(o, offsetsCopy) && Arrays.equals(s, sizesCopy);
+        }
+    }
+
+    /** blockSeg[nb] | blockStart[nb] | blockEnd[nb] | segFirst[segments + 1]; an empty segment gets one empty block. */
+    static int[] layout(int[] offsets, int[] sizes) {
+        int segments = offsets.length, nb = 0;
+        for (int s = 0; s < segments; s++) nb += Math.max(1, (sizes[s] + CHUNK - 1) / CHUNK);
+        int[] t = new int[3 * nb + segments + 1];
+        int k = 0;
+        for (int s = 0; s < segments; s++) {
+            t[3 * nb + s] = k;
+            int start = offsets[s], end = offsets[s] + sizes[s];
+            do {
+                t[k] = s;
+                t[nb + k] = start;
+                t[2 * nb + k] = Math.min(end, start + CHUNK);
+                start = t[2 * nb + k];
+                k++;
+            } while (start < end);
+        }
+        t[3 * nb + segments] = k;
+        return t;
+    }
+
+    private final List<Table> tables = new ArrayList<>();
+    private final List<int[]> rowHosts = new ArrayList<>();
+    private final List<CUdeviceptr> rowDevices = new ArrayList<>();
+
+    Table table(int[] offsets, int[] sizes) {
+        for (int i = 0; i < tables.size(); i++) {
+            Table t = tables.get(i);
+            if (t.matches(offsets, sizes)) return t;
+            if (t.offsets == offsets && t.sizes == sizes) {
+                cuMemFree(t.device);
+                tables.remove(i);
+                break;
+            }
+        }
+        Table t = new Table(offsets, sizes);
+        tables.add(t);
+        return t;
+    }
+
+    /** The device copy of a histogram row map (rowOf), uploaded again only when its content changed. */
+    CUdeviceptr rows(int[] rowOf) {
+        for (int i = 0; i < rowHosts.size(); i++) {
+            if (Arrays.equals(rowHosts.get(i), rowOf)) return rowDevices.get(i);
+        }
+        CUdeviceptr d = new CUdeviceptr();
+        cuMemAlloc(d, 4L * Math.max(1, rowOf.length));
+        if (rowOf.length > 0) cuMemcpyHtoD(d, Pointer.to(rowOf), 4L * rowOf.length);
+        rowHosts.add(rowOf.clone());
+        rowDevices.add(d);
+        return d;
+    }
+
+    void free() {
+        for (Table t : tables) cuMemFree(t.device);
+        for (CUdeviceptr d : rowDevices) cuMemFree(d);
+        tables.clear();
+        rowHosts.clear();
+        rowDevices.clear();
+    }
+}

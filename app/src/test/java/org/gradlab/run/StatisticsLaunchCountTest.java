@@ -1,0 +1,73 @@
+package org.gradlab.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.gradlab.clip.ClipSpec;
+import org.gradlab.clip.NonFinitePolicy;
+import org.gradlab.engine.Backend;
+import org.gradlab.engine.CpuBackend;
+import org.gradlab.optim.OptimizerConfig;
+import org.gradlab.telemetry.StepStats;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Telemetry and clipping cost a fixed number of passes over all layers together, not one per tensor: the
+ * statistics-family backend calls (each one kernel launch on the GPU, see CudaBackend) are counted per step.
+ */
+class StatisticsLaunchCountTest {
+    static final Set<String> STATISTICS = Set.of("segmentStats", "segmentNormsAndDiff", "scaleSegments",
+            "clampValues", "rowSumSquares", "scaleRows");
+
+    @Test
+    void normClipWithFullTelemetryIsAtMostThreePassesPerStepWhateverTheLayerCount() {
+        for (int layers : new int[] {1, 3}) {
+            Map<String, Integer> calls = new TreeMap<>();
+            try (CpuBackend cpu = new CpuBackend(1)) {
+                Backend counting = counting(cpu, calls);
+                RunConfig rc = new RunConfig("lstm", "charlm", 16, layers, 8, 16, 2, 4, 8,
+                        OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-2), RunConfig.DEFAULT_INIT, 3);
+                Trainer t = new Trainer(counting, rc, ClipSpec.parse("norm:0.001"), NonFinitePolicy.PROPAGATE);
+                t.runner().setTelemetry(true);
+                t.trainStep();
+                calls.clear();
+                StepStats s = t.trainStep();
+                assertTrue(s.clip().clipped(), "the tiny threshold clips, so the scaling pass runs too");
+                assertTrue(s.histPre() != null && s.histPre().length > 0, "histograms were measured");
+                int passes = calls.entrySet().stream().filter(e -> STATISTICS.contains(e.getKey()))
+                        .mapToInt(Map.Entry::getValue).sum();
+                assertEquals(3, passes, layers + " layer(s): " + calls);
+            }
+        }
+    }
+
+    /** A Backend that counts calls by method name and forwards them. */
+    static Backend counting(Backend target, Map<String, Integer> calls) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, m, args) -> {
+                    calls.merge(m.getName(), 1, Integer::sum);
+                    try {
+                        return m.invoke(target, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void theCountingBackendSeesEveryCall() {
+        Map<String, Integer> calls = new TreeMap<>();
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            Backend b = counting(cpu, calls);
+            b.fill(b.alloc(4), 0, 4, 1f);
+            assertEquals(Map.of("alloc", 1, "fill", 1), calls);
+            assertTrue(List.of(Backend.class.getMethods()).stream().anyMatch(m -> STATISTICS.contains(m.getName())));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+// Shared helpers of the GradLab kernels: launch geometry and deterministic block reductions.
+// Every reduction here is a fixed tree over a fixed block size, so a kernel's result does not depend on
+// scheduling: two runs on the same GPU give the same bits (the engine's rerun guarantee).
+#pragma once
+
+#define GL_THREADS 256
+
+// Grid-stride loop over [0, n).
+#define GL_FOR(i, n) for (long i = (long)blockIdx.x * blockDim.x + threadIdx.x; i < (long)(n); \
+                          i += (long)blockDim.x * gridDim.x)
+
+__device__ __forceinline__ float gl_sigmoid(float x) { return 1.f / (1.f + expf(-x)); }
+
+// Sum of v over the block (blockDim.x a power of two, at most 1024); every thread gets the total.
+__device__ __forceinline__ double gl_block_sum(double v, double* sh) {
+    int t = threadIdx.x;
+    sh[t] = v;
+    __syncthreads();
+    for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
+        if (t < s) sh[t] += sh[t + s];
+        __syncthreads();
+    }
+    double r = sh[0];
+    __syncthreads();
+    return r;
+}
+
+__device__ __forceinline__ float gl_block_sumf(float v, float* sh) {
+    int t = threadIdx.x;
+    sh[t] = v;
+    __syncthreads();
+    for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
+        if (t < s) sh[t] += sh[t + s];
+        __syncthreads();
+    }
+    float r = sh[0];
+    __syncthreads();
+    return r;
+}
+
+__device__ __forceinline__ float gl_block_maxf(float v, float* sh) {
+    int t = threadIdx.x;
+    sh[t] = v;
+    __syncthreads();
+    for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
+        if (t < s) sh[t] = fmaxf(sh[t], sh[t + s]);
+        __syncthreads();
+    }
+    float r = sh[0];
+    __syncthreads();
+    return r;
+}
+
+// Max that lets NaN win (the statistics report NaN as the max of a tensor holding one).
+__device__ __forceinline__ double gl_nanmax(double a, double b) {
+    if (a != a || b != b) return __longlong_as_double(0x7ff8000000000000LL);
+    return a > b ? a : b;
+}
+
+__device__ __forceinline__ double gl_block_nanmax(double v, double* sh) {
+    int t = threadIdx.x;
+    sh[t] = v;
+    __syncthreads();
+    for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
+        if (t < s) sh[t] = gl_nanmax(sh[t], sh[t + s]);
+        __syncthreads();
+    }
+    double r = sh[0];
+    __syncthreads();
+    return r;
+}

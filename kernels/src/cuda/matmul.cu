@@ -1,0 +1,108 @@
+// Dense kernels: the strided GEMM every Linear and recurrent projection uses, transpose, bias, column sums
+// and the elementwise buffer helpers. Twins: CpuBackend.gemm / transpose / addBias / columnSums / fill /
+// addInPlace.
+#include "common.cuh"
+
+#define BM 64
+#define BN 64
+#define BK 16
+
+// C[M,N] = (accumulate ? C : 0) + A·B with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), C (ldc).
+// 64×64 tile per block of 256 threads, 4×4 outputs per thread; each output is summed by one thread in k
+// order, so results are deterministic.
+extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __restrict__ A, int ars, int acs,
+                                        const float* __restrict__ B, int ldb, float* __restrict__ C, int ldc,
+                                        int accumulate) {
+    __shared__ float As[BK][BM + 1];
+    __shared__ float Bs[BK][BN];
+    int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
+    int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+    float acc[4][4];
+#pragma unroll
+    for (int r = 0; r < 4; r++)
+#pragma unroll
+        for (int c = 0; c < 4; c++) acc[r][c] = 0.f;
+    bool kContiguous = acs == 1;
+    for (int k0 = 0; k0 < K; k0 += BK) {
+        for (int l = tid; l < BM * BK; l += GL_THREADS) {
+            // consecutive threads read consecutive addresses whichever way A is laid out
+            int ii = kContiguous ? l / BK : l % BM;
+            int kk = kContiguous ? l % BK : l / BM;
+            int gi = row0 + ii, gk = k0 + kk;
+            As[kk][ii] = (gi < M && gk < K) ? A[(long)gi * ars + (long)gk * acs] : 0.f;
+        }
+        for (int l = tid; l < BK * BN; l += GL_THREADS) {
+            int kk = l / BN, jj = l % BN;
+            int gk = k0 + kk, gj = col0 + jj;
+            Bs[kk][jj] = (gk < K && gj < N) ? B[(long)gk * ldb + gj] : 0.f;
+        }
+        __syncthreads();
+#pragma unroll
+        for (int kk = 0; kk < BK; kk++) {
+            float a[4], b[4];
+#pragma unroll
+            for (int r = 0; r < 4; r++) a[r] = As[kk][ty + 16 * r];
+#pragma unroll
+            for (int c = 0; c < 4; c++) b[c] = Bs[kk][tx + 16 * c];
+#pragma unroll
+            for (int r = 0; r < 4; r++)
+#pragma unroll
+                for (int c = 0; c < 4; c++) acc[r][c] = fmaf(a[r], b[c], acc[r][c]);
+        }
+        __syncthreads();
+    }
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+        int gi = row0 + ty + 16 * r;
+        if (gi >= M) continue;
+#pragma unroll
+        for (int c = 0; c < 4; c++) {
+            int gj = col0 + tx + 16 * c;
+            if (gj >= N) continue;
+            float* p = C + (long)gi * ldc + gj;
+            *p = accumulate ? *p + acc[r][c] : acc[r][c];
+        }
+    }
+}
+
+// dst[cols,rows] = src[rows,cols]ᵀ through a 32×32 shared tile (both sides coalesced).
+extern "C" __global__ void transpose(const float* __restrict__ src, int rows, int cols, float* __restrict__ dst) {
+    __shared__ float tile[32][33];
+    int bx = blockIdx.x * 32, by = blockIdx.y * 32;
+    int tx = threadIdx.x % 32, ty = threadIdx.x / 32;  // 256 threads: 8 rows per pass
+    for (int y = ty; y < 32; y += 8) {
+        int r = by + y, c = bx + tx;
+        if (r < rows && c < cols) tile[y][tx] = src[(long)r * cols + c];
+    }
+    __syncthreads();
+    for (int y = ty; y < 32; y += 8) {
+        int c = bx + y, r = by + tx;
+        if (r < rows && c < cols) dst[(long)c * rows + r] = tile[tx][y];
+    }
+}
+
+// C[i,j] += bias[j].
+extern "C" __global__ void add_bias(float* c, int m, int n, int ldc, const float* __restrict__ bias) {
+    GL_FOR(e, (long)m * n) {
+        long i = e / n;
+        int j = (int)(e % n);
+        c[i * ldc + j] += bias[j];
+    }
+}
+
+// dst[j] += Σ_i A[i,j]: one thread per column, rows in order (same order as the CPU twin).
+extern "C" __global__ void column_sums(const float* __restrict__ a, int m, int n, int lda, float* dst) {
+    GL_FOR(j, n) {
+        float s = 0.f;
+        for (int i = 0; i < m; i++) s += a[(long)i * lda + j];
+        dst[j] += s;
+    }
+}
+
+extern "C" __global__ void fill(float* dst, int n, float value) {
+    GL_FOR(i, n) dst[i] = value;
+}
+
+extern "C" __global__ void add_inplace(const float* __restrict__ src, float* dst, int n) {
+    GL_FOR(i, n) dst[i] += src[i];
+}

@@ -1,20 +1,8 @@
 package org.gradlab.engine.cuda;
 
-import static jcuda.driver.JCudaDriver.cuCtxSynchronize;
-import static jcuda.driver.JCudaDriver.cuLaunchKernel;
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemGetInfo;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoD;
-import static jcuda.driver.JCudaDriver.cuMemcpyDtoH;
-import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 
 import java.util.ArrayList;
 import java.util.List;
-import jcuda.CudaException;
-import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
-import jcuda.driver.CUfunction;
 import org.gradlab.engine.Backend;
 import org.gradlab.engine.Buf;
 import org.gradlab.engine.DeviceFailure;
@@ -29,21 +17,38 @@ import org.gradlab.engine.IntBuf;
  */
 public final class CudaBackend implements Backend {
     private static final int THREADS = 256;
-    private static final CUdeviceptr NULL = new CUdeviceptr();
+    private static final DeviceApi.Ptr NULL = DeviceApi.Ptr.NULL;
 
-    private final CudaDevice device;
+    private final DeviceApi device;
     private final List<CudaBuf> owned = new ArrayList<>();
-    private final SegmentTables segments = new SegmentTables();
-    private final DeviceScratch attScratch = new DeviceScratch(), lossScratch = new DeviceScratch(),
-            lossOut = new DeviceScratch(), partials = new DeviceScratch(), results = new DeviceScratch(),
-            histAcc = new DeviceScratch(), counter = new DeviceScratch(), factors = new DeviceScratch();
+    private final SegmentTables segments;
+    private final DeviceScratch attScratch, lossScratch, lossOut, partials, results, histAcc, counter, factors;
     private double[] hostResult = new double[64];
     private boolean closed;
 
+    /** On the GPU the probe found. */
     public CudaBackend() {
+        this(gpu());
+    }
+
+    private static DeviceApi gpu() {
         CudaProbe.Status s = CudaProbe.status();
         if (!s.available()) throw new IllegalStateException("no usable GPU: " + s.reason());
-        this.device = CudaDevice.open();
+        return JCudaDevice.open();
+    }
+
+    /** On any implementation of the device operations (the tests also use an emulator). */
+    public CudaBackend(DeviceApi device) {
+        this.device = device;
+        this.segments = new SegmentTables(device);
+        this.attScratch = new DeviceScratch(device);
+        this.lossScratch = new DeviceScratch(device);
+        this.lossOut = new DeviceScratch(device);
+        this.partials = new DeviceScratch(device);
+        this.results = new DeviceScratch(device);
+        this.histAcc = new DeviceScratch(device);
+        this.counter = new DeviceScratch(device);
+        this.factors = new DeviceScratch(device);
     }
 
     @Override
@@ -52,11 +57,11 @@ public final class CudaBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ plumbing
-    private static CUdeviceptr at(Buf b, int off) {
+    private static DeviceApi.Ptr at(Buf b, int off) {
         return b == null ? NULL : ((CudaBuf) b).at(off);
     }
 
-    private static CUdeviceptr at(IntBuf b, int off) {
+    private static DeviceApi.Ptr at(IntBuf b, int off) {
         return ((CudaBuf) b).at(off);
     }
 
@@ -66,20 +71,9 @@ public final class CudaBackend implements Backend {
 
     /** Launches a kernel; args are device pointers, Integers, Floats or Booleans (passed as int 0/1). */
     private void launch(String kernel, int gridX, int gridY, int sharedBytes, Object... args) {
-        Pointer[] params = new Pointer[args.length];
-        for (int i = 0; i < args.length; i++) {
-            Object a = args[i];
-            if (a instanceof Pointer p) params[i] = Pointer.to(p);
-            else if (a instanceof Integer v) params[i] = Pointer.to(new int[] {v});
-            else if (a instanceof Float v) params[i] = Pointer.to(new float[] {v});
-            else if (a instanceof Boolean v) params[i] = Pointer.to(new int[] {v ? 1 : 0});
-            else throw new IllegalArgumentException("kernel argument " + a);
-        }
         try {
-            device.bindCurrentThread();
-            CUfunction f = device.function(kernel);
-            cuLaunchKernel(f, gridX, gridY, 1, THREADS, 1, 1, sharedBytes, null, Pointer.to(params), null);
-        } catch (CudaException e) {
+            device.launch(kernel, gridX, gridY, THREADS, sharedBytes, args);
+        } catch (DeviceError e) {
             throw failure(e, "running kernel " + kernel);
         }
     }
@@ -88,7 +82,7 @@ public final class CudaBackend implements Backend {
         if (n > 0) launch(kernel, blocksFor(n), 1, 0, args);
     }
 
-    private DeviceFailure failure(CudaException e, String during) {
+    private DeviceFailure failure(DeviceError e, String during) {
         String msg = CudaErrors.describe(e.getMessage(), during);
         if (msg.contains("out of memory")) {
             msg += " (" + freeMemory() + "); use a smaller model or batch, or --device cpu";
@@ -97,26 +91,16 @@ public final class CudaBackend implements Backend {
     }
 
     private String freeMemory() {
-        try {
-            long[] free = {0}, total = {0};
-            cuMemGetInfo(free, total);
-            return (free[0] >> 20) + " MiB free of " + (total[0] >> 20) + " MiB";
-        } catch (CudaException e) {
-            return "free memory unknown";
-        }
+        return device.memoryInfo();
     }
 
     // ------------------------------------------------------------------ memory
     private CudaBuf allocate(int n) {
         try {
-            device.bindCurrentThread();
-            CUdeviceptr p = new CUdeviceptr();
-            cuMemAlloc(p, 4L * Math.max(1, n));
-            CudaBuf b = new CudaBuf(p, n);
+            CudaBuf b = new CudaBuf(device.alloc(4L * Math.max(1, n)), n);
             owned.add(b);
-            fill(b, 0, n, 0f);
             return b;
-        } catch (CudaException e) {
+        } catch (DeviceError e) {
             throw failure(e, "allocating " + (4L * n >> 10) + " KiB");
         }
     }
@@ -128,9 +112,8 @@ public final class CudaBackend implements Backend {
     public void upload(float[] src, int srcOff, Buf dst, int dstOff, int n) {
         if (n == 0) return;
         try {
-            device.bindCurrentThread();
-            cuMemcpyHtoD(at(dst, dstOff), Pointer.to(src).withByteOffset(4L * srcOff), 4L * n);
-        } catch (CudaException e) {
+            device.upload(at(dst, dstOff), src, srcOff, n);
+        } catch (DeviceError e) {
             throw failure(e, "copying to the GPU");
         }
     }
@@ -139,9 +122,8 @@ public final class CudaBackend implements Backend {
     public void download(Buf src, int srcOff, float[] dst, int dstOff, int n) {
         if (n == 0) return;
         try {
-            device.bindCurrentThread();
-            cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), at(src, srcOff), 4L * n);
-        } catch (CudaException e) {
+            device.download(at(src, srcOff), dst, dstOff, n);
+        } catch (DeviceError e) {
             throw failure(e, "copying from the GPU");
         }
     }
@@ -150,38 +132,37 @@ public final class CudaBackend implements Backend {
     public void uploadInt(int[] src, int srcOff, IntBuf dst, int dstOff, int n) {
         if (n == 0) return;
         try {
-            device.bindCurrentThread();
-            cuMemcpyHtoD(at(dst, dstOff), Pointer.to(src).withByteOffset(4L * srcOff), 4L * n);
-        } catch (CudaException e) {
+            device.upload(at(dst, dstOff), src, srcOff, n);
+        } catch (DeviceError e) {
             throw failure(e, "copying to the GPU");
         }
     }
 
     /** Copies `count` doubles of device scratch to the host (waits for the work before it). */
-    private double[] downloadDoubles(CUdeviceptr src, int count) {
+    private double[] downloadDoubles(DeviceApi.Ptr src, int count) {
         if (hostResult.length < count) hostResult = new double[Math.max(count, 2 * hostResult.length)];
         try {
-            cuMemcpyDtoH(Pointer.to(hostResult), src, 8L * count);
-        } catch (CudaException e) {
+            device.download(src, hostResult, count);
+        } catch (DeviceError e) {
             throw failure(e, "copying results from the GPU");
         }
         return hostResult;
     }
 
-    private CUdeviceptr uploadFloats(DeviceScratch area, float[] src, int off, int n) {
+    private DeviceApi.Ptr uploadFloats(DeviceScratch area, float[] src, int off, int n) {
         try {
-            CUdeviceptr d = area.get(4L * Math.max(1, n));
-            if (n > 0) cuMemcpyHtoD(d, Pointer.to(src).withByteOffset(4L * off), 4L * n);
+            DeviceApi.Ptr d = area.get(4L * Math.max(1, n));
+            if (n > 0) device.upload(d, src, off, n);
             return d;
-        } catch (CudaException e) {
+        } catch (DeviceError e) {
             throw failure(e, "copying to the GPU");
         }
     }
 
-    private CUdeviceptr scratch(DeviceScratch area, long bytes) {
+    private DeviceApi.Ptr scratch(DeviceScratch area, long bytes) {
         try {
             return area.get(bytes);
-        } catch (CudaException e) {
+        } catch (DeviceError e) {
             throw failure(e, "allocating work space");
         }
     }
@@ -195,9 +176,8 @@ public final class CudaBackend implements Backend {
     public void copy(Buf src, int srcOff, Buf dst, int dstOff, int n) {
         if (n == 0) return;
         try {
-            device.bindCurrentThread();
-            cuMemcpyDtoD(at(dst, dstOff), at(src, srcOff), 4L * n);
-        } catch (CudaException e) {
+            device.copy(at(dst, dstOff), at(src, srcOff), 4L * n);
+        } catch (DeviceError e) {
             throw failure(e, "copying on the GPU");
         }
     }
@@ -330,7 +310,7 @@ public final class CudaBackend implements Backend {
     public void attentionBackward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
                                   Buf dOut, int dOutOff, Buf dqkv, int dqkvOff) {
         if (batch == 0 || seq == 0) return;
-        CUdeviceptr dS = scratch(attScratch, 4L * batch * heads * seq * seq);
+        DeviceApi.Ptr dS = scratch(attScratch, 4L * batch * heads * seq * seq);
         int shared = 4 * (seq + dim / heads);
         launch("attention_backward_q", seq, batch * heads, shared, seq, dim, heads, at(qkv, qkvOff), at(att, attOff),
                 at(dOut, dOutOff), dS, at(dqkv, dqkvOff));
@@ -342,7 +322,7 @@ public final class CudaBackend implements Backend {
     @Override
     public float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
                                      Buf dLogits, int dOff) {
-        CUdeviceptr perRow = scratch(lossScratch, 16L * rows), out = scratch(lossOut, 16);
+        DeviceApi.Ptr perRow = scratch(lossScratch, 16L * rows), out = scratch(lossOut, 16);
         launch("cross_entropy_rows", rows, 1, 0, rows, classes, at(logits, logitsOff), at(targets, tOff),
                 at(dLogits, dOff), perRow);
         launch("reduce_rows", 1, 1, 0, rows, 2, perRow, out);
@@ -355,7 +335,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff) {
-        CUdeviceptr sq = scratch(lossScratch, 8L * n), out = scratch(lossOut, 16);
+        DeviceApi.Ptr sq = scratch(lossScratch, 8L * n), out = scratch(lossOut, 16);
         elementwise("mse_elements", n, n, at(pred, predOff), at(target, tOff), at(dPred, dOff), sq);
         launch("reduce_rows", 1, 1, 0, n, 1, sq, out);
         return (float) (downloadDoubles(out, 1)[0] / n);
@@ -392,10 +372,10 @@ public final class CudaBackend implements Backend {
         }
         SegmentTables.Table t = table(offsets, sizes);
         int histLen = histogram == null ? 0 : histogram.length;
-        CUdeviceptr rows = histogram == null ? NULL : rowMap(rowOf);
-        CUdeviceptr scale = scaleFirst == null ? NULL : uploadFloats(factors, scaleFirst, 0, s);
-        CUdeviceptr out = scratch(results, 8L * (4L * s + histLen));
-        launch("segment_stats", t.blocks, 1, 0, at(x, 0), t.blocks, s, t.device, scale, rows, histLen,
+        DeviceApi.Ptr rows = histogram == null ? NULL : rowMap(rowOf);
+        DeviceApi.Ptr scale = scaleFirst == null ? NULL : uploadFloats(factors, scaleFirst, 0, s);
+        DeviceApi.Ptr out = scratch(results, 8L * (4L * s + histLen));
+        launch("segment_stats", t.blocks, 1, 0, at(x, 0), t.blocks, s, t.ptr(), scale, rows, histLen,
                 scratch(partials, 32L * t.blocks), scratch(histAcc, 4L * Math.max(1, histLen)), out,
                 scratch(counter, 8));
         double[] r = downloadDoubles(out, 4 * s + histLen);
@@ -413,9 +393,9 @@ public final class CudaBackend implements Backend {
         int s = offsets.length;
         if (s == 0) return;
         SegmentTables.Table t = table(offsets, sizes);
-        CUdeviceptr out = scratch(results, 16L * s);
+        DeviceApi.Ptr out = scratch(results, 16L * s);
         launch("segment_norms_diff", t.blocks, 1, 0, at(a, 0), sumSqDiff == null ? NULL : at(b, 0), t.blocks, s,
-                t.device, scratch(partials, 16L * t.blocks), out, scratch(counter, 8));
+                t.ptr(), scratch(partials, 16L * t.blocks), out, scratch(counter, 8));
         double[] r = downloadDoubles(out, 2 * s);
         System.arraycopy(r, 0, sumSqA, 0, s);
         if (sumSqDiff != null) System.arraycopy(r, s, sumSqDiff, 0, s);
@@ -425,8 +405,8 @@ public final class CudaBackend implements Backend {
     public void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factorsHost) {
         if (offsets.length == 0) return;
         SegmentTables.Table t = table(offsets, sizes);
-        CUdeviceptr f = uploadFloats(factors, factorsHost, 0, offsets.length);
-        launch("scale_segments", t.blocks, 1, 0, at(x, 0), t.blocks, t.device, f);
+        DeviceApi.Ptr f = uploadFloats(factors, factorsHost, 0, offsets.length);
+        launch("scale_segments", t.blocks, 1, 0, at(x, 0), t.blocks, t.ptr(), f);
     }
 
     @Override
@@ -437,7 +417,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff) {
         if (rows == 0) return;
-        CUdeviceptr d = scratch(results, 8L * rows);
+        DeviceApi.Ptr d = scratch(results, 8L * rows);
         launch("row_sum_squares", rows, 1, 0, at(x, off), rows, cols, d);
         System.arraycopy(downloadDoubles(d, rows), 0, out, outOff, rows);
     }
@@ -445,23 +425,22 @@ public final class CudaBackend implements Backend {
     @Override
     public void scaleRows(Buf x, int off, int rows, int cols, float[] factorsHost, int fOff) {
         if (rows == 0) return;
-        CUdeviceptr f = uploadFloats(factors, factorsHost, fOff, rows);
+        DeviceApi.Ptr f = uploadFloats(factors, factorsHost, fOff, rows);
         elementwise("scale_rows", (long) rows * cols, at(x, off), rows, cols, f);
     }
 
     private SegmentTables.Table table(int[] offsets, int[] sizes) {
         try {
-            device.bindCurrentThread();
             return segments.table(offsets, sizes);
-        } catch (CudaException e) {
+        } catch (DeviceError e) {
             throw failure(e, "uploading the segment table");
         }
     }
 
-    private CUdeviceptr rowMap(int[] rowOf) {
+    private DeviceApi.Ptr rowMap(int[] rowOf) {
         try {
             return segments.rows(rowOf);
-        } catch (CudaException e) {
+        } catch (DeviceError e) {
             throw failure(e, "uploading the histogram rows");
         }
     }
@@ -469,9 +448,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void synchronize() {
         try {
-            device.bindCurrentThread();
-            cuCtxSynchronize();
-        } catch (CudaException e) {
+            device.synchronize();
+        } catch (DeviceError e) {
             throw failure(e, "finishing queued GPU work");
         }
     }
@@ -482,16 +460,15 @@ public final class CudaBackend implements Backend {
         if (closed) return;
         closed = true;
         try {
-            device.bindCurrentThread();
-            cuCtxSynchronize();
-        } catch (CudaException ignored) {
+            device.synchronize();
+        } catch (DeviceError ignored) {
             // a failed device still gets its memory released below as far as the driver allows
         }
         try {
-            for (CudaBuf b : owned) cuMemFree(b.ptr);
+            for (CudaBuf b : owned) device.free(b.mem);
             for (DeviceScratch d : List.of(attScratch, lossScratch, lossOut, partials, results, histAcc, counter, factors)) d.free();
             segments.free();
-        } catch (CudaException ignored) {
+        } catch (DeviceError ignored) {
             // the context is gone (device lost): nothing left to free
         }
         owned.clear();

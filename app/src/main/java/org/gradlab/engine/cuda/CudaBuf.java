@@ -1,17 +1,15 @@
 package org.gradlab.engine.cuda;
 
-import jcuda.driver.CUdeviceptr;
 import org.gradlab.engine.Buf;
 import org.gradlab.engine.IntBuf;
 
 /** Device memory of n 4-byte elements (float or int): the CUDA backend's {@link Buf} and {@link IntBuf}. */
 final class CudaBuf implements Buf, IntBuf {
-    final CUdeviceptr ptr;
+    final DeviceApi.Mem mem;
     final int n;
-    boolean freed;
 
-    CudaBuf(CUdeviceptr ptr, int n) {
-        this.ptr = ptr;
+    CudaBuf(DeviceApi.Mem mem, int n) {
+        this.mem = mem;
         this.n = n;
     }
 
@@ -21,7 +19,7 @@ final class CudaBuf implements Buf, IntBuf {
     }
 
     /** The address of element off. */
-    CUdeviceptr at(int off) {
-        return off == 0 ? ptr : ptr.withByteOffset(4L * off);
+    DeviceApi.Ptr at(int off) {
+        return new DeviceApi.Ptr(mem, 4L * off);
     }
 }

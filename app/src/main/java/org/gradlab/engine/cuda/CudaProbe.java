@@ -28,7 +28,7 @@ public final class CudaProbe {
     private static Status probe() {
         if (Boolean.getBoolean("gradlab.nocuda")) return new Status(false, null, "disabled by -Dgradlab.nocuda=true");
         try {
-            CudaDevice d = CudaDevice.open();
+            JCudaDevice d = JCudaDevice.open();
             return new Status(true, d.description(), "");
         } catch (LinkageError e) {
             return new Status(false, null, linkageReason(e));

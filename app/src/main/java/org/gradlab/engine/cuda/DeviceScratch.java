@@ -1,33 +1,29 @@
 package org.gradlab.engine.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemsetD32;
-
-import jcuda.driver.CUdeviceptr;
-
-/** A device work area that grows on demand (and is zeroed when it does): per-kernel scratch of the backend. */
+/** A device work area that grows on demand (zero-filled when it does): per-kernel scratch of the backend. */
 final class DeviceScratch {
-    private CUdeviceptr ptr;
+    private final DeviceApi api;
+    private DeviceApi.Mem mem;
     private long bytes;
 
-    /** At least `need` bytes, zero-filled when (re)allocated. */
-    CUdeviceptr get(long need) {
-        if (need > bytes || ptr == null) {
+    DeviceScratch(DeviceApi api) {
+        this.api = api;
+    }
+
+    /** At least `need` bytes. */
+    DeviceApi.Ptr get(long need) {
+        if (mem == null || need > bytes) {
             free();
             long size = (Math.max(need, Math.max(256, bytes * 2)) + 7) & ~7L;
-            CUdeviceptr p = new CUdeviceptr();
-            cuMemAlloc(p, size);
-            cuMemsetD32(p, 0, size / 4);
-            ptr = p;
+            mem = api.alloc(size);
             bytes = size;
         }
-        return ptr;
+        return new DeviceApi.Ptr(mem, 0);
     }
 
     void free() {
-        if (ptr != null) cuMemFree(ptr);
-        ptr = null;
+        if (mem != null) api.free(mem);
+        mem = null;
         bytes = 0;
     }
 }

@@ -1,14 +1,8 @@
 package org.gradlab.engine.cuda;
 
-import static jcuda.driver.JCudaDriver.cuMemAlloc;
-import static jcuda.driver.JCudaDriver.cuMemFree;
-import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import jcuda.Pointer;
-import jcuda.driver.CUdeviceptr;
 
 /**
  * Device copies of the segment tables the gradient-statistics kernels walk (see gradstats.cu), built once
@@ -22,9 +16,9 @@ final class SegmentTables {
     static final class Table {
         final int[] offsets, sizes, offsetsCopy, sizesCopy;
         final int blocks, segments;
-        final CUdeviceptr device = new CUdeviceptr();
+        final DeviceApi.Mem device;
 
-        Table(int[] offsets, int[] sizes) {
+        Table(DeviceApi api, int[] offsets, int[] sizes) {
             this.offsets = offsets;
             this.sizes = sizes;
             this.offsetsCopy = offsets.clone();
@@ -32,8 +26,12 @@ final class SegmentTables {
             this.segments = offsets.length;
             int[] host = layout(offsets, sizes);
             this.blocks = (host.length - segments - 1) / 3;
-            cuMemAlloc(device, 4L * host.length);
-            cuMemcpyHtoD(device, Pointer.to(host), 4L * host.length);
+            this.device = api.alloc(4L * host.length);
+            api.upload(ptr(), host, 0, host.length);
+        }
+
+        DeviceApi.Ptr ptr() {
+            return new DeviceApi.Ptr(device, 0);
         }
 
         boolean matches(int[] o, int[] s) {
@@ -62,41 +60,46 @@ final class SegmentTables {
         return t;
     }
 
+    private final DeviceApi api;
     private final List<Table> tables = new ArrayList<>();
     private final List<int[]> rowHosts = new ArrayList<>();
-    private final List<CUdeviceptr> rowDevices = new ArrayList<>();
+    private final List<DeviceApi.Mem> rowDevices = new ArrayList<>();
+
+    SegmentTables(DeviceApi api) {
+        this.api = api;
+    }
 
     Table table(int[] offsets, int[] sizes) {
         for (int i = 0; i < tables.size(); i++) {
             Table t = tables.get(i);
             if (t.matches(offsets, sizes)) return t;
             if (t.offsets == offsets && t.sizes == sizes) {
-                cuMemFree(t.device);
+                api.free(t.device);
                 tables.remove(i);
                 break;
             }
         }
-        Table t = new Table(offsets, sizes);
+        Table t = new Table(api, offsets, sizes);
         tables.add(t);
         return t;
     }
 
     /** The device copy of a histogram row map (rowOf), uploaded again only when its content changed. */
-    CUdeviceptr rows(int[] rowOf) {
+    DeviceApi.Ptr rows(int[] rowOf) {
         for (int i = 0; i < rowHosts.size(); i++) {
-            if (Arrays.equals(rowHosts.get(i), rowOf)) return rowDevices.get(i);
+            if (Arrays.equals(rowHosts.get(i), rowOf)) return new DeviceApi.Ptr(rowDevices.get(i), 0);
         }
-        CUdeviceptr d = new CUdeviceptr();
-        cuMemAlloc(d, 4L * Math.max(1, rowOf.length));
-        if (rowOf.length > 0) cuMemcpyHtoD(d, Pointer.to(rowOf), 4L * rowOf.length);
+        DeviceApi.Mem d = api.alloc(4L * Math.max(1, rowOf.length));
+        DeviceApi.Ptr p = new DeviceApi.Ptr(d, 0);
+        if (rowOf.length > 0) api.upload(p, rowOf, 0, rowOf.length);
         rowHosts.add(rowOf.clone());
         rowDevices.add(d);
-        return d;
+        return p;
     }
 
     void free() {
-        for (Table t : tables) cuMemFree(t.device);
-        for (CUdeviceptr d : rowDevices) cuMemFree(d);
+        for (Table t : tables) api.free(t.device);
+        for (DeviceApi.Mem d : rowDevices) api.free(d);
         tables.clear();
         rowHosts.clear();
         rowDevices.clear();

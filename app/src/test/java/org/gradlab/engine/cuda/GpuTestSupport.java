@@ -11,6 +11,12 @@ public final class GpuTestSupport {
         assumeTrue(s.available(), "no usable GPU: " + s.reason());
     }
 
+    /** The GPU, or the test is skipped. */
+    public static DeviceApi device() {
+        assumeGpu();
+        return JCudaDevice.open();
+    }
+
     /** A CUDA backend, or the test is skipped. */
     public static CudaBackend backend() {
         assumeGpu();

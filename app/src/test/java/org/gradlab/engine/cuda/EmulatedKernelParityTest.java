@@ -1,0 +1,25 @@
+package org.gradlab.engine.cuda;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * The kernel parity cases on the CPU emulation of the CUDA kernels (see {@link EmulatedDevice}): the
+ * kernels' indexing, reductions and the backend's launch arguments, checked on every CI run.
+ */
+class EmulatedKernelParityTest extends KernelParity {
+    private EmulatedDevice device;
+
+    @Override
+    DeviceApi openDevice() throws Exception {
+        assumeTrue(EmulatedDevice.available(), "g++ not on PATH");
+        device = EmulatedDevice.start();
+        return device;
+    }
+
+    @AfterAll
+    void stopEmulator() {
+        if (device != null) device.close();
+    }
+}

@@ -1,0 +1,137 @@
+package org.gradlab.engine.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.gradlab.clip.ClipSpec;
+import org.gradlab.clip.NonFinitePolicy;
+import org.gradlab.engine.CpuBackend;
+import org.gradlab.optim.OptimizerConfig;
+import org.gradlab.record.RunManifest;
+import org.gradlab.record.RunReader;
+import org.gradlab.record.RunWriter;
+import org.gradlab.run.RunConfig;
+import org.gradlab.run.SessionConfig;
+import org.gradlab.run.Trainer;
+import org.gradlab.run.TrainingSession;
+import org.gradlab.telemetry.StepStats;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole training steps through the CUDA backend on the emulated device: the same losses, norms and clip
+ * decisions as the CPU engine, and a device failure mid-run ends the run with a sentence, keeping the
+ * recording of the steps before it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EmulatedTrainingTest {
+    EmulatedDevice device;
+
+    @BeforeAll
+    void start() throws Exception {
+        assumeTrue(EmulatedDevice.available(), "g++ not on PATH");
+        device = EmulatedDevice.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (device != null) device.close();
+    }
+
+    static RunConfig config(String model) {
+        return new RunConfig(model, "charlm", 24, 2, 8, 32, 2, 4, 10,
+                OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 3e-3), RunConfig.DEFAULT_INIT, 5);
+    }
+
+    static List<StepStats> train(org.gradlab.engine.Backend be, String model, int steps) {
+        Trainer t = new Trainer(be, config(model), ClipSpec.parse("norm:0.5"), NonFinitePolicy.PROPAGATE);
+        t.runner().setTelemetry(true);
+        List<StepStats> out = new ArrayList<>();
+        for (int i = 0; i < steps; i++) out.add(t.trainStep());
+        return out;
+    }
+
+    @Test
+    void stepsMatchTheCpuEngine() {
+        for (String model : List.of("lstm", "gru", "gpt")) {
+            List<StepStats> cpu, gpu;
+            try (CpuBackend c = new CpuBackend(1)) {
+                cpu = train(c, model, 4);
+            }
+            try (CudaBackend g = new CudaBackend(device)) {
+                gpu = train(g, model, 4);
+            }
+            for (int i = 0; i < cpu.size(); i++) {
+                StepStats a = cpu.get(i), b = gpu.get(i);
+                assertEquals(a.loss(), b.loss(), 1e-4 * Math.abs(a.loss()), model + " loss at step " + i);
+                assertEquals(a.clip().preNorm(), b.clip().preNorm(), 1e-3 * a.clip().preNorm(), model + " pre-clip norm " + i);
+                assertEquals(a.clip().clipped(), b.clip().clipped(), model + " clip decision " + i);
+                assertEquals(a.clip().postNorm(), b.clip().postNorm(), 1e-3 * a.clip().postNorm(), model + " post-clip norm " + i);
+                long na = java.util.Arrays.stream(a.histPre()).asLongStream().sum();
+                long nb = java.util.Arrays.stream(b.histPre()).asLongStream().sum();
+                assertEquals(na, nb, "every gradient value counted once");
+            }
+        }
+    }
+
+    /** The emulated device, failing every launch after the first `okLaunches` as an out-of-memory GPU would. */
+    static DeviceApi failingAfter(DeviceApi d, int okLaunches) {
+        int[] count = {0};
+        return (DeviceApi) java.lang.reflect.Proxy.newProxyInstance(DeviceApi.class.getClassLoader(),
+                new Class<?>[] {DeviceApi.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("launch") && ++count[0] > okLaunches) {
+                        throw new DeviceError("CUDA_ERROR_OUT_OF_MEMORY", null);
+                    }
+                    try {
+                        return m.invoke(d, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void aDeviceFailureEndsTheRunWithASentenceAndKeepsTheRecording(@TempDir Path tmp) throws Exception {
+        int perStep;
+        // count one step's launches, then fail in the middle of the fourth step
+        int[] launches = {0};
+        DeviceApi counting = (DeviceApi) java.lang.reflect.Proxy.newProxyInstance(DeviceApi.class.getClassLoader(),
+                new Class<?>[] {DeviceApi.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("launch")) launches[0]++;
+                    return m.invoke(device, args);
+                });
+        try (CudaBackend g = new CudaBackend(counting)) {
+            Trainer t = new Trainer(g, config("lstm"), ClipSpec.parse("norm:0.5"), NonFinitePolicy.PROPAGATE);
+            t.trainStep();
+            int before = launches[0];
+            t.trainStep();
+            perStep = launches[0] - before;
+        }
+        Path dir = tmp.resolve("run");
+        SessionConfig sc = new SessionConfig(config("lstm"), ClipSpec.parse("norm:0.5"), NonFinitePolicy.PROPAGATE, 10,
+                List.of(), 0, true);
+        CudaBackend failing = new CudaBackend(failingAfter(device, perStep * 3 + perStep / 2 + 40));
+        TrainingSession s = new TrainingSession(failing, sc);
+        RunWriter w = RunWriter.create(dir, RunManifest.create(sc, s.trainer().model().params().layout(), null));
+        s.addListener(w);
+        s.start(false);
+        assertTrue(s.await(120, TimeUnit.SECONDS));
+        w.close();
+        failing.close();
+        assertEquals(TrainingSession.State.FAILED, s.state());
+        assertTrue(s.failure().startsWith("the GPU ran out of memory while running kernel "), s.failure());
+        assertTrue(s.failure().contains("--device cpu"), "says what to do: " + s.failure());
+        try (RunReader r = RunReader.open(dir)) {
+            assertEquals(3, r.stepCount(), "the three completed steps are recorded");
+            assertEquals(2, r.step(2).step());
+        }
+    }
+}

@@ -65,12 +65,17 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * A session on the device asked for (the GPU, the CPU with `threads` threads, or the GPU when usable),
-     * owning its backend; {@link #deviceNote()} says which and why.
+     * A session on the device asked for ("auto", "cpu" with `threads` threads, or "cuda"; see {@link Devices}),
+     * owning its backend; {@link #deviceNote()} says which and why. A GPU that was asked for and cannot be
+     * used is an IllegalArgumentException whose message says why.
      */
-    public static TrainingSession open(SessionConfig config, Snapshot from, org.gradlab.engine.DeviceChoice device,
-                                       int threads) throws org.gradlab.engine.Backends.Unavailable {
-        org.gradlab.engine.Backends.Opened o = org.gradlab.engine.Backends.open(device, threads);
+    public static TrainingSession open(SessionConfig config, Snapshot from, String device, int threads) {
+        org.gradlab.engine.Backends.Opened o;
+        try {
+            o = org.gradlab.engine.Backends.open(org.gradlab.engine.DeviceChoice.parse(device), threads);
+        } catch (org.gradlab.engine.Backends.Unavailable e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
         TrainingSession s = owning(o.backend(), config, from);
         s.deviceNote = o.note();
         return s;

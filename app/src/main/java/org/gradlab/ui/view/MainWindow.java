@@ -20,7 +20,6 @@ import org.gradlab.run.SessionConfig;
 import org.gradlab.ui.chart.Palette;
 import org.gradlab.ui.vm.LiveSessionModel;
 import org.gradlab.ui.vm.ReplayModel;
-import org.gradlab.engine.DeviceChoice;
 import org.gradlab.ui.vm.Scenario;
 import org.gradlab.ui.vm.TbRunModel;
 
@@ -167,7 +166,7 @@ public class MainWindow extends BorderPane {
     }
 
     /** Starts a scenario: one run opens the live view, several open as live runs in the comparison. */
-    public void startScenario(Scenario s, DeviceChoice device) {
+    public void startScenario(Scenario s, String device) {
         try {
             if (s.runs().size() == 1) {
                 if (live != null) live.model().close();

@@ -18,8 +18,7 @@ import org.gradlab.run.Models;
 import org.gradlab.run.RunConfig;
 import org.gradlab.run.SessionConfig;
 import org.gradlab.run.Tasks;
-import org.gradlab.engine.DeviceChoice;
-import org.gradlab.ui.vm.DeviceStatus;
+import org.gradlab.run.Devices;
 import org.gradlab.ui.vm.Scenario;
 
 import java.util.List;
@@ -29,10 +28,10 @@ import java.util.function.BiConsumer;
 public class StartView extends HBox {
     private final Label formError = new Label();
 
-    public StartView(BiConsumer<Scenario, DeviceChoice> onScenario) {
+    public StartView(BiConsumer<Scenario, String> onScenario) {
         setSpacing(16);
         setPadding(new Insets(12));
-        ComboBox<String> device = combo("deviceChoice", List.of("auto", "cpu", "cuda"), "auto");
+        ComboBox<String> device = combo("deviceChoice", Devices.CHOICES, "auto");
         Label deviceStatus = new Label("GPU: checking…");
         deviceStatus.setId("deviceStatus");
         deviceStatus.setWrapText(true);
@@ -59,7 +58,7 @@ public class StartView extends HBox {
         start.setDefaultButton(true);
         start.setOnAction(e -> {
             Scenario s = list.getSelectionModel().getSelectedItem();
-            if (s != null) onScenario.accept(s, DeviceChoice.parse(device.getValue()));
+            if (s != null) onScenario.accept(s, device.getValue());
         });
         list.setOnMouseClicked(e -> {
             if (e.getClickCount() == 2 && list.getSelectionModel().getSelectedItem() != null) start.fire();
@@ -105,7 +104,7 @@ public class StartView extends HBox {
                         n <= 0 ? Long.MAX_VALUE : n, List.of(), 500, true);
                 formError.setText("");
                 onScenario.accept(new Scenario("custom " + model.getValue() + " on " + task.getValue(), "", List.of(sc),
-                        List.of(model.getValue() + " " + task.getValue())), DeviceChoice.parse(device.getValue()));
+                        List.of(model.getValue() + " " + task.getValue())), device.getValue());
             } catch (NumberFormatException ex) {
                 formError.setText("numbers expected: " + ex.getMessage());
             } catch (IllegalArgumentException ex) {
@@ -119,7 +118,7 @@ public class StartView extends HBox {
     /** The probe can take a second where a GPU exists (the driver compiles the PTX): keep it off the FX thread. */
     private static void probeInBackground(Label status) {
         Thread t = new Thread(() -> {
-            String line = DeviceStatus.line();
+            String line = Devices.gpuLine();
             javafx.application.Platform.runLater(() -> status.setText(line));
         }, "gradlab-gpu-probe");
         t.setDaemon(true);

@@ -5,8 +5,6 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import org.gradlab.clip.ClipSpec;
-import org.gradlab.engine.Backends;
-import org.gradlab.engine.DeviceChoice;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunWriter;
 import org.gradlab.run.Command;
@@ -45,7 +43,8 @@ public final class LiveSessionModel implements AutoCloseable {
     private final StringProperty clipError = new SimpleStringProperty(""), lrError = new SimpleStringProperty("");
     private final StringProperty spikeError = new SimpleStringProperty("");
     private long droppedShown;
-    private DeviceChoice device = DeviceChoice.CPU;
+    /** The device choice this run was started with; its forks use the same. */
+    private String device = "cpu";
     private long rateStep = -1, rateNanos;
     private double stepsPerSecond;
 
@@ -62,24 +61,18 @@ public final class LiveSessionModel implements AutoCloseable {
     }
 
     /** Builds and starts a session (paused if asked); records it into recordDir when that is not null. */
-    public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, DeviceChoice device,
+    public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, String device,
                                          int threads, boolean paused, RunManifest.Parent parent) throws IOException {
-        TrainingSession s;
-        try {
-            s = TrainingSession.open(cfg, from, device, threads);
-        } catch (Backends.Unavailable e) {
-            throw new IllegalArgumentException(e.getMessage());
-        }
-        return start(name, s, recordDir, device, paused, parent);
+        return start(name, TrainingSession.open(cfg, from, device, threads), recordDir, device, paused, parent);
     }
 
     /** On the CPU with the given number of threads. */
     public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, int threads,
                                          boolean paused, RunManifest.Parent parent) throws IOException {
-        return start(name, TrainingSession.onCpu(cfg, from, threads), recordDir, DeviceChoice.CPU, paused, parent);
+        return start(name, TrainingSession.onCpu(cfg, from, threads), recordDir, "cpu", paused, parent);
     }
 
-    private static LiveSessionModel start(String name, TrainingSession s, Path recordDir, DeviceChoice device,
+    private static LiveSessionModel start(String name, TrainingSession s, Path recordDir, String device,
                                           boolean paused, RunManifest.Parent parent) throws IOException {
         try {
             RunWriter w = null;
@@ -206,7 +199,7 @@ public final class LiveSessionModel implements AutoCloseable {
             Path dir = recordRoot == null ? null : recordRoot.resolve("branch-" + (i + 1) + "-" + c.toText().replace(':', '_'));
             RunManifest.Parent parent = recordDir() == null || dir == null ? null
                     : new RunManifest.Parent(dir.toAbsolutePath().relativize(recordDir().toAbsolutePath()).toString(), snap.step(), c.toText());
-            out.add(device == DeviceChoice.CPU ? start(name + " ▸ " + c.toText(), cfg, snap, dir, 1, true, parent)
+            out.add(device.equals("cpu") ? start(name + " ▸ " + c.toText(), cfg, snap, dir, 1, true, parent)
                     : start(name + " ▸ " + c.toText(), cfg, snap, dir, device, 1, true, parent));
         }
         return out;

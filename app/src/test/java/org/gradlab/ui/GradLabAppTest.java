@@ -188,4 +188,31 @@ class GradLabAppTest {
         robot.clickOn("Start");
         assertNotNull(robot.lookup("#scenarioList").query());
     }
+
+    @Test
+    void theDeviceChoiceSaysWhichGpuOrWhyNotAndIsHonoured(FxRobot robot) throws Exception {
+        org.gradlab.engine.cuda.CudaProbe.Status gpu = org.gradlab.engine.cuda.CudaProbe.status();
+        Label status = robot.lookup("#deviceStatus").queryAs(Label.class);
+        await("the probe's line", () -> !status.getText().startsWith("GPU: checking"));
+        assertEquals(gpu.available() ? "GPU: " + gpu.device() : "GPU: not used — " + gpu.reason(), status.getText());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> device = robot.lookup("#deviceChoice").queryAs(javafx.scene.control.ComboBox.class);
+        assertEquals(List.of("auto", "cpu", "cuda"), device.getItems());
+        assertEquals("auto", device.getValue());
+        if (!gpu.available()) {
+            robot.interact(() -> device.setValue("cuda"));
+            startScenario(robot, "GRU character language model");
+            await("dialog", () -> robot.lookup("#errorDialog").tryQuery().isPresent());
+            Node dialog = robot.lookup("#errorDialog").query();
+            String text = ((javafx.scene.control.DialogPane) dialog).getContentText();
+            assertTrue(text.contains(gpu.reason()), text);
+            robot.interact(() -> ((javafx.stage.Stage) dialog.getScene().getWindow()).close());
+            assertTrue(window.liveView() == null, "no run was started");
+        }
+        robot.interact(() -> device.setValue("cpu"));
+        startScenario(robot, "GRU character language model");
+        await("running on the CPU", () -> window.liveView() != null && window.liveView().model().data().steps() > 1);
+        Label used = robot.lookup("#liveDevice").queryAs(Label.class);
+        assertTrue(used.getText().startsWith("device: cpu ("), used.getText());
+    }
 }

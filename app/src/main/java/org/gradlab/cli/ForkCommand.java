@@ -49,6 +49,11 @@ public final class ForkCommand implements Runnable {
             SessionConfig base = parent.manifest().session();
             System.out.printf("rebuilding the state of %s at step %d…%n", run, at);
             Snapshot state = Replay.stateAt(parent, at, be);
+            String recordedOn = parent.manifest().deviceKind(), here = be.name().split(" ")[0];
+            if (recordedOn != null && !recordedOn.equals(here)) {
+                System.out.printf("note: %s was trained on %s and is replayed here on %s, so the state at step %d is recomputed "
+                        + "to within rounding, not bit for bit (use --device %s for an exact fork)%n", run, recordedOn, here, at, recordedOn);
+            }
             Files.createDirectories(out);
             for (int i = 0; i < specs.size(); i++) {
                 ClipSpec spec = specs.get(i);

@@ -93,6 +93,7 @@ public final class InspectCommand implements Runnable {
                 c.optimizer().kind().name().toLowerCase(Locale.ROOT), c.optimizer().lr(), c.seed(), c.init());
         out.printf("  clip %s, non-finite policy %s, created %s by GradLab %s%n", m.session().clip(),
                 m.session().nonFinite().cliName(), m.createdAt(), m.appVersion());
+        if (m.device() != null) out.printf("  trained on %s%n", m.device());
     }
 
     private static void printStep(RunReader r, StepStats s, PrintStream out) {

@@ -14,7 +14,7 @@ final class Sessions {
 
     static RunWriter recordTo(TrainingSession s, Path out, RunManifest.Parent parent) throws IOException {
         if (out == null) return null;
-        RunWriter w = RunWriter.create(out, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent));
+        RunWriter w = RunWriter.create(out, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent, s.deviceName()));
         s.addListener(w);
         return w;
     }

@@ -24,11 +24,12 @@ import java.util.Locale;
 
 /**
  * run.json: format version, app version, creation time, the full session config, the parameter layout and
- * layer groups, the histogram bin edges, and — for a fork — where it branched from.
+ * layer groups, the histogram bin edges, the device that trained it (null when not known: replaying a GPU run
+ * on the CPU recomputes its states to within rounding, not bit for bit), and — for a fork — where it branched from.
  */
 public record RunManifest(int formatVersion, String appVersion, String createdAt, SessionConfig session,
                           List<Tensor> tensors, List<String> groups, double[] histogramEdges, int histogramWidth,
-                          Parent parent, Imported imported) {
+                          Parent parent, Imported imported, String device) {
     /** A run converted from another tool's logs (no session config: it cannot be retrained or forked). */
     public record Imported(String format, String source) {}
 
@@ -41,10 +42,22 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
     public static final String APP_VERSION = "0.1.0";
 
     public static RunManifest create(SessionConfig session, ParamLayout layout, Parent parent) {
+        return create(session, layout, parent, null);
+    }
+
+    /** device: the backend's name ("cpu (…)", "cuda (…)"), kept so a replay can say when it recomputes elsewhere. */
+    public static RunManifest create(SessionConfig session, ParamLayout layout, Parent parent, String device) {
         List<Tensor> ts = new ArrayList<>();
         for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
         return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), session, ts,
-                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent, null);
+                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent, null, device);
+    }
+
+    /** The device kind ("cpu", "cuda") this run trained on, or null when the file does not say. */
+    public String deviceKind() {
+        if (device == null) return null;
+        int sp = device.indexOf(' ');
+        return sp < 0 ? device : device.substring(0, sp);
     }
 
     /** The manifest of an imported run: its layout and groups as derived from the logs, and where they came from. */
@@ -52,7 +65,7 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         List<Tensor> ts = new ArrayList<>();
         for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
         return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), null, ts, layout.groups(),
-                HistogramBins.edges(), HistogramBins.WIDTH, null, source);
+                HistogramBins.edges(), HistogramBins.WIDTH, null, source, null);
     }
 
     /** The clip spec the run started with, or a word saying why there is none. */
@@ -80,6 +93,7 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         root.put("formatVersion", formatVersion);
         root.put("appVersion", appVersion);
         root.put("createdAt", createdAt);
+        if (device != null) root.put("device", device);
         if (imported != null) root.putObject("imported").put("format", imported.format()).put("source", imported.source());
         if (session != null) writeConfig(root);
         writeLayoutAndRest(root, dir);
@@ -212,7 +226,8 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
             Parent parent = null;
             JsonNode p = root.get("parent");
             if (p != null && p.isObject()) parent = new Parent(p.path("run").asText(), p.path("step").asLong(), p.path("variant").asText());
+            String device = root.hasNonNull("device") ? root.get("device").asText() : null;
             return new RunManifest(version, root.path("appVersion").asText("?"), root.path("createdAt").asText("?"), sc, tensors,
-                    groups, edges, width, parent, imp);
+                    groups, edges, width, parent, imp, device);
     }
 }

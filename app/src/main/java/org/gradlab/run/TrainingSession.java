@@ -96,6 +96,8 @@ public final class TrainingSession implements AutoCloseable {
     public Trainer trainer() { return trainer; }
     public State state() { return state; }
     public String failure() { return failure; }
+    /** The backend's name: "cpu (2 threads, …)" or "cuda (NVIDIA …)". */
+    public String deviceName() { return backend.name(); }
     /** "device: …" as chosen by {@link #open}, or the backend's name. */
     public String deviceNote() { return deviceNote != null ? deviceNote : "device: " + backend.name(); }
     public StepStats lastStats() { return last; }

@@ -33,7 +33,8 @@ class RunRecordingTest {
         List<StepStats> seen = new ArrayList<>();
         try (CpuBackend be = new CpuBackend(1)) {
             TrainingSession s = new TrainingSession(be, RecordFixtures.small(model, task, steps, ckpt, spikes));
-            RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.trainer().model().params().layout(), null));
+            RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.trainer().model().params().layout(), null,
+                    s.deviceName()));
             s.addListener(w);
             s.addListener(new SessionListener() {
                 @Override public void onStep(StepStats st) { seen.add(st); }
@@ -65,6 +66,8 @@ class RunRecordingTest {
             assertTrue(ev.stream().anyMatch(e -> e.type() == RunEvent.Type.SPIKE && e.step() == 25), ev.toString());
             assertEquals(List.of(16L, 32L), r.checkpoints());
             assertEquals(32, r.checkpoint(32).step());
+            assertTrue(r.manifest().device().startsWith("cpu (1 threads"), r.manifest().device());
+            assertEquals("cpu", r.manifest().deviceKind(), "the device that trained it is kept for replays");
         }
     }
 

@@ -77,7 +77,7 @@ public final class LiveSessionModel implements AutoCloseable {
         try {
             RunWriter w = null;
             if (recordDir != null) {
-                w = RunWriter.create(recordDir, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent));
+                w = RunWriter.create(recordDir, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent, s.deviceName()));
                 s.addListener(w);
             }
             LiveSessionModel m = new LiveSessionModel(name, s, w);

@@ -53,7 +53,7 @@ public class CompareView extends BorderPane {
     public CompareView() {
         table.setId("compareTable");
         String[][] cols = {{"run", "run"}, {"clip", "clip"}, {"steps", "steps"}, {"final loss", "finalLoss"}, {"min loss", "minLoss"},
-            {"clip rate", "clipRate"}, {"max pre-norm", "maxNorm"}, {"diverged", "diverged"}};
+            {"clipped steps (all)", "clipRate"}, {"max pre-norm", "maxNorm"}, {"diverged", "diverged"}};
         for (String[] c : cols) {
             TableColumn<Row, String> col = new TableColumn<>(c[0]);
             String field = c[1];
@@ -171,7 +171,7 @@ public class CompareView extends BorderPane {
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunViewModel d = runs.get(i);
-            SeriesStore l = d.series(Scalar.LOSS), n = d.series(Scalar.PRE_NORM), r = d.series(Scalar.CLIP_RATE);
+            SeriesStore l = d.series(Scalar.LOSS), n = d.series(Scalar.PRE_NORM);
             float fin = l.isEmpty() ? Float.NaN : l.last(l.buckets() - 1);
             float min = Float.NaN, max = Float.NaN;
             long diverged = -1;
@@ -182,7 +182,7 @@ public class CompareView extends BorderPane {
             for (int b = 0; b < n.buckets(); b++) if (!(max >= n.max(b)) && !Float.isNaN(n.max(b))) max = n.max(b);
             String clip = clips.get(i).get();
             out.add(new Row(d.name(), clip, Long.toString(d.steps()), f(fin), f(min),
-                    r.isEmpty() ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * r.last(r.buckets() - 1)), f(max),
+                    Double.isNaN(d.overallClipRate()) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * d.overallClipRate()), f(max),
                     diverged < 0 ? "no" : "≈ step " + diverged));
         }
         rows.setAll(out);

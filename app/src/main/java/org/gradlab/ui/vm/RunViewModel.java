@@ -151,16 +151,24 @@ public final class RunViewModel {
         version++;
     }
 
-    /** Rolling fraction of clipped steps over the last n steps. */
+    /** Fraction of all measured steps that were clipped (NaN before the first). */
+    public double overallClipRate() {
+        return clipRate.total == 0 ? Double.NaN : (double) clipRate.clippedTotal / clipRate.total;
+    }
+
+    /** Rolling fraction of clipped steps over the last n steps, and the count over the whole run. */
     static final class ClipRate {
         private final boolean[] ring;
         private int pos, filled, count;
+        private long total, clippedTotal;
 
         ClipRate(int n) {
             ring = new boolean[n];
         }
 
         double add(boolean clipped) {
+            total++;
+            if (clipped) clippedTotal++;
             if (filled == ring.length && ring[pos]) count--;
             ring[pos] = clipped;
             if (clipped) count++;

@@ -103,5 +103,21 @@ class ChartSnapshotTest {
         WritableImage hist = snap(robot, dash.histogramHeatmap().canvas(), out.resolve("histogram-heatmap.png"));
         assertTrue(count(hist, Palette.MARKER, 0.08) > 10, "marker on the histogram heatmap too");
         snap(robot, dash.timeCharts().get(0).canvas(), out.resolve("loss.png"));
+        // squeezed to several steps per pixel, with the spike marker on the spike's own column, the one-step
+        // spike must still be drawn solid (not only as the translucent min/max band)
+        robot.interact(() -> stage.setWidth(620));
+        WaitForAsyncUtils.waitForFxEvents();
+        WritableImage narrow = snap(robot, dash.timeCharts().get(1).canvas(), out.resolve("norm-narrow.png"));
+        double plotWidth = narrow.getWidth() - 60;
+        assertTrue(1000 / plotWidth > 4, "several steps per pixel: " + plotWidth + " px for 1000 steps");
+        int solid = 0;
+        PixelReader sp = narrow.getPixelReader();
+        for (int y = 25; y < narrow.getHeight() / 3; y++) {
+            for (int x = 50; x < narrow.getWidth(); x++) {
+                Color c = sp.getColor(x, y);
+                if (c.getRed() > 0.7 && c.getGreen() < 0.3 && c.getBlue() < 0.3) solid++;
+            }
+        }
+        assertTrue(solid > 15, "the spike is a solid red stroke above the marker: " + solid + " pixels");
     }
 }

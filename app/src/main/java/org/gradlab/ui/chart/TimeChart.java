@@ -105,6 +105,8 @@ public class TimeChart extends CanvasChart {
         double ymin = range[0], ymax = range[1];
         drawGrid(g, pw, ph, x0, x1, ymin, ymax);
         int legendX = 6 + (int) (title.length() * 6.5) + 12;
+        spikes.clear();
+        spikeColors.clear();
         for (Line l : lines) {
             SeriesStore s = l.data().get();
             if (s == null || s.isEmpty()) continue;
@@ -119,7 +121,41 @@ public class TimeChart extends CanvasChart {
         }
         drawNonFinite(g, pw, x0, x1);
         drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
+        drawSpikes(g);
         drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);
+    }
+
+    /**
+     * A one-step spike squeezed into a pixel column with many other steps shows only in the translucent band,
+     * and an event marker on the same column can cover it: columns whose band reaches far beyond their
+     * neighbours' are redrawn as solid strokes above everything else.
+     */
+    private void collectSpikes(Line l, int cols) {
+        for (int c = 0; c < cols; c++) {
+            double e = colBot[c] - colTop[c];
+            if (!(e >= 6)) continue;
+            double around = 1;
+            for (int d = -3; d <= 3; d++) {
+                int k = c + d;
+                if (d == 0 || k < 0 || k >= cols) continue;
+                double ek = colBot[k] - colTop[k];
+                if (ek > around) around = ek;
+            }
+            if (e > 3 * around) {
+                spikes.add(new double[] {LEFT + c + 0.5, colTop[c], colBot[c]});
+                spikeColors.add(l.color());
+            }
+        }
+    }
+
+    private void drawSpikes(GraphicsContext g) {
+        g.setLineDashes();
+        g.setLineWidth(1.5);
+        for (int i = 0; i < spikes.size(); i++) {
+            double[] sp = spikes.get(i);
+            g.setStroke(spikeColors.get(i));
+            g.strokeLine(sp[0], sp[1] - 0.5, sp[0], sp[2] + 0.5);
+        }
     }
 
     private double[] yRange(long x0, long x1) {
@@ -199,6 +235,11 @@ public class TimeChart extends CanvasChart {
     }
 
     private double[] bx = new double[0], bTop = new double[0], bBot = new double[0], lx = new double[0], ly = new double[0];
+    /** Per column of the series being drawn: its band's pixel extent (top, bottom), NaN where it has none. */
+    private double[] colTop = new double[0], colBot = new double[0];
+    /** Isolated extremes found while drawing the series, drawn last so no marker or band hides them: x, top, bottom. */
+    private final java.util.List<double[]> spikes = new java.util.ArrayList<>();
+    private final java.util.List<Color> spikeColors = new java.util.ArrayList<>();
 
     /**
      * One pass over the pixel columns collects, per column, the min/max band and the last value; each
@@ -214,6 +255,8 @@ public class TimeChart extends CanvasChart {
             bBot = new double[cols];
             lx = new double[cols];
             ly = new double[cols];
+            colTop = new double[cols];
+            colBot = new double[cols];
         }
         double span = x1 - x0;
         Color band = l.color().deriveColor(0, 1, 1, 0.45);
@@ -233,10 +276,13 @@ public class TimeChart extends CanvasChart {
             }
             double x = LEFT + c + 0.5;
             boolean bandOk = !l.dashed() && Float.isFinite(mn) && Float.isFinite(mx) && (!logY || mn > 0);
+            colTop[c] = colBot[c] = Double.NaN;
             if (bandOk) {
                 bx[nb] = x;
                 bTop[nb] = yPix(mx, ph, ymin, ymax);
                 bBot[nb] = yPix(mn, ph, ymin, ymax);
+                colTop[c] = bTop[nb];
+                colBot[c] = bBot[nb];
                 nb++;
             } else if (nb > 0) {
                 fillBand(g, band, nb);
@@ -254,6 +300,7 @@ public class TimeChart extends CanvasChart {
         if (nb > 0) fillBand(g, band, nb);
         if (nl > 0) strokeLine(g, l, nl);
         g.setLineDashes();
+        if (!l.dashed()) collectSpikes(l, cols);
     }
 
     /** The band as a staircase: each column spans its full pixel width, so a one-step spike stays visible. */

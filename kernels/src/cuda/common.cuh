@@ -11,61 +11,33 @@
 
 __device__ __forceinline__ float gl_sigmoid(float x) { return 1.f / (1.f + expf(-x)); }
 
-// Sum of v over the block (blockDim.x a power of two, at most 1024); every thread gets the total.
-__device__ __forceinline__ double gl_block_sum(double v, double* sh) {
-    int t = threadIdx.x;
-    sh[t] = v;
-    __syncthreads();
-    for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
-        if (t < s) sh[t] += sh[t + s];
-        __syncthreads();
-    }
-    double r = sh[0];
-    __syncthreads();
-    return r;
-}
-
-__device__ __forceinline__ float gl_block_sumf(float v, float* sh) {
-    int t = threadIdx.x;
-    sh[t] = v;
-    __syncthreads();
-    for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
-        if (t < s) sh[t] += sh[t + s];
-        __syncthreads();
-    }
-    float r = sh[0];
-    __syncthreads();
-    return r;
-}
-
-__device__ __forceinline__ float gl_block_maxf(float v, float* sh) {
-    int t = threadIdx.x;
-    sh[t] = v;
-    __syncthreads();
-    for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
-        if (t < s) sh[t] = fmaxf(sh[t], sh[t + s]);
-        __syncthreads();
-    }
-    float r = sh[0];
-    __syncthreads();
-    return r;
-}
-
 // Max that lets NaN win (the statistics report NaN as the max of a tensor holding one).
 __device__ __forceinline__ double gl_nanmax(double a, double b) {
     if (a != a || b != b) return __longlong_as_double(0x7ff8000000000000LL);
     return a > b ? a : b;
 }
 
-__device__ __forceinline__ double gl_block_nanmax(double v, double* sh) {
+struct GlSum { template <class T> __device__ T operator()(T a, T b) const { return a + b; } };
+struct GlMax { __device__ float operator()(float a, float b) const { return fmaxf(a, b); } };
+struct GlNanMax { __device__ double operator()(double a, double b) const { return gl_nanmax(a, b); } };
+
+// Reduces v over the block with op (blockDim.x a power of two, at most 1024, sh holding blockDim.x values);
+// every thread gets the result.
+template <class T, class Op>
+__device__ __forceinline__ T gl_block_reduce(T v, T* sh, Op op) {
     int t = threadIdx.x;
     sh[t] = v;
     __syncthreads();
     for (int s = blockDim.x >> 1; s > 0; s >>= 1) {
-        if (t < s) sh[t] = gl_nanmax(sh[t], sh[t + s]);
+        if (t < s) sh[t] = op(sh[t], sh[t + s]);
         __syncthreads();
     }
-    double r = sh[0];
+    T r = sh[0];
     __syncthreads();
     return r;
 }
+
+__device__ __forceinline__ double gl_block_sum(double v, double* sh) { return gl_block_reduce(v, sh, GlSum()); }
+__device__ __forceinline__ float gl_block_sumf(float v, float* sh) { return gl_block_reduce(v, sh, GlSum()); }
+__device__ __forceinline__ float gl_block_maxf(float v, float* sh) { return gl_block_reduce(v, sh, GlMax()); }
+__device__ __forceinline__ double gl_block_nanmax(double v, double* sh) { return gl_block_reduce(v, sh, GlNanMax()); }

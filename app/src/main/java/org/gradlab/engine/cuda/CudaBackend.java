@@ -71,15 +71,27 @@ public final class CudaBackend implements Backend {
 
     /** Launches a kernel; args are device pointers, Integers, Floats or Booleans (passed as int 0/1). */
     private void launch(String kernel, int gridX, int gridY, int sharedBytes, Object... args) {
-        try {
-            device.launch(kernel, gridX, gridY, THREADS, sharedBytes, args);
-        } catch (DeviceError e) {
-            throw failure(e, "running kernel " + kernel);
-        }
+        onDevice("running kernel " + kernel, () -> device.launch(kernel, gridX, gridY, THREADS, sharedBytes, args));
     }
 
     private void elementwise(String kernel, long n, Object... args) {
         if (n > 0) launch(kernel, blocksFor(n), 1, 0, args);
+    }
+
+    /** Runs a device operation, turning its failure into the user-facing DeviceFailure. */
+    private <T> T onDevice(String during, java.util.function.Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (DeviceError e) {
+            throw failure(e, during);
+        }
+    }
+
+    private void onDevice(String during, Runnable op) {
+        onDevice(during, () -> {
+            op.run();
+            return null;
+        });
     }
 
     private DeviceFailure failure(DeviceError e, String during) {
@@ -96,13 +108,9 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ memory
     private CudaBuf allocate(int n) {
-        try {
-            CudaBuf b = new CudaBuf(device.alloc(4L * Math.max(1, n)), n);
-            owned.add(b);
-            return b;
-        } catch (DeviceError e) {
-            throw failure(e, "allocating " + (4L * n >> 10) + " KiB");
-        }
+        CudaBuf b = new CudaBuf(onDevice("allocating " + (4L * n >> 10) + " KiB", () -> device.alloc(4L * Math.max(1, n))), n);
+        owned.add(b);
+        return b;
     }
 
     @Override public Buf alloc(int n) { return allocate(n); }
@@ -111,60 +119,38 @@ public final class CudaBackend implements Backend {
     @Override
     public void upload(float[] src, int srcOff, Buf dst, int dstOff, int n) {
         if (n == 0) return;
-        try {
-            device.upload(at(dst, dstOff), src, srcOff, n);
-        } catch (DeviceError e) {
-            throw failure(e, "copying to the GPU");
-        }
+        onDevice("copying to the GPU", () -> device.upload(at(dst, dstOff), src, srcOff, n));
     }
 
     @Override
     public void download(Buf src, int srcOff, float[] dst, int dstOff, int n) {
         if (n == 0) return;
-        try {
-            device.download(at(src, srcOff), dst, dstOff, n);
-        } catch (DeviceError e) {
-            throw failure(e, "copying from the GPU");
-        }
+        onDevice("copying from the GPU", () -> device.download(at(src, srcOff), dst, dstOff, n));
     }
 
     @Override
     public void uploadInt(int[] src, int srcOff, IntBuf dst, int dstOff, int n) {
         if (n == 0) return;
-        try {
-            device.upload(at(dst, dstOff), src, srcOff, n);
-        } catch (DeviceError e) {
-            throw failure(e, "copying to the GPU");
-        }
+        onDevice("copying to the GPU", () -> device.upload(at(dst, dstOff), src, srcOff, n));
     }
 
     /** Copies `count` doubles of device scratch to the host (waits for the work before it). */
     private double[] downloadDoubles(DeviceApi.Ptr src, int count) {
         if (hostResult.length < count) hostResult = new double[Math.max(count, 2 * hostResult.length)];
-        try {
-            device.download(src, hostResult, count);
-        } catch (DeviceError e) {
-            throw failure(e, "copying results from the GPU");
-        }
+        onDevice("copying results from the GPU", () -> device.download(src, hostResult, count));
         return hostResult;
     }
 
     private DeviceApi.Ptr uploadFloats(DeviceScratch area, float[] src, int off, int n) {
-        try {
+        return onDevice("copying to the GPU", () -> {
             DeviceApi.Ptr d = area.get(4L * Math.max(1, n));
             if (n > 0) device.upload(d, src, off, n);
             return d;
-        } catch (DeviceError e) {
-            throw failure(e, "copying to the GPU");
-        }
+        });
     }
 
     private DeviceApi.Ptr scratch(DeviceScratch area, long bytes) {
-        try {
-            return area.get(bytes);
-        } catch (DeviceError e) {
-            throw failure(e, "allocating work space");
-        }
+        return onDevice("allocating work space", () -> area.get(bytes));
     }
 
     @Override
@@ -175,11 +161,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void copy(Buf src, int srcOff, Buf dst, int dstOff, int n) {
         if (n == 0) return;
-        try {
-            device.copy(at(dst, dstOff), at(src, srcOff), 4L * n);
-        } catch (DeviceError e) {
-            throw failure(e, "copying on the GPU");
-        }
+        onDevice("copying on the GPU", () -> device.copy(at(dst, dstOff), at(src, srcOff), 4L * n));
     }
 
     @Override
@@ -430,28 +412,16 @@ public final class CudaBackend implements Backend {
     }
 
     private SegmentTables.Table table(int[] offsets, int[] sizes) {
-        try {
-            return segments.table(offsets, sizes);
-        } catch (DeviceError e) {
-            throw failure(e, "uploading the segment table");
-        }
+        return onDevice("uploading the segment table", () -> segments.table(offsets, sizes));
     }
 
     private DeviceApi.Ptr rowMap(int[] rowOf) {
-        try {
-            return segments.rows(rowOf);
-        } catch (DeviceError e) {
-            throw failure(e, "uploading the histogram rows");
-        }
+        return onDevice("uploading the histogram rows", () -> segments.rows(rowOf));
     }
 
     @Override
     public void synchronize() {
-        try {
-            device.synchronize();
-        } catch (DeviceError e) {
-            throw failure(e, "finishing queued GPU work");
-        }
+        onDevice("finishing queued GPU work", device::synchronize);
     }
 
     /** Frees this backend's device memory (the shared context and kernels stay loaded for the process). */

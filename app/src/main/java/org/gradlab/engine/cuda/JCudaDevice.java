@@ -115,8 +115,14 @@ final class JCudaDevice implements DeviceApi {
         return p.byteOffset() == 0 ? base : base.withByteOffset(p.byteOffset());
     }
 
-    private static DeviceError error(CudaException e) {
-        return new DeviceError(e.getMessage(), e);
+    /** Runs one driver call on this thread's context, turning JCuda's exception into a DeviceError. */
+    private void call(Runnable driverCall) {
+        try {
+            bind();
+            driverCall.run();
+        } catch (CudaException e) {
+            throw new DeviceError(e.getMessage(), e);
+        }
     }
 
     @Override
@@ -126,76 +132,43 @@ final class JCudaDevice implements DeviceApi {
 
     @Override
     public Mem alloc(long bytes) {
-        try {
-            bind();
-            long size = (Math.max(bytes, 4) + 3) & ~3L;
-            CUdeviceptr p = new CUdeviceptr();
+        long size = (Math.max(bytes, 4) + 3) & ~3L;
+        CUdeviceptr p = new CUdeviceptr();
+        call(() -> {
             cuMemAlloc(p, size);
             cuMemsetD32(p, 0, size / 4);
-            return new DevMem(p);
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        });
+        return new DevMem(p);
     }
 
     @Override
     public void free(Mem m) {
-        try {
-            bind();
-            cuMemFree(((DevMem) m).ptr());
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuMemFree(((DevMem) m).ptr()));
     }
 
     @Override
     public void upload(Ptr dst, float[] src, int off, int n) {
-        try {
-            bind();
-            cuMemcpyHtoD(at(dst), Pointer.to(src).withByteOffset(4L * off), 4L * n);
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuMemcpyHtoD(at(dst), Pointer.to(src).withByteOffset(4L * off), 4L * n));
     }
 
     @Override
     public void upload(Ptr dst, int[] src, int off, int n) {
-        try {
-            bind();
-            cuMemcpyHtoD(at(dst), Pointer.to(src).withByteOffset(4L * off), 4L * n);
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuMemcpyHtoD(at(dst), Pointer.to(src).withByteOffset(4L * off), 4L * n));
     }
 
     @Override
     public void download(Ptr src, float[] dst, int off, int n) {
-        try {
-            bind();
-            cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * off), at(src), 4L * n);
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * off), at(src), 4L * n));
     }
 
     @Override
     public void download(Ptr src, double[] dst, int n) {
-        try {
-            bind();
-            cuMemcpyDtoH(Pointer.to(dst), at(src), 8L * n);
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuMemcpyDtoH(Pointer.to(dst), at(src), 8L * n));
     }
 
     @Override
     public void copy(Ptr dst, Ptr src, long bytes) {
-        try {
-            bind();
-            cuMemcpyDtoD(at(dst), at(src), bytes);
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuMemcpyDtoD(at(dst), at(src), bytes));
     }
 
     @Override
@@ -211,22 +184,12 @@ final class JCudaDevice implements DeviceApi {
         }
         CUfunction f = functions.get(name);
         if (f == null) throw new IllegalStateException("kernel " + name + " is not in the PTX modules");
-        try {
-            bind();
-            cuLaunchKernel(f, gridX, gridY, 1, threads, 1, 1, sharedBytes, null, Pointer.to(params), null);
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuLaunchKernel(f, gridX, gridY, 1, threads, 1, 1, sharedBytes, null, Pointer.to(params), null));
     }
 
     @Override
     public void synchronize() {
-        try {
-            bind();
-            cuCtxSynchronize();
-        } catch (CudaException e) {
-            throw error(e);
-        }
+        call(() -> cuCtxSynchronize());
     }
 
     @Override

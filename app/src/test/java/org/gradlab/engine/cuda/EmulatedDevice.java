@@ -52,6 +52,12 @@ public final class EmulatedDevice implements DeviceApi, AutoCloseable {
         return false;
     }
 
+    /** Starts the emulator, or skips the calling test (class) where g++ is missing. */
+    public static EmulatedDevice startOrSkip() throws IOException, InterruptedException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(), "g++ not on PATH: the CUDA emulator cannot be built");
+        return start();
+    }
+
     /** Builds the emulator into target/ (again only when the kernel sources changed) and starts it. */
     public static EmulatedDevice start() throws IOException, InterruptedException {
         Path dir = Path.of("target", "cuda-emulator").toAbsolutePath();

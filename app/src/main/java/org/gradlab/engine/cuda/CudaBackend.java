@@ -96,6 +96,7 @@ public final class CudaBackend implements Backend {
 
     private DeviceFailure failure(DeviceError e, String during) {
         String msg = CudaErrors.describe(e.getMessage(), during);
+        if (CudaErrors.sticky(e.getMessage())) CudaProbe.markLost(CudaProbe.firstLine(e.getMessage()));
         if (msg.contains("out of memory")) {
             msg += " (" + freeMemory() + "); use a smaller model or batch, or --device cpu";
         }

@@ -13,6 +13,8 @@ public final class CudaProbe {
     public record Status(boolean available, String device, String reason) {}
 
     private static volatile Status status;
+    /** The answer of the one real probe (status may later say the GPU was lost). */
+    private static Status probed;
 
     private CudaProbe() {}
 
@@ -20,9 +22,22 @@ public final class CudaProbe {
         Status s = status;
         if (s != null) return s;
         synchronized (CudaProbe.class) {
-            if (status == null) status = probe();
+            if (status == null) status = probed = probe();
             return status;
         }
+    }
+
+    /**
+     * After a sticky device error the CUDA context is lost for the rest of the process: from then on the probe
+     * answers "not available", with the reason, so `auto` picks the CPU and `cuda` is refused.
+     */
+    static synchronized void markLost(String why) {
+        status = new Status(false, null, "the GPU failed earlier in this session (" + why + "); restart GradLab to use it again");
+    }
+
+    /** For tests: back to the probe's own answer (JCuda is never probed twice). */
+    static synchronized void reset() {
+        status = probed;
     }
 
     private static Status probe() {

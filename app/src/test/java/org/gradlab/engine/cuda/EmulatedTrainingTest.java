@@ -132,4 +132,37 @@ class EmulatedTrainingTest {
             assertEquals(2, r.step(2).step());
         }
     }
+
+    @Test
+    void aKernelFaultSaysTheGpuIsLostAndNewRunsUseTheCpu() throws Exception {
+        CudaProbe.Status before = CudaProbe.status();
+        try (CudaBackend g = new CudaBackend(failing(device, "CUDA_ERROR_ILLEGAL_ADDRESS"))) {
+            org.gradlab.engine.DeviceFailure f = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.gradlab.engine.DeviceFailure.class, () -> train(g, "gru", 1));
+            assertTrue(f.getMessage().startsWith("a GPU kernel faulted while running kernel "), f.getMessage());
+            assertTrue(f.getMessage().contains("until GradLab restarts"), f.getMessage());
+            CudaProbe.Status after = CudaProbe.status();
+            assertTrue(!after.available() && after.reason().startsWith("the GPU failed earlier in this session (CUDA_ERROR_ILLEGAL_ADDRESS)"),
+                    after.reason());
+            try (var auto = org.gradlab.engine.Backends.open(org.gradlab.engine.DeviceChoice.AUTO, 1).backend()) {
+                assertTrue(auto instanceof CpuBackend, "auto falls back to the CPU after the fault");
+            }
+        } finally {
+            CudaProbe.reset();
+            assertEquals(before.available(), CudaProbe.status().available());
+        }
+    }
+
+    /** The emulated device with every launch failing with the given driver error. */
+    static DeviceApi failing(DeviceApi d, String error) {
+        return (DeviceApi) java.lang.reflect.Proxy.newProxyInstance(DeviceApi.class.getClassLoader(),
+                new Class<?>[] {DeviceApi.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("launch")) throw new DeviceError(error, null);
+                    try {
+                        return m.invoke(d, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
 }

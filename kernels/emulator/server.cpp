@@ -79,7 +79,10 @@ union Arg {
     float f;
 };
 
-static bool dispatch(const std::string& name, unsigned gx, unsigned gy, unsigned threads, unsigned shared, const Arg* A);
+// 0: ran; 1: no such kernel; 2: arguments of the wrong number or kinds (kinds: one char per argument,
+// 'p' pointer, 'i' int, 'f' float, as the caller sent them)
+static int dispatch(const std::string& name, unsigned gx, unsigned gy, unsigned threads, unsigned shared, const Arg* A,
+                    const std::string& kinds);
 
 namespace {
 void readAll(void* p, size_t n) {
@@ -145,12 +148,15 @@ int main() {
                 uint32_t gx = rd<uint32_t>(), gy = rd<uint32_t>(), threads = rd<uint32_t>(), shared = rd<uint32_t>();
                 uint32_t nargs = rd<uint32_t>();
                 std::vector<Arg> args(nargs);
+                std::string kinds;
                 for (uint32_t i = 0; i < nargs; i++) {
-                    rd<uint8_t>();
+                    kinds += "pif"[rd<uint8_t>() % 3];
                     args[i].u = rd<uint64_t>();
                 }
-                if (dispatch(name, gx, gy, threads, shared, args.data())) ok();
-                else fail("no kernel named " + name);
+                int r = dispatch(name, gx, gy, threads, shared, args.data(), kinds);
+                if (r == 0) ok();
+                else if (r == 1) fail("no kernel named " + name);
+                else fail("kernel " + name + " called with arguments of the wrong number or kinds: " + kinds);
                 break;
             }
             case 7:

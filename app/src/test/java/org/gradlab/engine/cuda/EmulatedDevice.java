@@ -81,8 +81,8 @@ public final class EmulatedDevice implements DeviceApi, AutoCloseable {
             throw new IllegalStateException(e);
         }
         StringBuilder all = new StringBuilder("#include \"cuda_emu.h\"\n");
-        StringBuilder dispatch = new StringBuilder("static bool dispatch(const std::string& name, unsigned gx, unsigned gy, "
-                + "unsigned threads, unsigned shared, const Arg* A) {\n");
+        StringBuilder dispatch = new StringBuilder("static int dispatch(const std::string& name, unsigned gx, unsigned gy, "
+                + "unsigned threads, unsigned shared, const Arg* A, const std::string& kinds) {\n");
         for (Path src : sources) {
             String text = Files.readString(src);
             md.update(text.getBytes(StandardCharsets.UTF_8));
@@ -95,7 +95,7 @@ public final class EmulatedDevice implements DeviceApi, AutoCloseable {
             Matcher m = KERNEL.matcher(text.replaceAll("\\s+", " "));
             while (m.find()) dispatch.append(call(m.group(1), m.group(2)));
         }
-        dispatch.append("    return false;\n}\n");
+        dispatch.append("    return 1;\n}\n");
         for (String f : List.of("cuda_emu.h", "server.cpp")) {
             String text = Files.readString(KERNELS.resolve("emulator/" + f));
             md.update(text.getBytes(StandardCharsets.UTF_8));
@@ -117,9 +117,9 @@ public final class EmulatedDevice implements DeviceApi, AutoCloseable {
 
     /** One line of the name → call table: each argument cast from its 8-byte slot to the declared type. */
     static String call(String kernel, String params) {
-        StringBuilder b = new StringBuilder("    if (name == \"" + kernel + "\") { emu_run(gx, gy, threads, shared, [&] { "
-                + kernel + "(");
         String[] ps = params.split(",");
+        StringBuilder kinds = new StringBuilder();
+        StringBuilder b = new StringBuilder();
         for (int i = 0; i < ps.length; i++) {
             String p = ps[i].trim().replace("__restrict__", "").replaceAll("\\s+", " ");
             String type = p.substring(0, p.lastIndexOf(p.contains("*") ? '*' : ' ') + 1).trim();
@@ -128,8 +128,10 @@ public final class EmulatedDevice implements DeviceApi, AutoCloseable {
             else if (type.equals("int")) b.append("A[").append(i).append("].i");
             else if (type.equals("float")) b.append("A[").append(i).append("].f");
             else throw new IllegalArgumentException("kernel " + kernel + ": parameter type '" + type + "' not supported");
+            kinds.append(type.endsWith("*") ? 'p' : type.charAt(0));
         }
-        return b.append("); }); return true; }\n").toString();
+        return "    if (name == \"" + kernel + "\") { if (kinds != \"" + kinds + "\") return 2; emu_run(gx, gy, threads, shared, [&] { "
+                + kernel + "(" + b + "); }); return 0; }\n";
     }
 
     // ------------------------------------------------------------------ protocol

@@ -26,9 +26,12 @@ public final class CudaBackend implements Backend {
     private double[] hostResult = new double[64];
     private boolean closed;
 
-    /** On the GPU the probe found. */
+    /**
+     * On the GPU the probe found, replaying the repeated launch runs of a training step as CUDA graphs
+     * (off with -Dgradlab.cudaGraphs=false).
+     */
     public CudaBackend() {
-        this(gpu());
+        this(gpu(), !"false".equals(System.getProperty("gradlab.cudaGraphs")));
     }
 
     private static DeviceApi gpu() {
@@ -37,9 +40,13 @@ public final class CudaBackend implements Backend {
         return JCudaDevice.open();
     }
 
-    /** On any implementation of the device operations (the tests also use an emulator). */
+    /** On any implementation of the device operations (the tests also use an emulator), with graphs where it has them. */
     public CudaBackend(DeviceApi device) {
-        this.device = device;
+        this(device, true);
+    }
+
+    public CudaBackend(DeviceApi device, boolean graphs) {
+        this.device = graphs && device.supportsGraphs() ? new GraphingDevice(device) : device;
         this.segments = new SegmentTables(device);
         this.attScratch = new DeviceScratch(device);
         this.lossScratch = new DeviceScratch(device);
@@ -53,7 +60,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String name() {
-        return "cuda (" + device.description() + ")";
+        return "cuda (" + device.description() + (device instanceof GraphingDevice ? ", graphs" : "") + ")";
+    }
+
+    /** The graph layer when graphs are on (for tests and diagnostics), else null. */
+    GraphingDevice graphs() {
+        return device instanceof GraphingDevice g ? g : null;
     }
 
     // ------------------------------------------------------------------ plumbing

@@ -43,4 +43,25 @@ public interface DeviceApi {
 
     /** "N MiB free of M MiB", for out-of-memory messages. */
     String memoryInfo();
+
+    // ---- CUDA graphs (optional): a recorded sequence of launches replayed with one call
+
+    /** One kernel launch as {@link #launch} takes it; equal launches have equal names, shapes and arguments. */
+    record Launch(String name, int gridX, int gridY, int threads, int sharedBytes, java.util.List<Object> args) {}
+
+    default boolean supportsGraphs() {
+        return false;
+    }
+
+    /** Records the launches (without running them) into an executable graph. */
+    default Object captureGraph(java.util.List<Launch> launches) {
+        throw new UnsupportedOperationException("no graphs on " + description());
+    }
+
+    /** Runs a captured graph, in order with the other work. */
+    default void launchGraph(Object graph) {
+        throw new UnsupportedOperationException("no graphs on " + description());
+    }
+
+    default void destroyGraph(Object graph) {}
 }

@@ -8,6 +8,10 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuGraphDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphExecDestroy;
+import static jcuda.driver.JCudaDriver.cuGraphInstantiate;
+import static jcuda.driver.JCudaDriver.cuGraphLaunch;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -19,6 +23,9 @@ import static jcuda.driver.JCudaDriver.cuMemcpyHtoD;
 import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
+import static jcuda.driver.JCudaDriver.cuStreamBeginCapture;
+import static jcuda.driver.JCudaDriver.cuStreamCreate;
+import static jcuda.driver.JCudaDriver.cuStreamEndCapture;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,6 +41,11 @@ import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
+import jcuda.driver.CUstream_flags;
 import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 import org.gradlab.kernels.Kernels;
@@ -52,6 +64,11 @@ final class JCudaDevice implements DeviceApi {
     private final Map<String, CUfunction> functions = new HashMap<>();
     private final String description;
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
+    /**
+     * Graphs are captured on and replayed in this stream: capture cannot use the legacy default stream, and a
+     * blocking stream (flags 0) stays ordered with the work and copies on the legacy stream.
+     */
+    private CUstream graphStream;
 
     private record DevMem(CUdeviceptr ptr) implements Mem {}
 
@@ -173,6 +190,10 @@ final class JCudaDevice implements DeviceApi {
 
     @Override
     public void launch(String name, int gridX, int gridY, int threads, int sharedBytes, Object... args) {
+        launchOn(null, name, gridX, gridY, threads, sharedBytes, args);
+    }
+
+    private void launchOn(CUstream stream, String name, int gridX, int gridY, int threads, int sharedBytes, Object... args) {
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
             Object a = args[i];
@@ -184,7 +205,48 @@ final class JCudaDevice implements DeviceApi {
         }
         CUfunction f = functions.get(name);
         if (f == null) throw new IllegalStateException("kernel " + name + " is not in the PTX modules");
-        call(() -> cuLaunchKernel(f, gridX, gridY, 1, threads, 1, 1, sharedBytes, null, Pointer.to(params), null));
+        call(() -> cuLaunchKernel(f, gridX, gridY, 1, threads, 1, 1, sharedBytes, stream, Pointer.to(params), null));
+    }
+
+    @Override
+    public boolean supportsGraphs() {
+        return true;
+    }
+
+    /** Stream capture of the launches (nothing runs), instantiated into an executable graph. */
+    @Override
+    public synchronized Object captureGraph(List<Launch> launches) {
+        if (graphStream == null) {
+            CUstream st = new CUstream();
+            call(() -> cuStreamCreate(st, CUstream_flags.CU_STREAM_DEFAULT));
+            graphStream = st;
+        }
+        CUgraph graph = new CUgraph();
+        CUgraphExec exec = new CUgraphExec();
+        call(() -> cuStreamBeginCapture(graphStream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED));
+        try {
+            for (Launch l : launches) {
+                launchOn(graphStream, l.name(), l.gridX(), l.gridY(), l.threads(), l.sharedBytes(), l.args().toArray());
+            }
+        } finally {
+            call(() -> cuStreamEndCapture(graphStream, graph));
+        }
+        try {
+            call(() -> cuGraphInstantiate(exec, graph, 0));
+        } finally {
+            call(() -> cuGraphDestroy(graph));
+        }
+        return exec;
+    }
+
+    @Override
+    public void launchGraph(Object graph) {
+        call(() -> cuGraphLaunch((CUgraphExec) graph, graphStream));
+    }
+
+    @Override
+    public void destroyGraph(Object graph) {
+        call(() -> cuGraphExecDestroy((CUgraphExec) graph));
     }
 
     @Override

@@ -285,6 +285,31 @@ public final class EmulatedDevice implements DeviceApi, AutoCloseable {
         // every request is answered after its work is done
     }
 
+    private long graphReplays;
+
+    /** Graphs as the driver would keep them: the launch list, replayed in order. */
+    @Override
+    public boolean supportsGraphs() {
+        return true;
+    }
+
+    @Override
+    public Object captureGraph(List<Launch> launches) {
+        return List.copyOf(launches);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public synchronized void launchGraph(Object graph) {
+        graphReplays++;
+        for (Launch l : (List<Launch>) graph) launch(l.name(), l.gridX(), l.gridY(), l.threads(), l.sharedBytes(), l.args().toArray());
+    }
+
+    /** Graphs replayed so far. */
+    public synchronized long graphReplays() {
+        return graphReplays;
+    }
+
     @Override
     public String memoryInfo() {
         return "emulated device memory";

@@ -106,7 +106,7 @@ class EmulatedTrainingTest {
                     if (m.getName().equals("launch")) launches[0]++;
                     return m.invoke(device, args);
                 });
-        try (CudaBackend g = new CudaBackend(counting)) {
+        try (CudaBackend g = new CudaBackend(counting, false)) {
             Trainer t = new Trainer(g, config("lstm"), ClipSpec.parse("norm:0.5"), NonFinitePolicy.PROPAGATE);
             t.trainStep();
             int before = launches[0];
@@ -116,7 +116,7 @@ class EmulatedTrainingTest {
         Path dir = tmp.resolve("run");
         SessionConfig sc = new SessionConfig(config("lstm"), ClipSpec.parse("norm:0.5"), NonFinitePolicy.PROPAGATE, 10,
                 List.of(), 0, true);
-        CudaBackend failing = new CudaBackend(failingAfter(device, perStep * 3 + perStep / 2 + 40));
+        CudaBackend failing = new CudaBackend(failingAfter(device, perStep * 3 + perStep / 2 + 40), false);
         TrainingSession s = new TrainingSession(failing, sc);
         RunWriter w = RunWriter.create(dir, RunManifest.create(sc, s.trainer().model().params().layout(), null));
         s.addListener(w);
@@ -136,7 +136,7 @@ class EmulatedTrainingTest {
     @Test
     void aKernelFaultSaysTheGpuIsLostAndNewRunsUseTheCpu() throws Exception {
         CudaProbe.Status before = CudaProbe.status();
-        try (CudaBackend g = new CudaBackend(failing(device, "CUDA_ERROR_ILLEGAL_ADDRESS"))) {
+        try (CudaBackend g = new CudaBackend(failing(device, "CUDA_ERROR_ILLEGAL_ADDRESS"), false)) {
             org.gradlab.engine.DeviceFailure f = org.junit.jupiter.api.Assertions.assertThrows(
                     org.gradlab.engine.DeviceFailure.class, () -> train(g, "gru", 1));
             assertTrue(f.getMessage().startsWith("a GPU kernel faulted while running kernel "), f.getMessage());
@@ -164,5 +164,49 @@ class EmulatedTrainingTest {
                         throw e.getCause();
                     }
                 });
+    }
+
+    @Test
+    void graphReplaysGiveTheSameStepsAsPlainLaunches() {
+        List<StepStats> plain, graphed;
+        try (CudaBackend g = new CudaBackend(device, false)) {
+            plain = train(g, "lstm", 5);
+        }
+        long replaysBefore = device.graphReplays();
+        try (CudaBackend g = new CudaBackend(device, true)) {
+            assertTrue(g.name().endsWith(", graphs)"), g.name());
+            graphed = train(g, "lstm", 5);
+            assertTrue(g.graphs().graphLaunches() >= 6, "forward and backward runs replay as graphs from the second step: "
+                    + g.graphs().graphLaunches());
+            assertEquals(null, g.graphs().brokenReason());
+        }
+        assertTrue(device.graphReplays() > replaysBefore);
+        for (int i = 0; i < plain.size(); i++) {
+            assertEquals(plain.get(i).loss(), graphed.get(i).loss(), "bit-identical loss at step " + i);
+            assertEquals(plain.get(i).clip().preNorm(), graphed.get(i).clip().preNorm(), "bit-identical norm at step " + i);
+        }
+    }
+
+    @Test
+    void aFailedCaptureFallsBackToPlainLaunches() {
+        DeviceApi noCapture = (DeviceApi) java.lang.reflect.Proxy.newProxyInstance(DeviceApi.class.getClassLoader(),
+                new Class<?>[] {DeviceApi.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("captureGraph")) throw new DeviceError("CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", null);
+                    try {
+                        return m.invoke(device, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        List<StepStats> plain;
+        try (CudaBackend g = new CudaBackend(device, false)) {
+            plain = train(g, "gru", 3);
+        }
+        try (CudaBackend g = new CudaBackend(noCapture, true)) {
+            List<StepStats> fallback = train(g, "gru", 3);
+            assertEquals("CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED", g.graphs().brokenReason());
+            assertEquals(0, g.graphs().graphLaunches());
+            for (int i = 0; i < plain.size(); i++) assertEquals(plain.get(i).loss(), fallback.get(i).loss());
+        }
     }
 }

@@ -65,10 +65,11 @@ final class JCudaDevice implements DeviceApi {
     private final String description;
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
     /**
-     * Graphs are captured on and replayed in this stream: capture cannot use the legacy default stream, and a
-     * blocking stream (flags 0) stays ordered with the work and copies on the legacy stream.
+     * Graphs are captured on and replayed in a stream of the calling thread (each training session captures on
+     * its own, so one session's capture never sees another's work): capture cannot use the legacy default
+     * stream, and a blocking stream (flags 0) stays ordered with the work and copies on the legacy stream.
      */
-    private CUstream graphStream;
+    private final ThreadLocal<CUstream> graphStream = new ThreadLocal<>();
 
     private record DevMem(CUdeviceptr ptr) implements Mem {}
 
@@ -214,22 +215,28 @@ final class JCudaDevice implements DeviceApi {
     }
 
     /** Stream capture of the launches (nothing runs), instantiated into an executable graph. */
-    @Override
-    public synchronized Object captureGraph(List<Launch> launches) {
-        if (graphStream == null) {
-            CUstream st = new CUstream();
-            call(() -> cuStreamCreate(st, CUstream_flags.CU_STREAM_DEFAULT));
-            graphStream = st;
+    private CUstream stream() {
+        CUstream st = graphStream.get();
+        if (st == null) {
+            CUstream created = new CUstream();
+            call(() -> cuStreamCreate(created, CUstream_flags.CU_STREAM_DEFAULT));
+            graphStream.set(st = created);
         }
+        return st;
+    }
+
+    @Override
+    public Object captureGraph(List<Launch> launches) {
+        CUstream st = stream();
         CUgraph graph = new CUgraph();
         CUgraphExec exec = new CUgraphExec();
-        call(() -> cuStreamBeginCapture(graphStream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED));
+        call(() -> cuStreamBeginCapture(st, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED));
         try {
             for (Launch l : launches) {
-                launchOn(graphStream, l.name(), l.gridX(), l.gridY(), l.threads(), l.sharedBytes(), l.args().toArray());
+                launchOn(st, l.name(), l.gridX(), l.gridY(), l.threads(), l.sharedBytes(), l.args().toArray());
             }
         } finally {
-            call(() -> cuStreamEndCapture(graphStream, graph));
+            call(() -> cuStreamEndCapture(st, graph));
         }
         try {
             call(() -> cuGraphInstantiate(exec, graph, 0));
@@ -241,7 +248,8 @@ final class JCudaDevice implements DeviceApi {
 
     @Override
     public void launchGraph(Object graph) {
-        call(() -> cuGraphLaunch((CUgraphExec) graph, graphStream));
+        CUstream st = stream();
+        call(() -> cuGraphLaunch((CUgraphExec) graph, st));
     }
 
     @Override

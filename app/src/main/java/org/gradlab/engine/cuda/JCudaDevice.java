@@ -65,11 +65,12 @@ final class JCudaDevice implements DeviceApi {
     private final String description;
     private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> false);
     /**
-     * Graphs are captured on and replayed in a stream of the calling thread (each training session captures on
-     * its own, so one session's capture never sees another's work): capture cannot use the legacy default
-     * stream, and a blocking stream (flags 0) stays ordered with the work and copies on the legacy stream.
+     * Graphs are captured on a non-blocking stream of the calling thread: capture cannot use the legacy
+     * default stream, and a non-blocking stream has no implicit tie to it, so another session's work on the
+     * legacy stream neither joins nor breaks this capture. Nothing runs during capture; the graphs are then
+     * launched into the legacy stream, in order with every other launch and copy.
      */
-    private final ThreadLocal<CUstream> graphStream = new ThreadLocal<>();
+    private final ThreadLocal<CUstream> captureStream = new ThreadLocal<>();
 
     private record DevMem(CUdeviceptr ptr) implements Mem {}
 
@@ -215,19 +216,19 @@ final class JCudaDevice implements DeviceApi {
     }
 
     /** Stream capture of the launches (nothing runs), instantiated into an executable graph. */
-    private CUstream stream() {
-        CUstream st = graphStream.get();
+    private CUstream captureStream() {
+        CUstream st = captureStream.get();
         if (st == null) {
             CUstream created = new CUstream();
-            call(() -> cuStreamCreate(created, CUstream_flags.CU_STREAM_DEFAULT));
-            graphStream.set(st = created);
+            call(() -> cuStreamCreate(created, CUstream_flags.CU_STREAM_NON_BLOCKING));
+            captureStream.set(st = created);
         }
         return st;
     }
 
     @Override
     public Object captureGraph(List<Launch> launches) {
-        CUstream st = stream();
+        CUstream st = captureStream();
         CUgraph graph = new CUgraph();
         CUgraphExec exec = new CUgraphExec();
         call(() -> cuStreamBeginCapture(st, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED));
@@ -248,8 +249,7 @@ final class JCudaDevice implements DeviceApi {
 
     @Override
     public void launchGraph(Object graph) {
-        CUstream st = stream();
-        call(() -> cuGraphLaunch((CUgraphExec) graph, st));
+        call(() -> cuGraphLaunch((CUgraphExec) graph, null));
     }
 
     @Override

@@ -215,7 +215,6 @@ final class JCudaDevice implements DeviceApi {
         return true;
     }
 
-    /** Stream capture of the launches (nothing runs), instantiated into an executable graph. */
     private CUstream captureStream() {
         CUstream st = captureStream.get();
         if (st == null) {
@@ -226,6 +225,7 @@ final class JCudaDevice implements DeviceApi {
         return st;
     }
 
+    /** Stream capture of the launches (nothing runs), instantiated into an executable graph. */
     @Override
     public Object captureGraph(List<Launch> launches) {
         CUstream st = captureStream();

@@ -42,6 +42,7 @@ public final class CudaProbe {
 
     private static Status probe() {
         if (Boolean.getBoolean("gradlab.nocuda")) return new Status(false, null, "disabled by -Dgradlab.nocuda=true");
+        JCudaNatives.dropStaleCopy();
         try {
             JCudaDevice d = JCudaDevice.open();
             return new Status(true, d.description(), "");

@@ -1,7 +1,8 @@
 // A CPU emulation of the part of the CUDA execution model GradLab's kernels use, so the kernels can be run
 // and checked (under AddressSanitizer) on machines without a GPU. Each block runs as a team of real
-// threads (one per CUDA thread) meeting at a barrier for __syncthreads; blocks run one after another, so
-// __shared__ variables can be plain statics (the test harness rewrites `__shared__` to `static`).
+// threads (one per CUDA thread) meeting at a barrier for __syncthreads; blocks run one after another (last
+// to first), so __shared__ variables can be plain statics (the test harness rewrites `__shared__` to
+// `static`).
 // Not emulated: warps, memory-model subtleties between concurrently running blocks, timing.
 #pragma once
 #include <atomic>

@@ -61,8 +61,10 @@ void emu_run(unsigned gridX, unsigned gridY, unsigned threads, size_t sharedByte
     gridDim = {gridX, gridY, 1};
     sharedBuf.assign(sharedBytes + 16, 0);
     team->job = &fn;
-    for (unsigned y = 0; y < gridY; y++) {
-        for (unsigned x = 0; x < gridX; x++) {
+    // Blocks run last to first: a GPU promises no order between blocks, so a kernel that relied on
+    // ascending order would show it here.
+    for (unsigned y = gridY; y-- > 0;) {
+        for (unsigned x = gridX; x-- > 0;) {
             blockIdx = {x, y, 0};
             team->start.arrive_and_wait();
             team->done.arrive_and_wait();

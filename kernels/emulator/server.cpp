@@ -59,13 +59,14 @@ void emu_run(unsigned gridX, unsigned gridY, unsigned threads, size_t sharedByte
     }
     blockDim = {threads, 1, 1};
     gridDim = {gridX, gridY, 1};
-    sharedBuf.assign(sharedBytes + 16, 0);
     team->job = &fn;
     // Blocks run last to first: a GPU promises no order between blocks, so a kernel that relied on
     // ascending order would show it here.
     for (unsigned y = gridY; y-- > 0;) {
         for (unsigned x = gridX; x-- > 0;) {
             blockIdx = {x, y, 0};
+            // dynamic shared memory starts as NaN bytes in every block: a read before a write shows up
+            sharedBuf.assign(sharedBytes + 16, (char)0xFF);
             team->start.arrive_and_wait();
             team->done.arrive_and_wait();
         }

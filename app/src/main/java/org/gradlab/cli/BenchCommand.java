@@ -59,6 +59,8 @@ public final class BenchCommand implements Runnable {
                 Benchmark.Result r = Benchmark.run(be, m, warmup, steps, record ? runner -> recorder(m, runner, writers) : null);
                 for (RunWriter w : writers) closeAndDelete(w);
                 if (!json) {
+                    String counters = be.counters();
+                    if (!counters.isEmpty()) System.out.println("  device counters after " + m + " (cumulative): " + counters);
                     System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%%s%n",
                             r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent(),
                             record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");

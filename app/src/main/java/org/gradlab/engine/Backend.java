@@ -112,6 +112,11 @@ public interface Backend extends AutoCloseable {
     /** Completes queued work; a CPU backend returns at once. */
     default void synchronize() {}
 
+    /** Counters worth showing next to timings (the CUDA backend: graph replays and plain launches so far); "" if none. */
+    default String counters() {
+        return "";
+    }
+
     @Override
     void close();
 }

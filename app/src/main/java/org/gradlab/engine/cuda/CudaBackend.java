@@ -63,6 +63,14 @@ public final class CudaBackend implements Backend {
         return "cuda (" + device.description() + (device instanceof GraphingDevice ? ", graphs" : "") + ")";
     }
 
+    @Override
+    public String counters() {
+        GraphingDevice g = graphs();
+        if (g == null) return "graphs off";
+        return g.graphLaunches() + " graph replays, " + g.plainLaunches() + " plain launches"
+                + (g.brokenReason() == null ? "" : "; graphs turned off: " + g.brokenReason());
+    }
+
     /** The graph layer when graphs are on (for tests and diagnostics), else null. */
     GraphingDevice graphs() {
         return device instanceof GraphingDevice g ? g : null;

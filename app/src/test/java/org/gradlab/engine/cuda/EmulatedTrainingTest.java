@@ -179,6 +179,8 @@ class EmulatedTrainingTest {
             assertTrue(g.graphs().graphLaunches() >= 6, "forward and backward runs replay as graphs from the second step: "
                     + g.graphs().graphLaunches());
             assertEquals(null, g.graphs().brokenReason());
+            assertEquals(g.graphs().graphLaunches() + " graph replays, " + g.graphs().plainLaunches() + " plain launches",
+                    g.counters(), "the bench shows these next to its timings");
         }
         assertTrue(device.graphReplays() > replaysBefore);
         for (int i = 0; i < plain.size(); i++) {

@@ -10,7 +10,8 @@ import org.gradlab.engine.IntBuf;
 
 /**
  * The GPU backend: every {@link Backend} kernel is one or two launches of our own PTX (kernels/), on the
- * legacy default stream, so launches and copies are ordered and a download waits for the work before it.
+ * legacy default stream, so launches and copies are ordered and a download waits for the work before it
+ * (repeated runs of launches go out as CUDA graphs, see {@link GraphingDevice}).
  * The host sees results only through downloads: a step's loss (one double pair) and its gradient statistics
  * (one array of doubles per fused statistics launch). Device errors become {@link DeviceFailure}s with a
  * sentence for the user. Create it only after {@link CudaProbe#status()} said the GPU is available.
@@ -46,16 +47,18 @@ public final class CudaBackend implements Backend {
     }
 
     public CudaBackend(DeviceApi device, boolean graphs) {
-        this.device = graphs && device.supportsGraphs() ? new GraphingDevice(device) : device;
-        this.segments = new SegmentTables(device);
-        this.attScratch = new DeviceScratch(device);
-        this.lossScratch = new DeviceScratch(device);
-        this.lossOut = new DeviceScratch(device);
-        this.partials = new DeviceScratch(device);
-        this.results = new DeviceScratch(device);
-        this.histAcc = new DeviceScratch(device);
-        this.counter = new DeviceScratch(device);
-        this.factors = new DeviceScratch(device);
+        // everything below goes through the graph layer too: a free or an upload must first issue held launches
+        DeviceApi d = graphs && device.supportsGraphs() ? new GraphingDevice(device) : device;
+        this.device = d;
+        this.segments = new SegmentTables(d);
+        this.attScratch = new DeviceScratch(d);
+        this.lossScratch = new DeviceScratch(d);
+        this.lossOut = new DeviceScratch(d);
+        this.partials = new DeviceScratch(d);
+        this.results = new DeviceScratch(d);
+        this.histAcc = new DeviceScratch(d);
+        this.counter = new DeviceScratch(d);
+        this.factors = new DeviceScratch(d);
     }
 
     @Override

@@ -87,4 +87,16 @@ class GraphingDeviceTest {
         step(d, 10, 1f);
         assertEquals(12, r.log.size(), "plain launches from then on: " + r.log);
     }
+
+    @Test
+    void theBackendsOwnScratchAllocationsIssueHeldLaunchesFirst() {
+        Recorder r = new Recorder();
+        try (CudaBackend be = new CudaBackend(r, true)) {
+            org.gradlab.engine.Buf x = be.alloc(10);
+            r.log.clear();
+            be.fill(x, 0, 10, 1f);                                     // held back
+            be.rowSumSquares(x, 0, 1, 10, new double[1], 0);           // its first use of a scratch area allocates
+            assertEquals(List.of("launch fill", "alloc", "launch row_sum_squares", "download"), r.log);
+        }
+    }
 }

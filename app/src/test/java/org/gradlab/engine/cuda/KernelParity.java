@@ -30,11 +30,16 @@ abstract class KernelParity {
     /** The device the CUDA backend runs on (skips the class when there is none). */
     abstract DeviceApi openDevice() throws Exception;
 
+    /** Whether the backend replays repeated launch runs as CUDA graphs. */
+    boolean graphs() {
+        return true;
+    }
+
     @BeforeAll
     void open() throws Exception {
         DeviceApi device = openDevice();
         cpu = new CpuBackend(2);
-        gpu = new CudaBackend(device);
+        gpu = new CudaBackend(device, graphs());
     }
 
     @AfterAll

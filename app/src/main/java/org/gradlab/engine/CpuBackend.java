@@ -39,7 +39,7 @@ public final class CpuBackend implements Backend {
 
     @Override
     public String name() {
-        return "cpu (" + pool.threads() + " threads, " + VectorSupport.describe() + ")";
+        return "cpu (" + pool.threads() + (pool.threads() == 1 ? " thread, " : " threads, ") + VectorSupport.describe() + ")";
     }
 
     static float[] arr(Buf b) {

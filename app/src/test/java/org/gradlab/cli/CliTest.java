@@ -94,7 +94,7 @@ class CliTest {
         Result auto = run("train", "--model", "rnn", "--task", "adding", "--steps", "2", "--hidden", "8", "--batch", "4",
                 "--seq", "6", "--eval", "0", "--threads", "1");
         assertEquals(0, auto.code(), auto.err());
-        assertTrue(auto.out().lines().findFirst().orElse("").startsWith("device: cpu (1 threads"), auto.out());
+        assertTrue(auto.out().lines().findFirst().orElse("").startsWith("device: cpu (1 thread,"), auto.out());
         assertTrue(auto.out().contains("GPU not used: " + gpu.reason()), auto.out());
     }
 }

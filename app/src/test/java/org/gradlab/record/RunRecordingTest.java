@@ -66,7 +66,7 @@ class RunRecordingTest {
             assertTrue(ev.stream().anyMatch(e -> e.type() == RunEvent.Type.SPIKE && e.step() == 25), ev.toString());
             assertEquals(List.of(16L, 32L), r.checkpoints());
             assertEquals(32, r.checkpoint(32).step());
-            assertTrue(r.manifest().device().startsWith("cpu (1 threads"), r.manifest().device());
+            assertTrue(r.manifest().device().startsWith("cpu (1 thread,"), r.manifest().device());
             assertEquals("cpu", r.manifest().deviceKind(), "the device that trained it is kept for replays");
         }
     }

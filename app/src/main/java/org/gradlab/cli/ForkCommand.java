@@ -49,7 +49,7 @@ public final class ForkCommand implements Runnable {
             SessionConfig base = parent.manifest().session();
             System.out.printf("rebuilding the state of %s at step %d…%n", run, at);
             Snapshot state = Replay.stateAt(parent, at, be);
-            String recordedOn = parent.manifest().deviceKind(), here = be.name().split(" ")[0];
+            String recordedOn = parent.manifest().deviceKind(), here = RunManifest.deviceKind(be.name());
             if (recordedOn != null && !recordedOn.equals(here)) {
                 System.out.printf("note: %s was trained on %s and is replayed here on %s, so the state at step %d is recomputed "
                         + "to within rounding, not bit for bit (use --device %s for an exact fork)%n", run, recordedOn, here, at, recordedOn);

@@ -15,8 +15,4 @@ public enum DeviceChoice {
             default -> throw new IllegalArgumentException("device must be cpu, cuda or auto, not '" + text + "'");
         };
     }
-
-    public String label() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -55,9 +55,13 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
 
     /** The device kind ("cpu", "cuda") this run trained on, or null when the file does not say. */
     public String deviceKind() {
-        if (device == null) return null;
-        int sp = device.indexOf(' ');
-        return sp < 0 ? device : device.substring(0, sp);
+        return device == null ? null : deviceKind(device);
+    }
+
+    /** The kind in a backend's name: "cuda" of "cuda (NVIDIA …)". */
+    public static String deviceKind(String backendName) {
+        int sp = backendName.indexOf(' ');
+        return sp < 0 ? backendName : backendName.substring(0, sp);
     }
 
     /** The manifest of an imported run: its layout and groups as derived from the logs, and where they came from. */

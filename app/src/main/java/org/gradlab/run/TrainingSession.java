@@ -57,17 +57,10 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     /**
-     * A session on its own CPU backend with the given number of threads, closed with the session (for callers
-     * such as the UI that should not deal with the engine).
-     */
-    public static TrainingSession onCpu(SessionConfig config, Snapshot from, int threads) {
-        return owning(new org.gradlab.engine.CpuBackend(threads), config, from);
-    }
-
-    /**
-     * A session on the device asked for ("auto", "cpu" with `threads` threads, or "cuda"; see {@link Devices}),
-     * owning its backend; {@link #deviceNote()} says which and why. A GPU that was asked for and cannot be
-     * used is an IllegalArgumentException whose message says why.
+     * A session on its own backend, closed with the session (for callers such as the UI that should not deal
+     * with the engine), on the device asked for: "auto", "cpu" with `threads` threads, or "cuda" (see
+     * {@link Devices}); {@link #deviceNote()} says which and why. A GPU that was asked for and cannot be used
+     * is an IllegalArgumentException whose message says why.
      */
     public static TrainingSession open(SessionConfig config, Snapshot from, String device, int threads) {
         org.gradlab.engine.Backends.Opened o;
@@ -76,18 +69,13 @@ public final class TrainingSession implements AutoCloseable {
         } catch (org.gradlab.engine.Backends.Unavailable e) {
             throw new IllegalArgumentException(e.getMessage());
         }
-        TrainingSession s = owning(o.backend(), config, from);
-        s.deviceNote = o.note();
-        return s;
-    }
-
-    private static TrainingSession owning(Backend be, SessionConfig config, Snapshot from) {
         try {
-            TrainingSession s = new TrainingSession(be, config, from);
+            TrainingSession s = new TrainingSession(o.backend(), config, from);
             s.ownsBackend = true;
+            s.deviceNote = o.note();
             return s;
         } catch (RuntimeException e) {
-            be.close();
+            o.backend().close();
             throw e;
         }
     }

@@ -43,14 +43,16 @@ class ChartSnapshotTest {
     }
 
     private static int count(WritableImage img, Color want, double tol) {
+        return count(img, 0, 0, img.getWidth(), img.getHeight(), c -> Math.abs(c.getRed() - want.getRed()) < tol
+                && Math.abs(c.getGreen() - want.getGreen()) < tol && Math.abs(c.getBlue() - want.getBlue()) < tol);
+    }
+
+    /** Pixels with x0 ≤ x < x1 and y0 ≤ y < y1 whose colour passes the test. */
+    private static int count(WritableImage img, int x0, int y0, double x1, double y1, java.util.function.Predicate<Color> test) {
         PixelReader pr = img.getPixelReader();
         int n = 0;
-        for (int y = 0; y < img.getHeight(); y++) {
-            for (int x = 0; x < img.getWidth(); x++) {
-                Color c = pr.getColor(x, y);
-                if (Math.abs(c.getRed() - want.getRed()) < tol && Math.abs(c.getGreen() - want.getGreen()) < tol
-                        && Math.abs(c.getBlue() - want.getBlue()) < tol) n++;
-            }
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) if (test.test(pr.getColor(x, y))) n++;
         }
         return n;
     }
@@ -71,34 +73,14 @@ class ChartSnapshotTest {
         WaitForAsyncUtils.waitForFxEvents();
         Path out = Path.of("target", "snapshots");
         WritableImage norm = snap(robot, dash.timeCharts().get(1).canvas(), out.resolve("norm.png"));
-        int green = 0;
-        PixelReader gp = norm.getPixelReader();
-        for (int y = 25; y < norm.getHeight(); y++) {
-            for (int x = 60; x < norm.getWidth(); x++) {
-                Color c = gp.getColor(x, y);
-                if (c.getGreen() > 0.45 && c.getRed() < 0.4 && c.getBlue() < 0.4) green++;
-            }
-        }
+        int green = count(norm, 60, 25, norm.getWidth(), norm.getHeight(), c -> c.getGreen() > 0.45 && c.getRed() < 0.4 && c.getBlue() < 0.4);
         assertTrue(green > 80, "threshold line (green, dashed) drawn: " + green + " pixels");
         assertTrue(count(norm, Palette.MARKER, 0.08) > 40, "spike marker (purple) drawn");
-        int red = 0;
-        PixelReader np = norm.getPixelReader();
-        for (int y = 25; y < norm.getHeight() / 2; y++) {
-            for (int x = 60; x < norm.getWidth(); x++) {
-                Color c = np.getColor(x, y);
-                if (c.getRed() > 0.6 && c.getGreen() < 0.45 && c.getBlue() < 0.45) red++;
-            }
-        }
+        int red = count(norm, 60, 25, norm.getWidth(), norm.getHeight() / 2, c -> c.getRed() > 0.6 && c.getGreen() < 0.45 && c.getBlue() < 0.45);
         assertTrue(red > 40, "the pre-clip spike (red) rises far above the threshold: " + red + " pixels");
         WritableImage heat = snap(robot, dash.layerHeatmap().canvas(), out.resolve("layer-heatmap.png"));
-        int coloured = 0;
-        PixelReader pr = heat.getPixelReader();
-        for (int y = 30; y < heat.getHeight() - 25; y++) {
-            for (int x = 120; x < heat.getWidth() - 15; x++) {
-                Color c = pr.getColor(x, y);
-                if (Math.abs(c.getRed() - c.getGreen()) > 0.1 || Math.abs(c.getGreen() - c.getBlue()) > 0.1) coloured++;
-            }
-        }
+        int coloured = count(heat, 120, 30, heat.getWidth() - 15, heat.getHeight() - 25,
+                c -> Math.abs(c.getRed() - c.getGreen()) > 0.1 || Math.abs(c.getGreen() - c.getBlue()) > 0.1);
         assertTrue(coloured > 2000, "heatmap cells painted: " + coloured);
         WritableImage hist = snap(robot, dash.histogramHeatmap().canvas(), out.resolve("histogram-heatmap.png"));
         assertTrue(count(hist, Palette.MARKER, 0.08) > 10, "marker on the histogram heatmap too");
@@ -110,14 +92,7 @@ class ChartSnapshotTest {
         WritableImage narrow = snap(robot, dash.timeCharts().get(1).canvas(), out.resolve("norm-narrow.png"));
         double plotWidth = narrow.getWidth() - 60;
         assertTrue(1000 / plotWidth > 4, "several steps per pixel: " + plotWidth + " px for 1000 steps");
-        int solid = 0;
-        PixelReader sp = narrow.getPixelReader();
-        for (int y = 25; y < narrow.getHeight() / 3; y++) {
-            for (int x = 50; x < narrow.getWidth(); x++) {
-                Color c = sp.getColor(x, y);
-                if (c.getRed() > 0.7 && c.getGreen() < 0.3 && c.getBlue() < 0.3) solid++;
-            }
-        }
+        int solid = count(narrow, 50, 25, narrow.getWidth(), narrow.getHeight() / 3, c -> c.getRed() > 0.7 && c.getGreen() < 0.3 && c.getBlue() < 0.3);
         assertTrue(solid > 15, "the spike is a solid red stroke above the marker: " + solid + " pixels");
     }
 }

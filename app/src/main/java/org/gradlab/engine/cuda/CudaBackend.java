@@ -120,14 +120,10 @@ public final class CudaBackend implements Backend {
     private DeviceFailure failure(DeviceError e, String during) {
         String msg = CudaErrors.describe(e.getMessage(), during);
         if (CudaErrors.sticky(e.getMessage())) CudaProbe.markLost(CudaProbe.firstLine(e.getMessage()));
-        if (msg.contains("out of memory")) {
-            msg += " (" + freeMemory() + "); use a smaller model or batch, or --device cpu";
+        if (CudaErrors.outOfMemory(e.getMessage())) {
+            msg += " (" + device.memoryInfo() + "); use a smaller model or batch, or --device cpu";
         }
         return new DeviceFailure(msg, e);
-    }
-
-    private String freeMemory() {
-        return device.memoryInfo();
     }
 
     // ------------------------------------------------------------------ memory

@@ -10,6 +10,10 @@ final class CudaErrors {
 
     private CudaErrors() {}
 
+    static boolean outOfMemory(String cuResult) {
+        return cuResult != null && cuResult.contains("CUDA_ERROR_OUT_OF_MEMORY");
+    }
+
     static boolean sticky(String cuResult) {
         return cuResult != null && STICKY.stream().anyMatch(cuResult::contains);
     }
@@ -23,7 +27,7 @@ final class CudaErrors {
         if (r.contains("CUDA_ERROR_INVALID_PTX") || r.contains("CUDA_ERROR_NO_BINARY_FOR_GPU")) {
             return "the driver rejected GradLab's PTX for this GPU (" + r + ")";
         }
-        if (r.contains("CUDA_ERROR_OUT_OF_MEMORY")) return "the GPU ran out of memory while " + during;
+        if (outOfMemory(r)) return "the GPU ran out of memory while " + during;
         if (sticky(r)) {
             return "a GPU kernel faulted while " + during + " (" + r + "); the GPU cannot be used again until GradLab "
                     + "restarts, so new runs train on the CPU";

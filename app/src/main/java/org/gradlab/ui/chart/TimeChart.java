@@ -106,7 +106,6 @@ public class TimeChart extends CanvasChart {
         drawGrid(g, pw, ph, x0, x1, ymin, ymax);
         int legendX = 6 + (int) (title.length() * 6.5) + 12;
         spikes.clear();
-        spikeColors.clear();
         for (Line l : lines) {
             SeriesStore s = l.data().get();
             if (s == null || s.isEmpty()) continue;
@@ -141,20 +140,16 @@ public class TimeChart extends CanvasChart {
                 double ek = colBot[k] - colTop[k];
                 if (ek > around) around = ek;
             }
-            if (e > 3 * around) {
-                spikes.add(new double[] {LEFT + c + 0.5, colTop[c], colBot[c]});
-                spikeColors.add(l.color());
-            }
+            if (e > 3 * around) spikes.add(new Spike(LEFT + c + 0.5, colTop[c], colBot[c], l.color()));
         }
     }
 
     private void drawSpikes(GraphicsContext g) {
         g.setLineDashes();
         g.setLineWidth(1.5);
-        for (int i = 0; i < spikes.size(); i++) {
-            double[] sp = spikes.get(i);
-            g.setStroke(spikeColors.get(i));
-            g.strokeLine(sp[0], sp[1] - 0.5, sp[0], sp[2] + 0.5);
+        for (Spike sp : spikes) {
+            g.setStroke(sp.color());
+            g.strokeLine(sp.x(), sp.top() - 0.5, sp.x(), sp.bottom() + 0.5);
         }
     }
 
@@ -237,9 +232,10 @@ public class TimeChart extends CanvasChart {
     private double[] bx = new double[0], bTop = new double[0], bBot = new double[0], lx = new double[0], ly = new double[0];
     /** Per column of the series being drawn: its band's pixel extent (top, bottom), NaN where it has none. */
     private double[] colTop = new double[0], colBot = new double[0];
-    /** Isolated extremes found while drawing the series, drawn last so no marker or band hides them: x, top, bottom. */
-    private final java.util.List<double[]> spikes = new java.util.ArrayList<>();
-    private final java.util.List<Color> spikeColors = new java.util.ArrayList<>();
+    /** An isolated extreme found while drawing a series: its column and pixel extent, drawn last. */
+    private record Spike(double x, double top, double bottom, Color color) {}
+    /** This frame's spikes, drawn after the markers so no marker or band hides them. */
+    private final java.util.List<Spike> spikes = new java.util.ArrayList<>();
 
     /**
      * One pass over the pixel columns collects, per column, the min/max band and the last value; each

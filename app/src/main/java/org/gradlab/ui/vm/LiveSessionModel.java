@@ -66,12 +66,6 @@ public final class LiveSessionModel implements AutoCloseable {
         return start(name, TrainingSession.open(cfg, from, device, threads), recordDir, device, paused, parent);
     }
 
-    /** On the CPU with the given number of threads. */
-    public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, int threads,
-                                         boolean paused, RunManifest.Parent parent) throws IOException {
-        return start(name, TrainingSession.onCpu(cfg, from, threads), recordDir, "cpu", paused, parent);
-    }
-
     private static LiveSessionModel start(String name, TrainingSession s, Path recordDir, String device,
                                           boolean paused, RunManifest.Parent parent) throws IOException {
         try {
@@ -199,8 +193,7 @@ public final class LiveSessionModel implements AutoCloseable {
             Path dir = recordRoot == null ? null : recordRoot.resolve("branch-" + (i + 1) + "-" + c.toText().replace(':', '_'));
             RunManifest.Parent parent = recordDir() == null || dir == null ? null
                     : new RunManifest.Parent(dir.toAbsolutePath().relativize(recordDir().toAbsolutePath()).toString(), snap.step(), c.toText());
-            out.add(device.equals("cpu") ? start(name + " ▸ " + c.toText(), cfg, snap, dir, 1, true, parent)
-                    : start(name + " ▸ " + c.toText(), cfg, snap, dir, device, 1, true, parent));
+            out.add(start(name + " ▸ " + c.toText(), cfg, snap, dir, device, 1, true, parent));
         }
         return out;
     }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Tag;
 class CudaKernelParityTest extends KernelParity {
     @Override
     DeviceApi openDevice() {
-        GpuTestSupport.assumeGpu();
-        return JCudaDevice.open();
+        return GpuTestSupport.device();
     }
 }

@@ -16,10 +16,4 @@ public final class GpuTestSupport {
         assumeGpu();
         return JCudaDevice.open();
     }
-
-    /** A CUDA backend, or the test is skipped. */
-    public static CudaBackend backend() {
-        assumeGpu();
-        return new CudaBackend();
-    }
 }

@@ -214,5 +214,6 @@ class GradLabAppTest {
         await("running on the CPU", () -> window.liveView() != null && window.liveView().model().data().steps() > 1);
         Label used = robot.lookup("#liveDevice").queryAs(Label.class);
         assertTrue(used.getText().startsWith("device: cpu ("), used.getText());
+        assertTrue(used.getTooltip().getText().startsWith(used.getText()), "the full line, reason included, on hover");
     }
 }

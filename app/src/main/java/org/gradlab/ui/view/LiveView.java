@@ -92,7 +92,11 @@ public class LiveView extends BorderPane {
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(4));
         status.setId("liveStatus");
-        Label device = new Label(model.deviceNote());
+        // the status bar is narrow: the device here, the reason the GPU is not used (if any) on hover
+        String note = model.deviceNote();
+        int why = note.indexOf(" — ");
+        Label device = new Label(why < 0 ? note : note.substring(0, why));
+        device.setTooltip(new javafx.scene.control.Tooltip(note));
         device.setId("liveDevice");
         status.getRightItems().add(device);
         setTop(bar);

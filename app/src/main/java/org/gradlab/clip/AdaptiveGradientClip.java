@@ -9,7 +9,7 @@ import org.gradlab.engine.Backend;
  */
 final class AdaptiveGradientClip extends ClipStrategy {
     private final boolean excludeHead;
-    private double[] wn = new double[0], gn = new double[0];
+    private double[][] wn = new double[0][], gn = new double[0][];
     private float[] scale = new float[0];
 
     AdaptiveGradientClip(ClipSpec s, boolean excludeHead) {
@@ -21,21 +21,32 @@ final class AdaptiveGradientClip extends ClipStrategy {
     protected Outcome clip(GradientSegments g, float preL2) {
         double lambda = spec().threshold(), eps = spec().extra();
         Backend be = g.backend();
-        long parts = 0;
-        for (int i = 0; i < g.tensors(); i++) {
+        int n = g.tensors();
+        if (wn.length != n) {
+            wn = new double[n][];
+            gn = new double[n][];
+            for (int i = 0; i < n; i++) {
+                wn[i] = new double[g.rows[i]];
+                gn[i] = new double[g.rows[i]];
+            }
+        }
+        // every row norm first, then one collect: no copy per tensor on a GPU
+        for (int i = 0; i < n; i++) {
             if (excludeHead && g.head[i]) continue;
             int rows = g.rows[i], cols = g.sizes[i] / rows;
-            if (wn.length < rows) {
-                wn = new double[rows];
-                gn = new double[rows];
-                scale = new float[rows];
-            }
-            be.rowSumSquares(g.store().params(), g.offsets[i], rows, cols, wn, 0);
-            be.rowSumSquares(g.grads(), g.offsets[i], rows, cols, gn, 0);
+            be.rowSumSquares(g.store().params(), g.offsets[i], rows, cols, wn[i], 0);
+            be.rowSumSquares(g.grads(), g.offsets[i], rows, cols, gn[i], 0);
+        }
+        be.collect();
+        long parts = 0;
+        for (int i = 0; i < n; i++) {
+            if (excludeHead && g.head[i]) continue;
+            int rows = g.rows[i], cols = g.sizes[i] / rows;
+            if (scale.length < rows) scale = new float[rows];
             int clippedRows = 0;
             for (int r = 0; r < rows; r++) {
-                double gNorm = Math.sqrt(gn[r]);
-                double limit = lambda * Math.max(Math.sqrt(wn[r]), eps);
+                double gNorm = Math.sqrt(gn[i][r]);
+                double limit = lambda * Math.max(Math.sqrt(wn[i][r]), eps);
                 if (gNorm > limit) {
                     scale[r] = (float) (limit / Math.max(gNorm, 1e-6));
                     clippedRows++;

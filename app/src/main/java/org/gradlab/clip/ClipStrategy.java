@@ -37,28 +37,64 @@ public abstract class ClipStrategy {
 
     /** Clips the gradients of g's store in place and reports what happened. */
     public final ClipReport apply(GradientSegments g) {
+        Pending p = start(g);
+        g.backend().collect();
+        return p.finish();
+    }
+
+    /**
+     * Measures the gradients (one collect, which also brings back whatever the step queued before, such as
+     * its loss), decides, clips in place and queues the post-clip measurement; {@link Pending#finish()} after
+     * the backend's next collect makes the report. So on a GPU the post-clip statistics come back in the same
+     * copy as the rest of the step's telemetry.
+     */
+    public final Pending start(GradientSegments g) {
         g.measure(false);
+        g.backend().collect();
         float[] tPre = g.tensorL2(), lPre = g.groupL2();
         float pre = g.totalNorm(2);
         long nonFinite = g.nonFiniteTotal();
         Outcome o = clip(g, pre);
-        float post;
-        float[] tPost, lPost;
         boolean scaleNow = g.takePendingScale();
-        if (!scaleNow && o.action() == ClipAction.NONE) {
-            post = pre;
-            tPost = tPre;
-            lPost = lPre;
-            g.postEqualsPre();
-        } else {
-            if (scaleNow) g.scaleAndMeasure();
-            else g.measure(true);
-            post = g.totalNorm(2);
-            tPost = g.tensorL2();
-            lPost = g.groupL2();
+        boolean unchanged = !scaleNow && o.action() == ClipAction.NONE;
+        if (unchanged) g.postEqualsPre();
+        else if (scaleNow) g.scaleAndMeasure();
+        else g.measure(true);
+        return new Pending(g, o, pre, tPre, lPre, nonFinite, unchanged);
+    }
+
+    /** A clip whose pre-clip side is known and whose post-clip statistics are queued on the backend. */
+    public static final class Pending {
+        private final GradientSegments g;
+        private final Outcome o;
+        private final float pre;
+        private final float[] tPre, lPre;
+        private final long nonFinite;
+        private final boolean unchanged;
+
+        private Pending(GradientSegments g, Outcome o, float pre, float[] tPre, float[] lPre, long nonFinite,
+                        boolean unchanged) {
+            this.g = g;
+            this.o = o;
+            this.pre = pre;
+            this.tPre = tPre;
+            this.lPre = lPre;
+            this.nonFinite = nonFinite;
+            this.unchanged = unchanged;
         }
-        return new ClipReport(pre, o.strategyNorm(), post, o.coefficient(), o.clipped(), o.threshold(), nonFinite,
-                o.action(), o.parts(), tPre, tPost, lPre, lPost);
+
+        /** Non-finite gradient values found before clipping (known before the post-clip collect). */
+        public long nonFinite() {
+            return nonFinite;
+        }
+
+        /** The report, once the backend has collected the post-clip statistics. */
+        public ClipReport finish() {
+            float post = unchanged ? pre : g.totalNorm(2);
+            float[] tPost = unchanged ? tPre : g.tensorL2(), lPost = unchanged ? lPre : g.groupL2();
+            return new ClipReport(pre, o.strategyNorm(), post, o.coefficient(), o.clipped(), o.threshold(), nonFinite,
+                    o.action(), o.parts(), tPre, tPost, lPre, lPost);
+        }
     }
 
     /** Clips in place; g holds this step's pre-clip statistics; preL2 is the global L2 norm. */

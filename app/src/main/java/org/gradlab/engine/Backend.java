@@ -77,10 +77,32 @@ public interface Backend extends AutoCloseable {
     void attentionBackward(int batch, int seq, int dim, int heads, Buf qkv, int qkvOff, Buf att, int attOff,
                            Buf dOut, int dOutOff, Buf dqkv, int dqkvOff);
 
-    // ---- losses (mean over rows); return the loss, write the gradient wrt the input scaled by 1/rows
-    float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
-                              Buf dLogits, int dOff);
-    float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff);
+    // ---- losses (mean over rows); write the gradient wrt the input scaled by 1/rows
+    /**
+     * Softmax cross-entropy of `rows` rows against class ids; the mean loss lands in loss[0] by the next
+     * {@link #collect()} (a target outside [0, classes) is an IllegalArgumentException, at the latest there).
+     */
+    void queueSoftmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
+                                  Buf dLogits, int dOff, float[] loss);
+    /** Mean squared error over n values; the loss lands in loss[0] by the next {@link #collect()}. */
+    void queueMeanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff, float[] loss);
+
+    /** {@link #queueSoftmaxCrossEntropy} and read the loss now. */
+    default float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
+                                      Buf dLogits, int dOff) {
+        float[] loss = new float[1];
+        queueSoftmaxCrossEntropy(rows, classes, logits, logitsOff, targets, tOff, dLogits, dOff, loss);
+        collect();
+        return loss[0];
+    }
+
+    /** {@link #queueMeanSquaredError} and read the loss now. */
+    default float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff) {
+        float[] loss = new float[1];
+        queueMeanSquaredError(n, pred, predOff, target, tOff, dPred, dOff, loss);
+        collect();
+        return loss[0];
+    }
 
     // ---- optimizers over a flat parameter buffer (PyTorch update formulas)
     void sgdStep(int n, Buf p, Buf g, Buf momentumBuf, float lr, float momentum, float dampening,
@@ -89,25 +111,34 @@ public interface Backend extends AutoCloseable {
                   float weightDecay, boolean decoupled, int step);
 
     // ---- gradient statistics and clipping over a segment table (one pass over all tensors)
+    // Host arrays that receive results (statistics, losses) are filled by the next collect(): a GPU computes
+    // them in order with the rest of the step and brings all of them back in one copy. A CPU backend fills
+    // them at once.
     /**
      * For each segment [offsets[i], offsets[i]+sizes[i]): Σx², Σ|x|, max|x| (NaN if any NaN) and the number of
      * non-finite values, all in one pass; when scaleFirst != null each segment is first multiplied by
      * scaleFirst[i] in place (clip and measure in one pass); when histogram != null every value is also
-     * counted into row rowOf[i] (rows of {@link HistogramBins#WIDTH} counters, zeroed first). Host arrays
-     * receive the results (one small copy on a GPU). Sums do not depend on the number of threads.
+     * counted into row rowOf[i] (rows of {@link HistogramBins#WIDTH} counters, zeroed first). The host arrays
+     * receive the results by the next {@link #collect()}. Sums do not depend on the number of threads.
      */
     void segmentStats(Buf x, int[] offsets, int[] sizes, float[] scaleFirst, double[] sumSq, double[] sumAbs,
                       double[] maxAbs, long[] nonFinite, int[] rowOf, long[] histogram);
-    /** sumSqA[i] = Σ a² and, when sumSqDiff != null, sumSqDiff[i] = Σ (a − b)² over segment i, in one pass. */
+    /** sumSqA[i] = Σ a² and, when sumSqDiff != null, sumSqDiff[i] = Σ (a − b)² over segment i, in one pass (by the next collect()). */
     void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff);
     /** x[segment i] *= factors[i]. */
     void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factors);
     /** x = clamp(x, −limit, limit) over [off, off+n); NaN stays NaN. */
     void clampValues(Buf x, int off, int n, float limit);
-    /** out[outOff + r] = Σ_c x[off + r*cols + c]² for each row. */
+    /** out[outOff + r] = Σ_c x[off + r*cols + c]² for each row (by the next collect()). */
     void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff);
     /** x[off + r*cols + c] *= factors[fOff + r]. */
     void scaleRows(Buf x, int off, int rows, int cols, float[] factors, int fOff);
+
+    /**
+     * Fills every host array handed to a result-producing call since the last collect (one device-to-host
+     * copy on a GPU, waiting for the work queued before it); a CPU backend has filled them already.
+     */
+    default void collect() {}
 
     /** Completes queued work; a CPU backend returns at once. */
     default void synchronize() {}

@@ -458,8 +458,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
-                                     Buf dLogits, int dOff) {
+    public void queueSoftmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
+                                         Buf dLogits, int dOff, float[] loss) {
         CrossEntropyJob j = ceJob;
         j.rows = rows; j.classes = classes; j.logits = arr(logits); j.lo = logitsOff;
         j.targets = arr(targets); j.to = tOff; j.dLogits = dLogits == null ? null : arr(dLogits); j.dgo = dOff;
@@ -467,12 +467,13 @@ public final class CpuBackend implements Backend {
         pool.invoke(j);
         double s = 0;
         for (double p : j.partial) s += p;
-        return (float) (s / rows);
+        loss[0] = (float) (s / rows);
     }
 
     @Override
-    public float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff) {
-        return CpuLosses.meanSquaredError(n, arr(pred), predOff, arr(target), tOff, dPred == null ? null : arr(dPred), dOff);
+    public void queueMeanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff,
+                                      float[] loss) {
+        loss[0] = CpuLosses.meanSquaredError(n, arr(pred), predOff, arr(target), tOff, dPred == null ? null : arr(dPred), dOff);
     }
 
     // ------------------------------------------------------------------ optimizers

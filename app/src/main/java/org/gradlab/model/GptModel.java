@@ -25,6 +25,7 @@ public final class GptModel implements Model {
     private final Buf[] xs;
     private final Buf lnOut, logits, dLogits, dLn, dStream;
     private final float[] hostOut;
+    private final float[] lossSlot = new float[1];
 
     public GptModel(Backend backend, GptConfig cfg) {
         this.cfg = cfg;
@@ -76,25 +77,33 @@ public final class GptModel implements Model {
         be.uploadInt(tgtIds, 0, targetIds, 0, rows);
     }
 
-    private float runForward(boolean withGrad) {
+    /** Queues the forward pass; its loss lands in lossSlot at the backend's next collect. */
+    private void runForward(boolean withGrad) {
         int d = cfg.dim();
         be.embeddingForward(ids, 0, rows, store.params(), tok.offset(), d, xs[0], 0, false);
         be.embeddingForward(posIds, 0, rows, store.params(), pos.offset(), d, xs[0], 0, true);
         for (int i = 0; i < blocks.length; i++) blocks[i].forward(xs[i], xs[i + 1]);
         lnF.forward(xs[blocks.length], 0, lnOut, 0);
         head.forward(lnOut, 0, rows, logits, 0);
-        return be.softmaxCrossEntropy(rows, cfg.vocab(), logits, 0, targetIds, 0, withGrad ? dLogits : null, 0);
+        be.queueSoftmaxCrossEntropy(rows, cfg.vocab(), logits, 0, targetIds, 0, withGrad ? dLogits : null, 0, lossSlot);
     }
 
     @Override
     public float forward() {
-        return runForward(false);
+        runForward(false);
+        be.collect();
+        return lossSlot[0];
     }
 
     @Override
-    public float forwardBackward() {
+    public float loss() {
+        return lossSlot[0];
+    }
+
+    @Override
+    public void queueForwardBackward() {
         store.zeroGrads();
-        float loss = runForward(true);
+        runForward(true);
         int d = cfg.dim();
         head.backward(lnOut, 0, rows, dLogits, 0, dLn, 0, false);
         be.fill(dStream, 0, rows * d, 0f);
@@ -102,7 +111,6 @@ public final class GptModel implements Model {
         for (int i = blocks.length - 1; i >= 0; i--) blocks[i].backward(xs[i], dStream);
         be.embeddingBackward(ids, 0, rows, dStream, 0, d, store.grads(), tok.offset());
         be.embeddingBackward(posIds, 0, rows, dStream, 0, d, store.grads(), pos.offset());
-        return loss;
     }
 
     @Override

@@ -22,8 +22,22 @@ public interface Model {
     /** Loss of the loaded batch. */
     float forward();
 
+    /**
+     * Zeroes the gradients, then queues forward + backward; the loss is {@link #loss()} once the backend has
+     * collected its results ({@link org.gradlab.engine.Backend#collect()}), so a GPU step needs no copy of its own
+     * for it.
+     */
+    void queueForwardBackward();
+
+    /** The loss of the last forward, valid after the backend's collect(). */
+    float loss();
+
     /** Zeroes the gradients, then forward + backward; returns the loss. */
-    float forwardBackward();
+    default float forwardBackward() {
+        queueForwardBackward();
+        params().backend().collect();
+        return loss();
+    }
 
     /** The last forward's outputs, batch-first: [B, O] for a last-step head, [B, T, O] otherwise. */
     float[] outputs();

@@ -23,6 +23,7 @@ public final class SequenceModel implements Model {
     private final IntBuf tokens, targetIds;
     private final Buf inputs, targets, out, dOut;
     private final float[] hostIn, hostTargets, hostOut, hostOutBatchFirst;
+    private final float[] lossSlot = new float[1];
     private final int[] hostTokens, hostTargetIds;
     private final int headRows;
 
@@ -118,7 +119,8 @@ public final class SequenceModel implements Model {
         if (len != n) throw new IllegalArgumentException(what + ": expected " + n + " values, got " + (len < 0 ? "none" : len));
     }
 
-    private float runForward(boolean withGrad) {
+    /** Queues the forward pass; its loss lands in lossSlot at the backend's next collect. */
+    private void runForward(boolean withGrad) {
         int rows = cfg.batch() * cfg.seq();
         if (cfg.tokens()) be.embeddingForward(tokens, 0, rows, store.params(), emb.offset(), cfg.embed(), inputs, 0, false);
         Buf x = inputs;
@@ -131,20 +133,29 @@ public final class SequenceModel implements Model {
         int headOff = cfg.everyStep() ? xOff : xOff + (cfg.seq() - 1) * cfg.batch() * cfg.hidden();
         head.forward(x, headOff, headRows, out, 0);
         Buf d = withGrad ? dOut : null;
-        return cfg.loss() == LossKind.CROSS_ENTROPY
-                ? be.softmaxCrossEntropy(headRows, cfg.outputs(), out, 0, targetIds, 0, d, 0)
-                : be.meanSquaredError(headRows * cfg.outputs(), out, 0, targets, 0, d, 0);
+        if (cfg.loss() == LossKind.CROSS_ENTROPY) {
+            be.queueSoftmaxCrossEntropy(headRows, cfg.outputs(), out, 0, targetIds, 0, d, 0, lossSlot);
+        } else {
+            be.queueMeanSquaredError(headRows * cfg.outputs(), out, 0, targets, 0, d, 0, lossSlot);
+        }
     }
 
     @Override
     public float forward() {
-        return runForward(false);
+        runForward(false);
+        be.collect();
+        return lossSlot[0];
     }
 
     @Override
-    public float forwardBackward() {
+    public float loss() {
+        return lossSlot[0];
+    }
+
+    @Override
+    public void queueForwardBackward() {
         store.zeroGrads();
-        float loss = runForward(true);
+        runForward(true);
         int bsz = cfg.batch(), hid = cfg.hidden();
         RecurrentLayer top = layers[layers.length - 1];
         Buf dTop = top.outputGrad();
@@ -167,7 +178,6 @@ public final class SequenceModel implements Model {
         if (cfg.tokens()) {
             be.embeddingBackward(tokens, 0, bsz * cfg.seq(), inputs, 0, cfg.embed(), store.grads(), emb.offset());
         }
-        return loss;
     }
 
     @Override

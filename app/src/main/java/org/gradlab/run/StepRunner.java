@@ -5,6 +5,7 @@ import org.gradlab.clip.ClipSpec;
 import org.gradlab.clip.ClipStrategy;
 import org.gradlab.clip.GradientSegments;
 import org.gradlab.clip.NonFinitePolicy;
+import org.gradlab.engine.Backend;
 import org.gradlab.model.Model;
 import org.gradlab.optim.Optimizer;
 import org.gradlab.task.Batch;
@@ -25,6 +26,7 @@ public final class StepRunner {
     }
 
     private final Model model;
+    private final Backend backend;
     private final Optimizer optimizer;
     private final GradientSegments segments;
     private final WeightTracker weights;
@@ -36,6 +38,7 @@ public final class StepRunner {
 
     public StepRunner(Model model, Optimizer optimizer, ClipSpec clip, NonFinitePolicy policy) {
         this.model = model;
+        this.backend = model.params().backend();
         this.optimizer = optimizer;
         this.segments = new GradientSegments(model.params());
         this.weights = new WeightTracker(model.params());
@@ -82,11 +85,14 @@ public final class StepRunner {
     public StepStats run(long step, Batch b, double gradFactor) {
         long t0 = System.nanoTime();
         model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
-        float loss = model.forwardBackward();
+        model.queueForwardBackward();
         if (gradFactor != 1.0) segments.scaleAll((float) gradFactor);
         boolean bare = !telemetry && clip.spec().kind() == ClipSpec.Kind.NONE;
-        ClipReport report = bare ? null : clip.apply(segments);
-        boolean bad = !Float.isFinite(loss) || (report != null && report.nonFinite() > 0);
+        // the loss comes back with the pre-clip statistics (or alone on the bare step): one copy on a GPU
+        ClipStrategy.Pending clipping = bare ? null : clip.start(segments);
+        if (bare) backend.collect();
+        float loss = model.loss();
+        boolean bad = !Float.isFinite(loss) || (clipping != null && clipping.nonFinite() > 0);
         boolean skip = false;
         if (bad) {
             switch (policy) {
@@ -96,16 +102,20 @@ public final class StepRunner {
                     skipped++;
                 }
                 case STOP -> throw new NonFiniteStop("step " + step + ": " + (Float.isFinite(loss) ? "" : "loss is " + loss + ", ")
-                        + (report == null ? "" : report.nonFinite() + " non-finite gradient values; ") + "stopped by --nonfinite stop");
+                        + (clipping == null ? "" : clipping.nonFinite() + " non-finite gradient values; ") + "stopped by --nonfinite stop");
             }
         }
         double lr = optimizer.lr();
         if (telemetry) weights.beforeUpdate();
         if (!skip) optimizer.step();
+        if (telemetry) weights.measureAfterUpdate(!skip);
+        // the post-clip statistics and the weight norms: the step's second (and last) copy on a GPU
+        backend.collect();
+        ClipReport report = clipping == null ? null : clipping.finish();
         float[] wn = new float[groups], ur = new float[groups];
         int[] pre = null, post = null;
         if (telemetry) {
-            weights.afterUpdate(!skip, wn, ur);
+            weights.read(wn, ur);
             pre = toInts(segments.preClipHistogram());
             post = toInts(segments.postClipHistogram());
         }

@@ -43,14 +43,18 @@ public final class WeightTracker {
         be.copy(store.params(), 0, before, 0, store.size());
     }
 
-    /** Call after the step (or instead of it, when it was skipped); fills per-layer norms and ratios. */
-    public void afterUpdate(boolean updated, float[] weightNorms, float[] updateRatios) {
+    /** Call after the step (or instead of it, when it was skipped): queues the per-tensor norms. */
+    public void measureAfterUpdate(boolean updated) {
         if (updated) {
             be.segmentNormsAndDiff(store.params(), before, offsets, sizes, sq, dsq);
         } else {
             be.segmentNormsAndDiff(store.params(), null, offsets, sizes, sq, null);
             java.util.Arrays.fill(dsq, 0);
         }
+    }
+
+    /** Per-layer norms and ratios of the last measurement, after the backend's collect(). */
+    public void read(float[] weightNorms, float[] updateRatios) {
         double[] w = new double[groups], d = new double[groups];
         for (int i = 0; i < offsets.length; i++) {
             w[group[i]] += sq[i];

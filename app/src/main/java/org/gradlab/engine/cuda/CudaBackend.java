@@ -12,8 +12,9 @@ import org.gradlab.engine.IntBuf;
  * The GPU backend: every {@link Backend} kernel is one or two launches of our own PTX (kernels/), on the
  * legacy default stream, so launches and copies are ordered and a download waits for the work before it
  * (repeated runs of launches go out as CUDA graphs, see {@link GraphingDevice}).
- * The host sees results only through downloads: a step's loss (one double pair) and its gradient statistics
- * (one array of doubles per fused statistics launch). Device errors become {@link DeviceFailure}s with a
+ * The host sees results through one readback area: losses and statistics are written into its slots and
+ * come back together at {@link #collect()} (a clipping step with telemetry needs two: one before the clip
+ * decision, one at the end of the step). Device errors become {@link DeviceFailure}s with a
  * sentence for the user. Create it only after {@link CudaProbe#status()} said the GPU is available.
  */
 public final class CudaBackend implements Backend {
@@ -23,8 +24,8 @@ public final class CudaBackend implements Backend {
     private final DeviceApi device;
     private final List<CudaBuf> owned = new ArrayList<>();
     private final SegmentTables segments;
-    private final DeviceScratch attScratch, lossScratch, lossOut, partials, results, histAcc, counter, factors;
-    private double[] hostResult = new double[64];
+    private final DeviceScratch attScratch, lossScratch, partials, histAcc, counter, factors;
+    private final ReadbackArena readback;
     private boolean closed;
 
     /**
@@ -53,9 +54,8 @@ public final class CudaBackend implements Backend {
         this.segments = new SegmentTables(d);
         this.attScratch = new DeviceScratch(d);
         this.lossScratch = new DeviceScratch(d);
-        this.lossOut = new DeviceScratch(d);
         this.partials = new DeviceScratch(d);
-        this.results = new DeviceScratch(d);
+        this.readback = new ReadbackArena(d);
         this.histAcc = new DeviceScratch(d);
         this.counter = new DeviceScratch(d);
         this.factors = new DeviceScratch(d);
@@ -118,6 +118,7 @@ public final class CudaBackend implements Backend {
     }
 
     private DeviceFailure failure(DeviceError e, String during) {
+        readback.discard();
         String msg = CudaErrors.describe(e.getMessage(), during);
         if (CudaErrors.sticky(e.getMessage())) CudaProbe.markLost(CudaProbe.firstLine(e.getMessage()));
         if (CudaErrors.outOfMemory(e.getMessage())) {
@@ -154,11 +155,14 @@ public final class CudaBackend implements Backend {
         onDevice("copying to the GPU", () -> device.upload(at(dst, dstOff), src, srcOff, n));
     }
 
-    /** Copies `count` doubles of device scratch to the host (waits for the work before it). */
-    private double[] downloadDoubles(DeviceApi.Ptr src, int count) {
-        if (hostResult.length < count) hostResult = new double[Math.max(count, 2 * hostResult.length)];
-        onDevice("copying results from the GPU", () -> device.download(src, hostResult, count));
-        return hostResult;
+    /** A slot of `count` doubles that the kernel about to be launched fills; `reader` gets them at collect(). */
+    private DeviceApi.Ptr result(int count, ReadbackArena.Reader reader) {
+        return onDevice("copying results from the GPU", () -> readback.reserve(count, reader));
+    }
+
+    @Override
+    public void collect() {
+        onDevice("copying results from the GPU", readback::collect);
     }
 
     private DeviceApi.Ptr uploadFloats(DeviceScratch area, float[] src, int off, int n) {
@@ -322,25 +326,27 @@ public final class CudaBackend implements Backend {
 
     // ------------------------------------------------------------------ losses
     @Override
-    public float softmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
-                                     Buf dLogits, int dOff) {
-        DeviceApi.Ptr perRow = scratch(lossScratch, 16L * rows), out = scratch(lossOut, 16);
+    public void queueSoftmaxCrossEntropy(int rows, int classes, Buf logits, int logitsOff, IntBuf targets, int tOff,
+                                         Buf dLogits, int dOff, float[] loss) {
+        DeviceApi.Ptr perRow = scratch(lossScratch, 16L * rows);
         launch("cross_entropy_rows", rows, 1, 0, rows, classes, at(logits, logitsOff), at(targets, tOff),
                 at(dLogits, dOff), perRow);
+        DeviceApi.Ptr out = result(2, (r, at) -> {
+            if (r[at + 1] > 0) {
+                throw new IllegalArgumentException((long) r[at + 1] + " target(s) outside [0, " + classes + ")");
+            }
+            loss[0] = (float) (r[at] / rows);
+        });
         launch("reduce_rows", 1, 1, 0, rows, 2, perRow, out);
-        double[] r = downloadDoubles(out, 2);
-        if (r[1] > 0) {
-            throw new IllegalArgumentException((long) r[1] + " target(s) outside [0, " + classes + ")");
-        }
-        return (float) (r[0] / rows);
     }
 
     @Override
-    public float meanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff) {
-        DeviceApi.Ptr sq = scratch(lossScratch, 8L * n), out = scratch(lossOut, 16);
+    public void queueMeanSquaredError(int n, Buf pred, int predOff, Buf target, int tOff, Buf dPred, int dOff,
+                                      float[] loss) {
+        DeviceApi.Ptr sq = scratch(lossScratch, 8L * n);
         elementwise("mse_elements", n, n, at(pred, predOff), at(target, tOff), at(dPred, dOff), sq);
+        DeviceApi.Ptr out = result(1, (r, at) -> loss[0] = (float) (r[at] / n));
         launch("reduce_rows", 1, 1, 0, n, 1, sq, out);
-        return (float) (downloadDoubles(out, 1)[0] / n);
     }
 
     // ------------------------------------------------------------------ optimizers
@@ -376,18 +382,19 @@ public final class CudaBackend implements Backend {
         int histLen = histogram == null ? 0 : histogram.length;
         DeviceApi.Ptr rows = histogram == null ? NULL : rowMap(rowOf);
         DeviceApi.Ptr scale = scaleFirst == null ? NULL : uploadFloats(factors, scaleFirst, 0, s);
-        DeviceApi.Ptr out = scratch(results, 8L * (4L * s + histLen));
-        launch("segment_stats", t.blocks, 1, 0, at(x, 0), t.blocks, s, t.ptr(), scale, rows, histLen,
-                scratch(partials, 32L * t.blocks), scratch(histAcc, 4L * Math.max(1, histLen)), out,
-                scratch(counter, 8));
-        double[] r = downloadDoubles(out, 4 * s + histLen);
-        for (int i = 0; i < s; i++) {
-            sumSq[i] = r[i];
-            sumAbs[i] = r[s + i];
-            maxAbs[i] = r[2 * s + i];
-            nonFinite[i] = (long) r[3 * s + i];
-        }
-        for (int i = 0; i < histLen; i++) histogram[i] = (long) r[4 * s + i];
+        DeviceApi.Ptr pPartials = scratch(partials, 32L * t.blocks), pHist = scratch(histAcc, 4L * Math.max(1, histLen));
+        DeviceApi.Ptr pCounter = scratch(counter, 8);
+        DeviceApi.Ptr out = result(4 * s + histLen, (r, at) -> {
+            for (int i = 0; i < s; i++) {
+                sumSq[i] = r[at + i];
+                sumAbs[i] = r[at + s + i];
+                maxAbs[i] = r[at + 2 * s + i];
+                nonFinite[i] = (long) r[at + 3 * s + i];
+            }
+            for (int i = 0; i < histLen; i++) histogram[i] = (long) r[at + 4 * s + i];
+        });
+        launch("segment_stats", t.blocks, 1, 0, at(x, 0), t.blocks, s, t.ptr(), scale, rows, histLen, pPartials,
+                pHist, out, pCounter);
     }
 
     @Override
@@ -395,12 +402,13 @@ public final class CudaBackend implements Backend {
         int s = offsets.length;
         if (s == 0) return;
         SegmentTables.Table t = table(offsets, sizes);
-        DeviceApi.Ptr out = scratch(results, 16L * s);
+        DeviceApi.Ptr pPartials = scratch(partials, 16L * t.blocks), pCounter = scratch(counter, 8);
+        DeviceApi.Ptr out = result(2 * s, (r, at) -> {
+            System.arraycopy(r, at, sumSqA, 0, s);
+            if (sumSqDiff != null) System.arraycopy(r, at + s, sumSqDiff, 0, s);
+        });
         launch("segment_norms_diff", t.blocks, 1, 0, at(a, 0), sumSqDiff == null ? NULL : at(b, 0), t.blocks, s,
-                t.ptr(), scratch(partials, 16L * t.blocks), out, scratch(counter, 8));
-        double[] r = downloadDoubles(out, 2 * s);
-        System.arraycopy(r, 0, sumSqA, 0, s);
-        if (sumSqDiff != null) System.arraycopy(r, s, sumSqDiff, 0, s);
+                t.ptr(), pPartials, out, pCounter);
     }
 
     @Override
@@ -419,9 +427,8 @@ public final class CudaBackend implements Backend {
     @Override
     public void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff) {
         if (rows == 0) return;
-        DeviceApi.Ptr d = scratch(results, 8L * rows);
+        DeviceApi.Ptr d = result(rows, (r, at) -> System.arraycopy(r, at, out, outOff, rows));
         launch("row_sum_squares", rows, 1, 0, at(x, off), rows, cols, d);
-        System.arraycopy(downloadDoubles(d, rows), 0, out, outOff, rows);
     }
 
     @Override
@@ -456,7 +463,8 @@ public final class CudaBackend implements Backend {
         }
         try {
             for (CudaBuf b : owned) device.free(b.mem);
-            for (DeviceScratch d : List.of(attScratch, lossScratch, lossOut, partials, results, histAcc, counter, factors)) d.free();
+            for (DeviceScratch d : List.of(attScratch, lossScratch, partials, histAcc, counter, factors)) d.free();
+            readback.free();
             segments.free();
         } catch (DeviceError ignored) {
             // the context is gone (device lost): nothing left to free

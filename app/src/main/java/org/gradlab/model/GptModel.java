@@ -89,10 +89,8 @@ public final class GptModel implements Model {
     }
 
     @Override
-    public float forward() {
+    public void queueForward() {
         runForward(false);
-        be.collect();
-        return lossSlot[0];
     }
 
     @Override

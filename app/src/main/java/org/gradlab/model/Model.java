@@ -19,8 +19,15 @@ public interface Model {
      */
     void load(float[] features, int[] tokens, float[] targets, int[] targetIds);
 
+    /** Queues the forward pass of the loaded batch; its loss is {@link #loss()} after the backend's collect(). */
+    void queueForward();
+
     /** Loss of the loaded batch. */
-    float forward();
+    default float forward() {
+        queueForward();
+        params().backend().collect();
+        return loss();
+    }
 
     /**
      * Zeroes the gradients, then queues forward + backward; the loss is {@link #loss()} once the backend has

@@ -141,10 +141,8 @@ public final class SequenceModel implements Model {
     }
 
     @Override
-    public float forward() {
+    public void queueForward() {
         runForward(false);
-        be.collect();
-        return lossSlot[0];
     }
 
     @Override

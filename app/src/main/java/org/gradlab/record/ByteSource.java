@@ -1,15 +1,16 @@
 package org.gradlab.record;
 
 /**
- * Reads what {@link ByteSink} wrote, checking every bound: running off the end or an over-long varint is a
- * {@link Malformed} with the position, never an exception from an array.
+ * Little-endian fixed-width values and LEB128 varints over a byte range, checking every bound: running off
+ * the end or an over-long varint is a {@link Malformed} with the position, never an exception from an
+ * array. Reads what {@link ByteSink} wrote, and is the byte layer of the TensorBoard protobuf reader.
  */
-final class ByteSource {
-    /** Position-carrying decode failure; callers turn it into a {@link RunFileException}. */
-    static final class Malformed extends Exception {
-        final int position;
+public final class ByteSource {
+    /** Position-carrying decode failure; callers turn it into a sentence for the user with the file name. */
+    public static final class Malformed extends Exception {
+        public final int position;
 
-        Malformed(int position, String message) {
+        public Malformed(int position, String message) {
             super(message);
             this.position = position;
         }
@@ -19,51 +20,63 @@ final class ByteSource {
     private final int end;
     private int pos;
 
-    ByteSource(byte[] buf, int off, int len) {
+    public ByteSource(byte[] buf, int off, int len) {
         this.buf = buf;
         this.pos = off;
         this.end = off + len;
     }
 
-    int position() {
+    public int position() {
         return pos;
     }
 
-    boolean atEnd() {
+    public boolean atEnd() {
         return pos == end;
     }
 
-    private void need(int n) throws Malformed {
-        if (end - pos < n) throw new Malformed(pos, "record ends early (needs " + n + " more bytes)");
+    /** Bytes left before the end of the range. */
+    public int remaining() {
+        return end - pos;
     }
 
-    int u8() throws Malformed {
+    /** Checks that n more bytes are there. */
+    public void need(int n) throws Malformed {
+        if (end - pos < n) throw new Malformed(pos, "data ends early (needs " + n + " more bytes)");
+    }
+
+    /** Moves past n bytes that are there. */
+    public void skip(int n) throws Malformed {
+        need(n);
+        pos += n;
+    }
+
+    public int u8() throws Malformed {
         need(1);
         return buf[pos++] & 0xFF;
     }
 
-    int u32() throws Malformed {
+    public int u32() throws Malformed {
         need(4);
         int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8 | (buf[pos + 2] & 0xFF) << 16 | (buf[pos + 3] & 0xFF) << 24;
         pos += 4;
         return v;
     }
 
-    long i64() throws Malformed {
+    public long i64() throws Malformed {
         long lo = u32() & 0xFFFFFFFFL;
         long hi = u32() & 0xFFFFFFFFL;
         return lo | hi << 32;
     }
 
-    float f32() throws Malformed {
+    public float f32() throws Malformed {
         return Float.intBitsToFloat(u32());
     }
 
-    double f64() throws Malformed {
+    public double f64() throws Malformed {
         return Double.longBitsToDouble(i64());
     }
 
-    long varLong() throws Malformed {
+    public long varLong() throws Malformed {
         long v = 0;
         for (int shift = 0; shift < 64; shift += 7) {
             int b = u8();

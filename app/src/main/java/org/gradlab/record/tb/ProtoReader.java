@@ -1,6 +1,8 @@
 package org.gradlab.record.tb;
 
 import java.nio.charset.StandardCharsets;
+import org.gradlab.record.ByteSource;
+import org.gradlab.record.ByteSource.Malformed;
 
 /**
  * A protobuf wire-format reader over a byte range: just enough for TensorBoard's Event, Summary, HistogramProto,
@@ -10,70 +12,46 @@ import java.nio.charset.StandardCharsets;
 final class ProtoReader {
     static final int VARINT = 0, I64 = 1, LEN = 2, I32 = 5;
 
-    /** A wire-format error at a position. */
-    static final class Malformed extends Exception {
-        final int position;
-
-        Malformed(int position, String message) {
-            super(message);
-            this.position = position;
-        }
-    }
-
     private final byte[] buf;
-    private final int end;
-    private int pos, tag;
+    private final ByteSource in;
+    private int tag;
 
     ProtoReader(byte[] buf, int off, int len) {
         this.buf = buf;
-        this.pos = off;
-        this.end = off + len;
+        this.in = new ByteSource(buf, off, len);
     }
 
     /** Advances to the next field; false at the end. */
     boolean next() throws Malformed {
-        if (pos >= end) return false;
+        if (in.atEnd()) return false;
         long t = varint();
-        if (t <= 0 || t > Integer.MAX_VALUE) throw new Malformed(pos, "bad field key " + t);
+        if (t <= 0 || t > Integer.MAX_VALUE) throw new Malformed(in.position(), "bad field key " + t);
         tag = (int) t;
         return true;
     }
 
     int field() { return tag >>> 3; }
     int wireType() { return tag & 7; }
-    int position() { return pos; }
+    int position() { return in.position(); }
 
     long varint() throws Malformed {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos >= end) throw new Malformed(pos, "varint runs past the message");
-            int b = buf[pos++] & 0xFF;
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) return v;
-        }
-        throw new Malformed(pos, "varint longer than 10 bytes");
+        return in.varLong();
     }
 
     double fixed64AsDouble() throws Malformed {
-        need(8);
-        long v = TfRecord.u64(buf, pos);
-        pos += 8;
-        return Double.longBitsToDouble(v);
+        return in.f64();
     }
 
     float fixed32AsFloat() throws Malformed {
-        need(4);
-        int v = TfRecord.u32(buf, pos);
-        pos += 4;
-        return Float.intBitsToFloat(v);
+        return in.f32();
     }
 
     /** The [offset, length] of a length-delimited field's payload; advances past it. */
     int[] bytes() throws Malformed {
         long n = varint();
-        if (n < 0 || n > end - pos) throw new Malformed(pos, "length " + n + " runs past the message");
-        int[] r = {pos, (int) n};
-        pos += (int) n;
+        if (n < 0 || n > in.remaining()) throw new Malformed(in.position(), "length " + n + " runs past the message");
+        int[] r = {in.position(), (int) n};
+        in.skip((int) n);
         return r;
     }
 
@@ -100,7 +78,7 @@ final class ProtoReader {
             out.accept(fixed64AsDouble());
             return;
         }
-        if (wireType() != LEN) throw new Malformed(pos, "expected doubles");
+        if (wireType() != LEN) throw new Malformed(in.position(), "expected doubles");
         int[] r = bytes();
         if (r[1] % 8 != 0) throw new Malformed(r[0], "packed doubles of " + r[1] + " bytes");
         for (int o = r[0]; o < r[0] + r[1]; o += 8) out.accept(Double.longBitsToDouble(TfRecord.u64(buf, o)));
@@ -111,7 +89,7 @@ final class ProtoReader {
             out.accept(fixed32AsFloat());
             return;
         }
-        if (wireType() != LEN) throw new Malformed(pos, "expected floats");
+        if (wireType() != LEN) throw new Malformed(in.position(), "expected floats");
         int[] r = bytes();
         if (r[1] % 4 != 0) throw new Malformed(r[0], "packed floats of " + r[1] + " bytes");
         for (int o = r[0]; o < r[0] + r[1]; o += 4) out.accept(Float.intBitsToFloat(TfRecord.u32(buf, o)));
@@ -120,20 +98,10 @@ final class ProtoReader {
     void skip() throws Malformed {
         switch (wireType()) {
             case VARINT -> varint();
-            case I64 -> {
-                need(8);
-                pos += 8;
-            }
+            case I64 -> in.skip(8);
             case LEN -> bytes();
-            case I32 -> {
-                need(4);
-                pos += 4;
-            }
-            default -> throw new Malformed(pos, "unsupported wire type " + wireType());
+            case I32 -> in.skip(4);
+            default -> throw new Malformed(in.position(), "unsupported wire type " + wireType());
         }
-    }
-
-    private void need(int n) throws Malformed {
-        if (end - pos < n) throw new Malformed(pos, "field runs past the message");
     }
 }

@@ -1,5 +1,6 @@
 package org.gradlab.record.tb;
 
+import org.gradlab.record.ByteSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +21,7 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
         }
     }
 
-    static TbEvent decode(byte[] b, int off, int len) throws ProtoReader.Malformed {
+    static TbEvent decode(byte[] b, int off, int len) throws ByteSource.Malformed {
         ProtoReader r = new ProtoReader(b, off, len);
         double wall = 0;
         long step = 0;
@@ -38,18 +39,18 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
         return new TbEvent(wall, step, version, values);
     }
 
-    private static double bad(ProtoReader r) throws ProtoReader.Malformed {
-        throw new ProtoReader.Malformed(r.position(), "wall_time is not a double");
+    private static double bad(ProtoReader r) throws ByteSource.Malformed {
+        throw new ByteSource.Malformed(r.position(), "wall_time is not a double");
     }
 
-    private static void decodeSummary(ProtoReader r, List<Value> out) throws ProtoReader.Malformed {
+    private static void decodeSummary(ProtoReader r, List<Value> out) throws ByteSource.Malformed {
         while (r.next()) {
             if (r.field() == 1 && r.wireType() == ProtoReader.LEN) out.add(decodeValue(r.sub()));
             else r.skip();
         }
     }
 
-    private static Value decodeValue(ProtoReader r) throws ProtoReader.Malformed {
+    private static Value decodeValue(ProtoReader r) throws ByteSource.Malformed {
         String tag = "", plugin = null;
         Double scalar = null;
         Histogram histo = null;
@@ -70,7 +71,7 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
         return new Value(tag, plugin, scalar, histo);
     }
 
-    private static String decodePlugin(ProtoReader r) throws ProtoReader.Malformed {
+    private static String decodePlugin(ProtoReader r) throws ByteSource.Malformed {
         String name = null;
         while (r.next()) {
             if (r.field() == 1 && r.wireType() == ProtoReader.LEN) {
@@ -87,7 +88,7 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
     }
 
     /** Legacy HistogramProto → buckets, as TensorBoard's data_compat does: min/max as outer edges, empty ends dropped. */
-    private static Histogram decodeHisto(ProtoReader r) throws ProtoReader.Malformed {
+    private static Histogram decodeHisto(ProtoReader r) throws ByteSource.Malformed {
         double min = 0, max = 0, sumSq = Double.NaN;
         DoubleList limits = new DoubleList(), counts = new DoubleList();
         while (r.next()) {
@@ -119,7 +120,7 @@ public record TbEvent(double wallTime, long step, String fileVersion, List<Value
     }
 
     /** A scalar (shape []) as Double, a [k,3] histogram as Histogram, anything else null. */
-    private static Object decodeTensor(ProtoReader r) throws ProtoReader.Malformed {
+    private static Object decodeTensor(ProtoReader r) throws ByteSource.Malformed {
         int dtype = 0;
         List<Long> dims = new ArrayList<>();
         byte[] content = null;

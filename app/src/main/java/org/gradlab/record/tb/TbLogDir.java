@@ -1,5 +1,6 @@
 package org.gradlab.record.tb;
 
+import org.gradlab.record.ByteSource;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -107,7 +108,7 @@ public final class TbLogDir {
             }
             try {
                 add(run, TbEvent.decode(data, 0, (int) len));
-            } catch (ProtoReader.Malformed e) {
+            } catch (ByteSource.Malformed e) {
                 return damage(f, st, run, base + pos, "undecodable event (" + e.getMessage() + " at byte " + e.position + " of the record)");
             }
             pos += TfRecord.HEADER + (int) len + TfRecord.FOOTER;

@@ -12,18 +12,21 @@ import org.junit.jupiter.api.TestInstance;
 /** Every model, clip and optimizer fixture through the CUDA backend on some device. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class GoldenOnDevice {
+    private DeviceApi device;
     private CudaBackend backend;
 
     abstract DeviceApi openDevice() throws Exception;
 
     @BeforeAll
     void open() throws Exception {
-        backend = new CudaBackend(openDevice());
+        device = openDevice();
+        backend = new CudaBackend(device);
     }
 
     @AfterAll
-    void close() {
+    void close() throws Exception {
         if (backend != null) backend.close();
+        if (device instanceof AutoCloseable c) c.close(); // the emulator's server process
     }
 
     @TestFactory

@@ -1,29 +1,22 @@
 package org.gradlab.ui;
 
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Slider;
 import javafx.stage.Stage;
 import org.gradlab.run.RunEvent;
-import org.gradlab.ui.view.MainWindow;
 import org.gradlab.ui.vm.LiveSessionModel;
 import org.gradlab.ui.vm.RunViewModel;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,28 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The app driven by clicks, headless (TestFX + Monocle). */
-@ExtendWith(ApplicationExtension.class)
-class GradLabAppTest {
+class GradLabAppTest extends MainWindowFixture {
     @TempDir
     static Path runs;
-    MainWindow window;
 
     @Start
     void start(Stage stage) {
-        window = new MainWindow(runs);
-        stage.setScene(new Scene(window, 1400, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() {
-        WaitForAsyncUtils.asyncFx(() -> window.shutdown());
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    static void await(String what, BooleanSupplier cond) throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, cond::getAsBoolean);
-        assertTrue(cond.getAsBoolean(), what);
+        show(stage, runs);
     }
 
     private void startScenario(FxRobot robot, String title) {
@@ -132,7 +110,8 @@ class GradLabAppTest {
         Path sample = Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
         assertTrue(Files.isDirectory(sample), "sample run shipped with the app");
         robot.interact(() -> window.openRun(sample, false));
-        await("replay view", () -> window.replayView() != null);
+        // the tab's skin puts the new view into the scene graph on a later pulse than the one that made it
+        await("replay view", () -> window.replayView() != null && robot.lookup("#scrubber").tryQuery().isPresent());
         Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
         robot.interact(() -> s.setValue(400));
         await("cursor moved", () -> window.replayView().axis().cursorProperty().get() == 400);

@@ -1,17 +1,11 @@
 package org.gradlab.ui;
 
-import javafx.scene.Scene;
+import org.testfx.framework.junit5.Start;
 import javafx.stage.Stage;
-import org.gradlab.ui.view.MainWindow;
 import org.gradlab.ui.vm.RunViewModel;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.framework.junit5.ApplicationExtension;
-import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,21 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TensorBoard logs in the app: opened into the comparison, tailed live, damage shown. */
-@ExtendWith(ApplicationExtension.class)
-class TensorBoardViewTest {
-    MainWindow window;
-
+class TensorBoardViewTest extends MainWindowFixture {
     @Start
     void start(Stage stage) {
-        window = new MainWindow(null);
-        stage.setScene(new Scene(window, 1400, 900));
-        stage.show();
-    }
-
-    @AfterEach
-    void stop() {
-        WaitForAsyncUtils.asyncFx(() -> window.shutdown());
-        WaitForAsyncUtils.waitForFxEvents();
+        show(stage, null);
     }
 
     @Test
@@ -48,22 +31,22 @@ class TensorBoardViewTest {
         int cut = all.length / 3;
         Files.write(f, Arrays.copyOf(all, cut));
         robot.interact(() -> window.openTensorBoard(tmp));
-        GradLabAppTest.await("the run is in the comparison", () -> window.compareView().runs().size() == 1);
+        await("the run is in the comparison", () -> window.compareView().runs().size() == 1);
         RunViewModel d = window.compareView().runs().get(0);
-        GradLabAppTest.await("records shown", () -> d.steps() > 5);
+        await("records shown", () -> d.steps() > 5);
         long before = d.steps();
         assertTrue(before < 120);
         robot.interact(() -> window.setTail(true));
         Files.write(f, Arrays.copyOfRange(all, cut, all.length), StandardOpenOption.APPEND);
         long t0 = System.nanoTime();
-        GradLabAppTest.await("tailed to the end", () -> d.steps() == 120);
+        await("tailed to the end", () -> d.steps() == 120);
         assertTrue((System.nanoTime() - t0) / 1e9 < 5, "new records appear promptly");
         assertEquals(2.036553f, d.series(RunViewModel.Scalar.LOSS).valueAt(0), 0f);
         // a second, damaged file in the same run: flagged, the rest keeps working
         byte[] bad = all.clone();
         bad[all.length / 2] ^= 0x10;
         Files.write(live.resolve("events.out.tfevents.2.job"), bad);
-        GradLabAppTest.await("damage is shown", () -> window.compareView().notes().contains("at byte"));
+        await("damage is shown", () -> window.compareView().notes().contains("at byte"));
         assertEquals(120, d.steps());
     }
 }

@@ -35,17 +35,20 @@ abstract class KernelParity {
         return true;
     }
 
+    private DeviceApi device;
+
     @BeforeAll
     void open() throws Exception {
-        DeviceApi device = openDevice();
+        device = openDevice();
         cpu = new CpuBackend(2);
         gpu = new CudaBackend(device, graphs());
     }
 
     @AfterAll
-    void close() {
+    void close() throws Exception {
         if (gpu != null) gpu.close();
         if (cpu != null) cpu.close();
+        if (device instanceof AutoCloseable c) c.close(); // the emulator's server process
     }
 
     /** The same floats on both backends. */

@@ -160,21 +160,40 @@ extern "C" __global__ void clamp_values(float* x, int n, float limit) {
     }
 }
 
-// out[r] = Σ_c x[r*cols + c]², one block per row.
-extern "C" __global__ void row_sum_squares(const float* __restrict__ x, int rows, int cols, double* out) {
+// Row norms of many matrices in one launch (AGC's units): row r of the table is x[start[r] .. start[r] + len[r]),
+// table = start[rows] | len[rows]. out[r] = sum a^2 and, when b != null, out[rows + r] = sum b^2 over the
+// same elements. One block per row (grid-stride over rows), a fixed-order block sum.
+extern "C" __global__ void row_table_sum_squares(const float* __restrict__ a, const float* __restrict__ b, int rows,
+                                                 const int* __restrict__ table, double* out) {
     __shared__ double sh[GL_THREADS];
-    int r = blockIdx.x;
-    if (r >= rows) return;
-    double s = 0;
-    for (int c = threadIdx.x; c < cols; c += blockDim.x) {
-        float v = x[(long)r * cols + c];
-        s += (double)v * v;
+    for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+        long start = table[r];
+        int len = table[rows + r];
+        double sa = 0, sb = 0;
+        for (int c = threadIdx.x; c < len; c += blockDim.x) {
+            float v = a[start + c];
+            sa += (double)v * v;
+            if (b) {
+                float w = b[start + c];
+                sb += (double)w * w;
+            }
+        }
+        sa = gl_block_sum(sa, sh);
+        if (b) sb = gl_block_sum(sb, sh);  // b is the same for the whole block: every thread reaches the barrier
+        if (threadIdx.x == 0) {
+            out[r] = sa;
+            if (b) out[rows + r] = sb;
+        }
     }
-    s = gl_block_sum(s, sh);
-    if (threadIdx.x == 0) out[r] = s;
 }
 
-// x[r*cols + c] *= factors[r].
-extern "C" __global__ void scale_rows(float* x, int rows, int cols, const float* __restrict__ factors) {
-    GL_FOR(i, (long)rows * cols) x[i] *= factors[i / cols];
+// x[start[r] .. start[r] + len[r]) *= factors[r] for every row of the table (as above).
+extern "C" __global__ void row_table_scale(float* x, int rows, const int* __restrict__ table,
+                                           const float* __restrict__ factors) {
+    for (int r = blockIdx.x; r < rows; r += gridDim.x) {
+        long start = table[r];
+        int len = table[rows + r];
+        float f = factors[r];
+        for (int c = threadIdx.x; c < len; c += blockDim.x) x[start + c] *= f;
+    }
 }

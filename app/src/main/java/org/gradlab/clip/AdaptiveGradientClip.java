@@ -9,8 +9,11 @@ import org.gradlab.engine.Backend;
  */
 final class AdaptiveGradientClip extends ClipStrategy {
     private final boolean excludeHead;
-    private double[][] wn = new double[0][], gn = new double[0][];
-    private float[] scale = new float[0];
+    /** The units of the clipped tensors as one row table, built for the segments `rowsOf`. */
+    private GradientSegments rowsOf;
+    private int[] rowStart, rowLen;
+    private double[] wn, gn;
+    private float[] scale;
 
     AdaptiveGradientClip(ClipSpec s, boolean excludeHead) {
         super(s);
@@ -21,42 +24,43 @@ final class AdaptiveGradientClip extends ClipStrategy {
     protected Outcome clip(GradientSegments g, float preL2) {
         double lambda = spec().threshold(), eps = spec().extra();
         Backend be = g.backend();
-        int n = g.tensors();
-        if (wn.length != n) {
-            wn = new double[n][];
-            gn = new double[n][];
-            for (int i = 0; i < n; i++) {
-                wn[i] = new double[g.rows[i]];
-                gn[i] = new double[g.rows[i]];
-            }
-        }
-        // every row norm first, then one collect: no copy per tensor on a GPU
-        for (int i = 0; i < n; i++) {
-            if (excludeHead && g.head[i]) continue;
-            int rows = g.rows[i], cols = g.sizes[i] / rows;
-            be.rowSumSquares(g.store().params(), g.offsets[i], rows, cols, wn[i], 0);
-            be.rowSumSquares(g.grads(), g.offsets[i], rows, cols, gn[i], 0);
-        }
+        if (rowsOf != g) buildRows(g);
+        // every unit's weight and gradient norm in one pass and one copy, the scaling in one more pass
+        be.rowSumSquares(g.store().params(), g.grads(), rowStart, rowLen, wn, gn);
         be.collect();
         long parts = 0;
-        for (int i = 0; i < n; i++) {
-            if (excludeHead && g.head[i]) continue;
-            int rows = g.rows[i], cols = g.sizes[i] / rows;
-            if (scale.length < rows) scale = new float[rows];
-            int clippedRows = 0;
-            for (int r = 0; r < rows; r++) {
-                double gNorm = Math.sqrt(gn[i][r]);
-                double limit = lambda * Math.max(Math.sqrt(wn[i][r]), eps);
-                if (gNorm > limit) {
-                    scale[r] = (float) (limit / Math.max(gNorm, 1e-6));
-                    clippedRows++;
-                } else {
-                    scale[r] = 1f;
-                }
+        for (int r = 0; r < rowStart.length; r++) {
+            double gNorm = Math.sqrt(gn[r]);
+            double limit = lambda * Math.max(Math.sqrt(wn[r]), eps);
+            if (gNorm > limit) {
+                scale[r] = (float) (limit / Math.max(gNorm, 1e-6));
+                parts++;
+            } else {
+                scale[r] = 1f;
             }
-            if (clippedRows > 0) be.scaleRows(g.grads(), g.offsets[i], rows, cols, scale, 0);
-            parts += clippedRows;
         }
+        if (parts > 0) be.scaleRows(g.grads(), rowStart, rowLen, scale);
         return new Outcome(preL2, Double.NaN, parts > 0, lambda, parts > 0 ? ClipAction.UNIT_WISE : ClipAction.NONE, parts);
+    }
+
+    /** One row per unit: a row of a PyTorch [out, in, …] weight, or a whole vector. */
+    private void buildRows(GradientSegments g) {
+        int n = 0;
+        for (int i = 0; i < g.tensors(); i++) if (!(excludeHead && g.head[i])) n += g.rows[i];
+        rowStart = new int[n];
+        rowLen = new int[n];
+        int k = 0;
+        for (int i = 0; i < g.tensors(); i++) {
+            if (excludeHead && g.head[i]) continue;
+            int cols = g.sizes[i] / g.rows[i];
+            for (int r = 0; r < g.rows[i]; r++, k++) {
+                rowStart[k] = g.offsets[i] + r * cols;
+                rowLen[k] = cols;
+            }
+        }
+        rowsOf = g;
+        wn = new double[n];
+        gn = new double[n];
+        scale = new float[n];
     }
 }

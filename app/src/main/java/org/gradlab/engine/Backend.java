@@ -129,10 +129,13 @@ public interface Backend extends AutoCloseable {
     void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factors);
     /** x = clamp(x, −limit, limit) over [off, off+n); NaN stays NaN. */
     void clampValues(Buf x, int off, int n, float limit);
-    /** out[outOff + r] = Σ_c x[off + r*cols + c]² for each row (by the next collect()). */
-    void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff);
-    /** x[off + r*cols + c] *= factors[fOff + r]. */
-    void scaleRows(Buf x, int off, int rows, int cols, float[] factors, int fOff);
+    /**
+     * Row norms of many matrices in one pass: row r is [rowStart[r], rowStart[r] + rowLen[r]); sumSqA[r] = Σ a²
+     * and, when b != null, sumSqB[r] = Σ b² over the same elements (by the next collect()).
+     */
+    void rowSumSquares(Buf a, Buf b, int[] rowStart, int[] rowLen, double[] sumSqA, double[] sumSqB);
+    /** Every row of such a table multiplied by factors[r], in one pass. */
+    void scaleRows(Buf x, int[] rowStart, int[] rowLen, float[] factors);
 
     /**
      * Fills every host array handed to a result-producing call since the last collect (one device-to-host

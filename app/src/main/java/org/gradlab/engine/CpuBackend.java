@@ -543,21 +543,25 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff) {
-        float[] a = arr(x);
-        for (int r = 0; r < rows; r++) {
-            double s = 0;
-            for (int i = off + r * cols, end = i + cols; i < end; i++) s += (double) a[i] * a[i];
-            out[outOff + r] = s;
+    public void rowSumSquares(Buf a, Buf b, int[] rowStart, int[] rowLen, double[] sumSqA, double[] sumSqB) {
+        float[] x = arr(a), y = b == null ? null : arr(b);
+        for (int r = 0; r < rowStart.length; r++) {
+            double sa = 0, sb = 0;
+            for (int i = rowStart[r], end = i + rowLen[r]; i < end; i++) {
+                sa += (double) x[i] * x[i];
+                if (y != null) sb += (double) y[i] * y[i];
+            }
+            sumSqA[r] = sa;
+            if (y != null) sumSqB[r] = sb;
         }
     }
 
     @Override
-    public void scaleRows(Buf x, int off, int rows, int cols, float[] factors, int fOff) {
+    public void scaleRows(Buf x, int[] rowStart, int[] rowLen, float[] factors) {
         float[] a = arr(x);
-        for (int r = 0; r < rows; r++) {
-            float f = factors[fOff + r];
-            for (int i = off + r * cols, end = i + cols; i < end; i++) a[i] *= f;
+        for (int r = 0; r < rowStart.length; r++) {
+            float f = factors[r];
+            for (int i = rowStart[r], end = i + rowLen[r]; i < end; i++) a[i] *= f;
         }
     }
 

@@ -425,17 +425,31 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void rowSumSquares(Buf x, int off, int rows, int cols, double[] out, int outOff) {
+    public void rowSumSquares(Buf a, Buf b, int[] rowStart, int[] rowLen, double[] sumSqA, double[] sumSqB) {
+        int rows = rowStart.length;
         if (rows == 0) return;
-        DeviceApi.Ptr d = result(rows, (r, at) -> System.arraycopy(r, at, out, outOff, rows));
-        launch("row_sum_squares", rows, 1, 0, at(x, off), rows, cols, d);
+        DeviceApi.Ptr t = rowTable(rowStart, rowLen);
+        DeviceApi.Ptr out = result(b == null ? rows : 2 * rows, (r, at) -> {
+            System.arraycopy(r, at, sumSqA, 0, rows);
+            if (b != null) System.arraycopy(r, at + rows, sumSqB, 0, rows);
+        });
+        launch("row_table_sum_squares", Math.min(rows, 1 << 16), 1, 0, at(a, 0), at(b, 0), rows, t, out);
     }
 
     @Override
-    public void scaleRows(Buf x, int off, int rows, int cols, float[] factorsHost, int fOff) {
+    public void scaleRows(Buf x, int[] rowStart, int[] rowLen, float[] factorsHost) {
+        int rows = rowStart.length;
         if (rows == 0) return;
-        DeviceApi.Ptr f = uploadFloats(factors, factorsHost, fOff, rows);
-        elementwise("scale_rows", (long) rows * cols, at(x, off), rows, cols, f);
+        DeviceApi.Ptr t = rowTable(rowStart, rowLen);
+        DeviceApi.Ptr f = uploadFloats(factors, factorsHost, 0, rows);
+        launch("row_table_scale", Math.min(rows, 1 << 16), 1, 0, at(x, 0), rows, t, f);
+    }
+
+    /** start | len as one device table, uploaded again only when its content changed. */
+    private DeviceApi.Ptr rowTable(int[] rowStart, int[] rowLen) {
+        int[] host = java.util.Arrays.copyOf(rowStart, 2 * rowStart.length);
+        System.arraycopy(rowLen, 0, host, rowStart.length, rowLen.length);
+        return onDevice("uploading the row table", () -> segments.ints(host));
     }
 
     private SegmentTables.Table table(int[] offsets, int[] sizes) {
@@ -443,7 +457,7 @@ public final class CudaBackend implements Backend {
     }
 
     private DeviceApi.Ptr rowMap(int[] rowOf) {
-        return onDevice("uploading the histogram rows", () -> segments.rows(rowOf));
+        return onDevice("uploading the histogram rows", () -> segments.ints(rowOf));
     }
 
     @Override

@@ -62,8 +62,8 @@ final class SegmentTables {
 
     private final DeviceApi api;
     private final List<Table> tables = new ArrayList<>();
-    private final List<int[]> rowHosts = new ArrayList<>();
-    private final List<DeviceApi.Mem> rowDevices = new ArrayList<>();
+    private final List<int[]> intHosts = new ArrayList<>();
+    private final List<DeviceApi.Mem> intDevices = new ArrayList<>();
 
     SegmentTables(DeviceApi api) {
         this.api = api;
@@ -84,24 +84,27 @@ final class SegmentTables {
         return t;
     }
 
-    /** The device copy of a histogram row map (rowOf), uploaded again only when its content changed. */
-    DeviceApi.Ptr rows(int[] rowOf) {
-        for (int i = 0; i < rowHosts.size(); i++) {
-            if (Arrays.equals(rowHosts.get(i), rowOf)) return new DeviceApi.Ptr(rowDevices.get(i), 0);
+    /**
+     * The device copy of a small int table (a histogram row map, a row table), uploaded again only when its
+     * content changed.
+     */
+    DeviceApi.Ptr ints(int[] host) {
+        for (int i = 0; i < intHosts.size(); i++) {
+            if (Arrays.equals(intHosts.get(i), host)) return new DeviceApi.Ptr(intDevices.get(i), 0);
         }
-        DeviceApi.Mem d = api.alloc(4L * Math.max(1, rowOf.length));
+        DeviceApi.Mem d = api.alloc(4L * Math.max(1, host.length));
         DeviceApi.Ptr p = new DeviceApi.Ptr(d, 0);
-        if (rowOf.length > 0) api.upload(p, rowOf, 0, rowOf.length);
-        rowHosts.add(rowOf.clone());
-        rowDevices.add(d);
+        if (host.length > 0) api.upload(p, host, 0, host.length);
+        intHosts.add(host.clone());
+        intDevices.add(d);
         return p;
     }
 
     void free() {
         for (Table t : tables) api.free(t.device);
-        for (DeviceApi.Mem d : rowDevices) api.free(d);
+        for (DeviceApi.Mem d : intDevices) api.free(d);
         tables.clear();
-        rowHosts.clear();
-        rowDevices.clear();
+        intHosts.clear();
+        intDevices.clear();
     }
 }

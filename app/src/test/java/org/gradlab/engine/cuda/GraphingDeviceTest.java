@@ -95,9 +95,9 @@ class GraphingDeviceTest {
             org.gradlab.engine.Buf x = be.alloc(10);
             r.log.clear();
             be.fill(x, 0, 10, 1f);                                     // held back
-            be.rowSumSquares(x, 0, 1, 10, new double[1], 0);           // its first use of the readback area allocates
+            be.rowSumSquares(x, null, new int[] {0}, new int[] {10}, new double[1], null); // first use: the readback area
             be.collect();
-            assertEquals(List.of("launch fill", "alloc", "launch row_sum_squares", "download"), r.log);
+            assertEquals(List.of("launch fill", "alloc", "upload", "alloc", "launch row_table_sum_squares", "download"), r.log);
         }
     }
 }

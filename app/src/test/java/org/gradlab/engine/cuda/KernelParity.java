@@ -339,16 +339,38 @@ abstract class KernelParity {
 
     @Test
     void rowNormsAndRowScaling() {
-        int rows = 77, cols = 131;
-        Pair x = rand(rows * cols + 4, 1);
-        double[] a = new double[rows + 1], b = new double[rows + 1];
-        cpu.rowSumSquares(x.c, 4, rows, cols, a, 1);
-        gpu.rowSumSquares(x.g, 4, rows, cols, b, 1);
+        // AGC's units: the rows of a 77×131 matrix, one 1000-long vector (longer than a block), an empty row
+        // and three 1-wide rows, as one table
+        int rows = 77, cols = 131, n = rows + 1 + 1 + 3;
+        int[] start = new int[n], len = new int[n];
+        for (int r = 0; r < rows; r++) {
+            start[r] = 4 + r * cols;
+            len[r] = cols;
+        }
+        int tail = 4 + rows * cols;
+        start[rows] = tail;
+        len[rows] = 1000;
+        start[rows + 1] = tail + 1000;
+        for (int r = rows + 2; r < n; r++) {
+            start[r] = tail + 1000 + (r - rows - 2);
+            len[r] = 1;
+        }
+        Pair x = rand(tail + 1003, 1), w = rand(tail + 1003, 2);
+        double[][] gA = new double[2][n], gB = new double[2][n], only = new double[2][n];
+        cpu.rowSumSquares(x.c, w.c, start, len, gA[0], gB[0]);
+        cpu.rowSumSquares(w.c, null, start, len, only[0], null);
+        gpu.rowSumSquares(x.g, w.g, start, len, gA[1], gB[1]);
+        gpu.rowSumSquares(w.g, null, start, len, only[1], null);
         gpu.collect();
-        for (int r = 1; r <= rows; r++) assertClose(a[r], b[r], "row " + r);
-        float[] f = new float[rows + 2];
+        for (int r = 0; r < n; r++) {
+            assertClose(gA[0][r], gA[1][r], "row " + r + " of a");
+            assertClose(gB[0][r], gB[1][r], "row " + r + " of b");
+            assertClose(only[0][r], only[1][r], "row " + r + " of b alone");
+        }
+        assertEquals(0.0, gA[1][rows + 1], "the empty row");
+        float[] f = new float[n];
         for (int i = 0; i < f.length; i++) f[i] = rnd.nextFloat();
-        both(be -> be.scaleRows(x.on(be), 4, rows, cols, f, 2));
+        both(be -> be.scaleRows(x.on(be), start, len, f));
         x.assertSame("scaleRows", 0, 0);
     }
 

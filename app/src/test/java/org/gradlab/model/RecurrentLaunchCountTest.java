@@ -1,0 +1,53 @@
+package org.gradlab.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.SplittableRandom;
+import org.gradlab.engine.Backend;
+import org.gradlab.engine.CpuBackend;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a GPU every backend call is a kernel launch, and a recurrent layer's launches grow with the sequence:
+ * per time step it costs exactly four — the hidden GEMM and the cell, forward and backward. Biases and
+ * everything else are done once per sequence.
+ */
+class RecurrentLaunchCountTest {
+    @Test
+    void eachTimeStepCostsFourBackendCallsPerLayer() {
+        for (CellType cell : CellType.values()) {
+            for (int layers : new int[] {1, 2}) {
+                int shortRun = callsPerStep(cell, layers, 8), longRun = callsPerStep(cell, layers, 16);
+                assertEquals(4 * 8 * layers, longRun - shortRun, cell + ", " + layers + " layer(s)");
+            }
+        }
+    }
+
+    /** Backend calls of one forward + backward of a small token model. */
+    static int callsPerStep(CellType cell, int layers, int seq) {
+        int[] calls = {0};
+        try (CpuBackend cpu = new CpuBackend(1)) {
+            Backend counting = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                    new Class<?>[] {Backend.class}, (proxy, m, args) -> {
+                        calls[0]++;
+                        try {
+                            return m.invoke(cpu, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+            int batch = 3, vocab = 11;
+            SequenceModel m = new SequenceModel(counting, new SequenceModelConfig(cell, 0, vocab, 4, 6, layers, vocab,
+                    true, LossKind.CROSS_ENTROPY, batch, seq));
+            m.params().initialize(new SplittableRandom(1));
+            int[] ids = new int[batch * seq];
+            for (int i = 0; i < ids.length; i++) ids[i] = i % vocab;
+            m.load(null, ids, null, ids);
+            calls[0] = 0;
+            m.forwardBackward();
+            return calls[0];
+        }
+    }
+}

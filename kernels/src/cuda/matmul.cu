@@ -7,34 +7,31 @@
 #define BN 64
 #define BK 16
 
-// C[M,N] = (accumulate ? C : 0) + A·B with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), C (ldc).
-// 64×64 tile per block of 256 threads, 4×4 outputs per thread; each output is summed by one thread in k
-// order, so results are deterministic.
-extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __restrict__ A, int ars, int acs,
-                                        const float* __restrict__ B, int ldb, float* __restrict__ C, int ldc,
-                                        int accumulate) {
+// One 64×64 tile of A·B with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), over k in [kBegin, kEnd):
+// 256 threads, 4×4 outputs per thread (rows ty + 16r, columns tx + 16c), each summed by one thread in k order.
+__device__ __forceinline__ void gl_gemm_tile(int M, int N, int kBegin, int kEnd, const float* __restrict__ A,
+                                             int ars, int acs, const float* __restrict__ B, int ldb, int row0,
+                                             int col0, float acc[4][4]) {
     __shared__ float As[BK][BM + 1];
     __shared__ float Bs[BK][BN];
     int tid = threadIdx.x, tx = tid % 16, ty = tid / 16;
-    int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
-    float acc[4][4];
 #pragma unroll
     for (int r = 0; r < 4; r++)
 #pragma unroll
         for (int c = 0; c < 4; c++) acc[r][c] = 0.f;
     bool kContiguous = acs == 1;
-    for (int k0 = 0; k0 < K; k0 += BK) {
+    for (int k0 = kBegin; k0 < kEnd; k0 += BK) {
         for (int l = tid; l < BM * BK; l += GL_THREADS) {
             // consecutive threads read consecutive addresses whichever way A is laid out
             int ii = kContiguous ? l / BK : l % BM;
             int kk = kContiguous ? l % BK : l / BM;
             int gi = row0 + ii, gk = k0 + kk;
-            As[kk][ii] = (gi < M && gk < K) ? A[(long)gi * ars + (long)gk * acs] : 0.f;
+            As[kk][ii] = (gi < M && gk < kEnd) ? A[(long)gi * ars + (long)gk * acs] : 0.f;
         }
         for (int l = tid; l < BK * BN; l += GL_THREADS) {
             int kk = l / BN, jj = l % BN;
             int gk = k0 + kk, gj = col0 + jj;
-            Bs[kk][jj] = (gk < K && gj < N) ? B[(long)gk * ldb + gj] : 0.f;
+            Bs[kk][jj] = (gk < kEnd && gj < N) ? B[(long)gk * ldb + gj] : 0.f;
         }
         __syncthreads();
 #pragma unroll
@@ -51,6 +48,17 @@ extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __rest
         }
         __syncthreads();
     }
+}
+
+// C[M,N] = (accumulate ? C : 0) + A·B with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), C (ldc).
+// 64×64 tile per block; each output is summed by one thread in k order, so results are deterministic.
+extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __restrict__ A, int ars, int acs,
+                                        const float* __restrict__ B, int ldb, float* __restrict__ C, int ldc,
+                                        int accumulate) {
+    int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
+    int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+    float acc[4][4];
+    gl_gemm_tile(M, N, 0, K, A, ars, acs, B, ldb, row0, col0, acc);
 #pragma unroll
     for (int r = 0; r < 4; r++) {
         int gi = row0 + ty + 16 * r;
@@ -62,6 +70,44 @@ extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __rest
             float* p = C + (long)gi * ldc + gj;
             *p = accumulate ? *p + acc[r][c] : acc[r][c];
         }
+    }
+}
+
+// Split-K for shapes with few tiles and a long K (a batch-sized M against a hidden-sized K: the recurrent
+// GEMMs), where one block per tile would walk all of K alone. Block row y = slice * mTiles + tile row; slice
+// z sums k in [z*kSlice, min(K, (z+1)*kSlice)) into P[z] ([M,N] row-major). gemm_splitk_reduce then adds
+// the slices in slice order, so results stay deterministic.
+extern "C" __global__ void gemm_splitk_partial(int M, int N, int K, int kSlice, int mTiles,
+                                               const float* __restrict__ A, int ars, int acs,
+                                               const float* __restrict__ B, int ldb, float* __restrict__ P) {
+    int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
+    int z = blockIdx.y / mTiles;
+    int row0 = (blockIdx.y % mTiles) * BM, col0 = blockIdx.x * BN;
+    int kBegin = z * kSlice, kEnd = min(K, kBegin + kSlice);
+    float acc[4][4];
+    gl_gemm_tile(M, N, kBegin, kEnd, A, ars, acs, B, ldb, row0, col0, acc);
+    float* Pz = P + (long)z * M * N;
+#pragma unroll
+    for (int r = 0; r < 4; r++) {
+        int gi = row0 + ty + 16 * r;
+        if (gi >= M) continue;
+#pragma unroll
+        for (int c = 0; c < 4; c++) {
+            int gj = col0 + tx + 16 * c;
+            if (gj < N) Pz[(long)gi * N + gj] = acc[r][c];
+        }
+    }
+}
+
+// C[i,j] = (accumulate ? C[i,j] : 0) + sum over z of P[z][i,j], z in order.
+extern "C" __global__ void gemm_splitk_reduce(int M, int N, int slices, const float* __restrict__ P,
+                                              float* __restrict__ C, int ldc, int accumulate) {
+    long mn = (long)M * N;
+    GL_FOR(i, mn) {
+        float s = P[i];
+        for (int z = 1; z < slices; z++) s += P[z * mn + i];
+        float* p = C + (i / N) * ldc + i % N;
+        *p = accumulate ? *p + s : s;
     }
 }
 

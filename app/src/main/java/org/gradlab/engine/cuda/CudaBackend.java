@@ -24,7 +24,7 @@ public final class CudaBackend implements Backend {
     private final DeviceApi device;
     private final List<CudaBuf> owned = new ArrayList<>();
     private final SegmentTables segments;
-    private final DeviceScratch attScratch, lossScratch, partials, histAcc, counter, factors;
+    private final DeviceScratch attScratch, lossScratch, partials, histAcc, counter, factors, splitK;
     private final ReadbackArena readback;
     private boolean closed;
 
@@ -55,6 +55,7 @@ public final class CudaBackend implements Backend {
         this.attScratch = new DeviceScratch(d);
         this.lossScratch = new DeviceScratch(d);
         this.partials = new DeviceScratch(d);
+        this.splitK = new DeviceScratch(d);
         this.readback = new ReadbackArena(d);
         this.histAcc = new DeviceScratch(d);
         this.counter = new DeviceScratch(d);
@@ -198,8 +199,34 @@ public final class CudaBackend implements Backend {
     public void gemm(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
                      int cOff, int ldc, boolean accumulate) {
         if (m == 0 || n == 0) return;
-        launch("gemm_strided", (n + 63) / 64, (m + 63) / 64, 0, m, n, k, at(a, aOff), ars, acs, at(b, bOff), ldb,
-                at(c, cOff), ldc, accumulate);
+        int nTiles = (n + 63) / 64, mTiles = (m + 63) / 64;
+        int slices = splitK(mTiles * nTiles, k);
+        if (slices == 1) {
+            launch("gemm_strided", nTiles, mTiles, 0, m, n, k, at(a, aOff), ars, acs, at(b, bOff), ldb,
+                    at(c, cOff), ldc, accumulate);
+            return;
+        }
+        int kTiles = (k + 15) / 16, kSlice = 16 * ((kTiles + slices - 1) / slices);
+        int used = (k + kSlice - 1) / kSlice; // every slice gets at least one k tile
+        DeviceApi.Ptr partial = scratch(splitK, 4L * used * m * n);
+        launch("gemm_splitk_partial", nTiles, mTiles * used, 0, m, n, k, kSlice, mTiles, at(a, aOff), ars, acs,
+                at(b, bOff), ldb, partial);
+        elementwise("gemm_splitk_reduce", (long) m * n, m, n, used, partial, at(c, cOff), ldc, accumulate);
+    }
+
+    /** Blocks a GEMM should keep the GPU busy with; fewer tiles than this split K. */
+    private static final int GEMM_BLOCKS = 128;
+
+    /**
+     * How many K slices a GEMM of `tiles` 64×64 output tiles is cut into: 1 when the tiles alone fill the GPU
+     * or K is under 256 (a second launch would cost about what the slices save); otherwise enough slices to
+     * reach about {@link #GEMM_BLOCKS} blocks, each walking at least four 16-wide k tiles (the recurrent
+     * GEMMs: M = batch, K up to 4·hidden).
+     */
+    static int splitK(int tiles, int k) {
+        int kTiles = (k + 15) / 16;
+        if (tiles >= GEMM_BLOCKS / 2 || kTiles < 16) return 1;
+        return Math.max(1, Math.min(kTiles / 4, (GEMM_BLOCKS + tiles - 1) / tiles));
     }
 
     @Override
@@ -477,7 +504,7 @@ public final class CudaBackend implements Backend {
         }
         try {
             for (CudaBuf b : owned) device.free(b.mem);
-            for (DeviceScratch d : List.of(attScratch, lossScratch, partials, histAcc, counter, factors)) d.free();
+            for (DeviceScratch d : List.of(attScratch, lossScratch, partials, histAcc, counter, factors, splitK)) d.free();
             readback.free();
             segments.free();
         } catch (DeviceError ignored) {

@@ -134,7 +134,9 @@ abstract class KernelParity {
 
     @Test
     void gemmEveryLayoutAndAccumulate() {
-        int[][] shapes = {{1, 1, 1}, {37, 53, 29}, {64, 64, 64}, {130, 70, 257}, {5, 300, 3}};
+        // the last three are cut into K slices (few tiles, long K): the recurrent GEMMs' shapes, an uneven K
+        int[][] shapes = {{1, 1, 1}, {37, 53, 29}, {64, 64, 64}, {5, 300, 3}, {130, 70, 257}, {32, 256, 1024},
+            {3, 20, 700}};
         for (int[] s : shapes) {
             int m = s[0], n = s[1], k = s[2];
             Pair a = rand(m * k + 3, 1), b = rand(k * n + 5, 1), c = rand(m * n + 2, 1);
@@ -143,6 +145,11 @@ abstract class KernelParity {
             both(be -> be.gemm(m, n, k, a.on(be), 3, 1, m, b.on(be), 5, n, c.on(be), 2, n, true));
             c.assertSame("C+=Aᵀ·B " + m + "x" + n + "x" + k, 1e-4, 1e-4);
         }
+        assertEquals(1, CudaBackend.splitK(64, 4096), "enough tiles: one pass");
+        assertEquals(1, CudaBackend.splitK(1, 128), "short K (the tanh-RNN's 128): one pass");
+        assertEquals(4, CudaBackend.splitK(16, 256), "the LSTM's recurrent GEMM (32×1024, K=256)");
+        assertEquals(16, CudaBackend.splitK(4, 1024), "the LSTM's dH GEMM (32×256, K=1024) runs as 64 blocks");
+        assertEquals(4, CudaBackend.splitK(6, 257));
     }
 
     @Test

@@ -35,8 +35,9 @@ public interface Backend extends AutoCloseable {
     /** out[r,:] = (accumulate ? out[r,:] : 0) + table[ids[r],:]. */
     void embeddingForward(IntBuf ids, int idsOff, int rows, Buf table, int tableOff, int dim, Buf out, int outOff,
                           boolean accumulate);
-    /** table grad[ids[r],:] += dOut[r,:]. */
-    void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, Buf dTable, int dTableOff);
+    /** table grad[ids[r],:] += dOut[r,:] for a table of `vocab` rows (every id in [0, vocab)). */
+    void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, int vocab, Buf dTable,
+                           int dTableOff);
 
     // ---- recurrent cells (time-major blocks of `batch` rows; gate pre-activations already include biases)
     void rnnTanhForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff);

@@ -194,8 +194,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, Buf dTable,
-                                  int dTableOff) {
+    public void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, int vocab,
+                                  Buf dTable, int dTableOff) {
         int[] id = arr(ids);
         float[] g = arr(dOut), t = arr(dTable);
         for (int r = 0; r < rows; r++) {

@@ -107,8 +107,8 @@ public final class GptModel implements Model {
         be.fill(dStream, 0, rows * d, 0f);
         lnF.backward(xs[blocks.length], 0, dLn, 0, dStream, 0);
         for (int i = blocks.length - 1; i >= 0; i--) blocks[i].backward(xs[i], dStream);
-        be.embeddingBackward(ids, 0, rows, dStream, 0, d, store.grads(), tok.offset());
-        be.embeddingBackward(posIds, 0, rows, dStream, 0, d, store.grads(), pos.offset());
+        be.embeddingBackward(ids, 0, rows, dStream, 0, d, cfg.vocab(), store.grads(), tok.offset());
+        be.embeddingBackward(posIds, 0, rows, dStream, 0, d, cfg.blockSize(), store.grads(), pos.offset());
     }
 
     @Override

@@ -174,7 +174,8 @@ public final class SequenceModel implements Model {
             layers[l].backward(x, xOff, dx, 0);
         }
         if (cfg.tokens()) {
-            be.embeddingBackward(tokens, 0, bsz * cfg.seq(), inputs, 0, cfg.embed(), store.grads(), emb.offset());
+            be.embeddingBackward(tokens, 0, bsz * cfg.seq(), inputs, 0, cfg.embed(), cfg.vocab(), store.grads(),
+                    emb.offset());
         }
     }
 

@@ -254,10 +254,22 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, Buf dTable,
-                                  int dTableOff) {
-        elementwise("embedding_backward", dim, at(ids, idsOff), rows, at(dOut, dOutOff), dim, at(dTable, dTableOff));
+    public void embeddingBackward(IntBuf ids, int idsOff, int rows, Buf dOut, int dOutOff, int dim, int vocab,
+                                  Buf dTable, int dTableOff) {
+        if (vocab <= EMBEDDING_ENTRY_THREADS_UP_TO) {
+            elementwise("embedding_backward", (long) vocab * dim, at(ids, idsOff), rows, at(dOut, dOutOff), dim, vocab,
+                    at(dTable, dTableOff));
+        } else {
+            elementwise("embedding_backward_columns", dim, at(ids, idsOff), rows, at(dOut, dOutOff), dim,
+                    at(dTable, dTableOff));
+        }
     }
+
+    /**
+     * Tables of up to this many rows get a thread per entry, each scanning all ids (a few cycles per row);
+     * larger ones a thread per column, which waits an L2 round trip per row but does vocab times less work.
+     */
+    static final int EMBEDDING_ENTRY_THREADS_UP_TO = 4096;
 
     // ------------------------------------------------------------------ recurrent cells
     @Override

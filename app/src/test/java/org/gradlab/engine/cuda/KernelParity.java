@@ -175,8 +175,16 @@ abstract class KernelParity {
             both(be -> be.embeddingForward(be == cpu ? id[0] : id[1], 0, rows, table.on(be), 0, dim, out.on(be), 0, acc));
             out.assertSame("embedding forward acc=" + acc, 1e-6, 1e-6);
         }
-        both(be -> be.embeddingBackward(be == cpu ? id[0] : id[1], 0, rows, out.on(be), 0, dim, dTable.on(be), 0));
+        both(be -> be.embeddingBackward(be == cpu ? id[0] : id[1], 0, rows, out.on(be), 0, dim, vocab, dTable.on(be), 0));
         dTable.assertSame("embedding backward", 1e-5, 1e-5);
+        // a table too large for a thread per entry takes the per-column kernel
+        int big = CudaBackend.EMBEDDING_ENTRY_THREADS_UP_TO + 3;
+        int[] bigIds = ids.clone();
+        bigIds[0] = big - 1;
+        IntBuf[] bid = ints(bigIds);
+        Pair bigTable = rand(big * dim, 1);
+        both(be -> be.embeddingBackward(be == cpu ? bid[0] : bid[1], 0, rows, out.on(be), 0, dim, big, bigTable.on(be), 0));
+        bigTable.assertSame("embedding backward, large table", 1e-5, 1e-5);
     }
 
     @Test

@@ -41,3 +41,21 @@ __device__ __forceinline__ double gl_block_sum(double v, double* sh) { return gl
 __device__ __forceinline__ float gl_block_sumf(float v, float* sh) { return gl_block_reduce(v, sh, GlSum()); }
 __device__ __forceinline__ float gl_block_maxf(float v, float* sh) { return gl_block_reduce(v, sh, GlMax()); }
 __device__ __forceinline__ double gl_block_nanmax(double v, double* sh) { return gl_block_reduce(v, sh, GlNanMax()); }
+
+// Column reductions (bias gradients, LayerNorm's dw/db) run 32 columns × 8 row groups per block: thread
+// (column c, group g) walks rows g, g+8, …, so each thread waits on an eighth of the rows, and the groups are
+// added in group order (deterministic).
+#define GL_COLS 32
+#define GL_GROUPS 8
+
+// The sum of v over the row groups of column threadIdx.x % GL_COLS, valid in group 0's threads.
+__device__ __forceinline__ float gl_sum_groups(float v, float* sh) {
+    int c = threadIdx.x % GL_COLS, g = threadIdx.x / GL_COLS;
+    sh[g * GL_COLS + c] = v;
+    __syncthreads();
+    float s = 0.f;
+    if (g == 0)
+        for (int q = 0; q < GL_GROUPS; q++) s += sh[q * GL_COLS + c];
+    __syncthreads();
+    return s;
+}

@@ -61,13 +61,19 @@ extern "C" __global__ void layernorm_backward_dx(int rows, int dim, const float*
 extern "C" __global__ void layernorm_backward_dwdb(int rows, int dim, const float* __restrict__ x,
                                                    const float* __restrict__ mean, const float* __restrict__ rstd,
                                                    const float* __restrict__ dOut, float* dw, float* db) {
-    GL_FOR(j, dim) {
-        float sw = 0.f, sb = 0.f;
-        for (int r = 0; r < rows; r++) {
-            float g = dOut[(long)r * dim + j];
-            sw += g * ((x[(long)r * dim + j] - mean[r]) * rstd[r]);
-            sb += g;
+    __shared__ float sh[GL_GROUPS * GL_COLS];
+    int j = blockIdx.x * GL_COLS + threadIdx.x % GL_COLS, g = threadIdx.x / GL_COLS;
+    float sw = 0.f, sb = 0.f;
+    if (j < dim) {
+        for (int r = g; r < rows; r += GL_GROUPS) {
+            float gr = dOut[(long)r * dim + j];
+            sw += gr * ((x[(long)r * dim + j] - mean[r]) * rstd[r]);
+            sb += gr;
         }
+    }
+    sw = gl_sum_groups(sw, sh);
+    sb = gl_sum_groups(sb, sh);
+    if (g == 0 && j < dim) {
         dw[j] += sw;
         db[j] += sb;
     }

@@ -138,11 +138,13 @@ extern "C" __global__ void add_bias(float* c, int m, int n, int ldc, const float
 
 // dst[j] += Σ_i A[i,j]: one thread per column, rows in order (same order as the CPU twin).
 extern "C" __global__ void column_sums(const float* __restrict__ a, int m, int n, int lda, float* dst) {
-    GL_FOR(j, n) {
-        float s = 0.f;
-        for (int i = 0; i < m; i++) s += a[(long)i * lda + j];
-        dst[j] += s;
-    }
+    __shared__ float sh[GL_GROUPS * GL_COLS];
+    int j = blockIdx.x * GL_COLS + threadIdx.x % GL_COLS, g = threadIdx.x / GL_COLS;
+    float s = 0.f;
+    if (j < n)
+        for (int i = g; i < m; i += GL_GROUPS) s += a[(long)i * lda + j];
+    s = gl_sum_groups(s, sh);
+    if (g == 0 && j < n) dst[j] += s;
 }
 
 extern "C" __global__ void fill(float* dst, int n, float value) {

@@ -89,6 +89,9 @@ public final class CudaBackend implements Backend {
         return ((CudaBuf) b).at(off);
     }
 
+    /** Columns per block of the column reductions (GL_COLS in common.cuh). */
+    private static final int COLUMNS_PER_BLOCK = 32;
+
     private static int blocksFor(long n) {
         return (int) Math.max(1, Math.min((n + THREADS - 1) / THREADS, 1 << 16));
     }
@@ -242,7 +245,8 @@ public final class CudaBackend implements Backend {
 
     @Override
     public void columnSums(Buf a, int aOff, int m, int n, int lda, Buf dst, int dstOff) {
-        elementwise("column_sums", n, at(a, aOff), m, n, lda, at(dst, dstOff));
+        if (n > 0) launch("column_sums", (n + COLUMNS_PER_BLOCK - 1) / COLUMNS_PER_BLOCK, 1, 0, at(a, aOff), m, n, lda,
+                at(dst, dstOff));
     }
 
     // ------------------------------------------------------------------ embeddings
@@ -328,8 +332,8 @@ public final class CudaBackend implements Backend {
         if (rows == 0) return;
         launch("layernorm_backward_dx", rows, 1, 0, rows, dim, at(x, xOff), at(w, wOff), at(mean, meanOff),
                 at(rstd, rstdOff), at(dOut, dOutOff), at(dx, dxOff));
-        elementwise("layernorm_backward_dwdb", dim, rows, dim, at(x, xOff), at(mean, meanOff), at(rstd, rstdOff),
-                at(dOut, dOutOff), at(dw, dwOff), at(db, dbOff));
+        launch("layernorm_backward_dwdb", (dim + COLUMNS_PER_BLOCK - 1) / COLUMNS_PER_BLOCK, 1, 0, rows, dim,
+                at(x, xOff), at(mean, meanOff), at(rstd, rstdOff), at(dOut, dOutOff), at(dw, dwOff), at(db, dbOff));
     }
 
     @Override

@@ -162,6 +162,10 @@ abstract class KernelParity {
         c.assertSame("addBias", 1e-6, 1e-6);
         both(be -> be.columnSums(c.on(be), 0, 33, 31, 40, sums.on(be), 2));
         sums.assertSame("columnSums", 1e-5, 1e-5);
+        // several blocks of columns, more rows than row groups, a ragged last block
+        Pair tall = rand(301 * 75, 1), tallSums = rand(70, 1);
+        both(be -> be.columnSums(tall.on(be), 3, 300, 70, 75, tallSums.on(be), 0));
+        tallSums.assertSame("columnSums 300×70", 1e-5, 1e-5);
     }
 
     @Test

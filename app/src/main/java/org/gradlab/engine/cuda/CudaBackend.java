@@ -217,14 +217,14 @@ public final class CudaBackend implements Backend {
         elementwise("gemm_splitk_reduce", (long) m * n, m, n, used, partial, at(c, cOff), ldc, accumulate);
     }
 
-    /** Blocks a GEMM should keep the GPU busy with; fewer tiles than this split K. */
-    private static final int GEMM_BLOCKS = 128;
+    /** Blocks a sliced GEMM aims for: about two per SM of a large GPU (132 on an H100). */
+    private static final int GEMM_BLOCKS = 256;
 
     /**
      * How many K slices a GEMM of `tiles` 64×64 output tiles is cut into: 1 when the tiles alone fill the GPU
-     * or K is under 256 (a second launch would cost about what the slices save); otherwise enough slices to
-     * reach about {@link #GEMM_BLOCKS} blocks, each walking at least four 16-wide k tiles (the recurrent
-     * GEMMs: M = batch, K up to 4·hidden).
+     * (half of {@link #GEMM_BLOCKS}) or K is under 256 (a second launch would cost about what the slices save);
+     * otherwise enough slices to reach about GEMM_BLOCKS blocks, each walking at least four 16-wide k tiles —
+     * the recurrent GEMMs (M = batch, K up to 4·hidden) and the weight gradients (K = batch × time).
      */
     static int splitK(int tiles, int k) {
         int kTiles = (k + 15) / 16;

@@ -145,7 +145,8 @@ abstract class KernelParity {
             both(be -> be.gemm(m, n, k, a.on(be), 3, 1, m, b.on(be), 5, n, c.on(be), 2, n, true));
             c.assertSame("C+=Aᵀ·B " + m + "x" + n + "x" + k, 1e-4, 1e-4);
         }
-        assertEquals(1, CudaBackend.splitK(64, 4096), "enough tiles: one pass");
+        assertEquals(1, CudaBackend.splitK(128, 4096), "enough tiles: one pass");
+        assertEquals(4, CudaBackend.splitK(64, 2048), "the LSTM's weight gradient (1024×256, K=2048) runs as 256 blocks");
         assertEquals(1, CudaBackend.splitK(1, 128), "short K (the tanh-RNN's 128): one pass");
         assertEquals(4, CudaBackend.splitK(16, 256), "the LSTM's recurrent GEMM (32×1024, K=256)");
         assertEquals(16, CudaBackend.splitK(4, 1024), "the LSTM's dH GEMM (32×256, K=1024) runs as 64 blocks");

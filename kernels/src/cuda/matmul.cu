@@ -50,15 +50,10 @@ __device__ __forceinline__ void gl_gemm_tile(int M, int N, int kBegin, int kEnd,
     }
 }
 
-// C[M,N] = (accumulate ? C : 0) + A·B with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), C (ldc).
-// 64×64 tile per block; each output is summed by one thread in k order, so results are deterministic.
-extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __restrict__ A, int ars, int acs,
-                                        const float* __restrict__ B, int ldb, float* __restrict__ C, int ldc,
-                                        int accumulate) {
+// Writes a tile's 4×4 outputs per thread (as gl_gemm_tile lays them out) into C (ldc), adding when accumulate.
+__device__ __forceinline__ void gl_store_tile(float acc[4][4], int M, int N, int row0, int col0, float* C, int ldc,
+                                              int accumulate) {
     int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
-    int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
-    float acc[4][4];
-    gl_gemm_tile(M, N, 0, K, A, ars, acs, B, ldb, row0, col0, acc);
 #pragma unroll
     for (int r = 0; r < 4; r++) {
         int gi = row0 + ty + 16 * r;
@@ -73,6 +68,17 @@ extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __rest
     }
 }
 
+// C[M,N] = (accumulate ? C : 0) + A·B with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), C (ldc).
+// 64×64 tile per block; each output is summed by one thread in k order, so results are deterministic.
+extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __restrict__ A, int ars, int acs,
+                                        const float* __restrict__ B, int ldb, float* __restrict__ C, int ldc,
+                                        int accumulate) {
+    int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
+    float acc[4][4];
+    gl_gemm_tile(M, N, 0, K, A, ars, acs, B, ldb, row0, col0, acc);
+    gl_store_tile(acc, M, N, row0, col0, C, ldc, accumulate);
+}
+
 // Split-K for shapes with few tiles and a long K (a batch-sized M against a hidden-sized K: the recurrent
 // GEMMs), where one block per tile would walk all of K alone. Block row y = slice * mTiles + tile row; slice
 // z sums k in [z*kSlice, min(K, (z+1)*kSlice)) into P[z] ([M,N] row-major). gemm_splitk_reduce then adds
@@ -80,23 +86,12 @@ extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __rest
 extern "C" __global__ void gemm_splitk_partial(int M, int N, int K, int kSlice, int mTiles,
                                                const float* __restrict__ A, int ars, int acs,
                                                const float* __restrict__ B, int ldb, float* __restrict__ P) {
-    int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
     int z = blockIdx.y / mTiles;
     int row0 = (blockIdx.y % mTiles) * BM, col0 = blockIdx.x * BN;
     int kBegin = z * kSlice, kEnd = min(K, kBegin + kSlice);
     float acc[4][4];
     gl_gemm_tile(M, N, kBegin, kEnd, A, ars, acs, B, ldb, row0, col0, acc);
-    float* Pz = P + (long)z * M * N;
-#pragma unroll
-    for (int r = 0; r < 4; r++) {
-        int gi = row0 + ty + 16 * r;
-        if (gi >= M) continue;
-#pragma unroll
-        for (int c = 0; c < 4; c++) {
-            int gj = col0 + tx + 16 * c;
-            if (gj < N) Pz[(long)gi * N + gj] = acc[r][c];
-        }
-    }
+    gl_store_tile(acc, M, N, row0, col0, P + (long)z * M * N, N, 0);
 }
 
 // C[i,j] = (accumulate ? C[i,j] : 0) + sum over z of P[z][i,j], z in order.

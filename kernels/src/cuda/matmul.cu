@@ -50,9 +50,10 @@ __device__ __forceinline__ void gl_gemm_tile(int M, int N, int kBegin, int kEnd,
     }
 }
 
-// Writes a tile's 4×4 outputs per thread (as gl_gemm_tile lays them out) into C (ldc), adding when accumulate.
+// Writes a tile's 4×4 outputs per thread (as gl_gemm_tile lays them out) plus bias[column] (when bias != null)
+// into C (ldc), adding to C when accumulate.
 __device__ __forceinline__ void gl_store_tile(float acc[4][4], int M, int N, int row0, int col0, float* C, int ldc,
-                                              int accumulate) {
+                                              int accumulate, const float* __restrict__ bias) {
     int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
 #pragma unroll
     for (int r = 0; r < 4; r++) {
@@ -62,21 +63,23 @@ __device__ __forceinline__ void gl_store_tile(float acc[4][4], int M, int N, int
         for (int c = 0; c < 4; c++) {
             int gj = col0 + tx + 16 * c;
             if (gj >= N) continue;
+            float v = bias ? acc[r][c] + bias[gj] : acc[r][c];
             float* p = C + (long)gi * ldc + gj;
-            *p = accumulate ? *p + acc[r][c] : acc[r][c];
+            *p = accumulate ? *p + v : v;
         }
     }
 }
 
-// C[M,N] = (accumulate ? C : 0) + A·B with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), C (ldc).
-// 64×64 tile per block; each output is summed by one thread in k order, so results are deterministic.
+// C[M,N] = (accumulate ? C : 0) + (A·B + bias) with A(i,k) = A[i*ars + k*acs], B row-major [K,N] (ldb), C (ldc),
+// bias per column (optional: a Linear layer's forward in one launch). 64×64 tile per block; each output is
+// summed by one thread in k order, so results are deterministic.
 extern "C" __global__ void gemm_strided(int M, int N, int K, const float* __restrict__ A, int ars, int acs,
                                         const float* __restrict__ B, int ldb, float* __restrict__ C, int ldc,
-                                        int accumulate) {
+                                        int accumulate, const float* __restrict__ bias) {
     int row0 = blockIdx.y * BM, col0 = blockIdx.x * BN;
     float acc[4][4];
     gl_gemm_tile(M, N, 0, K, A, ars, acs, B, ldb, row0, col0, acc);
-    gl_store_tile(acc, M, N, row0, col0, C, ldc, accumulate);
+    gl_store_tile(acc, M, N, row0, col0, C, ldc, accumulate, bias);
 }
 
 // Split-K for shapes with few tiles and a long K (a batch-sized M against a hidden-sized K: the recurrent
@@ -91,16 +94,18 @@ extern "C" __global__ void gemm_splitk_partial(int M, int N, int K, int kSlice, 
     int kBegin = z * kSlice, kEnd = min(K, kBegin + kSlice);
     float acc[4][4];
     gl_gemm_tile(M, N, kBegin, kEnd, A, ars, acs, B, ldb, row0, col0, acc);
-    gl_store_tile(acc, M, N, row0, col0, P + (long)z * M * N, N, 0);
+    gl_store_tile(acc, M, N, row0, col0, P + (long)z * M * N, N, 0, 0);
 }
 
-// C[i,j] = (accumulate ? C[i,j] : 0) + sum over z of P[z][i,j], z in order.
+// C[i,j] = (accumulate ? C[i,j] : 0) + (sum over z of P[z][i,j], z in order, + bias[j] when bias != null).
 extern "C" __global__ void gemm_splitk_reduce(int M, int N, int slices, const float* __restrict__ P,
-                                              float* __restrict__ C, int ldc, int accumulate) {
+                                              float* __restrict__ C, int ldc, int accumulate,
+                                              const float* __restrict__ bias) {
     long mn = (long)M * N;
     GL_FOR(i, mn) {
         float s = P[i];
         for (int z = 1; z < slices; z++) s += P[z * mn + i];
+        if (bias) s += bias[i % N];
         float* p = C + (i / N) * ldc + i % N;
         *p = accumulate ? *p + s : s;
     }

@@ -24,6 +24,12 @@ public interface Backend extends AutoCloseable {
      */
     void gemm(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
               Buf c, int cOff, int ldc, boolean accumulate);
+    /**
+     * C[M,N] = A·B + bias, bias[j] added to every row (a Linear layer's forward in one pass): the same floats
+     * as {@link #gemm} without accumulate followed by {@link #addBias}.
+     */
+    void gemmBias(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c, int cOff,
+                  int ldc, Buf bias, int biasOff);
     /** dst[cols,rows] = src[rows,cols]ᵀ. */
     void transpose(Buf src, int srcOff, int rows, int cols, Buf dst, int dstOff);
     /** C[i,j] += bias[j] for M rows of N columns (leading dimension ldc). */

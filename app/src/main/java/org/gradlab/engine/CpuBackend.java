@@ -141,6 +141,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void gemmBias(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
+                         int cOff, int ldc, Buf bias, int biasOff) {
+        gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, false);
+        addBias(c, cOff, m, n, ldc, bias, biasOff); // C was just written: still in cache
+    }
+
+    @Override
     public void transpose(Buf src, int srcOff, int rows, int cols, Buf dst, int dstOff) {
         float[] s = arr(src), d = arr(dst);
         final int t = 32;

@@ -31,8 +31,7 @@ public final class Linear {
     void forward(Buf x, int xOff, int rows, Buf y, int yOff) {
         Backend be = store.backend();
         be.transpose(store.params(), w.offset(), out, in, wT, 0);
-        be.gemm(rows, out, in, x, xOff, in, 1, wT, 0, out, y, yOff, out, false);
-        be.addBias(y, yOff, rows, out, out, store.params(), b.offset());
+        be.gemmBias(rows, out, in, x, xOff, in, 1, wT, 0, out, y, yOff, out, store.params(), b.offset());
     }
 
     /** Accumulates dW, db; writes (or adds to) dx when dx != null. */

@@ -73,18 +73,12 @@ final class RecurrentLayer {
         int rows = batch * seq;
         be.transpose(p, wih.offset(), gh, in, wihT, 0);
         be.transpose(p, whh.offset(), gh, hid, whhT, 0);
-        be.gemm(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, false);
-        be.addBias(xg, 0, rows, gh, gh, p, bih.offset());
-        // b_hh goes into hg for every time step at once, and each step's GEMM adds h·W_hhᵀ onto it: two launches
-        // per sequence instead of one per step (on the GPU the same floats: the GEMM adds its finished dot
-        // product to C)
-        be.fill(hg, 0, rows * gh, 0f);
-        be.addBias(hg, 0, rows, gh, gh, p, bhh.offset());
+        be.gemmBias(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, p, bih.offset());
         be.fill(hs, 0, batch * hid, 0f);
         if (cs != null) be.fill(cs, 0, batch * hid, 0f);
         int blk = batch * hid, gblk = batch * gh;
         for (int t = 0; t < seq; t++) {
-            be.gemm(batch, gh, hid, hs, t * blk, hid, 1, whhT, 0, gh, hg, t * gblk, gh, true);
+            be.gemmBias(batch, gh, hid, hs, t * blk, hid, 1, whhT, 0, gh, hg, t * gblk, gh, p, bhh.offset());
             switch (cell) {
                 case RNN_TANH -> be.rnnTanhForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, (t + 1) * blk);
                 case LSTM -> be.lstmForward(batch, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk,

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * On a GPU every backend call is a kernel launch, and a recurrent layer's launches grow with the sequence:
- * per time step it costs exactly four — the hidden GEMM and the cell, forward and backward. Biases and
- * everything else are done once per sequence.
+ * per time step it costs exactly four — the hidden GEMM (its bias added in the same pass) and the cell,
+ * forward and backward. Everything else is done once per sequence.
  */
 class RecurrentLaunchCountTest {
     @Test

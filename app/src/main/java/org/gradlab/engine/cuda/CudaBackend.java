@@ -201,20 +201,30 @@ public final class CudaBackend implements Backend {
     @Override
     public void gemm(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
                      int cOff, int ldc, boolean accumulate) {
+        gemm(m, n, k, at(a, aOff), ars, acs, at(b, bOff), ldb, at(c, cOff), ldc, accumulate, NULL);
+    }
+
+    @Override
+    public void gemmBias(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
+                         int cOff, int ldc, Buf bias, int biasOff) {
+        gemm(m, n, k, at(a, aOff), ars, acs, at(b, bOff), ldb, at(c, cOff), ldc, false, at(bias, biasOff));
+    }
+
+    /** C = (accumulate ? C : 0) + (A·B + bias), bias (per column) optional. */
+    private void gemm(int m, int n, int k, DeviceApi.Ptr a, int ars, int acs, DeviceApi.Ptr b, int ldb, DeviceApi.Ptr c,
+                      int ldc, boolean accumulate, DeviceApi.Ptr bias) {
         if (m == 0 || n == 0) return;
         int nTiles = (n + 63) / 64, mTiles = (m + 63) / 64;
         int slices = splitK(mTiles * nTiles, k);
         if (slices == 1) {
-            launch("gemm_strided", nTiles, mTiles, 0, m, n, k, at(a, aOff), ars, acs, at(b, bOff), ldb,
-                    at(c, cOff), ldc, accumulate);
+            launch("gemm_strided", nTiles, mTiles, 0, m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate, bias);
             return;
         }
         int kTiles = (k + 15) / 16, kSlice = 16 * ((kTiles + slices - 1) / slices);
         int used = (k + kSlice - 1) / kSlice; // every slice gets at least one k tile
         DeviceApi.Ptr partial = scratch(splitK, 4L * used * m * n);
-        launch("gemm_splitk_partial", nTiles, mTiles * used, 0, m, n, k, kSlice, mTiles, at(a, aOff), ars, acs,
-                at(b, bOff), ldb, partial);
-        elementwise("gemm_splitk_reduce", (long) m * n, m, n, used, partial, at(c, cOff), ldc, accumulate);
+        launch("gemm_splitk_partial", nTiles, mTiles * used, 0, m, n, k, kSlice, mTiles, a, ars, acs, b, ldb, partial);
+        elementwise("gemm_splitk_reduce", (long) m * n, m, n, used, partial, c, ldc, accumulate, bias);
     }
 
     /** Blocks a sliced GEMM aims for: about two per SM of a large GPU (132 on an H100). */

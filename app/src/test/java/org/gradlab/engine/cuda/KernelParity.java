@@ -144,6 +144,9 @@ abstract class KernelParity {
             c.assertSame("C=A·B " + m + "x" + n + "x" + k, 1e-4, 1e-4);
             both(be -> be.gemm(m, n, k, a.on(be), 3, 1, m, b.on(be), 5, n, c.on(be), 2, n, true));
             c.assertSame("C+=Aᵀ·B " + m + "x" + n + "x" + k, 1e-4, 1e-4);
+            Pair bias = rand(n + 1, 1);
+            both(be -> be.gemmBias(m, n, k, a.on(be), 3, k, 1, b.on(be), 5, n, c.on(be), 2, n, bias.on(be), 1));
+            c.assertSame("C=A·B+bias " + m + "x" + n + "x" + k, 1e-4, 1e-4);
         }
         assertEquals(1, CudaBackend.splitK(128, 4096), "enough tiles: one pass");
         assertEquals(4, CudaBackend.splitK(64, 2048), "the LSTM's weight gradient (1024×256, K=2048) runs as 256 blocks");

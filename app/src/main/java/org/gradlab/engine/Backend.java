@@ -150,6 +150,15 @@ public interface Backend extends AutoCloseable {
      */
     default void collect() {}
 
+    /**
+     * Runs r once every host array handed to a result-producing call so far has been filled: at once on a CPU
+     * backend (or when nothing is waiting), otherwise at the end of the next {@link #collect()}, after those
+     * arrays were filled. This lets a step's report ride on the next step's copy instead of a copy of its own.
+     */
+    default void whenCollected(Runnable r) {
+        r.run();
+    }
+
     /** Completes queued work; a CPU backend returns at once. */
     default void synchronize() {}
 

@@ -12,6 +12,10 @@ import org.gradlab.task.Batch;
 import org.gradlab.telemetry.StepStats;
 import org.gradlab.telemetry.WeightTracker;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * One optimizer step with everything around it: forward + backward, clipping with its report, the
  * non-finite policy, the update, and (when telemetry is on) per-layer histograms, weight norms and update
@@ -35,6 +39,9 @@ public final class StepRunner {
     private NonFinitePolicy policy;
     private boolean telemetry = true;
     private long skipped;
+    /** Queued steps whose stats wait for their statistics to come back, and stats completed but not taken. */
+    private int waiting;
+    private final ArrayDeque<StepStats> finished = new ArrayDeque<>();
 
     public StepRunner(Model model, Optimizer optimizer, ClipSpec clip, NonFinitePolicy policy) {
         this.model = model;
@@ -74,8 +81,8 @@ public final class StepRunner {
     }
 
     /**
-     * Runs step `step` on batch b. With telemetry off and clip spec none, skips every measuring pass and
-     * returns stats with only the loss (the bare step).
+     * Runs step `step` on batch b and returns its stats. With telemetry off and clip spec none, skips every
+     * measuring pass and returns stats with only the loss (the bare step).
      */
     public StepStats run(long step, Batch b) {
         return run(step, b, 1.0);
@@ -83,12 +90,25 @@ public final class StepRunner {
 
     /** As {@link #run(long, Batch)}, with the gradient multiplied by gradFactor before clipping (a grad spike). */
     public StepStats run(long step, Batch b, double gradFactor) {
+        if (waiting > 0 || !finished.isEmpty()) throw new IllegalStateException("queued steps' stats not taken: call drain() first");
+        queue(step, b, gradFactor);
+        return drain().get(0);
+    }
+
+    /**
+     * Runs step `step` as {@link #run(long, Batch, double)} does, but leaves its stats to be completed when
+     * the last of its statistics come back: at once on a CPU backend, and on a GPU with the next step's
+     * first copy (its loss and pre-clip statistics), so that a run of steps makes one copy to the host per
+     * step instead of two. Take the stats with {@link #completed()} or {@link #drain()}.
+     */
+    public void queue(long step, Batch b, double gradFactor) {
         long t0 = System.nanoTime();
         model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
         model.queueForwardBackward();
         if (gradFactor != 1.0) segments.scaleAll((float) gradFactor);
         boolean bare = !telemetry && clip.spec().kind() == ClipSpec.Kind.NONE;
-        // the loss comes back with the pre-clip statistics (or alone on the bare step): one copy on a GPU
+        // the loss comes back with the pre-clip statistics (or alone on the bare step): one copy on a GPU,
+        // which also completes the previous step's stats
         ClipStrategy.Pending clipping = bare ? null : clip.start(segments);
         if (bare) backend.collect();
         float loss = model.loss();
@@ -106,21 +126,38 @@ public final class StepRunner {
             }
         }
         double lr = optimizer.lr();
-        if (telemetry) weights.beforeUpdate();
+        boolean measured = telemetry;
+        // the pre-clip histogram is overwritten by the next step's copy: keep this step's now
+        int[] pre = measured ? toInts(segments.preClipHistogram()) : null;
+        if (measured) weights.beforeUpdate();
         if (!skip) optimizer.step();
-        if (telemetry) weights.measureAfterUpdate(!skip);
-        // the post-clip statistics and the weight norms: the step's second (and last) copy on a GPU
-        backend.collect();
-        ClipReport report = clipping == null ? null : clipping.finish();
-        float[] wn = new float[groups], ur = new float[groups];
-        int[] pre = null, post = null;
-        if (telemetry) {
-            weights.read(wn, ur);
-            pre = toInts(segments.preClipHistogram());
-            post = toInts(segments.postClipHistogram());
-        }
-        long now = System.nanoTime();
-        return new StepStats(step, System.currentTimeMillis(), now - t0, loss, lr, report, skip, wn, ur, pre, post);
+        if (measured) weights.measureAfterUpdate(!skip);
+        long nanos = System.nanoTime() - t0, wall = System.currentTimeMillis();
+        boolean wasSkipped = skip;
+        waiting++;
+        // the post-clip statistics and the weight norms: read when they are back (the readers of the post-clip
+        // statistics and weight norms run before this, and the next step's pre-clip readers after it)
+        backend.whenCollected(() -> {
+            waiting--;
+            ClipReport report = clipping == null ? null : clipping.finish();
+            float[] wn = new float[groups], ur = new float[groups];
+            if (measured) weights.read(wn, ur);
+            int[] post = measured ? toInts(segments.postClipHistogram()) : null;
+            finished.add(new StepStats(step, wall, nanos, loss, lr, report, wasSkipped, wn, ur, pre, post));
+        });
+    }
+
+    /** Stats of the queued steps completed so far, oldest first (each is handed out once). */
+    public List<StepStats> completed() {
+        List<StepStats> out = new ArrayList<>(finished);
+        finished.clear();
+        return out;
+    }
+
+    /** Completes every queued step (one copy on a GPU if one is still waiting) and hands out their stats. */
+    public List<StepStats> drain() {
+        if (waiting > 0) backend.collect();
+        return completed();
     }
 
     private static int[] toInts(long[] h) {

@@ -52,20 +52,38 @@ public final class Trainer {
 
     /** One training step on batch `step`, with a spike injected when spike != null. */
     public StepStats trainStep(Spike spike) {
-        Batch b = task.batch(step);
-        double gradFactor = 1.0;
-        if (spike != null) {
-            checkSpike(spike.kind());
-            switch (spike.kind()) {
-                case GRAD -> gradFactor = spike.factor();
-                case TARGETS -> scale(b.targets(), spike.factor());
-                case INPUTS -> scale(b.features(), spike.factor());
-                case TOKENS -> corruptTokens(b.tokens(), spike.factor());
-            }
-        }
-        StepStats s = runner.run(step, b, gradFactor);
+        Batch b = batchFor(spike);
+        StepStats s = runner.run(step, b, gradFactor(spike));
         step++;
         return s;
+    }
+
+    /**
+     * As {@link #trainStep(Spike)}, leaving the step's stats to the runner's {@link StepRunner#completed()}
+     * (on a GPU they complete with the next step's first copy).
+     */
+    public void queueStep(Spike spike) {
+        Batch b = batchFor(spike);
+        runner.queue(step, b, gradFactor(spike));
+        step++;
+    }
+
+    /** Batch `step`, with the spike's change to its targets, inputs or tokens applied. */
+    private Batch batchFor(Spike spike) {
+        Batch b = task.batch(step);
+        if (spike == null) return b;
+        checkSpike(spike.kind());
+        switch (spike.kind()) {
+            case GRAD -> { }
+            case TARGETS -> scale(b.targets(), spike.factor());
+            case INPUTS -> scale(b.features(), spike.factor());
+            case TOKENS -> corruptTokens(b.tokens(), spike.factor());
+        }
+        return b;
+    }
+
+    private static double gradFactor(Spike spike) {
+        return spike != null && spike.kind() == Spike.Kind.GRAD ? spike.factor() : 1.0;
     }
 
     /** Refuses a spike kind this task cannot take (e.g. scaling the targets of a language model). */

@@ -145,15 +145,19 @@ public final class TrainingSession implements AutoCloseable {
         String error = null;
         try {
             while (true) {
+                // everything that is not the next step sees every step before it
+                if (!commands.isEmpty()) deliver(trainer.runner().drain());
                 if (applyCommands()) {
                     state = State.STOPPED;
                     break;
                 }
                 if (trainer.step() >= config.steps()) {
+                    deliver(trainer.runner().drain());
                     state = State.FINISHED;
                     break;
                 }
                 if (paused && stepBudget <= 0) {
+                    deliver(trainer.runner().drain());
                     state = State.PAUSED;
                     synchronized (wake) {
                         if (commands.isEmpty()) wake.wait(200);
@@ -165,6 +169,7 @@ public final class TrainingSession implements AutoCloseable {
                 if (stepBudget > 0 && --stepBudget == 0) paused = true;
             }
         } catch (StepRunner.NonFiniteStop e) {
+            deliverCompleted();
             error = e.getMessage();
             emit(RunEvent.Type.NONFINITE_STOP, e.getMessage());
             state = State.STOPPED;
@@ -172,6 +177,7 @@ public final class TrainingSession implements AutoCloseable {
             Thread.currentThread().interrupt();
             state = State.STOPPED;
         } catch (RuntimeException | OutOfMemoryError e) {
+            deliverCompleted();
             error = e instanceof org.gradlab.engine.DeviceFailure ? e.getMessage() : e.toString();
             failure = error;
             emit(RunEvent.Type.ERROR, error);
@@ -186,13 +192,34 @@ public final class TrainingSession implements AutoCloseable {
         Spike spike = injected != null ? new Spike(k, injected.kind(), injected.factor()) : scheduledSpike(k);
         injected = null;
         if (spike != null) emit(RunEvent.Type.SPIKE, spike.toText());
-        StepStats s = trainer.trainStep(spike);
-        last = s;
-        for (SessionListener l : listeners) l.onStep(s);
-        for (StepStatsQueue q : queues) q.offer(s);
+        trainer.queueStep(spike);
+        deliver(trainer.runner().completed());
         if (config.checkpointEvery() > 0 && trainer.step() % config.checkpointEvery() == 0) {
+            deliver(trainer.runner().drain()); // a checkpoint follows every step it covers
             Snapshot snap = trainer.snapshot();
             for (SessionListener l : listeners) l.onCheckpoint(snap);
+        }
+    }
+
+    /**
+     * Hands completed steps to the listeners and queues. On a GPU a step's stats complete during the next
+     * step (its statistics ride on that step's copy), so the loop drains them before it pauses, applies
+     * commands or ends.
+     */
+    private void deliver(List<StepStats> done) {
+        for (StepStats s : done) {
+            last = s;
+            for (SessionListener l : listeners) l.onStep(s);
+            for (StepStatsQueue q : queues) q.offer(s);
+        }
+    }
+
+    /** After a failure: the steps whose stats did complete still reach the recording (no device call). */
+    private void deliverCompleted() {
+        try {
+            deliver(trainer.runner().completed());
+        } catch (RuntimeException e) {
+            // a listener failing here must not hide the run's own error
         }
     }
 

@@ -13,8 +13,9 @@ import org.gradlab.engine.IntBuf;
  * legacy default stream, so launches and copies are ordered and a download waits for the work before it
  * (repeated runs of launches go out as CUDA graphs, see {@link GraphingDevice}).
  * The host sees results through one readback area: losses and statistics are written into its slots and
- * come back together at {@link #collect()} (a clipping step with telemetry needs two: one before the clip
- * decision, one at the end of the step). Device errors become {@link DeviceFailure}s with a
+ * come back together at {@link #collect()}: a training run makes one per step, before the clip decision,
+ * which also brings back the previous step's post-clip statistics and weight norms ({@link #whenCollected}).
+ * Device errors become {@link DeviceFailure}s with a
  * sentence for the user. Create it only after {@link CudaProbe#status()} said the GPU is available.
  */
 public final class CudaBackend implements Backend {
@@ -122,13 +123,23 @@ public final class CudaBackend implements Backend {
     }
 
     private DeviceFailure failure(DeviceError e, String during) {
-        readback.discard();
+        if (CudaErrors.outOfMemory(e.getMessage())) salvageResults();
+        else readback.discard();
         String msg = CudaErrors.describe(e.getMessage(), during);
         if (CudaErrors.sticky(e.getMessage())) CudaProbe.markLost(CudaProbe.firstLine(e.getMessage()));
         if (CudaErrors.outOfMemory(e.getMessage())) {
             msg += " (" + device.memoryInfo() + "); use a smaller model or batch, or --device cpu";
         }
         return new DeviceFailure(msg, e);
+    }
+
+    /** After an out-of-memory error the device still works: the results of kernels that ran are read back. */
+    private void salvageResults() {
+        try {
+            readback.salvage();
+        } catch (RuntimeException ignored) {
+            readback.discard(); // the failure being reported is the one that matters
+        }
     }
 
     // ------------------------------------------------------------------ memory
@@ -145,6 +156,7 @@ public final class CudaBackend implements Backend {
     public void upload(float[] src, int srcOff, Buf dst, int dstOff, int n) {
         if (n == 0) return;
         onDevice("copying to the GPU", () -> device.upload(at(dst, dstOff), src, srcOff, n));
+        readback.seal();
     }
 
     @Override
@@ -157,6 +169,7 @@ public final class CudaBackend implements Backend {
     public void uploadInt(int[] src, int srcOff, IntBuf dst, int dstOff, int n) {
         if (n == 0) return;
         onDevice("copying to the GPU", () -> device.upload(at(dst, dstOff), src, srcOff, n));
+        readback.seal();
     }
 
     /** A slot of `count` doubles that the kernel about to be launched fills; `reader` gets them at collect(). */
@@ -167,6 +180,11 @@ public final class CudaBackend implements Backend {
     @Override
     public void collect() {
         onDevice("copying results from the GPU", readback::collect);
+    }
+
+    @Override
+    public void whenCollected(Runnable r) {
+        readback.whenCollected(r);
     }
 
     private DeviceApi.Ptr uploadFloats(DeviceScratch area, float[] src, int off, int n) {

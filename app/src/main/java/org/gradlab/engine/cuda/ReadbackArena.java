@@ -24,6 +24,8 @@ final class ReadbackArena {
     /** Doubles reserved since the last collect() a caller asked for, including rounds flushed early to grow. */
     private int round;
     private double[] host = new double[0];
+    /** Reservations (and their doubles) whose kernels have certainly been issued, see {@link #seal()}. */
+    private int sealedPending, sealedUsed;
 
     ReadbackArena(DeviceApi api) {
         this.api = api;
@@ -43,6 +45,15 @@ final class ReadbackArena {
     }
 
     /**
+     * Runs r after the readers of every slot reserved so far: at once when none is waiting, else at the end of
+     * the next collect (in order with the readers; dropped with them by {@link #discard()}).
+     */
+    void whenCollected(Runnable r) {
+        if (pending.isEmpty()) r.run();
+        else pending.add(new Pending(used, (values, from) -> r.run()));
+    }
+
+    /**
      * One device-to-host copy of every slot written since the last collect (it waits for the kernels before
      * it), then every reader; a reader's exception is thrown after all readers ran.
      */
@@ -59,10 +70,14 @@ final class ReadbackArena {
         if (pending.isEmpty()) return;
         List<Pending> now = List.copyOf(pending);
         int n = used;
-        pending.clear();
-        used = 0;
+        clearPending();
+        read(now, n);
+    }
+
+    /** Downloads the first n doubles and hands them to the readers; a reader's exception comes after all ran. */
+    private void read(List<Pending> now, int n) {
         if (host.length < n) host = new double[Math.max(n, 2 * host.length)];
-        api.download(new DeviceApi.Ptr(mem, 0), host, n);
+        if (n > 0) api.download(new DeviceApi.Ptr(mem, 0), host, n);
         RuntimeException first = null;
         for (Pending p : now) {
             try {
@@ -83,9 +98,36 @@ final class ReadbackArena {
 
     /** Drops pending reservations (after a device failure nothing will be read). */
     void discard() {
+        clearPending();
+        round = 0;
+    }
+
+    private void clearPending() {
         pending.clear();
         used = 0;
-        round = 0;
+        sealedPending = 0;
+        sealedUsed = 0;
+    }
+
+    /**
+     * Called after a copy to the device succeeded: every kernel that writes the slots reserved so far was
+     * issued before it (held launches go out before any copy), so those slots hold results even if a later
+     * launch fails.
+     */
+    void seal() {
+        sealedPending = pending.size();
+        sealedUsed = used;
+    }
+
+    /**
+     * After an error that leaves the device usable (out of memory): reads back the sealed slots — a finished
+     * step's statistics still reach its recording — and drops the rest.
+     */
+    void salvage() {
+        List<Pending> sealed = List.copyOf(pending.subList(0, sealedPending));
+        int n = sealedUsed;
+        discard();
+        if (!sealed.isEmpty()) read(sealed, n);
     }
 
     void free() {

@@ -141,6 +141,111 @@ class EmulatedTrainingTest {
         }
     }
 
+    /** Steps of `model` taken one by one to completion (Trainer.trainStep), clipping at 0.001 (every step clips). */
+    static List<StepStats> wholeSteps(org.gradlab.engine.Backend be, String model, String clip, int steps) {
+        Trainer t = new Trainer(be, config(model), ClipSpec.parse(clip), NonFinitePolicy.PROPAGATE);
+        List<StepStats> out = new ArrayList<>();
+        for (int i = 0; i < steps; i++) out.add(t.trainStep());
+        return out;
+    }
+
+    static void assertSameStep(StepStats a, StepStats b) {
+        String at = "step " + a.step();
+        assertEquals(a.step(), b.step());
+        assertEquals(a.loss(), b.loss(), at);
+        assertEquals(a.skipped(), b.skipped(), at);
+        org.gradlab.clip.ClipReport x = a.clip(), y = b.clip();
+        assertEquals(x.preNorm(), y.preNorm(), at);
+        assertEquals(x.postNorm(), y.postNorm(), at);
+        assertEquals(x.coefficient(), y.coefficient(), at);
+        assertEquals(x.clippedParts(), y.clippedParts(), at);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(x.tensorPost(), y.tensorPost(), at);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(x.layerPost(), y.layerPost(), at);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.weightNorms(), b.weightNorms(), at);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.updateRatios(), b.updateRatios(), at);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.histPre(), b.histPre(), at);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(a.histPost(), b.histPost(), at);
+    }
+
+    @Test
+    void queuedStepsCompleteWithTheNextStepsOneCopyAndMatchWholeSteps() {
+        for (String clip : List.of("norm:0.001", "agc:0.001")) {
+            List<StepStats> whole;
+            try (CudaBackend g = new CudaBackend(device, false)) {
+                whole = wholeSteps(g, "gru", clip, 4);
+            }
+            int copies = clip.startsWith("agc") ? 2 : 1; // AGC reads its row norms in a copy of their own
+            java.util.Map<String, Integer> calls = new java.util.TreeMap<>();
+            try (CudaBackend g = new CudaBackend(intercepted(device, m -> calls.merge(m, 1, Integer::sum)), false)) {
+                Trainer t = new Trainer(g, config("gru"), ClipSpec.parse(clip), NonFinitePolicy.PROPAGATE);
+                List<StepStats> queued = new ArrayList<>();
+                t.queueStep(null);
+                assertEquals(List.of(), t.runner().completed(), "step 0's post-clip statistics are still on the device");
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, t::trainStep,
+                        "a whole step refuses to run while a queued one waits");
+                for (int i = 1; i < 4; i++) {
+                    if (i == 2) calls.clear(); // from the third step on, the readback area has its full size
+                    t.queueStep(null);
+                    if (i >= 2) assertEquals(copies, calls.get("download"), clip + ": copies in step " + i + ": " + calls);
+                    calls.clear();
+                    List<StepStats> done = t.runner().completed();
+                    assertEquals(1, done.size(), "the previous step completed with this step's copy");
+                    assertEquals(i - 1, done.get(0).step());
+                    queued.addAll(done);
+                }
+                queued.addAll(t.runner().drain());
+                assertEquals(1, calls.get("download"), "draining the last step is one copy");
+                assertEquals(List.of(), t.runner().drain(), "nothing is left");
+                for (int i = 0; i < 4; i++) assertSameStep(whole.get(i), queued.get(i));
+            }
+        }
+        try (CpuBackend c = new CpuBackend(1)) {
+            Trainer t = new Trainer(c, config("gru"), ClipSpec.parse("norm:0.001"), NonFinitePolicy.PROPAGATE);
+            t.queueStep(null);
+            assertEquals(1, t.runner().completed().size(), "the CPU fills results at once: nothing waits");
+        }
+    }
+
+    @Test
+    void aPausedSessionHasHandedOutEveryStep() throws Exception {
+        SessionConfig sc = new SessionConfig(config("gru"), ClipSpec.parse("norm:0.001"), NonFinitePolicy.PROPAGATE, 10,
+                List.of(), 0, true);
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CudaBackend g = new CudaBackend(device, true); TrainingSession s = new TrainingSession(g, sc)) {
+            s.addListener(new org.gradlab.run.SessionListener() {
+                @Override public void onStep(StepStats st) { seen.add(st.step()); }
+                @Override public void onEvent(org.gradlab.run.RunEvent e) { }
+            });
+            s.start(true);
+            s.submit(new org.gradlab.run.Command.Step(3));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!(s.step() == 3 && s.state() == TrainingSession.State.PAUSED) && System.nanoTime() < until) Thread.sleep(20);
+            assertEquals(TrainingSession.State.PAUSED, s.state());
+            assertEquals(List.of(0L, 1L, 2L), seen, "every step taken reached the listeners before the pause");
+            assertEquals(2, s.lastStats().step(), "the live view shows the step it paused at");
+        }
+    }
+
+    @Test
+    void aRunStoppedByANonFiniteGradientHandsOutTheStepBeforeIt() throws Exception {
+        // an infinite gradient spike at step 2 stops the run there (the policy is decided after step 2's copy,
+        // which is also the copy that completed step 1)
+        SessionConfig sc = new SessionConfig(config("gru"), ClipSpec.parse("norm:0.001"), NonFinitePolicy.STOP, 10,
+                List.of(new org.gradlab.run.Spike(2, org.gradlab.run.Spike.Kind.GRAD, 1e300)), 0, true);
+        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CudaBackend g = new CudaBackend(device, false); TrainingSession s = new TrainingSession(g, sc)) {
+            s.addListener(new org.gradlab.run.SessionListener() {
+                @Override public void onStep(StepStats st) { seen.add(st.step()); }
+                @Override public void onEvent(org.gradlab.run.RunEvent e) { }
+            });
+            s.start(false);
+            assertTrue(s.await(120, TimeUnit.SECONDS));
+            assertEquals(TrainingSession.State.STOPPED, s.state());
+            assertTrue(s.failure().startsWith("step 2: "), s.failure());
+            assertEquals(List.of(0L, 1L), seen);
+        }
+    }
+
     @Test
     void aDeviceFailureEndsTheRunWithASentenceAndKeepsTheRecording(@TempDir Path tmp) throws Exception {
         int perStep;

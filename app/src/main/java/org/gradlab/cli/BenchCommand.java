@@ -31,7 +31,7 @@ public final class BenchCommand implements Runnable {
     java.nio.file.Path replay;
     @Option(names = "--tensorboard", paramLabel = "LOGDIR", description = "instead: time opening a TensorBoard log directory to an overview")
     java.nio.file.Path tensorboard;
-    @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_bare, telemetry_overhead_pct}")
+    @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_bare, telemetry_overhead_pct, ms_per_step_in_run}")
     boolean json;
 
     @Override
@@ -52,7 +52,8 @@ public final class BenchCommand implements Runnable {
         try (org.gradlab.engine.Backend be = deviceOptions.open(json ? null : System.out)) {
             if (!json) {
                 System.out.println("backend " + be.name() + ", " + warmup + " warm-up + " + steps + " timed steps per model");
-                System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; bare = no clipping, no telemetry");
+                System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; bare = no clipping, no telemetry;");
+                System.out.println("in a run = the same full step, consecutive steps as a training run makes them (on a GPU one copy back per step, not two)");
             }
             for (String m : models) {
                 java.util.List<RunWriter> writers = new ArrayList<>();
@@ -61,8 +62,8 @@ public final class BenchCommand implements Runnable {
                 if (!json) {
                     String counters = be.counters();
                     if (!counters.isEmpty()) System.out.println("  device counters after " + m + " (cumulative): " + counters);
-                    System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%%s%n",
-                            r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent(),
+                    System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%   in a run %8.2f ms%s%n",
+                            r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent(), r.msInRun(),
                             record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -73,6 +74,7 @@ public final class BenchCommand implements Runnable {
                 row.put("steps_per_s", round(r.stepsPerSecond()));
                 row.put("ms_per_step_bare", round(r.msBare()));
                 row.put("telemetry_overhead_pct", round(r.overheadPercent()));
+                row.put("ms_per_step_in_run", round(r.msInRun()));
                 if (record) {
                     row.put("record_overhead_pct", round(r.recordOverheadPercent()));
                     row.put("record_bytes_per_step", r.recordBytesPerStep());

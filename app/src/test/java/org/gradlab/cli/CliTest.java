@@ -72,6 +72,7 @@ class CliTest {
         assertEquals(17025, row.get("params").asInt());
         assertTrue(row.get("ms_per_step").asDouble() > 0);
         assertTrue(row.get("steps_per_s").asDouble() > 0);
+        assertTrue(row.get("ms_per_step_in_run").asDouble() > 0, "the queued steps of a run are timed too");
     }
 
     @Test

@@ -206,16 +206,21 @@ class EmulatedTrainingTest {
         }
     }
 
+    /** A listener that notes the index of every step handed out. */
+    static org.gradlab.run.SessionListener stepsInto(List<Long> seen) {
+        return new org.gradlab.run.SessionListener() {
+            @Override public void onStep(StepStats st) { seen.add(st.step()); }
+            @Override public void onEvent(org.gradlab.run.RunEvent e) { }
+        };
+    }
+
     @Test
     void aPausedSessionHasHandedOutEveryStep() throws Exception {
         SessionConfig sc = new SessionConfig(config("gru"), ClipSpec.parse("norm:0.001"), NonFinitePolicy.PROPAGATE, 10,
                 List.of(), 0, true);
         List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (CudaBackend g = new CudaBackend(device, true); TrainingSession s = new TrainingSession(g, sc)) {
-            s.addListener(new org.gradlab.run.SessionListener() {
-                @Override public void onStep(StepStats st) { seen.add(st.step()); }
-                @Override public void onEvent(org.gradlab.run.RunEvent e) { }
-            });
+            s.addListener(stepsInto(seen));
             s.start(true);
             s.submit(new org.gradlab.run.Command.Step(3));
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -234,10 +239,7 @@ class EmulatedTrainingTest {
                 List.of(new org.gradlab.run.Spike(2, org.gradlab.run.Spike.Kind.GRAD, 1e300)), 0, true);
         List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (CudaBackend g = new CudaBackend(device, false); TrainingSession s = new TrainingSession(g, sc)) {
-            s.addListener(new org.gradlab.run.SessionListener() {
-                @Override public void onStep(StepStats st) { seen.add(st.step()); }
-                @Override public void onEvent(org.gradlab.run.RunEvent e) { }
-            });
+            s.addListener(stepsInto(seen));
             s.start(false);
             assertTrue(s.await(120, TimeUnit.SECONDS));
             assertEquals(TrainingSession.State.STOPPED, s.state());

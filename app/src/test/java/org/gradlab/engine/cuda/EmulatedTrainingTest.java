@@ -223,12 +223,42 @@ class EmulatedTrainingTest {
             s.addListener(stepsInto(seen));
             s.start(true);
             s.submit(new org.gradlab.run.Command.Step(3));
-            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (!(s.step() == 3 && s.state() == TrainingSession.State.PAUSED) && System.nanoTime() < until) Thread.sleep(20);
+            awaitPausedAt(s, 3);
             assertEquals(TrainingSession.State.PAUSED, s.state());
             assertEquals(List.of(0L, 1L, 2L), seen, "every step taken reached the listeners before the pause");
             assertEquals(2, s.lastStats().step(), "the live view shows the step it paused at");
         }
+    }
+
+    @Test
+    void aClipChangedMidRunShowsInTheStepsItGoverns() throws Exception {
+        SessionConfig sc = new SessionConfig(config("gru"), ClipSpec.parse("norm:0.001"), NonFinitePolicy.PROPAGATE, 10,
+                List.of(), 0, true);
+        List<StepStats> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (CudaBackend g = new CudaBackend(device, true); TrainingSession s = new TrainingSession(g, sc)) {
+            s.addListener(new org.gradlab.run.SessionListener() {
+                @Override public void onStep(StepStats st) { seen.add(st); }
+                @Override public void onEvent(org.gradlab.run.RunEvent e) { }
+            });
+            s.start(true);
+            s.submit(new org.gradlab.run.Command.Step(3));
+            awaitPausedAt(s, 3);
+            s.submit(new org.gradlab.run.Command.SetClip(ClipSpec.parse("norm:1000")));
+            s.submit(new org.gradlab.run.Command.Step(3));
+            awaitPausedAt(s, 6);
+        }
+        assertEquals(6, seen.size());
+        for (StepStats st : seen) {
+            boolean before = st.step() < 3;
+            assertEquals(before ? 0.001f : 1000f, (float) st.clip().threshold(), "threshold in force at step " + st.step());
+            assertEquals(before, st.clip().clipped(), "clipped at step " + st.step());
+        }
+    }
+
+    static void awaitPausedAt(TrainingSession s, long step) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!(s.step() == step && s.state() == TrainingSession.State.PAUSED) && System.nanoTime() < until) Thread.sleep(20);
+        assertEquals(step, s.step());
     }
 
     @Test

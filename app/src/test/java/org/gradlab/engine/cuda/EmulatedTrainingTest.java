@@ -206,43 +206,28 @@ class EmulatedTrainingTest {
         }
     }
 
-    /** A listener that notes the index of every step handed out. */
-    static org.gradlab.run.SessionListener stepsInto(List<Long> seen) {
+    /** A listener that passes every step handed out to `step` (and ignores events). */
+    static org.gradlab.run.SessionListener onSteps(java.util.function.Consumer<StepStats> step) {
         return new org.gradlab.run.SessionListener() {
-            @Override public void onStep(StepStats st) { seen.add(st.step()); }
+            @Override public void onStep(StepStats st) { step.accept(st); }
             @Override public void onEvent(org.gradlab.run.RunEvent e) { }
         };
     }
 
     @Test
-    void aPausedSessionHasHandedOutEveryStep() throws Exception {
-        SessionConfig sc = new SessionConfig(config("gru"), ClipSpec.parse("norm:0.001"), NonFinitePolicy.PROPAGATE, 10,
-                List.of(), 0, true);
-        List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        try (CudaBackend g = new CudaBackend(device, true); TrainingSession s = new TrainingSession(g, sc)) {
-            s.addListener(stepsInto(seen));
-            s.start(true);
-            s.submit(new org.gradlab.run.Command.Step(3));
-            awaitPausedAt(s, 3);
-            assertEquals(TrainingSession.State.PAUSED, s.state());
-            assertEquals(List.of(0L, 1L, 2L), seen, "every step taken reached the listeners before the pause");
-            assertEquals(2, s.lastStats().step(), "the live view shows the step it paused at");
-        }
-    }
-
-    @Test
-    void aClipChangedMidRunShowsInTheStepsItGoverns() throws Exception {
+    void aPausedSessionHasHandedOutEveryStepAndAClipChangeGovernsTheStepsAfterIt() throws Exception {
         SessionConfig sc = new SessionConfig(config("gru"), ClipSpec.parse("norm:0.001"), NonFinitePolicy.PROPAGATE, 10,
                 List.of(), 0, true);
         List<StepStats> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (CudaBackend g = new CudaBackend(device, true); TrainingSession s = new TrainingSession(g, sc)) {
-            s.addListener(new org.gradlab.run.SessionListener() {
-                @Override public void onStep(StepStats st) { seen.add(st); }
-                @Override public void onEvent(org.gradlab.run.RunEvent e) { }
-            });
+            s.addListener(onSteps(seen::add));
             s.start(true);
             s.submit(new org.gradlab.run.Command.Step(3));
             awaitPausedAt(s, 3);
+            assertEquals(TrainingSession.State.PAUSED, s.state());
+            assertEquals(List.of(0L, 1L, 2L), seen.stream().map(StepStats::step).toList(),
+                    "every step taken reached the listeners before the pause");
+            assertEquals(2, s.lastStats().step(), "the live view shows the step it paused at");
             s.submit(new org.gradlab.run.Command.SetClip(ClipSpec.parse("norm:1000")));
             s.submit(new org.gradlab.run.Command.Step(3));
             awaitPausedAt(s, 6);
@@ -269,7 +254,7 @@ class EmulatedTrainingTest {
                 List.of(new org.gradlab.run.Spike(2, org.gradlab.run.Spike.Kind.GRAD, 1e300)), 0, true);
         List<Long> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (CudaBackend g = new CudaBackend(device, false); TrainingSession s = new TrainingSession(g, sc)) {
-            s.addListener(stepsInto(seen));
+            s.addListener(onSteps(st -> seen.add(st.step())));
             s.start(false);
             assertTrue(s.await(120, TimeUnit.SECONDS));
             assertEquals(TrainingSession.State.STOPPED, s.state());

@@ -45,8 +45,8 @@ public abstract class ClipStrategy {
     /**
      * Measures the gradients (one collect, which also brings back whatever the step queued before, such as
      * its loss), decides, clips in place and queues the post-clip measurement; {@link Pending#finish()} after
-     * the backend's next collect makes the report. So on a GPU the post-clip statistics come back in the same
-     * copy as the rest of the step's telemetry.
+     * the backend's next collect makes the report. So on a GPU the post-clip statistics need no copy of their
+     * own: in a training run they come back with the next step's (see StepRunner#queue).
      */
     public final Pending start(GradientSegments g) {
         g.measure(false);

@@ -7,8 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorActivations {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
-    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector ONE = VectorMath.ONE, TWO = VectorMath.c(2f);
 
     private VectorActivations() {}
 

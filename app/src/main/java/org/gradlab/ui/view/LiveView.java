@@ -93,10 +93,8 @@ public class LiveView extends BorderPane {
         bar.setPadding(new Insets(4));
         status.setId("liveStatus");
         // the status bar is narrow: the device here, the reason the GPU is not used (if any) on hover
-        String note = model.deviceNote();
-        int why = note.indexOf(" — ");
-        Label device = new Label(why < 0 ? note : note.substring(0, why));
-        device.setTooltip(new javafx.scene.control.Tooltip(note));
+        Label device = new Label("device: " + model.deviceName());
+        device.setTooltip(new javafx.scene.control.Tooltip(model.deviceNote()));
         device.setId("liveDevice");
         status.getRightItems().add(device);
         setTop(bar);

@@ -87,6 +87,8 @@ public final class LiveSessionModel implements AutoCloseable {
     public String name() { return name; }
     /** Which device trains this run, and why (one line). */
     public String deviceNote() { return session.deviceNote(); }
+    /** The device alone: "cpu (2 threads, …)" or "cuda (NVIDIA …)". */
+    public String deviceName() { return session.deviceName(); }
     public RunViewModel data() { return data; }
     public TrainingSession session() { return session; }
     public ReadOnlyStringProperty stateProperty() { return state.getReadOnlyProperty(); }

@@ -11,7 +11,7 @@ final class ConsoleProgress implements SessionListener {
     private final Progress progress;
     private final PrintStream out;
     private final long first;
-    volatile long clipped, nonFinite, steps;
+    volatile long clipped, nonFinite, steps, skipped;
     volatile float lastLoss = Float.NaN;
 
     ConsoleProgress(PrintStream out, long firstStep, long total) {
@@ -23,6 +23,7 @@ final class ConsoleProgress implements SessionListener {
     @Override
     public void onStep(StepStats s) {
         steps++;
+        if (s.skipped()) skipped++;
         if (s.clip() != null && s.clip().clipped()) clipped++;
         if ((s.clip() != null && s.clip().nonFinite() > 0) || !Float.isFinite(s.loss())) nonFinite++;
         lastLoss = s.loss();

@@ -48,7 +48,7 @@ public final class ForkCommand implements Runnable {
              RunReader parent = RunReader.open(run)) {
             SessionConfig base = parent.manifest().session();
             System.out.printf("rebuilding the state of %s at step %d…%n", run, at);
-            Snapshot state = Replay.stateAt(parent, at, be);
+            Snapshot state = Replay.stateAt(parent, at, be, null);
             String recordedOn = parent.manifest().deviceKind(), here = RunManifest.deviceKind(be.name());
             if (recordedOn != null && !recordedOn.equals(here)) {
                 System.out.printf("note: %s was trained on %s and is replayed here on %s, so the state at step %d is recomputed "

@@ -14,7 +14,7 @@ final class Sessions {
 
     static RunWriter recordTo(TrainingSession s, Path out, RunManifest.Parent parent) throws IOException {
         if (out == null) return null;
-        RunWriter w = RunWriter.create(out, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent, s.deviceName()));
+        RunWriter w = RunWriter.create(out, RunManifest.create(s.config(), s.layout(), parent, s.deviceName()));
         s.addListener(w);
         return w;
     }
@@ -47,5 +47,19 @@ final class Sessions {
         }
         if (writer != null) writer.close();
         return s.failure();
+    }
+
+    /** A command's answer, waiting at most a minute; a refusal is a one-line user error. */
+    static <T> T answer(java.util.concurrent.CompletableFuture<T> f) {
+        try {
+            return f.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new UserError(e.getCause().getMessage());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new UserError("the session did not answer within a minute");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UserError("interrupted");
+        }
     }
 }

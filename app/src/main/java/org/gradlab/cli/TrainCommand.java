@@ -9,7 +9,6 @@ import org.gradlab.run.Tasks;
 import org.gradlab.record.RunWriter;
 import org.gradlab.run.SessionConfig;
 import org.gradlab.run.Spike;
-import org.gradlab.run.Trainer;
 import org.gradlab.run.TrainingSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -90,9 +89,8 @@ public final class TrainCommand implements Runnable {
                 out == null ? 0 : checkpointEvery, out != null);
         try (org.gradlab.engine.Backend be = deviceOptions.open(console)) {
             TrainingSession session = new TrainingSession(be, sc);
-            Trainer tr = session.trainer();
             console.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, clip %s, seed %d, backend %s%n",
-                    model, task, tr.model().params().size(), batch, cfg.seq(), optimizer, lr, sc.clip(), seed, be.name());
+                    model, task, session.parameterCount(), batch, cfg.seq(), optimizer, lr, sc.clip(), seed, be.name());
             ConsoleProgress progress = new ConsoleProgress(console, 0, steps);
             session.addListener(progress);
             RunWriter writer = Sessions.recordTo(session, out, null);
@@ -102,13 +100,13 @@ public final class TrainCommand implements Runnable {
             double secs = (System.nanoTime() - t0) / 1e9;
             long done = session.step();
             console.printf("trained %d steps in %.1f s (%.1f steps/s); final loss %.5f; %s, skipped %d%n", done, secs,
-                    done / Math.max(secs, 1e-9), progress.lastLoss, progress.summary(), tr.runner().skippedSteps());
+                    done / Math.max(secs, 1e-9), progress.lastLoss, progress.summary(), progress.skipped);
             if (out != null) console.println("recorded to " + out + " (inspect it with: ./gradlab inspect " + out + ")");
             if (failure != null) throw new UserError(failure);
             if (eval > 0) {
-                double err = tr.errorRate(eval);
-                console.printf("evaluation on %d fresh sequences: %.2f%% wrong (%s) → %s%n", Math.max(eval, batch), 100 * err,
-                        tr.task().criterion(), err < 0.01 ? "success" : "not yet solved");
+                org.gradlab.run.Evaluation ev = Sessions.answer(session.submit(new org.gradlab.run.Command.Evaluate(eval)));
+                console.printf("evaluation on %d fresh sequences: %.2f%% wrong (%s) → %s%n", ev.sequences(), 100 * ev.errorRate(),
+                        ev.criterion(), ev.solved() ? "success" : "not yet solved");
             }
         } catch (java.io.IOException e) {
             throw new UserError(e.getMessage());

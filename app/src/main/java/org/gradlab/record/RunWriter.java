@@ -16,30 +16,37 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records a session into a run directory without ever stalling it: the training thread only encodes a
- * step into a framed byte array and queues it; a writer thread appends frames and event lines, and flushes
- * and force()s the files at least once a second and on pause, stop and close — so a crash loses at most
- * the last second. Checkpoints are written whole (temporary file, force, rename). On close the index is
- * saved so the run reopens without a scan.
+ * Records a session into a run directory: the training thread only encodes a step into a framed byte array
+ * and queues it; a writer thread appends frames and event lines, and flushes and force()s the files at least
+ * once a second and on pause, stop and close — so a crash loses at most the last second. The queue is
+ * bounded: a disk slower than training slows training down instead of filling memory, and a write that
+ * fails makes the next step's hand-over throw (the session then fails with the path and the cause) — no step
+ * is acknowledged that cannot be written. Checkpoints are written whole (temporary file, force, rename).
+ * When the session ends the writer saves the index (so the run reopens without a scan) and its thread ends;
+ * with nothing to write it sleeps.
  */
 public final class RunWriter implements SessionListener, AutoCloseable {
     private static final long FLUSH_NANOS = 1_000_000_000L;
 
-    private sealed interface Item permits Frame, Line, Ckpt, Flush {}
+    /** Items waiting for the writer thread: at most this many (a few MB of frames). */
+    static final int QUEUE_CAPACITY = 1024;
+
+    private sealed interface Item permits Frame, Line, Ckpt, Flush, Close {}
     private record Frame(byte[] bytes, StepStats stats) implements Item {}
     private record Line(byte[] bytes, boolean flushNow) implements Item {}
     private record Ckpt(Snapshot snapshot) implements Item {}
     private record Flush(CompletableFuture<Void> done) implements Item {}
+    private record Close() implements Item {}
 
     private final Path dir;
     private final RunManifest manifest;
     private final RecordShape shape;
     private final FileChannel steps, events;
     private final StepIndex index;
-    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final ByteSink payload = new ByteSink(), frame = new ByteSink();
     private final Thread thread;
-    private volatile boolean closing;
+    private volatile boolean closeQueued, closed;
     private volatile IOException failure;
     private volatile long durableSteps;
     private long lastForce = System.nanoTime();
@@ -126,54 +133,94 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         StepCodec.encode(stats, shape, payload);
         if (payload.length() > RunFiles.MAX_RECORD) throw new IllegalStateException("step record of " + payload.length() + " bytes");
         StepsFile.frame(payload, frame);
-        queue.add(new Frame(java.util.Arrays.copyOf(frame.array(), frame.length()), stats));
+        put(new Frame(java.util.Arrays.copyOf(frame.array(), frame.length()), stats));
     }
 
     @Override
     public void onEvent(RunEvent e) {
         boolean flush = e.type() != RunEvent.Type.CLIP && e.type() != RunEvent.Type.LR && e.type() != RunEvent.Type.SPIKE;
-        queue.add(new Line(EventLog.line(e), flush));
+        put(new Line(EventLog.line(e), flush));
     }
 
     @Override
     public void onCheckpoint(Snapshot snapshot) {
-        queue.add(new Ckpt(snapshot));
+        put(new Ckpt(snapshot));
     }
 
+    /** The session ended: write what is queued, save the index and let the writer thread end. */
     @Override
     public void onEnd(String error) {
-        flush();
+        requestClose();
     }
 
-    /** Writes and forces everything queued so far; returns when it is on disk. */
+    /**
+     * Queues an item for the writer, waiting while the queue is full (back-pressure); throws once the writer
+     * has failed, naming the file and the cause, so the session stops instead of acknowledging lost steps.
+     */
+    private void put(Item it) {
+        try {
+            while (!queue.offer(it, 100, TimeUnit.MILLISECONDS)) checkFailure();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while recording to " + dir);
+        }
+        checkFailure();
+    }
+
+    private void checkFailure() {
+        IOException f = failure;
+        if (f != null) throw new RecordingFailure(f.getMessage());
+        if (closed) throw new RecordingFailure("the recorder of " + dir + " is closed");
+    }
+
+    /** Recording stopped: the message names the file and the cause. */
+    public static final class RecordingFailure extends RuntimeException {
+        RecordingFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** Writes and forces everything queued so far; returns when it is on disk (or the writer has failed). */
     public void flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Flush(done));
+        if (closed || failure != null) return;
         try {
-            done.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            // a failed flush is reported by close() through `failure`
+            put(new Flush(done));
+            while (!done.isDone() && thread.isAlive()) {
+                try {
+                    done.get(100, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // still writing
+                }
+            }
+        } catch (RecordingFailure | java.util.concurrent.ExecutionException e) {
+            // reported by close() through `failure`
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     // ------------------------------------------------------------------ writer thread
     private void writeLoop() {
-        while (true) {
-            try {
-                long wait = Math.max(1, FLUSH_NANOS - (System.nanoTime() - lastForce));
-                Item it = queue.poll(wait, TimeUnit.NANOSECONDS);
-                if (it == null) {
-                    if (closing && queue.isEmpty()) break;
-                } else {
-                    handle(it);
-                }
+        try {
+            while (true) {
+                // nothing unforced: sleep until there is work; else until the next force is due
+                Item it = dirty ? queue.poll(Math.max(1, FLUSH_NANOS - (System.nanoTime() - lastForce)), TimeUnit.NANOSECONDS)
+                        : queue.take();
+                if (it instanceof Close) break;
+                if (it != null) handle(it);
                 if (dirty && System.nanoTime() - lastForce >= FLUSH_NANOS) force();
-            } catch (InterruptedException e) {
-                break;
-            } catch (IOException e) {
-                failure = e;
-                break;
             }
+            finishFiles();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            closed = true;
+            closeQuietly();
+            // nobody waits on what is still queued: answer the flushes so their callers go on
+            for (Item it; (it = queue.poll()) != null; ) if (it instanceof Flush fl) fl.done().complete(null);
         }
     }
 
@@ -181,28 +228,49 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         if (it instanceof Frame f) {
             long pos = steps.position();
             ByteBuffer b = ByteBuffer.wrap(f.bytes());
-            while (b.hasRemaining()) steps.write(b);
+            try {
+                while (b.hasRemaining()) steps.write(b);
+            } catch (IOException e) {
+                steps.truncate(pos); // never leave a partial frame behind a failure
+                throw failed(RunFiles.STEPS, e);
+            }
             synchronized (index) {
                 index.add(pos, steps.position(), f.stats());
             }
             dirty = true;
         } else if (it instanceof Line l) {
             ByteBuffer b = ByteBuffer.wrap(l.bytes());
-            while (b.hasRemaining()) events.write(b);
+            try {
+                while (b.hasRemaining()) events.write(b);
+            } catch (IOException e) {
+                throw failed(RunFiles.EVENTS, e);
+            }
             dirty = true;
             if (l.flushNow()) force();
         } else if (it instanceof Ckpt c) {
             force();
-            CheckpointIo.write(dir, c.snapshot());
+            try {
+                CheckpointIo.write(dir, c.snapshot());
+            } catch (IOException e) {
+                throw failed(RunFiles.CHECKPOINTS, e);
+            }
         } else if (it instanceof Flush fl) {
             force();
             fl.done().complete(null);
         }
     }
 
+    private IOException failed(String file, IOException e) {
+        return new IOException("cannot write " + dir.resolve(file) + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+    }
+
     private void force() throws IOException {
-        steps.force(false);
-        events.force(false);
+        try {
+            steps.force(false);
+            events.force(false);
+        } catch (IOException e) {
+            throw failed(RunFiles.STEPS, e);
+        }
         lastForce = System.nanoTime();
         dirty = false;
         synchronized (index) {
@@ -210,27 +278,54 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         }
     }
 
-    /** Drains the queue, forces the files and saves the index. */
-    @Override
-    public void close() throws IOException {
-        flush();
-        closing = true;
+    private void finishFiles() throws IOException {
+        force();
+        synchronized (index) {
+            try {
+                index.save(dir);
+            } catch (IOException e) {
+                throw failed(RunFiles.INDEX, e);
+            }
+        }
+    }
+
+    private void closeQuietly() {
         try {
-            thread.join(30_000);
+            steps.close();
+            events.close();
+        } catch (IOException ignored) {
+            // closing after the data was forced (or after a failure already recorded)
+        }
+    }
+
+    private void requestClose() {
+        synchronized (this) {
+            if (closeQueued) return;
+            closeQueued = true;
+        }
+        try {
+            while (thread.isAlive() && !queue.offer(new Close(), 100, TimeUnit.MILLISECONDS)) {
+                // the writer is still busy with a full queue
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Writes what is queued, forces the files, saves the index and ends the writer thread. */
+    @Override
+    public void close() throws IOException {
+        requestClose();
         try {
-            steps.force(false);
-            events.force(false);
-            synchronized (index) {
-                index.save(dir);
-            }
-        } finally {
-            steps.close();
-            events.close();
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         if (failure != null) throw failure;
     }
 
+    /** Whether the writer thread has ended (after the session's end or close()). */
+    public boolean finished() {
+        return !thread.isAlive();
+    }
 }

@@ -131,31 +131,21 @@ public final class Trainer {
         for (int i = 0; i < tokens.length; i++) if (r.nextDouble() < fraction) tokens[i] = r.nextInt(vocab);
     }
 
-
-
-    /** Fraction of `sequences` fresh evaluation sequences the model gets wrong by the task's criterion. */
-    public double errorRate(int sequences) {
+    /**
+     * Scores the model on `sequences` fresh evaluation sequences (at least one batch) by the task's criterion,
+     * with their mean loss.
+     */
+    public Evaluation evaluate(int sequences) {
         Model model = runner.model();
         int batches = Math.max(1, sequences / task.batchSize()), wrong = 0, total = 0;
+        double loss = 0;
         for (int k = 0; k < batches; k++) {
             Batch b = task.evalBatch(k);
             model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
-            model.forward();
+            loss += model.forward();
             wrong += task.errors(b, model.outputs());
             total += b.batch();
         }
-        return (double) wrong / total;
-    }
-
-    /** Mean loss over `batches` fresh evaluation batches. */
-    public double evalLoss(int batches) {
-        Model model = runner.model();
-        double s = 0;
-        for (int k = 0; k < batches; k++) {
-            Batch b = task.evalBatch(k);
-            model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
-            s += model.forward();
-        }
-        return s / batches;
+        return new Evaluation(step, total, (double) wrong / total, loss / batches, task.criterion());
     }
 }

@@ -16,7 +16,7 @@ public final class CrashChild {
         Path dir = Path.of(args[0]);
         CpuBackend be = new CpuBackend(1);
         TrainingSession s = new TrainingSession(be, RecordFixtures.small("lstm", "charlm", Long.MAX_VALUE, 50, java.util.List.of()));
-        RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.trainer().model().params().layout(), null));
+        RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.layout(), null));
         s.addListener(w);
         s.start(false);
         long reported = -1;

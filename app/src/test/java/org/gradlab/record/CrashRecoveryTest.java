@@ -89,7 +89,7 @@ class CrashRecoveryTest {
         try (CpuBackend be = new CpuBackend(1)) {
             Snapshot at;
             try (RunReader r = RunReader.open(dir)) {
-                at = Replay.stateAt(r, r.endStep(), be);
+                at = Replay.stateAt(r, r.endStep(), be, null);
             }
             TrainingSession s = new TrainingSession(be, w.manifest().session().withSteps(intact + 20), at);
             s.addListener(w);

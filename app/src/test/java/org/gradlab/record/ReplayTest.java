@@ -28,19 +28,17 @@ class ReplayTest {
         try (CpuBackend be = new CpuBackend(1)) {
             TrainingSession s = new TrainingSession(be, RecordFixtures.small("rnn", "multiplication", 30, 8,
                     List.of(new Spike(12, Spike.Kind.TARGETS, 20))));
-            RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.trainer().model().params().layout(), null));
+            RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.layout(), null));
             s.addListener(w);
             s.start(true);
-            s.submit(new Command.Step(5));
-            while (s.step() < 5 || s.state() != TrainingSession.State.PAUSED) Thread.sleep(1);
+            assertEquals(5, s.submit(new Command.Step(5)).get(30, TimeUnit.SECONDS));
             s.submit(new Command.SetClip(ClipSpec.parse("autoclip:75")));
-            s.submit(new Command.Step(14));
-            while (s.step() < 19 || s.state() != TrainingSession.State.PAUSED) Thread.sleep(1);
+            assertEquals(19, s.submit(new Command.Step(14)).get(30, TimeUnit.SECONDS));
             s.submit(new Command.SetLr(0.01));
             s.submit(new Command.InjectSpike(Spike.Kind.INPUTS, 3));
             s.submit(new Command.Resume());
             s.await(30, TimeUnit.SECONDS);
-            live30 = s.trainer().snapshot();
+            live30 = s.submit(new Command.TakeSnapshot("test")).get(30, TimeUnit.SECONDS);
             w.close();
         }
         try (CpuBackend be = new CpuBackend(1)) {

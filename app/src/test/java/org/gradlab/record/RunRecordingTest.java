@@ -29,11 +29,11 @@ class RunRecordingTest {
     Path tmp;
 
     static List<StepStats> record(Path dir, String model, String task, long steps, int ckpt, List<Spike> spikes,
-                                  List<Command> atStep10) throws Exception {
+                                  List<Command<Long>> atStep10) throws Exception {
         List<StepStats> seen = new ArrayList<>();
         try (CpuBackend be = new CpuBackend(1)) {
             TrainingSession s = new TrainingSession(be, RecordFixtures.small(model, task, steps, ckpt, spikes));
-            RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.trainer().model().params().layout(), null,
+            RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.layout(), null,
                     s.deviceName()));
             s.addListener(w);
             s.addListener(new SessionListener() {
@@ -41,8 +41,7 @@ class RunRecordingTest {
                 @Override public void onEvent(RunEvent e) { }
             });
             s.start(true);
-            s.submit(new Command.Step(10));
-            while (s.step() < 10) Thread.sleep(2);
+            s.submit(new Command.Step(10)).get(30, TimeUnit.SECONDS);
             atStep10.forEach(s::submit);
             s.submit(new Command.Resume());
             assertTrue(s.await(60, TimeUnit.SECONDS));

@@ -25,7 +25,7 @@ class AddingLearningTest {
             while (t.step() < 150_000) {
                 ema = 0.99 * ema + 0.01 * t.trainStep().loss();
                 if (t.step() % 2_000 == 0 && ema < 0.004) {
-                    wrong = t.errorRate(10_000);
+                    wrong = t.evaluate(10_000).errorRate();
                     if (wrong < 0.01) break;
                 }
             }

@@ -18,9 +18,9 @@ class CharLmLearningTest {
         try (CpuBackend be = new CpuBackend(2)) {
             Trainer t = new Trainer(be, cfg, ClipSpec.parse("norm:1"), NonFinitePolicy.STOP);
             double unigram = ((CharLmTask) t.task()).corpus().unigramEntropy();
-            double before = t.evalLoss(4);
+            double before = t.evaluate(4 * cfg.batch()).meanLoss();
             for (int i = 0; i < 300; i++) t.trainStep();
-            double after = t.evalLoss(8);
+            double after = t.evaluate(8 * cfg.batch()).meanLoss();
             assertTrue(before > unigram, "an untrained model is worse than unigram: " + before + " vs " + unigram);
             assertTrue(after < 0.7 * unigram, "held-out loss " + after + " nats should be well below the unigram entropy " + unigram);
         }

@@ -57,10 +57,10 @@ class GradLabAppTest extends MainWindowFixture {
             assertTrue(chart.isVisible(), chart.title());
         }
         robot.clickOn("#playButton");
-        await("paused", () -> m.session().state().name().equals("PAUSED"));
-        long at = m.session().step();
+        await("paused", () -> m.state() == org.gradlab.run.SessionState.PAUSED);
+        long at = m.step();
         robot.clickOn("#stepButton");
-        await("one step", () -> m.session().step() == at + 1);
+        await("one step", () -> m.step() == at + 1);
     }
 
     @Test

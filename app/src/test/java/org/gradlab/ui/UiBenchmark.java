@@ -6,7 +6,8 @@ import javafx.scene.Scene;
 import javafx.stage.Stage;
 import org.gradlab.clip.ClipAction;
 import org.gradlab.clip.ClipReport;
-import org.gradlab.run.StepStatsQueue;
+import org.gradlab.run.SessionItem;
+import org.gradlab.run.StreamQueue;
 import org.gradlab.telemetry.HistogramLayout;
 import org.gradlab.telemetry.StepStats;
 import org.gradlab.ui.chart.StepAxis;
@@ -69,7 +70,7 @@ public final class UiBenchmark {
         CountDownLatch started = new CountDownLatch(1);
         Platform.startup(started::countDown);
         started.await();
-        StepStatsQueue queue = new StepStatsQueue(1 << 16);
+        StreamQueue queue = new StreamQueue(1 << 16);
         long[] work = new long[1];
         List<Long> frameWork = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
@@ -83,7 +84,7 @@ public final class UiBenchmark {
                 @Override
                 public void handle(long now) {
                     long a = System.nanoTime();
-                    for (StepStats s : queue.drain()) data.append(s);
+                    for (SessionItem s : queue.drain()) if (s instanceof SessionItem.StepDone d) data.append(d.stats());
                     dash.frame();
                     long b = System.nanoTime();
                     if (begin[0] == 0) begin[0] = b;
@@ -102,7 +103,7 @@ public final class UiBenchmark {
             long k = preSteps, start = System.nanoTime();
             while (done.getCount() > 0) {
                 long due = (System.nanoTime() - start) / 1_000_000; // 1,000 steps per second
-                while (k - preSteps < due) queue.offer(synthetic(k++, r));
+                while (k - preSteps < due) queue.onStep(synthetic(k++, r));
                 try {
                     Thread.sleep(1);
                 } catch (InterruptedException e) {

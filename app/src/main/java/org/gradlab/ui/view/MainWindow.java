@@ -1,6 +1,5 @@
 package org.gradlab.ui.view;
 
-import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
 import javafx.scene.control.Alert;
 import javafx.scene.control.CheckMenuItem;
@@ -9,7 +8,6 @@ import javafx.scene.control.MenuBar;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
-import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -49,6 +47,12 @@ public class MainWindow extends BorderPane {
         t.setDaemon(true);
         return t;
     });
+    /** Rebuilds a replayed run's state for a fork (can take seconds): never on the io thread that scrubbing uses. */
+    private final ExecutorService forker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gradlab-fork");
+        t.setDaemon(true);
+        return t;
+    });
     private final Path runsRoot;
     private LiveView live;
     private ReplayView replay;
@@ -60,7 +64,9 @@ public class MainWindow extends BorderPane {
         return t;
     });
     private java.util.concurrent.ScheduledFuture<?> tailTask;
-    private final AnimationTimer timer;
+    private final FrameTicker ticker;
+    /** A replay fork being rebuilt: its progress 0…1 (written by the worker), or NaN when none. */
+    private volatile double forkProgress = Double.NaN;
 
     public MainWindow(Path runsRoot) {
         this.runsRoot = runsRoot;
@@ -72,13 +78,29 @@ public class MainWindow extends BorderPane {
         setTop(menu());
         setCenter(tabs);
         addEventFilter(KeyEvent.KEY_PRESSED, this::keys);
-        timer = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                frame(now);
-            }
-        };
-        timer.start();
+        ticker = new FrameTicker(this::frame, this::busy);
+        // any user action may change what is drawn: draw frames until things are still again
+        addEventFilter(javafx.scene.input.InputEvent.ANY, e -> ticker.wake());
+        tabs.getSelectionModel().selectedItemProperty().addListener((o, a, b) -> ticker.wake());
+        ticker.wake();
+    }
+
+    /** Whether the next frame may draw something new (else the frame clock stops until woken). */
+    private boolean busy() {
+        if (live != null && !live.model().idle()) return true;
+        for (LiveSessionModel m : compare.liveRuns()) if (!m.idle()) return true;
+        if (replay != null && replay.playing()) return true;
+        return !Double.isNaN(forkProgress);
+    }
+
+    /** Wakes the frame clock from any thread (a stream item arrived, a file was read). */
+    private void wakeLater() {
+        Platform.runLater(ticker::wake);
+    }
+
+    /** Whether frames are being drawn now (false when everything is idle). */
+    public boolean drawing() {
+        return ticker.running();
     }
 
     public TabPane tabs() { return tabs; }
@@ -151,17 +173,16 @@ public class MainWindow extends BorderPane {
     }
 
     private void keys(KeyEvent e) {
-        if (e.getTarget() instanceof TextField || live == null || tabs.getSelectionModel().getSelectedItem() != liveTab) return;
-        if (e.getCode() == KeyCode.SPACE) {
-            live.model().togglePlay();
+        if (e.getTarget() instanceof javafx.scene.control.TextInputControl) return;
+        Tab t = tabs.getSelectionModel().getSelectedItem();
+        if (t == liveTab && live != null) {
+            if (e.getCode() == KeyCode.SPACE) live.model().togglePlay();
+            else if (e.getCode() == KeyCode.RIGHT) live.model().stepOnce();
+            else if (e.getCode() == KeyCode.F) fork(live.forkSpecs());
+            else return;
             e.consume();
-        } else if (e.getCode() == KeyCode.RIGHT) {
-            live.model().step();
-            e.consume();
-        } else if (e.getCode() == KeyCode.F) {
-            TextField f = (TextField) live.lookup("#forkField");
-            fork(List.of(f.getText().split(",")).stream().map(String::trim).filter(s -> !s.isEmpty()).toList());
-            e.consume();
+        } else if (t == replayTab && replay != null) {
+            if (replay.key(e)) e.consume();
         }
     }
 
@@ -171,7 +192,8 @@ public class MainWindow extends BorderPane {
             if (s.runs().size() == 1) {
                 if (live != null) live.model().close();
                 LiveSessionModel m = LiveSessionModel.start(s.runNames().get(0), s.runs().get(0), null, recordDir(s.runNames().get(0)),
-                        device, trainingThreads(), false, null);
+                        device, trainingThreads(), false, null, s.rules());
+                m.setOnArrival(this::wakeLater);
                 live = new LiveView(m, this::fork, this::exportPng, this::exportCsv);
                 liveTab.setContent(live);
                 tabs.getSelectionModel().select(liveTab);
@@ -180,10 +202,14 @@ public class MainWindow extends BorderPane {
                 tbRuns.clear();
                 for (int i = 0; i < s.runs().size(); i++) {
                     SessionConfig c = s.runs().get(i);
-                    compare.addLive(LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), device, 1, false, null));
+                    LiveSessionModel m = LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), device, 1,
+                            false, null, s.rules());
+                    m.setOnArrival(this::wakeLater);
+                    compare.addLive(m);
                 }
                 tabs.getSelectionModel().select(compareTab);
             }
+            ticker.wake();
         } catch (IOException | RuntimeException ex) {
             error("Cannot start the run", ex.getMessage());
         }
@@ -200,28 +226,55 @@ public class MainWindow extends BorderPane {
         return runsRoot.resolve(stamp + "-" + name.replaceAll("[^A-Za-z0-9._-]+", "_"));
     }
 
-    /** Forks the live run into branches (refusing bad specs with a message) and shows them side by side. */
+    /**
+     * Forks the live run into branches (refusing bad specs with a message) and shows them side by side with
+     * the parent. Never blocks the FX thread: the branches are built in the background and shown when ready.
+     */
     public void fork(List<String> specs) {
         if (live == null) return;
-        if (specs.size() < 2 || specs.size() > 4) {
-            live.model().clipErrorProperty().set("fork needs 2–4 clip specs, comma-separated");
-            return;
+        LiveSessionModel parent = live.model();
+        Path root = parent.recordDir() == null ? null : parent.recordDir().resolveSibling(
+                parent.recordDir().getFileName() + "-forks-" + System.currentTimeMillis());
+        parent.fork(specs, root).thenAccept(branches -> Platform.runLater(() -> {
+            showBranches(branches);
+            compare.add(parent.data(), "parent: " + parent.clipText());
+        }));
+        ticker.wake();
+    }
+
+    /**
+     * Forks the replayed run at the replay cursor: the state is rebuilt in the background (progress in the
+     * replay view), then the branches open paused in the comparison beside the recorded run.
+     */
+    public void forkReplay(List<String> specs) {
+        if (replay == null) return;
+        ReplayModel m = replay.model();
+        long at = replay.axis().cursorProperty().get();
+        Path root = runsRoot == null ? null : runsRoot.resolve(m.reader().dir().getFileName() + "-forks-" + at + "-" + System.currentTimeMillis());
+        forkProgress = 0;
+        replay.showForkProgress(() -> forkProgress);
+        m.fork(at, specs, root, forker, p -> forkProgress = p).whenComplete((branches, ex) -> Platform.runLater(() -> {
+            forkProgress = Double.NaN;
+            replay.showForkProgress(null);
+            if (ex != null) {
+                replay.forkError(ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage());
+                return;
+            }
+            showBranches(branches);
+            compare.add(m.data(), "recorded: " + m.reader().manifest().clipText());
+        }));
+        ticker.wake();
+    }
+
+    private void showBranches(List<LiveSessionModel> branches) {
+        compare.clear();
+        tbRuns.clear();
+        for (LiveSessionModel b : branches) {
+            b.setOnArrival(this::wakeLater);
+            compare.addLive(b);
         }
-        try {
-            live.model().pause();
-            Path root = live.model().recordDir() == null ? null : live.model().recordDir().resolveSibling(
-                    live.model().recordDir().getFileName() + "-forks-" + live.model().session().step());
-            List<LiveSessionModel> branches = live.model().fork(specs, root);
-            compare.clear();
-            tbRuns.clear();
-            branches.forEach(compare::addLive);
-            compare.add(live.model().data(), "parent: " + live.model().clipText());
-            tabs.getSelectionModel().select(compareTab);
-        } catch (IllegalArgumentException ex) {
-            live.model().clipErrorProperty().set(ex.getMessage().lines().findFirst().orElse("invalid clip spec"));
-        } catch (Exception ex) {
-            error("Fork failed", ex.getMessage());
-        }
+        tabs.getSelectionModel().select(compareTab);
+        ticker.wake();
     }
 
     private void chooseRun(boolean intoCompare) {
@@ -242,10 +295,11 @@ public class MainWindow extends BorderPane {
                         compare.add(m.data(), m.reader().manifest().clipText());
                         tabs.getSelectionModel().select(compareTab);
                     } else {
-                        replay = new ReplayView(m, io);
+                        replay = new ReplayView(m, io, this::forkReplay);
                         replayTab.setContent(replay);
                         tabs.getSelectionModel().select(replayTab);
                     }
+                    ticker.wake();
                 });
             } catch (Exception ex) {
                 Platform.runLater(() -> error("Cannot open run " + dir, ex.getMessage()));
@@ -258,7 +312,10 @@ public class MainWindow extends BorderPane {
         io.submit(() -> {
             try {
                 List<TbRunModel> models = TbRunModel.open(dir);
-                for (TbRunModel m : models) m.poll(false, (records, warnings) -> Platform.runLater(() -> records.forEach(m.data()::append)));
+                for (TbRunModel m : models) m.poll(false, (records, warnings) -> Platform.runLater(() -> {
+                    records.forEach(m.data()::append);
+                    ticker.wake();
+                }));
                 // the first run also opens in the replay view (heatmaps, histograms, scrubber), as an imported snapshot
                 Path snapshot = Files.createTempDirectory("gradlab-tb-").resolve("run");
                 var first = models.get(0).logDir().runs().values().iterator().next();
@@ -290,6 +347,7 @@ public class MainWindow extends BorderPane {
                     m.poll(true, (records, warnings) -> Platform.runLater(() -> {
                         records.forEach(m.data()::append);
                         warnings.forEach(w -> compare.addNote("⚠ " + w));
+                        ticker.wake();
                     }));
                 } catch (IOException ex) {
                     Platform.runLater(() -> compare.addNote("⚠ " + ex.getMessage()));
@@ -336,7 +394,7 @@ public class MainWindow extends BorderPane {
         File f = fc.showSaveDialog(window());
         if (f == null) return;
         Path target = f.toPath();
-        if (live != null) live.model().session().submit(new org.gradlab.run.Command.Pause());
+        if (live != null) live.model().pause();
         io.submit(() -> {
             try {
                 Exporter.csv(run, target);
@@ -359,11 +417,12 @@ public class MainWindow extends BorderPane {
 
     /** Stops every session and closes every file. */
     public void shutdown() {
-        timer.stop();
+        ticker.stop();
         if (live != null) live.model().close();
         compare.clear();
         openReplays.forEach(ReplayModel::close);
         io.shutdownNow();
+        forker.shutdownNow();
         tailer.shutdownNow();
     }
 }

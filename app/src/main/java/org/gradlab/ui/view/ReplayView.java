@@ -37,8 +37,13 @@ public class ReplayView extends BorderPane {
     private long lastFrame = -1;
     private double carry;
     private long requested = -1;
+    private final javafx.scene.control.ProgressBar forkBar = new javafx.scene.control.ProgressBar(0);
+    private final Label forkMessage = new Label();
+    private final javafx.scene.control.TextField forkField = new javafx.scene.control.TextField("norm:1, value:0.01");
+    private java.util.function.DoubleSupplier forkProgress;
+    private final Button play = new Button("Play"), forkButton = new Button("Fork at cursor");
 
-    public ReplayView(ReplayModel model, ExecutorService io) {
+    public ReplayView(ReplayModel model, ExecutorService io, java.util.function.Consumer<java.util.List<String>> onFork) {
         this.model = model;
         this.io = io;
         this.dashboard = new DashboardPane(model.data(), axis);
@@ -49,19 +54,28 @@ public class ReplayView extends BorderPane {
         scrubber.setId("scrubber");
         HBox.setHgrow(scrubber, Priority.ALWAYS);
         scrubber.valueProperty().addListener((o, a, b) -> seek(Math.round(b.doubleValue())));
-        Button play = new Button("Play");
         play.setId("replayPlay");
-        play.setOnAction(e -> {
-            playing = !playing;
-            play.setText(playing ? "Pause" : "Play");
-            lastFrame = -1;
-        });
+        play.setTooltip(new javafx.scene.control.Tooltip("Play / pause the replay (Space); ← → move the cursor one step"));
+        play.setOnAction(e -> togglePlay());
         ComboBox<String> speeds = new ComboBox<>(FXCollections.observableArrayList("10 steps/s", "100 steps/s", "1000 steps/s", "10000 steps/s"));
         speeds.getSelectionModel().select(1);
         speeds.valueProperty().addListener((o, a, b) -> speed = Double.parseDouble(b.split(" ")[0]));
         position.setId("replayPosition");
+        forkField.setId("replayForkField");
+        forkField.setPrefColumnCount(16);
+        forkField.setTooltip(new javafx.scene.control.Tooltip("2–4 clip specs, comma-separated: each becomes a branch from the cursor's step (F)"));
+        forkButton.setId("replayForkButton");
+        forkButton.setOnAction(e -> onFork.accept(forkSpecs()));
+        forkBar.setId("forkProgress");
+        forkBar.setVisible(false);
+        forkBar.setPrefWidth(120);
+        forkMessage.setId("replayForkMessage");
+        forkMessage.setStyle("-fx-text-fill: #d00000;");
         HBox controls = new HBox(8, play, speeds, scrubber, position);
         controls.setPadding(new Insets(4));
+        HBox forkRow = new HBox(8, new Label("fork"), forkField, forkButton, forkBar, forkMessage);
+        forkRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        forkRow.setPadding(new Insets(0, 4, 4, 4));
         Label warning = new Label(model.damageWarning() == null ? "" : "⚠ " + model.damageWarning());
         warning.setStyle("-fx-text-fill: #d00000;");
         ListView<RunEvent> events = new ListView<>(FXCollections.observableArrayList(model.data().events()));
@@ -77,13 +91,52 @@ public class ReplayView extends BorderPane {
         events.getSelectionModel().selectedItemProperty().addListener((o, a, e) -> {
             if (e != null) scrubber.setValue(e.step());
         });
-        setTop(new VBox(controls, warning));
+        setTop(new VBox(controls, forkRow, warning));
         setCenter(dashboard);
         setRight(new VBox(new Label("events (click to jump)"), events));
         seek(first);
     }
 
     public ReplayModel model() { return model; }
+    public boolean playing() { return playing; }
+
+    java.util.List<String> forkSpecs() {
+        return java.util.Arrays.stream(forkField.getText().split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private void togglePlay() {
+        playing = !playing;
+        play.setText(playing ? "Pause" : "Play");
+        lastFrame = -1;
+    }
+
+    /** The replay's keys: Space plays/pauses, ← → move the cursor a step (Shift: 100 steps), F forks. */
+    boolean key(javafx.scene.input.KeyEvent e) {
+        switch (e.getCode()) {
+            case SPACE -> togglePlay();
+            case RIGHT, LEFT -> {
+                long d = (e.getCode() == javafx.scene.input.KeyCode.RIGHT ? 1 : -1) * (e.isShiftDown() ? 100 : 1);
+                scrubber.setValue(Math.max(scrubber.getMin(), Math.min(scrubber.getMax(), Math.round(scrubber.getValue()) + d)));
+            }
+            case F -> forkButton.fire();
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Shows a fork's rebuild progress (null: none under way). */
+    public void showForkProgress(java.util.function.DoubleSupplier p) {
+        forkProgress = p;
+        forkBar.setVisible(p != null);
+        if (p != null) forkMessage.setText("rebuilding the state at step " + axis.cursorProperty().get() + "…");
+        else if (forkMessage.getText().startsWith("rebuilding")) forkMessage.setText("");
+    }
+
+    public void forkError(String message) {
+        forkMessage.setText(message == null ? "fork failed" : message.lines().findFirst().orElse(message));
+    }
     public DashboardPane dashboard() { return dashboard; }
     public Slider scrubber() { return scrubber; }
     public StepAxis axis() { return axis; }
@@ -107,6 +160,7 @@ public class ReplayView extends BorderPane {
     }
 
     public void frame(long nowNanos) {
+        if (forkProgress != null) forkBar.setProgress(forkProgress.getAsDouble());
         if (playing) {
             if (lastFrame > 0) {
                 carry += speed * (nowNanos - lastFrame) / 1e9;

@@ -1,5 +1,11 @@
 package org.gradlab.ui.vm;
 
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleStringProperty;
@@ -8,74 +14,90 @@ import org.gradlab.clip.ClipSpec;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunWriter;
 import org.gradlab.run.Command;
-import org.gradlab.run.RunEvent;
+import org.gradlab.run.PauseRules;
 import org.gradlab.run.SessionConfig;
-import org.gradlab.run.SessionListener;
+import org.gradlab.run.SessionItem;
+import org.gradlab.run.SessionState;
 import org.gradlab.run.Snapshot;
 import org.gradlab.run.Spike;
-import org.gradlab.run.StepStatsQueue;
+import org.gradlab.run.StreamQueue;
 import org.gradlab.run.TrainingSession;
-import org.gradlab.telemetry.StepStats;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
 
 /**
- * The view-model of a live run: owns a {@link TrainingSession} (on its own thread) and optionally its
- * recorder; the UI calls {@link #pollFrame()} once per frame to move new steps and events into the
- * {@link RunViewModel}, and steers the run only through commands — validated here, with the reason for a
- * refusal exposed as a property for the view to show beside the field.
+ * The view-model of a live run. It owns a {@link TrainingSession} (training on its own thread) and its
+ * recorder, and knows the run only through the session's stream: {@link #pollFrame()} (once per frame, on the
+ * FX thread) moves new steps and events into the {@link RunViewModel} and updates the read-only properties —
+ * step, state, clip in force, learning rate, speed, why it paused. The view steers the run only through the
+ * command methods here; each answers with the step it took effect at, and a refusal shows as the message of
+ * the field it came from (text checked here at once; what only the session can judge, when it answers).
  */
 public final class LiveSessionModel implements AutoCloseable {
     private final String name;
     private final TrainingSession session;
     private final RunWriter writer;
     private final RunViewModel data;
-    private final StepStatsQueue queue;
-    private final ConcurrentLinkedQueue<RunEvent> events = new ConcurrentLinkedQueue<>();
-    private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper("new");
+    private final StreamQueue queue;
+    private final String deviceName, deviceNote, device;
+    private final ReadOnlyObjectWrapper<SessionState> state = new ReadOnlyObjectWrapper<>(SessionState.NEW);
+    private final ReadOnlyLongWrapper step = new ReadOnlyLongWrapper();
+    private final ReadOnlyStringWrapper clip = new ReadOnlyStringWrapper(""), detail = new ReadOnlyStringWrapper("");
+    private final ReadOnlyStringWrapper rules = new ReadOnlyStringWrapper("none");
+    private final ReadOnlyDoubleWrapper lr = new ReadOnlyDoubleWrapper(Double.NaN), speed = new ReadOnlyDoubleWrapper(Double.POSITIVE_INFINITY);
     private final StringProperty clipError = new SimpleStringProperty(""), lrError = new SimpleStringProperty("");
-    private final StringProperty spikeError = new SimpleStringProperty("");
+    private final StringProperty spikeError = new SimpleStringProperty(""), timeError = new SimpleStringProperty("");
+    /** Answers not yet in, each with the message property its refusal goes to (read on the FX thread). */
+    private final List<Answer> waiting = new ArrayList<>();
+    private record Answer(CompletableFuture<?> future, StringProperty error) {}
     private long droppedShown;
-    /** The device choice this run was started with; its forks use the same. */
-    private String device = "cpu";
     private long rateStep = -1, rateNanos;
     private double stepsPerSecond;
 
-    private LiveSessionModel(String name, TrainingSession session, RunWriter writer) {
+    private LiveSessionModel(String name, TrainingSession session, RunWriter writer, String device) {
         this.name = name;
         this.session = session;
         this.writer = writer;
-        this.data = new RunViewModel(name, session.trainer().model().params().layout().groups());
+        this.device = device;
+        this.deviceName = session.deviceName();
+        this.deviceNote = session.deviceNote();
+        this.data = new RunViewModel(name, session.layerGroups());
         this.queue = session.subscribe(1 << 16);
-        session.addListener(new SessionListener() {
-            @Override public void onStep(StepStats s) { }
-            @Override public void onEvent(RunEvent e) { events.add(e); }
-        });
+        show(session.status());
     }
 
-    /** Builds and starts a session (paused if asked); records it into recordDir when that is not null. */
+    private void show(SessionItem.Status st) {
+        state.set(st.state());
+        clip.set(st.clip());
+        lr.set(st.lr());
+        speed.set(st.speed());
+        rules.set(st.rules());
+        detail.set(st.detail());
+        step.set(st.step());
+    }
+
+    /**
+     * Builds and starts a session (paused if asked) with pause rules in force from its first step; records it
+     * into recordDir when that is not null.
+     */
     public static LiveSessionModel start(String name, SessionConfig cfg, Snapshot from, Path recordDir, String device,
-                                         int threads, boolean paused, RunManifest.Parent parent) throws IOException {
-        return start(name, TrainingSession.open(cfg, from, device, threads), recordDir, device, paused, parent);
-    }
-
-    private static LiveSessionModel start(String name, TrainingSession s, Path recordDir, String device,
-                                          boolean paused, RunManifest.Parent parent) throws IOException {
+                                         int threads, boolean paused, RunManifest.Parent parent, PauseRules rules) throws IOException {
+        TrainingSession s = TrainingSession.open(cfg, from, device, threads);
         try {
             RunWriter w = null;
             if (recordDir != null) {
-                w = RunWriter.create(recordDir, RunManifest.create(s.config(), s.trainer().model().params().layout(), parent, s.deviceName()));
+                w = RunWriter.create(recordDir, RunManifest.create(s.config(), s.layout(), parent, s.deviceName()));
                 s.addListener(w);
             }
-            LiveSessionModel m = new LiveSessionModel(name, s, w);
-            m.device = device;
+            LiveSessionModel m = new LiveSessionModel(name, s, w, device);
+            if (rules != null && rules.any()) s.submit(new Command.SetPauseRules(rules));
             s.start(paused);
             return m;
         } catch (IOException | RuntimeException e) {
@@ -86,120 +108,237 @@ public final class LiveSessionModel implements AutoCloseable {
 
     public String name() { return name; }
     /** Which device trains this run, and why (one line). */
-    public String deviceNote() { return session.deviceNote(); }
+    public String deviceNote() { return deviceNote; }
     /** The device alone: "cpu (2 threads, …)" or "cuda (NVIDIA …)". */
-    public String deviceName() { return session.deviceName(); }
+    public String deviceName() { return deviceName; }
     public RunViewModel data() { return data; }
-    public TrainingSession session() { return session; }
-    public ReadOnlyStringProperty stateProperty() { return state.getReadOnlyProperty(); }
+    public ReadOnlyObjectProperty<SessionState> stateProperty() { return state.getReadOnlyProperty(); }
+    public SessionState state() { return state.get(); }
+    /** Steps handed to the view so far (the next step's index). */
+    public ReadOnlyLongProperty stepProperty() { return step.getReadOnlyProperty(); }
+    public long step() { return step.get(); }
+    public ReadOnlyStringProperty clipProperty() { return clip.getReadOnlyProperty(); }
+    public String clipText() { return clip.get(); }
+    public ReadOnlyDoubleProperty lrProperty() { return lr.getReadOnlyProperty(); }
+    public ReadOnlyDoubleProperty speedProperty() { return speed.getReadOnlyProperty(); }
+    /** The pause rules in force, in their text form ("none" when there are none). */
+    public ReadOnlyStringProperty rulesProperty() { return rules.getReadOnlyProperty(); }
+    public PauseRules pauseRules() { return PauseRules.parse(rules.get()); }
+    /** Why the run paused by itself (a rule, a breakpoint) or failed; empty otherwise. */
+    public ReadOnlyStringProperty detailProperty() { return detail.getReadOnlyProperty(); }
     public StringProperty clipErrorProperty() { return clipError; }
     public StringProperty lrErrorProperty() { return lrError; }
     public StringProperty spikeErrorProperty() { return spikeError; }
+    /** Refusals of time commands (run-to, pause-at, speed, pause rules, fork). */
+    public StringProperty timeErrorProperty() { return timeError; }
     public double stepsPerSecond() { return stepsPerSecond; }
     public Path recordDir() { return writer == null ? null : writer.dir(); }
-    public String clipText() { return session.trainer().runner().clip().spec().toText(); }
+    public SessionConfig config() { return session.config(); }
 
     /** Steps the slow consumer (the UI) missed because training outran it. */
     public long droppedSteps() {
         return droppedShown;
     }
 
-    /** Moves everything new into the view-model; call once per frame on the FX thread. Returns steps added. */
-    public int pollFrame() {
-        RunEvent e;
-        while ((e = events.poll()) != null) data.addEvent(e);
-        List<StepStats> fresh = queue.drain();
-        for (StepStats s : fresh) data.append(s);
-        droppedShown = queue.dropped();
-        long now = System.nanoTime();
-        if (rateStep < 0) {
-            rateStep = session.step();
-            rateNanos = now;
-        } else if (now - rateNanos > 500_000_000L) {
-            stepsPerSecond = (session.step() - rateStep) / ((now - rateNanos) / 1e9);
-            rateStep = session.step();
-            rateNanos = now;
-        }
-        state.set(session.state().name().toLowerCase(Locale.ROOT) + (session.failure() != null ? ": " + session.failure() : ""));
-        return fresh.size();
-    }
-
-    public void play() { session.submit(new Command.Resume()); }
-    public void pause() { session.submit(new Command.Pause()); }
-    public void step() { session.submit(new Command.Step(1)); }
-    public void stop() { session.submit(new Command.Stop()); }
-
-    public void togglePlay() {
-        if (session.state() == TrainingSession.State.RUNNING) pause();
-        else play();
-    }
-
-    /** Applies a clip spec from the next step on; refuses a bad one (reason in clipErrorProperty, run unchanged). */
-    public boolean applyClip(String text) {
-        try {
-            ClipSpec spec = ClipSpec.parse(text);
-            session.submit(new Command.SetClip(spec));
-            clipError.set("");
-            return true;
-        } catch (IllegalArgumentException ex) {
-            clipError.set(ex.getMessage().lines().findFirst().orElse("invalid clip spec"));
-            return false;
-        }
-    }
-
-    public boolean applyLr(String text) {
-        try {
-            double lr = Double.parseDouble(text.trim());
-            session.submit(new Command.SetLr(lr));
-            lrError.set("");
-            return true;
-        } catch (NumberFormatException ex) {
-            lrError.set("not a number: '" + text + "'");
-        } catch (IllegalArgumentException ex) {
-            lrError.set(ex.getMessage());
-        }
-        return false;
-    }
-
-    public boolean injectSpike(String kind, String factor) {
-        try {
-            Spike.Kind k = Spike.Kind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
-            double f = Double.parseDouble(factor.trim());
-            new Spike(0, k, f);
-            session.trainer().checkSpike(k);
-            session.submit(new Command.InjectSpike(k, f));
-            spikeError.set("");
-            return true;
-        } catch (IllegalArgumentException ex) {
-            spikeError.set(ex.getMessage() == null ? "bad spike" : ex.getMessage());
-            return false;
-        }
+    /** Calls r (on the training thread) when stream items arrive at an empty queue: a sleeping UI wakes up. */
+    public void setOnArrival(Runnable r) {
+        queue.setOnArrival(r);
     }
 
     /**
-     * Branches this run at the current step into one session per clip spec, all from the identical snapshot
-     * (weights, optimizer and clip state, step) and so the same batches; they start paused. Bad specs are
-     * refused before anything is forked.
+     * True when nothing will change without a command: the run is paused or over, everything it said has been
+     * shown and every answer is in — the UI can stop drawing frames.
      */
-    public List<LiveSessionModel> fork(List<String> specs, Path recordRoot) throws Exception {
-        List<ClipSpec> parsed = new ArrayList<>();
-        for (String s : specs) parsed.add(ClipSpec.parse(s));
-        CompletableFuture<Snapshot> f = new CompletableFuture<>();
-        session.submit(new Command.TakeSnapshot(f, "fork into " + specs.size() + " branches"));
-        Snapshot snap = f.get(60, TimeUnit.SECONDS);
-        List<LiveSessionModel> out = new ArrayList<>();
-        SessionConfig base = session.config();
-        for (int i = 0; i < parsed.size(); i++) {
-            ClipSpec c = parsed.get(i);
-            SessionConfig cfg = base.withClip(c);
-            Path dir = recordRoot == null ? null : recordRoot.resolve("branch-" + (i + 1) + "-" + c.toText().replace(':', '_'));
-            RunManifest.Parent parent = recordDir() == null || dir == null ? null
-                    : new RunManifest.Parent(dir.toAbsolutePath().relativize(recordDir().toAbsolutePath()).toString(), snap.step(), c.toText());
-            out.add(start(name + " ▸ " + c.toText(), cfg, snap, dir, device, 1, true, parent));
+    public boolean idle() {
+        SessionState s = state.get();
+        return (s == SessionState.PAUSED || s.ended()) && queue.isEmpty() && waiting.isEmpty();
+    }
+
+    /** Moves everything new into the view-model, in stream order; call once per frame on the FX thread. */
+    public int pollFrame() {
+        int steps = 0;
+        for (SessionItem it : queue.drain()) {
+            if (it instanceof SessionItem.StepDone sd) {
+                data.append(sd.stats());
+                step.set(sd.stats().step() + 1);
+                lr.set(sd.stats().lr());
+                steps++;
+            } else if (it instanceof SessionItem.Event ev) {
+                data.addEvent(ev.event());
+            } else if (it instanceof SessionItem.Status st) {
+                long k = step.get();
+                show(st);
+                if (st.state() == SessionState.RUNNING) step.set(k); // a running status's step lags the steps
+            }
         }
+        droppedShown = queue.dropped();
+        collectAnswers();
+        long now = System.nanoTime();
+        if (rateStep < 0 || state.get() != SessionState.RUNNING) {
+            rateStep = step.get();
+            rateNanos = now;
+            if (state.get() != SessionState.RUNNING) stepsPerSecond = 0;
+        } else if (now - rateNanos > 500_000_000L) {
+            stepsPerSecond = (step.get() - rateStep) / ((now - rateNanos) / 1e9);
+            rateStep = step.get();
+            rateNanos = now;
+        }
+        return steps;
+    }
+
+    private void collectAnswers() {
+        for (Iterator<Answer> it = waiting.iterator(); it.hasNext(); ) {
+            Answer a = it.next();
+            if (!a.future().isDone()) continue;
+            it.remove();
+            try {
+                a.future().join();
+                a.error().set("");
+            } catch (CompletionException e) {
+                a.error().set(firstLine(e.getCause()));
+            } catch (java.util.concurrent.CancellationException e) {
+                a.error().set("cancelled");
+            }
+        }
+    }
+
+    private <T> CompletableFuture<T> send(Command<T> c, StringProperty error) {
+        CompletableFuture<T> f = session.submit(c);
+        waiting.add(new Answer(f, error));
+        return f;
+    }
+
+    public CompletableFuture<Long> play() { return send(new Command.Resume(), timeError); }
+    public CompletableFuture<Long> pause() { return send(new Command.Pause(), timeError); }
+    public CompletableFuture<Long> stepOnce() { return send(new Command.Step(1), timeError); }
+    public CompletableFuture<Long> stop() { return send(new Command.Stop(), timeError); }
+
+    public CompletableFuture<Long> togglePlay() {
+        return state.get() == SessionState.RUNNING ? pause() : play();
+    }
+
+    /** Runs to a step and pauses there; text as typed by the user. */
+    public CompletableFuture<Long> runTo(String text) {
+        try {
+            return send(new Command.RunTo(parseStep(text)), timeError);
+        } catch (IllegalArgumentException e) {
+            return refuse(timeError, e);
+        }
+    }
+
+    /** Pauses when the run reaches a step (without resuming now); empty text clears it. */
+    public CompletableFuture<Long> pauseAt(String text) {
+        try {
+            return send(new Command.PauseAt(text.isBlank() ? -1 : parseStep(text)), timeError);
+        } catch (IllegalArgumentException e) {
+            return refuse(timeError, e);
+        }
+    }
+
+    /** A speed limit in steps/s ("max", empty or 0 for none). */
+    public CompletableFuture<Long> setSpeed(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT).replace("steps/s", "").trim();
+        try {
+            double v = t.isEmpty() || t.equals("max") ? 0 : Double.parseDouble(t);
+            return send(new Command.SetSpeed(v), timeError);
+        } catch (NumberFormatException e) {
+            return refuse(timeError, new IllegalArgumentException("speed: '" + text + "' is not a number of steps per second (or max)"));
+        } catch (IllegalArgumentException e) {
+            return refuse(timeError, e);
+        }
+    }
+
+    public CompletableFuture<Long> setPauseRules(String text) {
+        try {
+            return send(new Command.SetPauseRules(PauseRules.parse(text)), timeError);
+        } catch (IllegalArgumentException e) {
+            return refuse(timeError, e);
+        }
+    }
+
+    private static long parseStep(String text) {
+        try {
+            long k = Long.parseLong(text.trim().replace(",", "").replace("_", ""));
+            if (k < 0) throw new IllegalArgumentException("step must be >= 0, got " + k);
+            return k;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("step: '" + text.trim() + "' is not a whole number");
+        }
+    }
+
+    /** Applies a clip spec from the next step on; a bad one is refused (reason in clipErrorProperty, run unchanged). */
+    public CompletableFuture<Long> applyClip(String text) {
+        try {
+            ClipSpec spec = ClipSpec.parse(text);
+            clipError.set("");
+            return send(new Command.SetClip(spec), clipError);
+        } catch (IllegalArgumentException ex) {
+            return refuse(clipError, ex);
+        }
+    }
+
+    public CompletableFuture<Long> applyLr(String text) {
+        try {
+            double v = Double.parseDouble(text.trim());
+            CompletableFuture<Long> f = send(new Command.SetLr(v), lrError);
+            lrError.set("");
+            return f;
+        } catch (NumberFormatException ex) {
+            return refuse(lrError, new IllegalArgumentException("learning rate: '" + text.trim() + "' is not a number"));
+        } catch (IllegalArgumentException ex) {
+            return refuse(lrError, ex);
+        }
+    }
+
+    public CompletableFuture<Long> injectSpike(String kind, String factor) {
+        try {
+            Spike.Kind k = Spike.Kind.valueOf(kind.trim().toUpperCase(Locale.ROOT));
+            double f;
+            try {
+                f = Double.parseDouble(factor.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("spike factor: '" + factor.trim() + "' is not a number");
+            }
+            CompletableFuture<Long> answer = send(new Command.InjectSpike(k, f), spikeError);
+            spikeError.set("");
+            return answer;
+        } catch (IllegalArgumentException ex) {
+            return refuse(spikeError, ex);
+        }
+    }
+
+    private static <T> CompletableFuture<T> refuse(StringProperty error, Exception e) {
+        error.set(firstLine(e));
+        return CompletableFuture.failedFuture(e);
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage();
+        return m == null ? e.toString() : m.lines().findFirst().orElse(m);
+    }
+
+    /**
+     * Branches this run at the step it is paused at (pausing it first) into one session per clip spec, all
+     * from the identical snapshot (weights, optimizer and clip state, step) and so the same batches; they start
+     * paused. Bad specs are refused before anything is forked. Never blocks: the answer arrives with the
+     * branches, built on a background thread.
+     */
+    public CompletableFuture<List<LiveSessionModel>> fork(List<String> specs, Path recordRoot) {
+        List<ClipSpec> parsed;
+        try {
+            parsed = Forks.parse(specs);
+        } catch (IllegalArgumentException e) {
+            return refuse(timeError, e);
+        }
+        session.submit(new Command.Pause());
+        Path parentDir = recordDir();
+        CompletableFuture<List<LiveSessionModel>> out = session.submit(new Command.TakeSnapshot("fork into " + specs.size() + " branches"))
+                .thenApplyAsync(snap -> Forks.start(name, session.config(), snap, parsed, recordRoot, parentDir, device));
+        waiting.add(new Answer(out, timeError));
         return out;
     }
 
+    /** Stops the session; the recorder writes what it has, saves its index and ends with it. */
     @Override
     public void close() {
         session.close();

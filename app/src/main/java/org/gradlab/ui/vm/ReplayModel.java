@@ -1,12 +1,20 @@
 package org.gradlab.ui.vm;
 
+import org.gradlab.clip.ClipSpec;
+import org.gradlab.record.Replay;
 import org.gradlab.record.RunFileException;
 import org.gradlab.record.RunReader;
 import org.gradlab.record.Series;
 import org.gradlab.record.StepIndex;
+import org.gradlab.run.SessionConfig;
+import org.gradlab.run.Snapshot;
 import org.gradlab.telemetry.StepStats;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.DoubleConsumer;
 
 /**
  * A recorded run opened for replay: the scalar series come from the index (every step, no record reads),
@@ -36,14 +44,15 @@ public final class ReplayModel implements AutoCloseable {
             boolean imported = r.manifest().imported() != null; // NaN there means "not in the logs", not a NaN gradient
             for (int i = 0; i < n; i++) {
                 long k = ix.stepAt(i);
-                d.appendScalars(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), ix.valueAt(i, Series.PRE_NORM),
-                        ix.valueAt(i, Series.POST_NORM), ix.valueAt(i, Series.COEFFICIENT), ix.valueAt(i, Series.THRESHOLD),
-                        ix.valueAt(i, Series.CLIPPED) > 0, ix.valueAt(i, Series.NON_FINITE));
+                float[] clip = {ix.valueAt(i, Series.PRE_NORM), ix.valueAt(i, Series.POST_NORM), ix.valueAt(i, Series.COEFFICIENT),
+                    ix.valueAt(i, Series.THRESHOLD), ix.valueAt(i, Series.CLIPPED), ix.valueAt(i, Series.NON_FINITE)};
                 if (i % stride == 0 || i == n - 1) {
                     StepStats s = r.step(k);
-                    d.appendLayers(k, known(s.clip() == null ? null : s.clip().layerPre(), imported),
-                            known(s.clip() == null ? null : s.clip().layerPost(), imported), known(s.weightNorms(), imported),
-                            known(s.updateRatios(), imported), s.histPre(), s.histPost());
+                    d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,
+                            known(s.clip() == null ? null : s.clip().layerPre(), imported), known(s.clip() == null ? null : s.clip().layerPost(), imported),
+                            known(s.weightNorms(), imported), known(s.updateRatios(), imported), s.histPre(), s.histPost());
+                } else {
+                    d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip, null, null, null, null, null, null);
                 }
             }
             r.events().forEach(d::addEvent);
@@ -92,6 +101,41 @@ public final class ReplayModel implements AutoCloseable {
             k = reader.index().stepAt(lo);
         }
         return reader.step(k);
+    }
+
+    /**
+     * Forks the recorded run at `step` into one paused live session per clip spec: the exact state at that step
+     * is rebuilt on `executor` (from the nearest checkpoint, by the session's own command interpreter, on the
+     * kind of device the run was recorded on), reporting progress 0…1 to `progress` from that thread; the
+     * branches are recorded under recordRoot (when not null) with this run as their parent. Bad specs and a
+     * step outside the run are refused before anything runs.
+     */
+    public CompletableFuture<List<LiveSessionModel>> fork(long step, List<String> specs, Path recordRoot, Executor executor,
+                                                          DoubleConsumer progress) {
+        List<ClipSpec> clips;
+        try {
+            clips = Forks.parse(specs);
+            if (step < firstStep() || step > reader.endStep()) {
+                throw new IllegalArgumentException("fork step " + step + " is outside the recorded steps " + firstStep() + "–" + reader.endStep());
+            }
+            if (reader.manifest().session() == null) {
+                throw new IllegalArgumentException("this run was imported from logs: it has no training state to fork");
+            }
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        Path dir = reader.dir();
+        SessionConfig base = reader.manifest().session();
+        String device = reader.manifest().deviceKind() == null ? "cpu" : reader.manifest().deviceKind();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                Snapshot snap = Replay.stateAt(dir, step, "recorded", (done, total) -> progress.accept(total == 0 ? 1 : (double) done / total));
+                progress.accept(1);
+                return Forks.start(data.name(), base, snap, clips, recordRoot, dir, device);
+            } catch (RunFileException e) {
+                throw new java.util.concurrent.CompletionException(new IllegalArgumentException(e.getMessage()));
+            }
+        }, executor);
     }
 
     /** A warning line when the run's tail could not be read, else null. */

@@ -87,34 +87,14 @@ public final class RunViewModel {
     public long version() { return version; }
 
     public void append(StepStats s) {
-        long k = s.step();
-        series(Scalar.LOSS).append(k, s.loss());
-        series(Scalar.LOSS_SMOOTH).append(k, (float) smoothing.add(s.loss()));
-        series(Scalar.LR).append(k, (float) s.lr());
         ClipReport c = s.clip();
-        boolean bad = !Float.isFinite(s.loss());
-        if (c != null) {
-            series(Scalar.PRE_NORM).append(k, (float) c.preNorm());
-            series(Scalar.POST_NORM).append(k, (float) c.postNorm());
-            series(Scalar.COEFFICIENT).append(k, (float) c.coefficient());
-            series(Scalar.THRESHOLD).append(k, (float) c.threshold());
-            series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(c.clipped()));
-            series(Scalar.NON_FINITE).append(k, c.nonFinite());
-            bad |= c.nonFinite() > 0;
-            for (int l = 0; l < layers.size() && l < c.layerPre().length; l++) {
-                layerPre[l].append(k, c.layerPre()[l]);
-                layerPost[l].append(k, c.layerPost()[l]);
-            }
+        if (c == null) {
+            appendRow(s.step(), s.loss(), (float) s.lr(), null, null, null, s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
+        } else {
+            appendRow(s.step(), s.loss(), (float) s.lr(), new float[] {(float) c.preNorm(), (float) c.postNorm(), (float) c.coefficient(),
+                    (float) c.threshold(), c.clipped() ? 1 : 0, c.nonFinite()}, c.layerPre(), c.layerPost(),
+                    s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
         }
-        for (int l = 0; l < layers.size() && l < s.weightNorms().length; l++) {
-            weightNorm[l].append(k, s.weightNorms()[l]);
-            updateRatio[l].append(k, s.updateRatios()[l]);
-        }
-        histograms.append(k, s.histPre(), s.histPost());
-        if (bad) nonFiniteSteps++;
-        steps++;
-        version++;
-        lastStep.set(k);
     }
 
     public void addEvent(RunEvent e) {
@@ -122,33 +102,37 @@ public final class RunViewModel {
         version++;
     }
 
-    /** Scalar-only append (replay overviews come from the index, without full records). */
-    public void appendScalars(long k, float loss, float lr, float pre, float post, float coef, float thr, boolean clipped,
-                              float nonFinite) {
+    /**
+     * The one mapping from a step's values to the series: loss and lr; the clip scalars {pre, post, coefficient,
+     * threshold, clipped (0/1), non-finite count} (null: the step has no clip report); per-layer norms, weight
+     * norms, update ratios and histograms (each null when not known for this step).
+     */
+    public void appendRow(long k, float loss, float lr, float[] clip, float[] layerPreNorms, float[] layerPostNorms,
+                          float[] weights, float[] ratios, int[] histPre, int[] histPost) {
         series(Scalar.LOSS).append(k, loss);
         series(Scalar.LOSS_SMOOTH).append(k, (float) smoothing.add(loss));
         series(Scalar.LR).append(k, lr);
-        series(Scalar.PRE_NORM).append(k, pre);
-        series(Scalar.POST_NORM).append(k, post);
-        series(Scalar.COEFFICIENT).append(k, coef);
-        series(Scalar.THRESHOLD).append(k, thr);
-        series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(clipped));
-        series(Scalar.NON_FINITE).append(k, nonFinite);
-        if (!Float.isFinite(loss) || nonFinite > 0) nonFiniteSteps++;
+        boolean bad = !Float.isFinite(loss);
+        if (clip != null) {
+            series(Scalar.PRE_NORM).append(k, clip[0]);
+            series(Scalar.POST_NORM).append(k, clip[1]);
+            series(Scalar.COEFFICIENT).append(k, clip[2]);
+            series(Scalar.THRESHOLD).append(k, clip[3]);
+            series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(clip[4] > 0));
+            series(Scalar.NON_FINITE).append(k, clip[5]);
+            bad |= clip[5] > 0;
+        }
+        for (int l = 0; l < layers.size(); l++) {
+            if (layerPreNorms != null && l < layerPreNorms.length) layerPre[l].append(k, layerPreNorms[l]);
+            if (layerPostNorms != null && l < layerPostNorms.length) layerPost[l].append(k, layerPostNorms[l]);
+            if (weights != null && l < weights.length) weightNorm[l].append(k, weights[l]);
+            if (ratios != null && l < ratios.length) updateRatio[l].append(k, ratios[l]);
+        }
+        if (histPre != null || histPost != null) histograms.append(k, histPre, histPost);
+        if (bad) nonFiniteSteps++;
         steps++;
         version++;
         lastStep.set(k);
-    }
-
-    public void appendLayers(long k, float[] pre, float[] post, float[] weights, float[] ratios, int[] histPre, int[] histPost) {
-        for (int l = 0; l < layers.size(); l++) {
-            if (pre != null) layerPre[l].append(k, pre[l]);
-            if (post != null) layerPost[l].append(k, post[l]);
-            if (weights != null) weightNorm[l].append(k, weights[l]);
-            if (ratios != null) updateRatio[l].append(k, ratios[l]);
-        }
-        histograms.append(k, histPre, histPost);
-        version++;
     }
 
     /** Fraction of all measured steps that were clipped (NaN before the first). */

@@ -92,14 +92,14 @@ public final class BenchCommand implements Runnable {
     }
 
     /** Records into a temporary run directory (the manifest describes the anchor as the nearest run config). */
-    private static Benchmark.StepSink recorder(String model, org.gradlab.run.StepRunner runner, java.util.List<RunWriter> writers) {
+    private static Benchmark.StepSink recorder(String model, org.gradlab.engine.ParamLayout layout, java.util.List<RunWriter> writers) {
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gradlab-bench-");
             String arch = model.equals("rnn-adding") ? "rnn" : model;
             org.gradlab.run.RunConfig rc = org.gradlab.run.RunConfig.defaults(arch, model.equals("rnn-adding") ? "adding" : "charlm");
             org.gradlab.run.SessionConfig sc = new org.gradlab.run.SessionConfig(rc, org.gradlab.clip.ClipSpec.parse("norm:1.0"),
                     org.gradlab.clip.NonFinitePolicy.PROPAGATE, Long.MAX_VALUE, java.util.List.of(), 0, true);
-            RunWriter w = RunWriter.create(dir, org.gradlab.record.RunManifest.create(sc, runner.model().params().layout(), null));
+            RunWriter w = RunWriter.create(dir, org.gradlab.record.RunManifest.create(sc, layout, null));
             writers.add(w);
             return new Benchmark.StepSink() {
                 @Override public void accept(org.gradlab.telemetry.StepStats s) { w.onStep(s); }

@@ -25,7 +25,7 @@ final class ConsoleProgress implements SessionListener {
         steps++;
         if (s.skipped()) skipped++;
         if (s.clip() != null && s.clip().clipped()) clipped++;
-        if ((s.clip() != null && s.clip().nonFinite() > 0) || !Float.isFinite(s.loss())) nonFinite++;
+        if (s.nonFinite()) nonFinite++;
         lastLoss = s.loss();
         progress.update(s.step() + 1 - first, s.loss());
     }

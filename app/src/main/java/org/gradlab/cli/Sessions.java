@@ -14,9 +14,7 @@ final class Sessions {
 
     static RunWriter recordTo(TrainingSession s, Path out, RunManifest.Parent parent) throws IOException {
         if (out == null) return null;
-        RunWriter w = RunWriter.create(out, RunManifest.create(s.config(), s.layout(), parent, s.deviceName()));
-        s.addListener(w);
-        return w;
+        return RunWriter.record(s, out, parent);
     }
 
     /** Starts the session and waits for it; returns its failure message or null. */

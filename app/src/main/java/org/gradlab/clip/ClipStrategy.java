@@ -84,6 +84,11 @@ public abstract class ClipStrategy {
         }
 
         /** Non-finite gradient values found before clipping (known before the post-clip collect). */
+        /** The pre-clip global L2 norm (known before the clip is decided). */
+        public double preNorm() {
+            return pre;
+        }
+
         public long nonFinite() {
             return nonFinite;
         }

@@ -21,7 +21,7 @@ public record RunSummary(long firstStep, long endStep, float finalLoss, float mi
                 minAt = step;
             }
             if (Float.isFinite(pre) && !(pre <= maxNorm)) maxNorm = pre;
-            boolean bad = !Float.isFinite(loss) || ix.valueAt(i, Series.NON_FINITE) > 0 || Float.isInfinite(pre);
+            boolean bad = org.gradlab.telemetry.StepStats.isNonFinite(loss, pre, ix.valueAt(i, Series.NON_FINITE));
             if (bad) {
                 nonFinite++;
                 if (diverged < 0) diverged = step;

@@ -67,6 +67,16 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Records a session from now on into a new run directory (see {@link #create}); subscribe before the
+     * session starts to record every step. `parent` names the run and step a fork branched from (or null).
+     */
+    public static RunWriter record(org.gradlab.run.TrainingSession s, Path dir, RunManifest.Parent parent) throws IOException {
+        RunWriter w = create(dir, RunManifest.create(s.config(), s.layout(), parent, s.deviceName()));
+        s.addListener(w);
+        return w;
+    }
+
     /** A new run directory (created; it must not already hold a run). */
     public static RunWriter create(Path dir, RunManifest manifest) throws IOException {
         Files.createDirectories(dir);

@@ -47,7 +47,7 @@ public final class Benchmark {
         return run(be, name, warmup, steps, null);
     }
 
-    public static Result run(Backend be, String name, int warmup, int steps, java.util.function.Function<StepRunner, StepSink> recorder) {
+    public static Result run(Backend be, String name, int warmup, int steps, java.util.function.Function<org.gradlab.engine.ParamLayout, StepSink> recorder) {
         AnchorModels.Anchor a = AnchorModels.create(name, be, 0);
         Optimizer opt = new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
         StepRunner full = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
@@ -60,7 +60,7 @@ public final class Benchmark {
             bare.run(k, a.batches().apply(k));
             k++;
         }
-        StepSink sink = recorder == null ? null : recorder.apply(full);
+        StepSink sink = recorder == null ? null : recorder.apply(full.model().params().layout());
         double[] tFull = new double[steps], tBare = new double[steps], tRec = new double[steps];
         // a GPU backend queues work: each timed step ends when the device is done with it (a no-op on the CPU)
         be.synchronize();

@@ -30,7 +30,7 @@ final class PauseRuleMonitor {
     /** The reason to pause after this step, or null. */
     String check(StepStats s) {
         String reason = null;
-        boolean bad = !Float.isFinite(s.loss()) || (s.clip() != null && (s.clip().nonFinite() > 0 || !Double.isFinite(s.clip().preNorm())));
+        boolean bad = s.nonFinite();
         if (rules.nonFinite() && bad && !sawNonFinite) reason = "first non-finite step: " + s.step();
         if (bad) sawNonFinite = true;
         if (s.clip() == null) return reason;

@@ -112,7 +112,7 @@ public final class StepRunner {
         ClipStrategy.Pending clipping = bare ? null : clip.start(segments);
         if (bare) backend.collect();
         float loss = model.loss();
-        boolean bad = !Float.isFinite(loss) || (clipping != null && clipping.nonFinite() > 0);
+        boolean bad = clipping == null ? !Float.isFinite(loss) : StepStats.isNonFinite(loss, clipping.preNorm(), clipping.nonFinite());
         boolean skip = false;
         if (bad) {
             switch (policy) {
@@ -122,7 +122,9 @@ public final class StepRunner {
                     skipped++;
                 }
                 case STOP -> throw new NonFiniteStop("step " + step + ": " + (Float.isFinite(loss) ? "" : "loss is " + loss + ", ")
-                        + (clipping == null ? "" : clipping.nonFinite() + " non-finite gradient values; ") + "stopped by --nonfinite stop");
+                        + (clipping == null ? "" : clipping.nonFinite() + " non-finite gradient values"
+                        + (clipping.nonFinite() == 0 ? " (the pre-clip norm overflowed to " + clipping.preNorm() + ")" : "") + "; ")
+                        + "stopped by --nonfinite stop");
             }
         }
         double lr = optimizer.lr();

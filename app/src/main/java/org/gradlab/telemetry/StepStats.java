@@ -24,4 +24,18 @@ public record StepStats(long step, long wallMillis, long stepNanos, float loss, 
     public int layers() {
         return weightNorms.length;
     }
+
+    /**
+     * The one definition of a non-finite step, used by training (the non-finite policy), the pause rules, the
+     * CLI, the index, the CSV and the app: a NaN/inf loss, any NaN/inf gradient value, or a pre-clip global
+     * norm that overflowed to infinity although every value was finite. (A NaN pre-clip norm alone is not
+     * counted: in an imported log it means "not logged".)
+     */
+    public static boolean isNonFinite(double loss, double preNorm, double nonFiniteValues) {
+        return !Double.isFinite(loss) || nonFiniteValues > 0 || Double.isInfinite(preNorm);
+    }
+
+    public boolean nonFinite() {
+        return clip == null ? !Float.isFinite(loss) : isNonFinite(loss, clip.preNorm(), clip.nonFinite());
+    }
 }

@@ -106,6 +106,58 @@ class GradLabAppTest extends MainWindowFixture {
     }
 
     @Test
+    void theExplodingRnnStopsOnItsFirstNonFiniteStepByItself(FxRobot robot) throws Exception {
+        startScenario(robot, "Exploding tanh RNN on the adding task");
+        await("paused by its rule", () -> window.liveView() != null && window.liveView().model().state() == org.gradlab.run.SessionState.PAUSED);
+        LiveSessionModel m = window.liveView().model();
+        String why = m.detailProperty().get();
+        assertTrue(why.startsWith("first non-finite step: "), why);
+        long first = Long.parseLong(why.substring("first non-finite step: ".length()));
+        assertEquals(first + 1, m.step(), "it paused right after that step");
+        assertEquals(first, m.data().lastStep(), "and the view has every step up to it");
+        assertEquals(1, m.data().nonFiniteSteps(), "exactly one non-finite step happened");
+        assertTrue(robot.lookup("#ruleNonFinite").queryAs(javafx.scene.control.CheckBox.class).isSelected(), "the rule shows as on");
+        await("the window stops drawing frames while paused", () -> !window.drawing());
+    }
+
+    @Test
+    void oneBadBatchPausesBeforeItsSpikeAndForksThereWithoutManualStepping(FxRobot robot) throws Exception {
+        startScenario(robot, "One bad batch");
+        await("paused before the bad batch", () -> window.liveView() != null && window.liveView().model().state() == org.gradlab.run.SessionState.PAUSED);
+        LiveSessionModel m = window.liveView().model();
+        assertEquals(300, m.step(), m.detailProperty().get());
+        assertEquals("before the scheduled event at step 300", m.detailProperty().get());
+        robot.doubleClickOn("#forkField").eraseText(40).write("norm:1, value:0.01");
+        robot.clickOn("#forkButton");
+        await("two branches", () -> window.compareView().liveRuns().size() == 2);
+        robot.clickOn("#playAll");
+        List<LiveSessionModel> b = window.compareView().liveRuns();
+        await("both past the spike", () -> b.stream().allMatch(x -> x.data().steps() >= 3));
+        for (LiveSessionModel x : b) {
+            assertEquals(300, x.data().series(RunViewModel.Scalar.LOSS).firstStep(), "a branch starts at the fork step");
+            assertTrue(x.data().events().stream().anyMatch(e -> e.type() == RunEvent.Type.SPIKE && e.step() == 300),
+                    "each branch meets the bad batch at its first step");
+        }
+    }
+
+    @Test
+    void forkFromTheReplayTabAtTheCursor(FxRobot robot) throws Exception {
+        Path sample = Path.of("..", "sample-runs", "spike-lstm-no-clip");
+        robot.interact(() -> window.openRun(sample, false));
+        await("replay view", () -> window.replayView() != null && robot.lookup("#replayForkButton").tryQuery().isPresent());
+        Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
+        robot.interact(() -> s.setValue(390));
+        robot.doubleClickOn("#replayForkField").eraseText(40).write("norm:1, value:0.01");
+        robot.clickOn("#replayForkButton");
+        await("the branches open in the comparison", () -> window.compareView().liveRuns().size() == 2);
+        for (LiveSessionModel x : window.compareView().liveRuns()) {
+            assertEquals(390, x.step());
+            assertEquals(org.gradlab.run.SessionState.PAUSED, x.state(), "branches start paused");
+        }
+        assertEquals(3, window.compareView().runs().size(), "the two branches and the recorded run");
+    }
+
+    @Test
     void openASampleRunAndScrub(FxRobot robot) throws Exception {
         Path sample = Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
         assertTrue(Files.isDirectory(sample), "sample run shipped with the app");

@@ -99,6 +99,8 @@ public final class TbImport {
     }
 
     public ParamLayout layout() { return layout; }
+    /** The layer groups of the mapped layout, in order. */
+    public java.util.List<String> groups() { return layout.groups(); }
 
     /** Tags that did not map onto a GradLab series (shown under their own names). */
     public List<String> otherTags() {

@@ -91,14 +91,11 @@ public final class LiveSessionModel implements AutoCloseable {
                                          int threads, boolean paused, RunManifest.Parent parent, PauseRules rules) throws IOException {
         TrainingSession s = TrainingSession.open(cfg, from, device, threads);
         try {
-            RunWriter w = null;
-            if (recordDir != null) {
-                w = RunWriter.create(recordDir, RunManifest.create(s.config(), s.layout(), parent, s.deviceName()));
-                s.addListener(w);
-            }
+            RunWriter w = recordDir == null ? null : RunWriter.record(s, recordDir, parent);
             LiveSessionModel m = new LiveSessionModel(name, s, w, device);
             if (rules != null && rules.any()) s.submit(new Command.SetPauseRules(rules));
             s.start(paused);
+            m.show(s.status()); // not yet seen by any view: safe on any thread
             return m;
         } catch (IOException | RuntimeException e) {
             s.close();

@@ -120,7 +120,7 @@ public final class RunViewModel {
             series(Scalar.THRESHOLD).append(k, clip[3]);
             series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(clip[4] > 0));
             series(Scalar.NON_FINITE).append(k, clip[5]);
-            bad |= clip[5] > 0;
+            bad = org.gradlab.telemetry.StepStats.isNonFinite(loss, clip[0], clip[5]);
         }
         for (int l = 0; l < layers.size(); l++) {
             if (layerPreNorms != null && l < layerPreNorms.length) layerPre[l].append(k, layerPreNorms[l]);

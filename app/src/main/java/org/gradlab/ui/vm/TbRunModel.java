@@ -29,7 +29,7 @@ public final class TbRunModel {
         this.plan = new TbImport(dir.runs().get(run));
         String name = (dir.dir().getFileName() == null ? dir.dir().toString() : dir.dir().getFileName().toString())
                 + (run.equals(".") ? "" : "/" + run);
-        this.data = new RunViewModel(name, plan.layout().groups());
+        this.data = new RunViewModel(name, plan.groups());
     }
 
     /** Opens every run of a log directory (call off the FX thread). */

@@ -2,6 +2,11 @@ package org.gradlab.cli;
 
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunWriter;
+import org.gradlab.run.Command;
+import org.gradlab.run.PauseRules;
+import org.gradlab.run.SessionItem;
+import org.gradlab.run.SessionListener;
+import org.gradlab.run.SessionState;
 import org.gradlab.run.TrainingSession;
 
 import java.io.IOException;
@@ -45,6 +50,30 @@ final class Sessions {
         }
         if (writer != null) writer.close();
         return s.failure();
+    }
+
+    /**
+     * The CLI's time control: a speed limit, a breakpoint and pause rules, set before the session starts. A
+     * headless run has nobody to press Play, so where the session pauses the CLI stops it (recorded up to
+     * there, with a checkpoint at that step); the returned holder says where and why.
+     */
+    static java.util.concurrent.atomic.AtomicReference<SessionItem.Status> timeControl(TrainingSession s, Long pauseAt, String pauseOn,
+                                                                                      Double speed) {
+        java.util.concurrent.atomic.AtomicReference<SessionItem.Status> paused = new java.util.concurrent.atomic.AtomicReference<>();
+        if (speed != null) s.submit(new Command.SetSpeed(speed));
+        if (pauseOn != null) s.submit(new Command.SetPauseRules(PauseRules.parse(pauseOn)));
+        if (pauseAt != null) {
+            if (pauseAt < 1) throw new UserError("--pause-at must be a step >= 1");
+            s.submit(new Command.PauseAt(pauseAt));
+        }
+        if (pauseAt == null && pauseOn == null) return paused;
+        s.addListener(new SessionListener() {
+            @Override
+            public void onStatus(SessionItem.Status st) {
+                if (st.state() == SessionState.PAUSED && paused.compareAndSet(null, st)) s.submit(new Command.Stop());
+            }
+        });
+        return paused;
     }
 
     /** A command's answer, waiting at most a minute; a refusal is a one-line user error. */

@@ -67,6 +67,17 @@ public final class TrainCommand implements Runnable {
     int checkpointEvery;
     @picocli.CommandLine.Mixin
     DeviceOptions deviceOptions = new DeviceOptions();
+    @Option(names = "--pause-at", paramLabel = "STEP",
+            description = "stop when STEP steps are done, as a teacher's pause: recorded up to there (with --out, a checkpoint "
+                    + "at STEP so it forks at once)")
+    Long pauseAt;
+    @Option(names = "--pause-on", paramLabel = "RULES",
+            description = "stop where a rule fires: nonfinite (after the first NaN/inf step), spike[:K[:W]] (pre-clip norm "
+                    + "> K x the median of the last W steps; 10, 100), clip-rate[:X[:W]] (more than X of the last W steps "
+                    + "clipped; 0.5, 100), event (just before a scheduled --spike); comma-separated")
+    String pauseOn;
+    @Option(names = "--speed", paramLabel = "STEPS_PER_S", description = "at most this many steps per second (default: as fast as it goes)")
+    Double speed;
     @Option(names = "--eval", defaultValue = "10000",
             description = "fresh sequences scored by the task's success criterion at the end (0: skip; default ${DEFAULT-VALUE})")
     int eval;
@@ -94,13 +105,21 @@ public final class TrainCommand implements Runnable {
             ConsoleProgress progress = new ConsoleProgress(console, 0, steps);
             session.addListener(progress);
             RunWriter writer = Sessions.recordTo(session, out, null);
+            var paused = Sessions.timeControl(session, pauseAt, pauseOn, speed);
             long t0 = System.nanoTime();
             String failure = Sessions.runToEnd(session, writer);
             progress.finish();
             double secs = (System.nanoTime() - t0) / 1e9;
             long done = session.step();
-            console.printf("trained %d steps in %.1f s (%.1f steps/s); final loss %.5f; %s, skipped %d%n", done, secs,
+            console.printf("trained %d steps in %.1f s (%.1f steps/s); final loss %.5g; %s, skipped %d%n", done, secs,
                     done / Math.max(secs, 1e-9), progress.lastLoss, progress.summary(), progress.skipped);
+            if (paused.get() != null) {
+                long k = paused.get().step();
+                String why = paused.get().detail();
+                console.printf("paused at step %d (%s)%s%n", k, why.isEmpty() ? "pause-at" : why, out == null ? ""
+                        : "; recorded up to there, with a checkpoint at step " + k + " — branch it with: ./gradlab fork " + out
+                        + " --at " + k + " --clip norm:1 --clip none --steps 200 --out " + out + "-forks");
+            }
             if (out != null) console.println("recorded to " + out + " (inspect it with: ./gradlab inspect " + out + ")");
             if (failure != null) throw new UserError(failure);
             if (eval > 0) {

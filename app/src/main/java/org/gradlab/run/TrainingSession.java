@@ -190,6 +190,7 @@ public final class TrainingSession implements AutoCloseable {
                 }
                 if (interpreter.pauseBefore(k, scheduledSpike(k) != null)) {
                     deliver(trainer.runner().drain());
+                    if (state == SessionState.RUNNING) checkpointAtPause();
                     publishStatus(SessionState.PAUSED);
                     interpreter.answerArrivals();
                     waitForCommand(-1);
@@ -300,6 +301,17 @@ public final class TrainingSession implements AutoCloseable {
             Snapshot snap = trainer.snapshot();
             for (SessionListener l : listeners) call(() -> l.onCheckpoint(snap));
         }
+    }
+
+    /**
+     * A recorded run that pauses gets a checkpoint there (if the step has none), so a fork from that step
+     * later — from the replay, or `fork --at` — starts at once instead of retraining from the last one.
+     */
+    private void checkpointAtPause() {
+        long k = trainer.step();
+        if (config.checkpointEvery() <= 0 || k == 0 || k % config.checkpointEvery() == 0) return;
+        Snapshot snap = trainer.snapshot();
+        for (SessionListener l : listeners) call(() -> l.onCheckpoint(snap));
     }
 
     /**

@@ -40,6 +40,27 @@ class CliTest {
     }
 
     @Test
+    void pauseOnStopsAHeadlessRunWhereTheRuleFiresWithACheckpointThere(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path out = tmp.resolve("x");
+        Result r = run("train", "--model", "rnn", "--task", "adding", "--seq", "50", "--hidden", "64", "--init", "basic-tanh",
+                "--optimizer", "sgd", "--lr", "0.5", "--seed", "3", "--steps", "1500", "--pause-on", "nonfinite", "--out", out.toString(),
+                "--eval", "0", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("paused at step (\\d+) \\(first non-finite step: (\\d+)\\)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        long at = Long.parseLong(m.group(1));
+        assertEquals(Long.parseLong(m.group(2)) + 1, at);
+        assertTrue(java.nio.file.Files.exists(org.gradlab.record.CheckpointIo.fileFor(out, at)), "a checkpoint where it paused");
+        try (org.gradlab.record.RunReader rr = org.gradlab.record.RunReader.open(out)) {
+            assertEquals(at, rr.endStep(), "recorded up to the pause");
+        }
+        r = run("train", "--model", "rnn", "--task", "adding", "--hidden", "8", "--batch", "4", "--seq", "5", "--steps", "100",
+                "--pause-at", "7", "--eval", "0", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("trained 7 steps") && r.out().contains("paused at step 7 (pause-at 7)"), r.out());
+    }
+
+    @Test
     void badInputGivesOneLineAndExitCode2() {
         String[][] bad = {
             {"train", "--model", "transformer", "--task", "charlm"},
@@ -51,6 +72,8 @@ class CliTest {
             {"train", "--model", "rnn", "--task", "adding", "--steps", "abc"},
             {"bench", "--models", "lstm,bogus"},
             {"train", "--model", "rnn", "--task", "adding", "--device", "tpu"},
+            {"train", "--model", "rnn", "--task", "adding", "--pause-on", "sometimes"},
+            {"train", "--model", "rnn", "--task", "adding", "--speed", "-3"},
             {"nosuchcommand"}};
         for (String[] args : bad) {
             Result r = run(args);

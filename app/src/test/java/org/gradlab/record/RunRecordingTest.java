@@ -63,7 +63,7 @@ class RunRecordingTest {
             assertTrue(ev.stream().anyMatch(e -> e.type() == RunEvent.Type.CLIP && e.step() == 10 && e.value().equals("zclip:2.5")), ev.toString());
             assertTrue(ev.stream().anyMatch(e -> e.type() == RunEvent.Type.LR && e.step() == 10), ev.toString());
             assertTrue(ev.stream().anyMatch(e -> e.type() == RunEvent.Type.SPIKE && e.step() == 25), ev.toString());
-            assertEquals(List.of(16L, 32L), r.checkpoints());
+            assertEquals(List.of(10L, 16L, 32L), r.checkpoints(), "every 16 steps, and where the run paused (step 10)");
             assertEquals(32, r.checkpoint(32).step());
             assertTrue(r.manifest().device().startsWith("cpu (1 thread,"), r.manifest().device());
             assertEquals("cpu", r.manifest().deviceKind(), "the device that trained it is kept for replays");

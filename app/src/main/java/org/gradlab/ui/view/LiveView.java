@@ -50,9 +50,11 @@ public class LiveView extends BorderPane {
         Button stop = button("stopButton", "Stop", "End the run (it stays recorded)", model::stop);
 
         TextField runTo = field("runToField", "", 7, "a step number: run to it and pause there (Enter)");
+        runTo.setPromptText("step");
         runTo.setOnAction(e -> model.runTo(runTo.getText()));
         Button runToButton = button("runToButton", "Run to", "Run to the step in the field and pause there", () -> model.runTo(runTo.getText()));
         TextField pauseAt = field("pauseAtField", "", 7, "a step number: pause when the run gets there (empty clears)");
+        pauseAt.setPromptText("step");
         pauseAt.setOnAction(e -> model.pauseAt(pauseAt.getText()));
         Button pauseAtButton = button("pauseAtButton", "Pause at", "Pause when the run reaches the step in the field", () -> model.pauseAt(pauseAt.getText()));
         ComboBox<String> speed = new ComboBox<>(FXCollections.observableArrayList("max", "1000 steps/s", "100 steps/s",

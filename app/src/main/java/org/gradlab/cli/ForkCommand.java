@@ -47,6 +47,9 @@ public final class ForkCommand implements Runnable {
         try (org.gradlab.engine.Backend be = deviceOptions.open(System.out);
              RunReader parent = RunReader.open(run)) {
             SessionConfig base = parent.manifest().session();
+            String outside = Replay.outside(parent, at);
+            if (outside != null) throw new UserError("--at " + at + ": " + outside);
+            if (base == null) throw new UserError(run + " was imported from logs: it has no training state to fork");
             System.out.printf("rebuilding the state of %s at step %d…%n", run, at);
             Snapshot state = Replay.stateAt(parent, at, be, null);
             String recordedOn = parent.manifest().deviceKind(), here = RunManifest.deviceKind(be.name());

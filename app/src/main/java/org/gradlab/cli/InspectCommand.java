@@ -44,7 +44,7 @@ public final class InspectCommand implements Runnable {
     static void printCsv(RunReader r, PrintStream out) {
         try {
             java.io.Writer w = new java.io.OutputStreamWriter(out, java.nio.charset.StandardCharsets.UTF_8);
-            CsvExport.write(r.index(), w);
+            CsvExport.write(r, w);
         } catch (java.io.IOException e) {
             throw new UserError("cannot write CSV: " + e.getMessage());
         }

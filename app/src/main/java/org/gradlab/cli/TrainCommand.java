@@ -1,11 +1,7 @@
 package org.gradlab.cli;
 
-import org.gradlab.clip.ClipSpec;
-import org.gradlab.clip.NonFinitePolicy;
-import org.gradlab.optim.OptimizerConfig;
-import org.gradlab.run.Models;
 import org.gradlab.run.RunConfig;
-import org.gradlab.run.Tasks;
+import org.gradlab.run.RunSettings;
 import org.gradlab.record.RunWriter;
 import org.gradlab.run.SessionConfig;
 import org.gradlab.run.Spike;
@@ -20,43 +16,9 @@ import java.io.PrintStream;
         description = "Train a model on a task, printing the loss (a progress bar on a terminal, periodic lines otherwise).",
         footerHeading = "%nClip specs:%n", footer = {"  none | norm:C[:2|1|inf] | tensor-norm:C | value:V | agc:L[:eps] | autoclip:P[:H] | zclip[:Z[:alpha]]"})
 public final class TrainCommand implements Runnable {
-    @Option(names = "--model", required = true, description = "rnn (tanh), lstm, gru or gpt")
-    String model;
-    @Option(names = "--task", required = true,
-            description = "adding, multiplication, temporal-order, temporal-order-3bit or charlm")
-    String task;
-    @Option(names = "--steps", defaultValue = "1000", description = "optimizer steps (default ${DEFAULT-VALUE})")
-    long steps;
-    @Option(names = "--seed", defaultValue = "1", description = "fixes initialisation and data order (default ${DEFAULT-VALUE})")
-    long seed;
-    @Option(names = "--optimizer", defaultValue = "adam", description = "sgd, adam or adamw (default ${DEFAULT-VALUE})")
-    String optimizer;
-    @Option(names = "--lr", defaultValue = "1e-3", description = "learning rate (default ${DEFAULT-VALUE})")
-    double lr;
-    @Option(names = "--momentum", defaultValue = "0", description = "SGD momentum (default ${DEFAULT-VALUE})")
-    double momentum;
-    @Option(names = "--hidden", description = "hidden size of the recurrent cells (default 128 for rnn, 256 otherwise)")
-    Integer hidden;
-    @Option(names = "--layers", description = "recurrent layers or transformer blocks (default 1 for rnn, 2 otherwise)")
-    Integer layers;
-    @Option(names = "--embed", defaultValue = "64", description = "embedding size for charlm with rnn/lstm/gru (default ${DEFAULT-VALUE})")
-    int embed;
-    @Option(names = "--dim", defaultValue = "128", description = "gpt model width (default ${DEFAULT-VALUE})")
-    int dim;
-    @Option(names = "--heads", defaultValue = "4", description = "gpt attention heads (default ${DEFAULT-VALUE})")
-    int heads;
-    @Option(names = "--batch", defaultValue = "32", description = "sequences per batch (default ${DEFAULT-VALUE})")
-    int batch;
-    @Option(names = "--seq", description = "sequence length T (default 50 for synthetic tasks, 64 for charlm)")
-    Integer seq;
-    @Option(names = "--init", defaultValue = "default",
-            description = "default (PyTorch's), or Pascanu et al.'s sigmoid, basic-tanh, smart-tanh for --model rnn")
-    String init;
-    @Option(names = "--clip", defaultValue = "none", description = "clipping spec (default ${DEFAULT-VALUE}); see 'Clip specs' below")
-    String clip;
-    @Option(names = "--nonfinite", defaultValue = "propagate",
-            description = "what to do with NaN/inf gradients: propagate (as PyTorch), skip the update, or stop (default ${DEFAULT-VALUE})")
-    String nonfinite;
+    /** The run settings' options (--model, --hidden, --lr, …), added from {@link RunSettings#ALL} by {@link #addSettings}. */
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--spike", description = "inject a pathological batch at a step: STEP:KIND:FACTOR with KIND grad, targets, "
             + "inputs or tokens (repeatable), e.g. 300:grad:1000")
     java.util.List<String> spikes = new java.util.ArrayList<>();
@@ -82,26 +44,45 @@ public final class TrainCommand implements Runnable {
             description = "fresh sequences scored by the task's success criterion at the end (0: skip; default ${DEFAULT-VALUE})")
     int eval;
 
+    /**
+     * Adds one option per run setting, from the table the app's form and run.json validation read too: its
+     * help and default come from there (a default that depends on the model and task says so).
+     */
+    static void addSettings(picocli.CommandLine.Model.CommandSpec spec) {
+        for (RunSettings.Setting st : RunSettings.ALL) {
+            String fixed = st.defaultFor("rnn", "adding"), other = st.defaultFor("lstm", "charlm");
+            boolean required = st.name().equals("model") || st.name().equals("task");
+            String dflt = required ? "" : fixed.equals(other) ? " (default " + fixed + ")" : "";
+            spec.addOption(picocli.CommandLine.Model.OptionSpec.builder("--" + st.name()).type(String.class).required(required)
+                    .paramLabel(st.type() == RunSettings.Type.CHOICE ? st.name().toUpperCase(java.util.Locale.ROOT)
+                            : st.type() == RunSettings.Type.TEXT ? "SPEC" : "N")
+                    .description(st.help() + dflt).build());
+        }
+    }
+
+    private java.util.Map<String, String> settingValues() {
+        java.util.Map<String, String> v = new java.util.LinkedHashMap<>();
+        for (RunSettings.Setting st : RunSettings.ALL) {
+            String given = spec.findOption("--" + st.name()).getValue();
+            if (given != null) v.put(st.name(), given);
+        }
+        return v;
+    }
+
     @Override
     public void run() {
-        if (!Models.NAMES.contains(model)) throw new UserError("unknown model '" + model + "' (expected " + String.join(", ", Models.NAMES) + ")");
-        if (!Tasks.NAMES.contains(task)) throw new UserError("unknown task '" + task + "' (expected " + String.join(", ", Tasks.NAMES) + ")");
-        if (steps < 0) throw new UserError("--steps must be >= 0");
-        if (!(lr > 0) || !Double.isFinite(lr)) throw new UserError("--lr must be a finite number > 0, got " + lr);
-        RunConfig d = RunConfig.defaults(model, task);
-        OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.parseKind(optimizer), lr).withMomentum(momentum);
-        RunConfig cfg = new RunConfig(model, task, hidden != null ? hidden : d.hidden(), layers != null ? layers : d.layers(),
-                embed, dim, heads, batch, seq != null ? seq : d.seq(), oc, init, seed);
-        PrintStream console = System.out;
         java.util.List<Spike> spikeList = new java.util.ArrayList<>();
         for (String sp : spikes) spikeList.add(Spike.parse(sp));
         if (checkpointEvery < 0) throw new UserError("--checkpoint-every must be >= 0");
-        SessionConfig sc = new SessionConfig(cfg, ClipSpec.parse(clip), NonFinitePolicy.parse(nonfinite), steps, spikeList,
-                out == null ? 0 : checkpointEvery, out != null);
+        SessionConfig sc = RunSettings.sessionConfig(settingValues(), spikeList, out == null ? 0 : checkpointEvery, out != null);
+        RunConfig cfg = sc.run();
+        long steps = sc.steps();
+        PrintStream console = System.out;
         try (org.gradlab.engine.Backend be = deviceOptions.open(console)) {
             TrainingSession session = new TrainingSession(be, sc);
             console.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, clip %s, seed %d, backend %s%n",
-                    model, task, session.parameterCount(), batch, cfg.seq(), optimizer, lr, sc.clip(), seed, be.name());
+                    cfg.model(), cfg.task(), session.parameterCount(), cfg.batch(), cfg.seq(), cfg.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT),
+                    cfg.optimizer().lr(), sc.clip(), cfg.seed(), be.name());
             ConsoleProgress progress = new ConsoleProgress(console, 0, steps);
             session.addListener(progress);
             RunWriter writer = Sessions.recordTo(session, out, null);

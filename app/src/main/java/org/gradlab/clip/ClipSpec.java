@@ -73,7 +73,7 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2)
                     }
                     yield new ClipSpec(Kind.ZCLIP, z, alpha, Double.NaN);
                 }
-                default -> throw bad(text, "unknown method '" + head + "'");
+                default -> throw bad(text, "unknown method '" + head + "' (methods: none, norm:C, tensor-norm:C, value:V, agc:L, autoclip:P, zclip)");
             };
         } catch (IllegalArgumentException e) {
             if (e instanceof ClipSpecException) throw e;

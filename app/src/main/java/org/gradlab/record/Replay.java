@@ -45,12 +45,23 @@ public final class Replay {
         }
     }
 
+    /**
+     * Why step k is not a state of this run (null when it is): states exist at every step boundary from the
+     * first recorded step to one past the last — the state after the last step continues the run.
+     */
+    public static String outside(RunReader r, long k) {
+        long first = r.manifest().firstStep(), end = r.endStep();
+        if (k >= first && k <= end) return null;
+        return end <= first ? "the run has no recorded steps to fork from"
+                : "step " + k + " is outside the run: it recorded steps " + first + "–" + (end - 1) + ", so its state exists at steps "
+                + first + "–" + end;
+    }
+
     public static Snapshot stateAt(RunReader r, long k, Backend be, Rebuild.Progress progress) throws RunFileException {
         RunManifest m = r.manifest();
         Path file = r.dir();
-        if (k < m.firstStep() || k > r.endStep()) {
-            throw new RunFileException(file, -1, "step " + k + " is outside the recorded steps " + m.firstStep() + "–" + r.endStep());
-        }
+        String outside = outside(r, k);
+        if (outside != null) throw new RunFileException(file, -1, outside);
         SessionConfig sc = m.session();
         if (sc == null) {
             throw new RunFileException(file.resolve(RunFiles.MANIFEST), -1, "this run was imported from " + m.imported().format()

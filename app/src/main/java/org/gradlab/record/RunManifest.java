@@ -193,9 +193,13 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                     Json.integer(cfg, "seed", file, Long.MIN_VALUE, Long.MAX_VALUE));
             List<Spike> spikes = new ArrayList<>();
             for (JsonNode s : cfg.path("spikes")) spikes.add(Spike.parse(s.asText()));
-            return new SessionConfig(rc, ClipSpec.parse(Json.text(cfg, "clip", file)),
+            SessionConfig sc = new SessionConfig(rc, ClipSpec.parse(Json.text(cfg, "clip", file)),
                     NonFinitePolicy.parse(Json.text(cfg, "nonFinite", file)), Json.integer(cfg, "steps", file, 0, Long.MAX_VALUE),
                     spikes, (int) Json.integer(cfg, "checkpointEvery", file, 0, Integer.MAX_VALUE), cfg.path("telemetry").asBoolean(true));
+            // the same ranges as the CLI and the form (run.json is untrusted input)
+            String problem = org.gradlab.run.RunSettings.problem(sc);
+            if (problem != null) throw new RunFileException(file, -1, "config: " + problem);
+            return sc;
     }
 
     private static RunManifest readLayoutAndRest(JsonNode root, Path file, int version, SessionConfig sc, Imported imp)

@@ -21,15 +21,9 @@ public record RunConfig(String model, String task, int hidden, int layers, int e
         }
     }
 
-    /** Defaults a user gets with only model and task named. */
+    /** Defaults a user gets with only model and task named (from {@link RunSettings}). */
     public static RunConfig defaults(String model, String task) {
-        int seq = switch (task) {
-            case "charlm" -> 64;
-            case "temporal-order", "temporal-order-3bit" -> 50;
-            default -> 50;
-        };
-        return new RunConfig(model, task, model.equals("rnn") ? 128 : 256, model.equals("rnn") ? 1 : 2, 64, 128, 4,
-                32, seq, OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3), DEFAULT_INIT, 1);
+        return RunSettings.sessionConfig(java.util.Map.of("model", model, "task", task), java.util.List.of(), 0, true).run();
     }
 
     public RunConfig withSeed(long s) {

@@ -60,6 +60,68 @@ class CliTest {
         assertTrue(r.out().contains("trained 7 steps") && r.out().contains("paused at step 7 (pause-at 7)"), r.out());
     }
 
+    /** The first line of stderr, for a command that must fail with exit code 2 and no stack trace. */
+    static String refusal(String... args) {
+        Result r = run(args);
+        assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.out() + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+        return r.err().lines().findFirst().orElse("");
+    }
+
+    @Test
+    void theFirstHourMessagesNameWhatIsWrong(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        assertEquals("gradlab: unknown option '--bogus' for gradlab train", refusal("train", "--bogus"));
+        assertEquals("gradlab: unknown option '--bogus' for gradlab ui", refusal("ui", "--bogus"));
+        assertEquals("gradlab: missing RUN: two or more run directories", refusal("compare"));
+        assertEquals("gradlab: hidden size (--hidden): 'abc' is not a whole number",
+                refusal("train", "--model", "rnn", "--task", "adding", "--hidden", "abc"));
+        assertEquals("gradlab: hidden size (--hidden): 65536 is outside 1 to 8192",
+                refusal("train", "--model", "rnn", "--task", "adding", "--hidden", "65536"));
+        assertEquals("gradlab: invalid clip spec '0': unknown method '0' (methods: none, norm:C, tensor-norm:C, value:V, agc:L, "
+                + "autoclip:P, zclip)", refusal("train", "--model", "rnn", "--task", "adding", "--clip", "0"));
+        assertEquals("gradlab: --open " + tmp.resolve("nope") + ": no such directory", refusal("ui", "--open", tmp.resolve("nope").toString()));
+        java.nio.file.Path runDir = tmp.resolve("r");
+        assertEquals(0, run("train", "--model", "rnn", "--task", "adding", "--hidden", "8", "--batch", "4", "--seq", "5", "--steps", "30",
+                "--eval", "0", "--threads", "1", "--out", runDir.toString()).code());
+        Result fork = run("fork", runDir.toString(), "--at", "999", "--clip", "none", "--steps", "5", "--out", tmp.resolve("f").toString());
+        assertEquals(2, fork.code());
+        assertEquals("gradlab: --at 999: step 999 is outside the run: it recorded steps 0–29, so its state exists at steps 0–30",
+                fork.err().lines().findFirst().orElse(""));
+        assertFalse(fork.out().contains("rebuilding"), "nothing is rebuilt before the step is checked: " + fork.out());
+    }
+
+    @Test
+    void theCsvHasPerLayerColumnsThatEqualTheStepRecords() throws Exception {
+        java.nio.file.Path run = java.nio.file.Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
+        Result csv = run("inspect", run.toString(), "--csv");
+        assertEquals(0, csv.code(), csv.err());
+        java.util.List<String> lines = csv.out().lines().toList();
+        java.util.List<String> header = java.util.List.of(lines.get(0).split(","));
+        assertTrue(header.contains("non_finite_step") && header.contains("pre_norm/rnn.l0") && header.contains("update_ratio/head"), header.toString());
+        assertEquals(1001, lines.size(), "a header and one row per step");
+        String[] row = lines.get(401).split(",");
+        assertEquals("400", row[0]);
+        try (org.gradlab.record.RunReader r = org.gradlab.record.RunReader.open(run)) {
+            var s = r.step(400);
+            java.util.List<String> layers = r.manifest().groups();
+            for (int l = 0; l < layers.size(); l++) {
+                assertEquals(s.clip().layerPre()[l], Float.parseFloat(row[header.indexOf("pre_norm/" + layers.get(l))]));
+                assertEquals(s.clip().layerPost()[l], Float.parseFloat(row[header.indexOf("post_norm/" + layers.get(l))]));
+                assertEquals(s.weightNorms()[l], Float.parseFloat(row[header.indexOf("weight_norm/" + layers.get(l))]));
+            }
+        }
+    }
+
+    @Test
+    void uiIsACommandWithHelpThatOpensNothingByItself() {
+        Result help = run("--help");
+        assertTrue(help.out().contains("  ui "), "ui is listed: " + help.out());
+        Result uiHelp = run("ui", "--help");
+        assertEquals(0, uiHelp.code());
+        assertTrue(uiHelp.out().startsWith("Usage: gradlab ui"), uiHelp.out());
+        assertTrue(uiHelp.out().contains("--tensorboard=LOGDIR"), uiHelp.out());
+    }
+
     @Test
     void badInputGivesOneLineAndExitCode2() {
         String[][] bad = {

@@ -158,6 +158,32 @@ class GradLabAppTest extends MainWindowFixture {
     }
 
     @Test
+    void aSampleRunFromTheMenuOpensInReplayNamedAndExportsItsChartsWithACaption(FxRobot robot, @TempDir Path tmp) throws Exception {
+        // the menu's own item, fired as a click would (Monocle shows no menu popups to click in)
+        javafx.scene.control.MenuBar bar = robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
+        javafx.scene.control.Menu samples = (javafx.scene.control.Menu) bar.getMenus().get(0).getItems().stream()
+                .filter(i -> "menuSamples".equals(i.getId())).findFirst().orElseThrow();
+        robot.interact(() -> samples.getItems().stream().filter(i -> i.getText().equals("spike-lstm-clip-norm1")).findFirst().orElseThrow().fire());
+        await("the Replay tab shows it", () -> window.tabs().getSelectionModel().getSelectedItem().getText().equals("Replay")
+                && robot.lookup("#replayTitle").tryQuery().isPresent());
+        String title = robot.lookup("#replayTitle").queryAs(Label.class).getText();
+        assertTrue(title.contains("spike-lstm-clip-norm1") && title.contains("lstm on charlm, clip norm:1") && title.endsWith("steps 0–999"), title);
+        Path png = tmp.resolve("replay.png");
+        robot.interact(() -> {
+            try {
+                window.exportPng(png);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        javafx.geometry.Bounds charts = window.replayView().dashboard().getLayoutBounds();
+        assertEquals((int) Math.ceil(charts.getWidth()), img.getWidth(), 1, "the dashboard's width: no events list, no toolbar");
+        double caption = img.getHeight() - charts.getHeight();
+        assertTrue(caption > 10 && caption < 40, "one caption line above the charts, not the toolbar: " + caption + " px");
+    }
+
+    @Test
     void openASampleRunAndScrub(FxRobot robot) throws Exception {
         Path sample = Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
         assertTrue(Files.isDirectory(sample), "sample run shipped with the app");

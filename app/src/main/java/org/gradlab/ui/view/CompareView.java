@@ -49,6 +49,7 @@ public class CompareView extends BorderPane {
     private final Label cursorLabel = new Label();
     private final Label notes = new Label();
     private long version = -1;
+    private final GridPane grid;
 
     public CompareView() {
         table.setId("compareTable");
@@ -74,7 +75,7 @@ public class CompareView extends BorderPane {
         notes.setId("compareNotes");
         notes.setWrapText(true);
         notes.setStyle("-fx-text-fill: #b00000;");
-        GridPane grid = ChartGrid.of(2, loss, norm, rate, post);
+        grid = ChartGrid.of(2, loss, norm, rate, post);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(grid, Priority.ALWAYS);
         setTop(new VBox(top, notes));
@@ -96,6 +97,8 @@ public class CompareView extends BorderPane {
     }
 
     public StepAxis axis() { return axis; }
+    /** The charts alone (what a PNG export shows). */
+    public javafx.scene.Node charts() { return grid; }
     public List<RunViewModel> runs() { return runs; }
     public List<LiveSessionModel> liveRuns() { return live; }
     public ObservableList<Row> rows() { return rows; }

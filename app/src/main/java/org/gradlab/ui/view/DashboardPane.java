@@ -100,6 +100,7 @@ public class DashboardPane extends VBox {
     }
 
     public RunViewModel data() { return data; }
+    public StepAxis axis() { return axis; }
 
     /** What to do after the smoothing setting changed (a replay re-smooths its whole history). */
     public void setOnSmoothingChanged(Runnable r) {

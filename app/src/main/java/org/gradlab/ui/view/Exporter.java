@@ -19,10 +19,18 @@ import java.nio.file.Path;
 public final class Exporter {
     private Exporter() {}
 
-    /** Renders the node on the FX thread and writes it as PNG. */
-    public static void png(Node node, Path file) throws IOException {
+    /** Renders the node on the FX thread under a one-line caption and writes it as PNG. */
+    public static void png(Node node, String caption, Path file) throws IOException {
         WritableImage img = node.snapshot(new SnapshotParameters(), null);
-        writePng(img, file);
+        javafx.scene.control.Label title = new javafx.scene.control.Label(caption);
+        title.setStyle("-fx-font-size: 13px; -fx-font-weight: bold; -fx-padding: 4 8 4 8;");
+        title.setTextFill(org.gradlab.ui.chart.Palette.text());
+        javafx.scene.layout.VBox page = new javafx.scene.layout.VBox(title, new javafx.scene.image.ImageView(img));
+        page.setBackground(javafx.scene.layout.Background.fill(org.gradlab.ui.chart.Palette.background()));
+        new javafx.scene.Scene(page); // laid out off screen
+        page.applyCss();
+        page.layout();
+        writePng(page.snapshot(new SnapshotParameters(), null), file);
     }
 
     public static void writePng(WritableImage img, Path file) throws IOException {
@@ -40,7 +48,7 @@ public final class Exporter {
 
     public static void csv(Path runDir, Path file) throws IOException {
         try (RunReader r = RunReader.open(runDir); Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            CsvExport.write(r.index(), w);
+            CsvExport.write(r, w);
         }
     }
 }

@@ -370,13 +370,39 @@ public class MainWindow extends BorderPane {
         return getScene() == null ? null : getScene().getWindow();
     }
 
+    /**
+     * The charts of the visible tab — not its toolbar — under a caption naming the run and the steps shown,
+     * as a PNG.
+     */
+    public void exportPng(Path file) throws IOException {
+        Tab t = tabs.getSelectionModel().getSelectedItem();
+        if (t == liveTab && live != null) {
+            Exporter.png(live.dashboard(), caption(live.model().name(), live.model().data(), live.dashboard()), file);
+        } else if (t == replayTab && replay != null) {
+            Exporter.png(replay.dashboard(), caption(replay.model().reader().dir().toString(), replay.model().data(), replay.dashboard()), file);
+        } else if (t == compareTab) {
+            List<String> names = compare.runs().stream().map(org.gradlab.ui.vm.RunViewModel::name).toList();
+            Exporter.png(compare.charts(), "comparison of " + String.join(", ", names), file);
+        } else {
+            throw new IOException("nothing to export on this tab: open a run, or start one");
+        }
+    }
+
+    private static String caption(String run, org.gradlab.ui.vm.RunViewModel data, DashboardPane d) {
+        var loss = data.series(org.gradlab.ui.vm.RunViewModel.Scalar.LOSS);
+        if (loss.isEmpty()) return run + " · no steps yet";
+        long from = d.axis().resolveFrom(loss.firstStep()), to = d.axis().resolveTo(loss.lastStep());
+        return run + " · steps " + from + "–" + to + (from > loss.firstStep() || to < loss.lastStep()
+                ? " (of " + loss.firstStep() + "–" + loss.lastStep() + ")" : "");
+    }
+
     private void exportPng() {
         FileChooser fc = new FileChooser();
         fc.setInitialFileName("gradlab-dashboard.png");
         File f = fc.showSaveDialog(window());
         if (f == null) return;
         try {
-            Exporter.png(tabs.getSelectionModel().getSelectedItem().getContent(), f.toPath());
+            exportPng(f.toPath());
         } catch (IOException | RuntimeException ex) {
             error("Export failed", ex.getMessage());
         }

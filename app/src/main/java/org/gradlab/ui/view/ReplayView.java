@@ -91,7 +91,15 @@ public class ReplayView extends BorderPane {
         events.getSelectionModel().selectedItemProperty().addListener((o, a, e) -> {
             if (e != null) scrubber.setValue(e.step());
         });
-        setTop(new VBox(controls, forkRow, warning));
+        var manifest = model.reader().manifest();
+        Label title = new Label("replaying " + model.reader().dir().toAbsolutePath().normalize() + " · "
+                + (manifest.imported() != null ? "imported from " + manifest.imported().format()
+                : manifest.session().run().model() + " on " + manifest.session().run().task() + ", clip " + manifest.clipText())
+                + " · steps " + model.firstStep() + "–" + model.lastStep());
+        title.setId("replayTitle");
+        title.setStyle("-fx-font-weight: bold;");
+        title.setPadding(new Insets(4, 4, 0, 4));
+        setTop(new VBox(title, controls, forkRow, warning));
         setCenter(dashboard);
         setRight(new VBox(new Label("events (click to jump)"), events));
         seek(first);

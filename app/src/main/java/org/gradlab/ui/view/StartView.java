@@ -11,21 +11,21 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import org.gradlab.clip.ClipSpec;
-import org.gradlab.clip.NonFinitePolicy;
-import org.gradlab.optim.OptimizerConfig;
-import org.gradlab.run.Models;
-import org.gradlab.run.RunConfig;
-import org.gradlab.run.SessionConfig;
-import org.gradlab.run.Tasks;
+import javafx.scene.control.Control;
 import org.gradlab.run.Devices;
+import org.gradlab.run.RunSettings;
+import org.gradlab.run.SessionConfig;
 import org.gradlab.ui.vm.Scenario;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 
 /** The first screen: pick a teaching scenario (with what to look for), or build a run in a form. */
 public class StartView extends HBox {
+    /** The model and task the form starts with; every other field starts at its default for them. */
+    public static final String FORM_MODEL = "lstm", FORM_TASK = "charlm";
     private final Label formError = new Label();
 
     public StartView(BiConsumer<Scenario, String> onScenario) {
@@ -69,22 +69,31 @@ public class StartView extends HBox {
         left.setPrefWidth(460);
         VBox.setVgrow(list, Priority.ALWAYS);
 
-        ComboBox<String> model = combo("formModel", Models.NAMES, "lstm");
-        ComboBox<String> task = combo("formTask", Tasks.NAMES, "charlm");
-        TextField hidden = field("formHidden", "128"), layers = field("formLayers", "2"), batch = field("formBatch", "32"),
-                seq = field("formSeq", "64"), lr = field("formLr", "0.003"), clip = field("formClip", "norm:1"),
-                seed = field("formSeed", "1"), steps = field("formSteps", "0");
-        ComboBox<String> optimizer = combo("formOptimizer", List.of("adam", "adamw", "sgd"), "adam");
-        ComboBox<String> init = combo("formInit", List.of("default", "sigmoid", "basic-tanh", "smart-tanh"), "default");
+        // one field per run setting, from the table the CLI's options and run.json validation read too
         GridPane form = new GridPane();
         form.setHgap(8);
         form.setVgap(6);
-        Object[][] rows = {{"model", model}, {"task", task}, {"hidden size", hidden}, {"layers / blocks", layers},
-            {"batch", batch}, {"sequence length", seq}, {"optimizer", optimizer}, {"learning rate", lr},
-            {"initialisation", init}, {"clip", clip}, {"seed", seed}, {"steps (0 = until stopped)", steps}};
-        for (int i = 0; i < rows.length; i++) {
-            form.add(new Label((String) rows[i][0]), 0, i);
-            form.add((javafx.scene.Node) rows[i][1], 1, i);
+        Map<String, Control> fields = new LinkedHashMap<>();
+        int row = 0;
+        for (RunSettings.Setting st : RunSettings.ALL) {
+            String value = st.defaultFor(FORM_MODEL, FORM_TASK);
+            if (st.name().equals("steps")) value = "0"; // the form's runs go on until stopped
+            Control c = st.type() == RunSettings.Type.CHOICE ? combo(fieldId(st.name()), st.choices(), value) : field(fieldId(st.name()), value);
+            c.setTooltip(new javafx.scene.control.Tooltip(st.help()));
+            fields.put(st.name(), c);
+            form.add(new Label(st.name().equals("steps") ? "steps (0 = until stopped)" : st.label()), 0, row);
+            form.add(c, 1, row++);
+        }
+        // a model or task change resets the settings whose default depends on them
+        for (String key : List.of("model", "task")) {
+            @SuppressWarnings("unchecked")
+            ComboBox<String> box = (ComboBox<String>) fields.get(key);
+            box.valueProperty().addListener((o, a, b) -> {
+                String m = text(fields.get("model")), t = text(fields.get("task"));
+                for (String dependent : List.of("hidden", "layers", "seq")) {
+                    ((TextField) fields.get(dependent)).setText(RunSettings.get(dependent).defaultFor(m, t));
+                }
+            });
         }
         formError.setId("formError");
         formError.setStyle("-fx-text-fill: #d00000;");
@@ -94,19 +103,14 @@ public class StartView extends HBox {
         custom.setId("startCustom");
         custom.setOnAction(e -> {
             try {
-                OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.parseKind(optimizer.getValue()), Double.parseDouble(lr.getText().trim()));
-                RunConfig rc = new RunConfig(model.getValue(), task.getValue(), Integer.parseInt(hidden.getText().trim()),
-                        Integer.parseInt(layers.getText().trim()), 32, Integer.parseInt(hidden.getText().trim()), 4,
-                        Integer.parseInt(batch.getText().trim()), Integer.parseInt(seq.getText().trim()), oc, init.getValue(),
-                        Long.parseLong(seed.getText().trim()));
-                long n = Long.parseLong(steps.getText().trim());
-                SessionConfig sc = new SessionConfig(rc, ClipSpec.parse(clip.getText()), NonFinitePolicy.PROPAGATE,
-                        n <= 0 ? Long.MAX_VALUE : n, List.of(), 500, true);
+                Map<String, String> values = new LinkedHashMap<>();
+                fields.forEach((k, c) -> values.put(k, text(c)));
+                long n = Long.parseLong(RunSettings.get("steps").check(values.get("steps")));
+                values.put("steps", Long.toString(n <= 0 ? Long.MAX_VALUE : n));
+                SessionConfig sc = RunSettings.sessionConfig(values, List.of(), 500, true);
                 formError.setText("");
-                onScenario.accept(new Scenario("custom " + model.getValue() + " on " + task.getValue(), "", List.of(sc),
-                        List.of(model.getValue() + " " + task.getValue())), device.getValue());
-            } catch (NumberFormatException ex) {
-                formError.setText("numbers expected: " + ex.getMessage());
+                String m = sc.run().model(), t = sc.run().task();
+                onScenario.accept(new Scenario("custom " + m + " on " + t, "", List.of(sc), List.of(m + " " + t)), device.getValue());
             } catch (IllegalArgumentException ex) {
                 formError.setText(ex.getMessage().lines().findFirst().orElse("invalid setting"));
             }
@@ -136,6 +140,15 @@ public class StartView extends HBox {
         c.setId(id);
         c.setValue(value);
         return c;
+    }
+
+    /** The form field of a run setting: "form-" + its name (e.g. #form-hidden). */
+    public static String fieldId(String setting) {
+        return "form-" + setting;
+    }
+
+    private static String text(Control c) {
+        return c instanceof TextField t ? t.getText() : String.valueOf(((ComboBox<?>) c).getValue());
     }
 
     private static TextField field(String id, String value) {

@@ -115,9 +115,8 @@ public final class ReplayModel implements AutoCloseable {
         List<ClipSpec> clips;
         try {
             clips = Forks.parse(specs);
-            if (step < firstStep() || step > reader.endStep()) {
-                throw new IllegalArgumentException("fork step " + step + " is outside the recorded steps " + firstStep() + "–" + reader.endStep());
-            }
+            String outside = Replay.outside(reader, step);
+            if (outside != null) throw new IllegalArgumentException(outside);
             if (reader.manifest().session() == null) {
                 throw new IllegalArgumentException("this run was imported from logs: it has no training state to fork");
             }

@@ -22,7 +22,10 @@ public final class DeviceOptions {
         } catch (IllegalArgumentException e) {
             throw new UserError("--device: " + e.getMessage());
         }
-        if (threads != null && threads < 1) throw new UserError("--threads must be >= 1");
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads != null && (threads < 1 || threads > 4 * cores)) {
+            throw new UserError("--threads " + threads + ": between 1 and " + 4 * cores + " on this machine (4 × its " + cores + " cores)");
+        }
         try {
             Backends.Opened o = Backends.open(choice, threads == null ? 0 : threads);
             if (note != null) note.println(o.note());

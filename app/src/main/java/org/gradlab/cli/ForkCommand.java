@@ -51,12 +51,7 @@ public final class ForkCommand implements Runnable {
             if (outside != null) throw new UserError("--at " + at + ": " + outside);
             if (base == null) throw new UserError(run + " was imported from logs: it has no training state to fork");
             System.out.printf("rebuilding the state of %s at step %d…%n", run, at);
-            Snapshot state = Replay.stateAt(parent, at, be, null);
-            String recordedOn = parent.manifest().deviceKind(), here = RunManifest.deviceKind(be.name());
-            if (recordedOn != null && !recordedOn.equals(here)) {
-                System.out.printf("note: %s was trained on %s and is replayed here on %s, so the state at step %d is recomputed "
-                        + "to within rounding, not bit for bit (use --device %s for an exact fork)%n", run, recordedOn, here, at, recordedOn);
-            }
+            Snapshot state = Replay.stateAt(parent, at, be, null, note -> System.out.println("note: " + note));
             Files.createDirectories(out);
             for (int i = 0; i < specs.size(); i++) {
                 ClipSpec spec = specs.get(i);

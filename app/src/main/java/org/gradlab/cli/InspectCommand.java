@@ -2,6 +2,7 @@ package org.gradlab.cli;
 
 import org.gradlab.clip.ClipReport;
 import org.gradlab.record.CsvExport;
+import org.gradlab.record.RunFiles;
 import org.gradlab.record.RunFileException;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunReader;
@@ -64,8 +65,16 @@ public final class InspectCommand implements Runnable {
             printConfig(m, out);
         }
         if (m.parent() != null) out.printf("  forked from %s at step %d (variant %s)%n", m.parent().run(), m.parent().step(), m.parent().variant());
-        out.printf("  steps %d (%d–%d); final loss %s; min loss %s at step %d%n", r.stepCount(), s.firstStep(), s.endStep() - 1,
-                num(s.finalLoss()), num(s.minLoss()), s.minLossStep());
+        if (RunFiles.incomplete(r.dir())) {
+            out.printf("  INCOMPLETE: its recording has not finished — it is being written, or the process writing it was stopped "
+                    + "(every step before that is intact; ./gradlab resume %s continues a training run)%n", r.dir());
+        }
+        if (r.stepCount() == 0) {
+            out.printf("  steps 0 (none recorded yet)%n");
+        } else {
+            out.printf("  steps %d (%d–%d); final loss %s; min loss %s at step %d%n", r.stepCount(), s.firstStep(), s.endStep() - 1,
+                    num(s.finalLoss()), num(s.minLoss()), s.minLossStep());
+        }
         out.printf("  clip rate %.1f%%; max pre-clip norm %s; non-finite steps %d%s%n", 100 * s.clipRate(), num(s.maxPreNorm()),
                 s.nonFiniteSteps(), s.divergedAt() >= 0 ? " (first at step " + s.divergedAt() + ")" : "");
         if (!Double.isNaN(target)) {

@@ -60,6 +60,9 @@ public final class CheckpointIo {
             ByteBuffer b = ByteBuffer.wrap(out.array(), 0, out.length());
             while (b.hasRemaining()) ch.write(b);
             ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // a half-written checkpoint is never left behind
+            throw e;
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -89,9 +92,11 @@ public final class CheckpointIo {
         Path file = fileFor(dir, step);
         byte[] all;
         try {
-            long size = Files.size(file);
-            if (size > (long) Integer.MAX_VALUE - 16 || size > 64L * expectedParams + (1 << 20)) {
-                throw new RunFileException(file, -1, "larger than a checkpoint of " + expectedParams + " parameters can be");
+            // weights and up to 8 optimizer arrays, a few strings, and an adaptive clip's history (at most one
+            // value per step taken; AutoClip without a window keeps them all)
+            long max = 36L * expectedParams + 8L * (step + 1) + (1 << 16);
+            if (RunFiles.readable(dir, file, Math.min(max, Integer.MAX_VALUE - 16)) == null) {
+                throw new RunFileException(file, -1, "no such checkpoint");
             }
             all = Files.readAllBytes(file);
         } catch (RunFileException e) {
@@ -119,7 +124,7 @@ public final class CheckpointIo {
             int nState = in.count(8, "optimizer state arrays");
             float[][] opt = new float[nState][];
             for (int i = 0; i < nState; i++) opt[i] = in.floats(in.count(expectedParams, "optimizer state size"));
-            int nClip = in.count(10_000_000, "clip state size");
+            int nClip = in.count((int) Math.min(Integer.MAX_VALUE - 16, step + 16), "clip state size");
             double[] clipState = new double[nClip];
             for (int i = 0; i < nClip; i++) clipState[i] = in.f64();
             if (s != step) throw new RunFileException(file, 8, "records step " + s + " but is named for step " + step);

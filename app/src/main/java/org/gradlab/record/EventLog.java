@@ -27,6 +27,24 @@ public final class EventLog {
         }
     }
 
+    /** An event whose value training acts on must hold a valid one: a clip spec, a learning rate, a spike. */
+    private static void checkValue(RunEvent e) {
+        switch (e.type()) {
+            case CLIP -> org.gradlab.clip.ClipSpec.parse(e.value());
+            case LR -> {
+                double lr;
+                try {
+                    lr = Double.parseDouble(e.value());
+                } catch (NumberFormatException x) {
+                    throw new IllegalArgumentException("learning-rate event at step " + e.step() + ": '" + e.value() + "' is not a number");
+                }
+                if (!(lr > 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning-rate event at step " + e.step() + ": " + lr + " is not > 0");
+            }
+            case SPIKE -> org.gradlab.run.Spike.parse(e.value());
+            default -> { }
+        }
+    }
+
     /**
      * Reads every complete event line. A torn last line (a crash mid-write) is ignored; any other bad line is
      * an error naming the byte offset.
@@ -34,7 +52,7 @@ public final class EventLog {
     public static List<RunEvent> read(Path dir) throws RunFileException {
         Path file = dir.resolve(RunFiles.EVENTS);
         List<RunEvent> out = new ArrayList<>();
-        if (!Files.exists(file)) return out;
+        if (RunFiles.readable(dir, file, RunFiles.MAX_EVENTS) == null) return out;
         long offset = 0;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -47,12 +65,26 @@ public final class EventLog {
                 if (line.length() > RunFiles.MAX_EVENT_LINE) throw new RunFileException(file, start, "event line too long");
                 try {
                     JsonNode n = Json.MAPPER.readTree(line);
-                    RunEvent.Type type = RunEvent.Type.valueOf(n.path("type").asText("").toUpperCase(Locale.ROOT));
-                    if (!n.path("step").canConvertToLong() || n.path("step").asLong() < 0) throw new IllegalArgumentException("bad step");
-                    out.add(new RunEvent(n.path("step").asLong(), n.path("time").asLong(), type, n.path("value").asText("")));
-                } catch (IOException | IllegalArgumentException e) {
+                    if (n == null || !n.isObject()) throw new IllegalArgumentException("not a JSON object");
+                    String typeName = n.path("type").asText("");
+                    RunEvent.Type type;
+                    try {
+                        type = RunEvent.Type.valueOf(typeName.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("unknown event type '" + typeName + "'");
+                    }
+                    if (!n.path("step").isIntegralNumber() || !n.path("step").canConvertToLong() || n.path("step").asLong() < 0) {
+                        throw new IllegalArgumentException("the step must be a whole number >= 0");
+                    }
+                    RunEvent e = new RunEvent(n.path("step").asLong(), n.path("time").asLong(), type, n.path("value").asText(""));
+                    checkValue(e);
+                    out.add(e);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                     if (last && !line.endsWith("}")) break; // torn final line
-                    throw new RunFileException(file, start, "bad event line: " + e.getMessage());
+                    throw new RunFileException(file, start, "bad event line: not JSON (" + Json.oneLine(e) + ")");
+                } catch (IllegalArgumentException e) {
+                    if (last && !line.endsWith("}")) break; // torn final line
+                    throw new RunFileException(file, start, "bad event line: " + e.getMessage().lines().findFirst().orElse(""));
                 }
             }
         } catch (RunFileException e) {

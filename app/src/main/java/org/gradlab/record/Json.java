@@ -23,6 +23,12 @@ final class Json {
 
     private Json() {}
 
+    /** Jackson's own description of a parse problem, on one line and without its location block. */
+    static String oneLine(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+        return m.lines().findFirst().orElse(m).trim();
+    }
+
     static JsonNode field(JsonNode n, String name, Path file) throws RunFileException {
         JsonNode v = n.get(name);
         if (v == null || v.isNull()) throw new RunFileException(file, -1, "missing field '" + name + "'");

@@ -7,4 +7,12 @@ public record RecordShape(int tensors, int groups, int histogramWidth) {
             throw new IllegalArgumentException("implausible record shape " + tensors + "/" + groups + "/" + histogramWidth);
         }
     }
+
+    /**
+     * A step record's size at most, roughly: scalars, pre- and post-clip norms per tensor and per layer, weight
+     * norms and update ratios, and two histogram rows per layer at a few bytes per count.
+     */
+    public long estimatedRecordBytes() {
+        return 96 + 8L * tensors + 16L * groups + 2L * groups * histogramWidth * 3;
+    }
 }

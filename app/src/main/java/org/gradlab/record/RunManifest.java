@@ -147,14 +147,15 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         Path file = dir.resolve(RunFiles.MANIFEST);
         JsonNode root;
         try {
-            if (!Files.isRegularFile(file)) throw new RunFileException(file, -1, "not found: this is not a GradLab run directory");
-            if (Files.size(file) > RunFiles.MAX_MANIFEST) throw new RunFileException(file, -1, "larger than " + RunFiles.MAX_MANIFEST + " bytes");
+            if (RunFiles.readable(dir, file, RunFiles.MAX_MANIFEST) == null) {
+                throw new RunFileException(file, -1, "not found: this is not a GradLab run directory");
+            }
             root = Json.MAPPER.readTree(file.toFile());
         } catch (RunFileException e) {
             throw e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             long off = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-            throw new RunFileException(file, off, "not valid JSON: " + e.getOriginalMessage(), e);
+            throw new RunFileException(file, off, "not valid JSON: " + Json.oneLine(e), e);
         } catch (IOException e) {
             throw new RunFileException(file, -1, "cannot read: " + e.getMessage(), e);
         }
@@ -213,10 +214,16 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                 JsonNode sh = Json.field(t, "shape", file);
                 int[] shape = new int[sh.size()];
                 long size = 1;
+                if (shape.length > 8) throw new RunFileException(file, -1, "tensor shapes have at most 8 dimensions");
                 for (int i = 0; i < shape.length; i++) {
-                    shape[i] = sh.get(i).asInt();
-                    if (shape[i] <= 0) throw new RunFileException(file, -1, "tensor shape entries must be positive");
+                    JsonNode d = sh.get(i);
+                    if (!d.isIntegralNumber() || !d.canConvertToInt() || d.asInt() <= 0) {
+                        throw new RunFileException(file, -1, "tensor shape entries must be positive whole numbers");
+                    }
+                    shape[i] = d.asInt();
                     size *= shape[i];
+                    // a product past 2^31 elements is refused before it can wrap around (64-bit products overflow too)
+                    if (size > Integer.MAX_VALUE) throw new RunFileException(file, -1, "a tensor of more than 2^31 elements");
                 }
                 Tensor ten = new Tensor(Json.text(t, "name", file), shape, (int) Json.integer(t, "offset", file, 0, Integer.MAX_VALUE),
                         (int) Json.integer(t, "size", file, 1, Integer.MAX_VALUE), Json.text(t, "group", file));
@@ -224,6 +231,7 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                     throw new RunFileException(file, -1, "layout entry '" + ten.name() + "' is inconsistent (size, offset or group)");
                 }
                 expectOffset += size;
+                if (expectOffset > Integer.MAX_VALUE) throw new RunFileException(file, -1, "more than 2^31 parameters");
                 tensors.add(ten);
             }
             JsonNode h = Json.field(root, "histogram", file);
@@ -233,7 +241,12 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
             for (int i = 0; i < edges.length; i++) edges[i] = e.get(i).asDouble();
             Parent parent = null;
             JsonNode p = root.get("parent");
-            if (p != null && p.isObject()) parent = new Parent(p.path("run").asText(), p.path("step").asLong(), p.path("variant").asText());
+            if (p != null && p.isObject()) {
+                if (!p.path("run").isTextual() || !p.path("step").isIntegralNumber() || !p.path("step").canConvertToLong() || p.path("step").asLong() < 0) {
+                    throw new RunFileException(file, -1, "the fork parent needs a run (text) and a step (a whole number >= 0)");
+                }
+                parent = new Parent(p.path("run").asText(), p.path("step").asLong(), p.path("variant").asText());
+            }
             String device = root.hasNonNull("device") ? root.get("device").asText() : null;
             return new RunManifest(version, root.path("appVersion").asText("?"), root.path("createdAt").asText("?"), sc, tensors,
                     groups, edges, width, parent, imp, device);

@@ -46,16 +46,16 @@ public final class RunReader implements AutoCloseable {
         Path file = dir.resolve(RunFiles.STEPS);
         FileChannel ch = null;
         try {
-            if (!Files.exists(file)) Files.createFile(file);
-            ch = FileChannel.open(file, StandardOpenOption.READ);
-            long size = ch.size();
+            // a run without steps.bin has no steps yet (a reader never creates files)
+            if (RunFiles.readable(dir, file, Long.MAX_VALUE) != null) ch = FileChannel.open(file, StandardOpenOption.READ);
+            long size = ch == null ? 0 : ch.size();
             StepIndex ix = StepIndex.load(dir, size, m.firstStep());
             if (ix == null) {
                 ix = new StepIndex();
                 ix.setFirstStep(m.firstStep());
             }
             // the saved index covers a prefix (all of it after a clean close); scan whatever follows
-            StepsFile.Damage dmg = StepsFile.scan(ch, file, ix);
+            StepsFile.Damage dmg = ch == null ? null : StepsFile.scan(ch, file, ix);
             return new RunReader(dir, m, events, ix, dmg, ch);
         } catch (IOException e) {
             closeQuietly(ch);

@@ -52,14 +52,22 @@ public final class RunWriter implements SessionListener, AutoCloseable {
     private long lastForce = System.nanoTime();
     private boolean dirty;
 
-    private RunWriter(Path dir, RunManifest manifest, StepIndex index) throws IOException {
+    private final RunLock lock;
+
+    /** Opens the files a writer appends to (a test hands in one that fails the way a full disk does). */
+    interface Opener {
+        FileChannel open(Path file, java.nio.file.OpenOption... options) throws IOException;
+    }
+
+    private RunWriter(Path dir, RunManifest manifest, StepIndex index, RunLock lock, Opener opener) throws IOException {
         this.dir = dir;
+        this.lock = lock;
         this.manifest = manifest;
         this.shape = manifest.shape();
         this.index = index;
-        this.steps = FileChannel.open(dir.resolve(RunFiles.STEPS), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        this.steps = opener.open(dir.resolve(RunFiles.STEPS), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         this.steps.position(index.coveredBytes());
-        this.events = FileChannel.open(dir.resolve(RunFiles.EVENTS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        this.events = opener.open(dir.resolve(RunFiles.EVENTS), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
         this.durableSteps = index.count();
         this.thread = new Thread(this::writeLoop, "gradlab-recorder");
@@ -77,19 +85,38 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         return w;
     }
 
-    /** A new run directory (created; it must not already hold a run). */
+    /**
+     * A new run directory: created, locked for this writer alone, and refused when it already holds a run or
+     * any run file (nothing already there is ever deleted). It is marked incomplete until the writer closes
+     * cleanly, so a run whose recording was killed says so.
+     */
     public static RunWriter create(Path dir, RunManifest manifest) throws IOException {
+        return create(dir, manifest, FileChannel::open);
+    }
+
+    static RunWriter create(Path dir, RunManifest manifest, Opener opener) throws IOException {
         Files.createDirectories(dir);
-        if (Files.exists(dir.resolve(RunFiles.MANIFEST))) {
-            throw new RunFileException(dir.resolve(RunFiles.MANIFEST), -1, "a run is already recorded here; choose another --out");
+        RunLock lock = RunLock.acquire(dir);
+        try {
+            if (Files.exists(dir.resolve(RunFiles.MANIFEST), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new RunFileException(dir.resolve(RunFiles.MANIFEST), -1, "a run is already recorded here; choose another --out");
+            }
+            for (String f : new String[] {RunFiles.STEPS, RunFiles.INDEX, RunFiles.EVENTS, RunFiles.CHECKPOINTS}) {
+                if (Files.exists(dir.resolve(f), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    throw new RunFileException(dir.resolve(f), -1, "left here without a run.json (an earlier run?); choose another --out "
+                            + "or move it away: GradLab does not delete what it did not write");
+                }
+            }
+            RunFiles.markIncomplete(dir);
+            manifest.write(dir);
+            Files.createFile(dir.resolve(RunFiles.STEPS));
+            StepIndex ix = new StepIndex();
+            ix.setFirstStep(manifest.firstStep());
+            return new RunWriter(dir, manifest, ix, lock, opener);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        manifest.write(dir);
-        Files.deleteIfExists(dir.resolve(RunFiles.STEPS));
-        Files.deleteIfExists(dir.resolve(RunFiles.INDEX));
-        Files.createFile(dir.resolve(RunFiles.STEPS));
-        StepIndex ix = new StepIndex();
-        ix.setFirstStep(manifest.firstStep());
-        return new RunWriter(dir, manifest, ix);
     }
 
     /**
@@ -97,6 +124,16 @@ public final class RunWriter implements SessionListener, AutoCloseable {
      * moved aside to {@code steps.bin.torn-<offset>} (never deleted) and the file truncated to its intact end.
      */
     public static RunWriter resume(Path dir) throws IOException {
+        RunLock lock = RunLock.acquire(dir);
+        try {
+            return resume(dir, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static RunWriter resume(Path dir, RunLock lock) throws IOException {
         StepsFile.Damage damage;
         StepIndex index;
         RunManifest manifest;
@@ -117,8 +154,15 @@ public final class RunWriter implements SessionListener, AutoCloseable {
                 in.force(true);
             }
         }
-        Files.deleteIfExists(dir.resolve(RunFiles.INDEX));
-        return new RunWriter(dir, manifest, index);
+        Files.deleteIfExists(dir.resolve(RunFiles.INDEX)); // derived: rebuilt at the next close
+        Files.deleteIfExists(dir.resolve(RunFiles.INDEX + ".tmp"));
+        RunFiles.markIncomplete(dir);
+        try (java.util.stream.Stream<Path> tmp = Files.list(dir.resolve(RunFiles.CHECKPOINTS))) {
+            for (Path t : tmp.filter(p -> p.getFileName().toString().endsWith(".ckpt.tmp")).toList()) Files.deleteIfExists(t);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // no checkpoints folder: nothing half-written there
+        }
+        return new RunWriter(dir, manifest, index, lock, FileChannel::open);
     }
 
     public Path dir() { return dir; }
@@ -306,6 +350,12 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         } catch (IOException ignored) {
             // closing after the data was forced (or after a failure already recorded)
         }
+        try {
+            if (failure == null) RunFiles.markComplete(dir); // everything was written and forced
+        } catch (IOException ignored) {
+            // the marker stays: the run reads as incomplete, which is the safe side
+        }
+        lock.close();
     }
 
     private void requestClose() {

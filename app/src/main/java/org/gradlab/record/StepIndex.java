@@ -219,6 +219,9 @@ public final class StepIndex {
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             while (b.hasRemaining()) ch.write(b);
             ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp); // the index is derived: better none than a half-written one
+            throw e;
         }
         Files.move(tmp, dir.resolve(RunFiles.INDEX), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -227,7 +230,7 @@ public final class StepIndex {
     static StepIndex load(Path dir, long stepsBytes, long firstStep) {
         Path file = dir.resolve(RunFiles.INDEX);
         try {
-            if (!Files.isRegularFile(file)) return null;
+            if (RunFiles.readable(dir, file, Integer.MAX_VALUE - 8) == null) return null;
             long size = Files.size(file);
             if (size < 44 || size > Integer.MAX_VALUE - 8) return null;
             byte[] all = Files.readAllBytes(file);

@@ -39,6 +39,7 @@ public final class StepRunner {
     private NonFinitePolicy policy;
     private boolean telemetry = true;
     private long skipped;
+    private String stop;
     /** Queued steps whose stats wait for their statistics to come back, and stats completed but not taken. */
     private int waiting;
     private final ArrayDeque<StepStats> finished = new ArrayDeque<>();
@@ -92,7 +93,10 @@ public final class StepRunner {
     public StepStats run(long step, Batch b, double gradFactor) {
         if (waiting > 0 || !finished.isEmpty()) throw new IllegalStateException("queued steps' stats not taken: call drain() first");
         queue(step, b, gradFactor);
-        return drain().get(0);
+        StepStats s = drain().get(0);
+        String stopped = takeStop();
+        if (stopped != null) throw new NonFiniteStop(stopped);
+        return s;
     }
 
     /**
@@ -121,10 +125,15 @@ public final class StepRunner {
                     skip = true;
                     skipped++;
                 }
-                case STOP -> throw new NonFiniteStop("step " + step + ": " + (Float.isFinite(loss) ? "" : "loss is " + loss + ", ")
-                        + (clipping == null ? "" : clipping.nonFinite() + " non-finite gradient values"
-                        + (clipping.nonFinite() == 0 ? " (the pre-clip norm overflowed to " + clipping.preNorm() + ")" : "") + "; ")
-                        + "stopped by --nonfinite stop");
+                case STOP -> {
+                    // the step is recorded (without its update) and the run stops after it
+                    skip = true;
+                    skipped++;
+                    stop = "step " + step + ": " + (Float.isFinite(loss) ? "" : "loss is " + loss + ", ")
+                            + (clipping == null ? "" : clipping.nonFinite() + " non-finite gradient values"
+                            + (clipping.nonFinite() == 0 ? " (the pre-clip norm overflowed to " + clipping.preNorm() + ")" : "") + "; ")
+                            + "stopped by --nonfinite stop";
+                }
             }
         }
         double lr = optimizer.lr();
@@ -147,6 +156,16 @@ public final class StepRunner {
             int[] post = measured ? toInts(segments.postClipHistogram()) : null;
             finished.add(new StepStats(step, wall, nanos, loss, lr, report, wasSkipped, wn, ur, pre, post));
         });
+    }
+
+    /**
+     * After a step that the stop policy stopped: the message, once (then null). The step itself was completed
+     * without its update, so it is recorded like any other.
+     */
+    public String takeStop() {
+        String s = stop;
+        stop = null;
+        return s;
     }
 
     /** Stats of the queued steps completed so far, oldest first (each is handed out once). */

@@ -25,6 +25,7 @@ public final class Trainer {
         this.config = config;
         this.backend = backend;
         this.task = Tasks.create(config.task(), config.batch(), config.seq(), config.seed());
+        MemoryEstimate.check(config, task.shape());
         Model model = Models.create(backend, config, task.shape());
         this.runner = new StepRunner(model, new Optimizer(model.params(), config.optimizer()), clip, policy);
     }

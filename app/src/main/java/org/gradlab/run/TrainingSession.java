@@ -295,6 +295,11 @@ public final class TrainingSession implements AutoCloseable {
         Spike spike = interpreter.takeSpike(k, scheduledSpike(k));
         if (spike != null) emit(RunEvent.Type.SPIKE, spike.toText());
         trainer.queueStep(spike);
+        String stop = trainer.runner().takeStop();
+        if (stop != null) {
+            deliver(trainer.runner().drain()); // the stopping step is recorded, then the run ends
+            throw new StepRunner.NonFiniteStop(stop);
+        }
         deliver(interpreter.needsEachStep() ? trainer.runner().drain() : trainer.runner().completed());
         if (config.checkpointEvery() > 0 && trainer.step() % config.checkpointEvery() == 0) {
             deliver(trainer.runner().drain()); // a checkpoint follows every step it covers

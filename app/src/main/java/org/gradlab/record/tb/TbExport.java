@@ -23,22 +23,42 @@ import java.util.List;
 public final class TbExport {
     private TbExport() {}
 
+    /**
+     * Writes the event file under a temporary name that no TensorBoard reader picks up, forces it, then gives
+     * it a name of its own (never one another export already took): an export that is killed leaves no
+     * truncated event file behind, and two exports at once leave two files.
+     */
     public static Path export(Path runDir, Path outDir) throws IOException {
         try (RunReader r = RunReader.open(runDir)) {
             Files.createDirectories(outDir);
-            Path file = outDir.resolve("events.out.tfevents." + (System.currentTimeMillis() / 1000) + ".gradlab");
-            RunManifest m = r.manifest();
-            try (OutputStream out = Files.newOutputStream(file)) {
-                out.write(TfRecord.frame(new ProtoWriter().dbl(1, System.currentTimeMillis() / 1e3).int64(2, 0)
-                        .string(3, "brain.Event:2").bytes()));
-                for (int i = 0; i < r.stepCount(); i++) {
-                    StepStats s = r.step(r.index().stepAt(i));
-                    out.write(TfRecord.frame(event(s, m)));
+            Path tmp = Files.createTempFile(outDir, ".gradlab-export-", ".partial");
+            try {
+                RunManifest m = r.manifest();
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
+                     OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
+                    out.write(TfRecord.frame(new ProtoWriter().dbl(1, System.currentTimeMillis() / 1e3).int64(2, 0)
+                            .string(3, "brain.Event:2").bytes()));
+                    for (int i = 0; i < r.stepCount(); i++) {
+                        StepStats s = r.step(r.index().stepAt(i));
+                        out.write(TfRecord.frame(event(s, m)));
+                    }
+                    out.flush();
+                    ch.force(true);
                 }
+                String base = "events.out.tfevents." + (System.currentTimeMillis() / 1000) + ".gradlab." + ProcessHandle.current().pid();
+                for (int n = 0; ; n++) {
+                    Path file = outDir.resolve(base + (n == 0 ? "" : "." + n));
+                    try {
+                        Files.createFile(file); // claims the name (atomic), then the whole file replaces the claim
+                    } catch (java.nio.file.FileAlreadyExistsException e) {
+                        continue; // taken by another export in the same second
+                    }
+                    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    return file;
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
             }
-            return file;
-        } catch (RunFileException e) {
-            throw e;
         }
     }
 

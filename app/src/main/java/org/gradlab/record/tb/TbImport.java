@@ -5,11 +5,13 @@ import org.gradlab.clip.ClipReport;
 import org.gradlab.engine.HistogramBins;
 import org.gradlab.engine.InitRule;
 import org.gradlab.engine.ParamLayout;
+import org.gradlab.record.RunFiles;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunWriter;
 import org.gradlab.telemetry.StepStats;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,15 +38,32 @@ public final class TbImport {
             if (!(c > 0)) continue;
             double l = h.left()[i], r = h.right()[i];
             double mid = Double.isFinite(l) && Double.isFinite(r) ? (l + r) / 2 : Double.isFinite(r) ? r : l;
-            out[HistogramBins.index((float) mid)] += Math.round(c);
+            int bin = HistogramBins.index((float) mid);
+            out[bin] = saturated(out[bin] + Math.min(Math.round(c), Integer.MAX_VALUE)); // counts of 1e300 saturate, never wrap
         }
         return out;
     }
+
+    private static long saturated(long v) {
+        return Math.min(v, Integer.MAX_VALUE);
+    }
+
+    /** Layers a log may bring: beyond this the per-step records and the app's views grow past what is useful. */
+    public static final int MAX_LAYERS = 512;
+    /** Parameters (histogram tags) a log may bring. */
+    public static final int MAX_PARAMS = 4096;
 
     public static void importRun(TbLogDir.Run run, Path source, Path out) throws IOException {
         TbImport plan = new TbImport(run);
         RunManifest m = RunManifest.imported(plan.layout, new RunManifest.Imported("tensorboard",
                 source.toAbsolutePath() + (run.name.equals(".") ? "" : "/" + run.name)));
+        long perStep = m.shape().estimatedRecordBytes(), steps = plan.steps().size(), in = 0;
+        for (Path f : run.files.keySet()) in += Files.size(f);
+        if (perStep > RunFiles.MAX_RECORD || steps * perStep > Math.max(256L << 20, 64 * in)) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "run '%s': as GradLab records this log would take %,d MB "
+                    + "(%,d steps × %,d layers, every layer in every step's record) from %,d KB of events; GradLab refuses an import that "
+                    + "grows more than 64-fold", run.name, steps * perStep >> 20, steps, m.groups().size(), in >> 10));
+        }
         try (RunWriter w = RunWriter.create(out, m)) {
             for (long k : plan.steps()) w.onStep(plan.at(k));
         }
@@ -84,6 +103,12 @@ public final class TbImport {
             layerOf.putIfAbsent(p, ours ? p : TbMapping.layerOf(p));
         }
         for (var e : post.entrySet()) pre.putIfAbsent(e.getKey(), e.getValue());
+        long layers = layerOf.values().stream().distinct().count();
+        if (pre.size() > MAX_PARAMS || layers > MAX_LAYERS) {
+            throw new IllegalArgumentException("run '" + run.name + "' logs gradient histograms of " + pre.size() + " parameters in " + layers
+                    + " layers; GradLab reads at most " + MAX_PARAMS + " parameters in " + MAX_LAYERS + " layers (every GradLab step "
+                    + "record holds every layer)");
+        }
         ParamLayout.Builder lb = new ParamLayout.Builder();
         params = new ArrayList<>(pre.keySet());
         for (String p : params) {
@@ -177,7 +202,10 @@ public final class TbImport {
             if (hist == null) hist = new int[layout.groups().size() * HistogramBins.WIDTH];
             int g = layout.groupIndex(layout.tensors().get(i).group());
             long[] b = rebin(h);
-            for (int j = 0; j < b.length; j++) hist[g * HistogramBins.WIDTH + j] += (int) Math.min(Integer.MAX_VALUE, b[j]);
+            for (int j = 0; j < b.length; j++) {
+                int at = g * HistogramBins.WIDTH + j;
+                hist[at] = (int) saturated((long) hist[at] + b[j]);
+            }
         }
         return hist;
     }

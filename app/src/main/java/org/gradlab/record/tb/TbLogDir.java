@@ -31,6 +31,7 @@ public final class TbLogDir {
         public final Map<String, String> plugins = new LinkedHashMap<>();
         public final List<String> warnings = new ArrayList<>();
         final Map<Path, FileState> files = new LinkedHashMap<>();
+        int negativeSteps, longTags, tooManyTags;
 
         Run(String name) {
             this.name = name;
@@ -124,8 +125,26 @@ public final class TbLogDir {
         return -1;
     }
 
+    /** A tag longer than this is not a parameter name GradLab could show (or write back: run.json bounds strings). */
+    public static final int MAX_TAG = 1024;
+    /** Distinct tags read per run; more is not a training log GradLab can show, and memory must stay bounded. */
+    public static final int MAX_TAGS = 100_000;
+
     private static void add(Run run, TbEvent e) {
+        if (e.step() < 0) { // TensorBoard allows them; a GradLab run's steps start at 0
+            if (run.negativeSteps++ == 0) run.warnings.add("records with negative steps are skipped (GradLab's steps start at 0)");
+            return;
+        }
         for (TbEvent.Value v : e.values()) {
+            if (v.tag().length() > MAX_TAG) {
+                if (run.longTags++ == 0) run.warnings.add("tags longer than " + MAX_TAG + " characters are skipped");
+                continue;
+            }
+            boolean known = run.scalars.containsKey(v.tag()) || run.histograms.containsKey(v.tag());
+            if (!known && run.scalars.size() + run.histograms.size() >= MAX_TAGS) {
+                if (run.tooManyTags++ == 0) run.warnings.add("more than " + MAX_TAGS + " tags: the others are not read");
+                continue;
+            }
             if (v.plugin() != null) run.plugins.putIfAbsent(v.tag(), v.plugin());
             if (v.histogram() != null) run.histograms.computeIfAbsent(v.tag(), k -> new TreeMap<>()).put(e.step(), v.histogram());
             else if (v.scalar() != null) run.scalars.computeIfAbsent(v.tag(), k -> new TreeMap<>()).put(e.step(), v.scalar());

@@ -93,6 +93,19 @@ public class MainWindow extends BorderPane {
         return !Double.isNaN(forkProgress);
     }
 
+    /**
+     * A run that fails — a disk that filled up, a GPU error — says so in a dialog with the reason; every step
+     * recorded before it stays readable (the recorder wrote them before it stopped).
+     */
+    private void reportFailure(LiveSessionModel m) {
+        m.stateProperty().addListener((o, a, b) -> {
+            if (b == org.gradlab.run.SessionState.FAILED) {
+                error("The run \"" + m.name() + "\" stopped", m.detailProperty().get() + (m.recordDir() == null ? ""
+                        : "\nThe steps recorded before this are kept in " + m.recordDir() + "."));
+            }
+        });
+    }
+
     /** Wakes the frame clock from any thread (a stream item arrived, a file was read). */
     private void wakeLater() {
         Platform.runLater(ticker::wake);
@@ -194,6 +207,7 @@ public class MainWindow extends BorderPane {
                 LiveSessionModel m = LiveSessionModel.start(s.runNames().get(0), s.runs().get(0), null, recordDir(s.runNames().get(0)),
                         device, trainingThreads(), false, null, s.rules());
                 m.setOnArrival(this::wakeLater);
+                reportFailure(m);
                 live = new LiveView(m, this::fork, this::exportPng, this::exportCsv);
                 liveTab.setContent(live);
                 tabs.getSelectionModel().select(liveTab);
@@ -205,6 +219,7 @@ public class MainWindow extends BorderPane {
                     LiveSessionModel m = LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), device, 1,
                             false, null, s.rules());
                     m.setOnArrival(this::wakeLater);
+                    reportFailure(m);
                     compare.addLive(m);
                 }
                 tabs.getSelectionModel().select(compareTab);
@@ -271,6 +286,7 @@ public class MainWindow extends BorderPane {
         tbRuns.clear();
         for (LiveSessionModel b : branches) {
             b.setOnArrival(this::wakeLater);
+            reportFailure(b);
             compare.addLive(b);
         }
         tabs.getSelectionModel().select(compareTab);

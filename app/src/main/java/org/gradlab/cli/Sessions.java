@@ -48,8 +48,15 @@ final class Sessions {
                 // already shutting down
             }
         }
-        if (writer != null) writer.close();
-        return s.failure();
+        String closing = null;
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                closing = e.getMessage(); // the recorder's failure, when the session did not see it first
+            }
+        }
+        return s.failure() != null ? s.failure() : closing;
     }
 
     /**

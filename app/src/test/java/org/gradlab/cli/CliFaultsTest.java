@@ -144,6 +144,15 @@ class CliFaultsTest {
         assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "refused quickly");
         assertFalse(Files.exists(tmp.resolve("many-run").resolve(RunFiles.MANIFEST)), "no run was left behind");
 
+        // 200,000 tags at one step (was: still running after 120 s): read up to the tag limit, then refused
+        byte[][] values = new byte[200_000][];
+        for (int i = 0; i < values.length; i++) values[i] = histogram("grad/p" + i, 4);
+        org.gradlab.record.tb.TbTestFiles.write(tmp.resolve("wide/events.out.tfevents.1"), List.of(event(0, values)));
+        t0 = System.nanoTime();
+        why = refusal("import", tmp.resolve("wide").toString(), "--out", tmp.resolve("wide-run").toString());
+        assertTrue(why.contains("parameters in") && why.contains("GradLab reads at most 4096 parameters"), why);
+        assertTrue(System.nanoTime() - t0 < 30_000_000_000L, "refused in " + (System.nanoTime() - t0) / 1e9 + " s");
+
         // negative steps, a 2 MB tag, counts of 1e300: imported with warnings, and the run opens
         List<byte[]> odd = new ArrayList<>();
         for (int i = -3; i < 20; i++) odd.add(event(i, scalar("loss", 1f / (i + 5)), histogram("grad/rnn.weight_hh_l0", i == 7 ? 1e300 : 100)));

@@ -33,13 +33,21 @@ public final class CompareCommand implements Runnable {
                 }
                 t = Double.isFinite(best) ? 1.1 * best : Double.NaN;
             }
-            System.out.printf("%-32s %-22s %9s %11s %11s %9s %12s %14s %10s%n", "run", "clip", "steps", "final loss", "min loss",
+            // the same steps for every run: the last window all of them recorded (one raw loss is one noisy batch)
+            long end = Long.MAX_VALUE, start = Long.MIN_VALUE;
+            for (RunReader r : readers) {
+                end = Math.min(end, r.endStep() - 1);
+                start = Math.max(start, r.firstStep());
+            }
+            long from = Math.max(start, end - RunSummary.WINDOW + 1);
+            String window = end >= from ? "loss " + from + "–" + end : "loss (no shared steps)";
+            System.out.printf("%-32s %-22s %9s %17s %11s %9s %12s %14s %10s%n", "run", "clip", "steps", window, "min loss",
                     "clip rate", "max pre-norm", "steps to " + (Double.isNaN(t) ? "target" : String.format("%.4g", t)), "diverged");
             for (RunReader r : readers) {
                 RunSummary s = RunSummary.of(r.index(), t);
                 String name = r.dir().getFileName() == null ? r.dir().toString() : r.dir().getFileName().toString();
-                System.out.printf("%-32s %-22s %9d %11s %11s %8.1f%% %12s %14s %10s%n", trim(name, 32),
-                        trim(r.manifest().clipText(), 22), r.stepCount(), InspectCommand.num(s.finalLoss()),
+                System.out.printf("%-32s %-22s %9d %17s %11s %8.1f%% %12s %14s %10s%n", trim(name, 32),
+                        trim(r.manifest().clipText(), 22), r.stepCount(), InspectCommand.num((float) RunSummary.meanLoss(r.index(), from, end)),
                         InspectCommand.num(s.minLoss()), 100 * s.clipRate(), InspectCommand.num(s.maxPreNorm()),
                         s.targetReachedAt() >= 0 ? Long.toString(s.targetReachedAt()) : "never",
                         s.divergedAt() >= 0 ? "step " + s.divergedAt() : "no");

@@ -24,7 +24,12 @@ final class ConsoleProgress implements SessionListener {
     public void onStep(StepStats s) {
         steps++;
         if (s.skipped()) skipped++;
-        if (s.clip() != null && s.clip().clipped()) clipped++;
+        boolean c = s.clip() != null && s.clip().clipped();
+        if (c) clipped++;
+        synchronized (recent) {
+            recent.add(c);
+            if (recent.size() > org.gradlab.record.RunSummary.WINDOW) recent.removeFirst();
+        }
         if (s.nonFinite()) nonFinite++;
         lastLoss = s.loss();
         progress.update(s.step() + 1 - first, s.loss());
@@ -43,6 +48,12 @@ final class ConsoleProgress implements SessionListener {
     }
 
     String summary() {
-        return String.format("clipped %d steps (%.1f%%); non-finite %d steps", clipped, steps == 0 ? 0 : 100.0 * clipped / steps, nonFinite);
+        int w = recent.size(), inWindow = 0;
+        for (boolean b : recent) if (b) inWindow++;
+        return String.format("clipped %d steps (%.2f%%; last %d steps %.2f%%: %s); non-finite %d steps", clipped, steps == 0 ? 0 : 100.0 * clipped / steps,
+                w, w == 0 ? 0 : 100.0 * inWindow / w, org.gradlab.diagnose.ClipRegime.of(steps == 0 ? Double.NaN : (double) clipped / steps), nonFinite);
     }
+
+    /** Whether each of the last steps was clipped (the windowed clip rate). */
+    private final java.util.ArrayDeque<Boolean> recent = new java.util.ArrayDeque<>();
 }

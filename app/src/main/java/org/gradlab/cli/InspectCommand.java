@@ -72,11 +72,20 @@ public final class InspectCommand implements Runnable {
         if (r.stepCount() == 0) {
             out.printf("  steps 0 (none recorded yet)%n");
         } else {
-            out.printf("  steps %d (%d–%d); final loss %s; min loss %s at step %d%n", r.stepCount(), s.firstStep(), s.endStep() - 1,
-                    num(s.finalLoss()), num(s.minLoss()), s.minLossStep());
+            out.printf("  steps %d (%d–%d); loss %s (mean of the last %d steps; last step %s); min loss %s at step %d%n", r.stepCount(),
+                    s.firstStep(), s.endStep() - 1, num((float) s.windowLoss()), s.window(), num(s.finalLoss()), num(s.minLoss()), s.minLossStep());
         }
-        out.printf("  clip rate %.1f%%; max pre-clip norm %s; non-finite steps %d%s%n", 100 * s.clipRate(), num(s.maxPreNorm()),
+        out.printf("  clip rate %.2f%% (last %d steps %.2f%%: %s); max pre-clip norm %s; non-finite steps %d%s%n", 100 * s.clipRate(),
+                s.window(), 100 * s.windowClipRate(), org.gradlab.diagnose.ClipRegime.of(s.clipRate()), num(s.maxPreNorm()),
                 s.nonFiniteSteps(), s.divergedAt() >= 0 ? " (first at step " + s.divergedAt() + ")" : "");
+        try {
+            for (org.gradlab.run.Evaluation e : org.gradlab.record.EvalLog.read(r.dir())) {
+                out.printf("  evaluation at step %d: %.2f%% of %d fresh sequences wrong (%s), mean loss %s%n", e.step(), 100 * e.errorRate(),
+                        e.sequences(), e.criterion(), num((float) e.meanLoss()));
+            }
+        } catch (RunFileException e) {
+            out.printf("  WARNING: %s%n", e.getMessage());
+        }
         if (!Double.isNaN(target)) {
             out.printf("  loss <= %s first at step %s%n", target, s.targetReachedAt() >= 0 ? Long.toString(s.targetReachedAt()) : "never");
         }

@@ -107,6 +107,7 @@ public final class TrainCommand implements Runnable {
                 org.gradlab.run.Evaluation ev = Sessions.answer(session.submit(new org.gradlab.run.Command.Evaluate(eval)));
                 console.printf("evaluation on %d fresh sequences: %.2f%% wrong (%s) → %s%n", ev.sequences(), 100 * ev.errorRate(),
                         ev.criterion(), ev.solved() ? "success" : "not yet solved");
+                if (out != null) org.gradlab.record.EvalLog.append(out, ev); // kept with the run
             }
         } catch (java.io.IOException e) {
             throw new UserError(e.getMessage());

@@ -3,10 +3,31 @@ package org.gradlab.record;
 /**
  * Key figures of a recorded run, from its index alone: final and minimum loss, clip rate, non-finite
  * steps, the largest pre-clip norm, the first step whose loss or gradient norm was non-finite (divergence),
- * and the first step whose loss reached a target.
+ * the first step whose loss reached a target, and the mean loss and clip rate over the last steps (a window,
+ * so a summary is not one noisy batch).
  */
 public record RunSummary(long firstStep, long endStep, float finalLoss, float minLoss, long minLossStep, double clipRate,
-                         long nonFiniteSteps, float maxPreNorm, long divergedAt, long targetReachedAt) {
+                         long nonFiniteSteps, float maxPreNorm, long divergedAt, long targetReachedAt, double windowLoss, double windowClipRate,
+                         int window) {
+    /** Steps the windowed figures average over: one raw loss is one noisy batch. */
+    public static final int WINDOW = 100;
+
+    /** The mean finite loss over the recorded steps in [from, to] (NaN when there is none). */
+    public static double meanLoss(StepIndex ix, long from, long to) {
+        double s = 0;
+        int n = 0;
+        for (int i = 0; i < ix.count(); i++) {
+            long k = ix.stepAt(i);
+            if (k < from || k > to) continue;
+            float loss = ix.valueAt(i, Series.LOSS);
+            if (Float.isFinite(loss)) {
+                s += loss;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
     public static RunSummary of(StepIndex ix, double lossTarget) {
         int n = ix.count();
         float fin = Float.NaN, min = Float.NaN, maxNorm = Float.NaN;
@@ -29,7 +50,17 @@ public record RunSummary(long firstStep, long endStep, float finalLoss, float mi
             clipped += ix.valueAt(i, Series.CLIPPED);
             if (reached < 0 && loss <= lossTarget) reached = step;
         }
+        int w = Math.min(WINDOW, n), finiteLosses = 0;
+        double lossSum = 0, clippedInWindow = 0;
+        for (int i = n - w; i < n; i++) {
+            float loss = ix.valueAt(i, Series.LOSS);
+            if (Float.isFinite(loss)) {
+                lossSum += loss;
+                finiteLosses++;
+            }
+            clippedInWindow += ix.valueAt(i, Series.CLIPPED);
+        }
         return new RunSummary(ix.firstStep(), ix.nextStep(), fin, min, minAt, n == 0 ? 0 : clipped / n, nonFinite, maxNorm,
-                diverged, reached);
+                diverged, reached, finiteLosses == 0 ? Double.NaN : lossSum / finiteLosses, w == 0 ? Double.NaN : clippedInWindow / w, w);
     }
 }

@@ -10,12 +10,20 @@ import java.util.Locale;
  *   <li>{@code targets:F} — regression targets multiplied by F (adding, multiplication);</li>
  *   <li>{@code inputs:F} — float inputs multiplied by F (synthetic tasks);</li>
  *   <li>{@code tokens:F} — a fraction F ∈ (0, 1] of input tokens replaced by random ones, seeded by (seed, step)
- *       (charlm).</li>
+ *       (charlm);</li>
+ *   <li>{@code skip} — the remedy: the step is computed and recorded but makes no update;</li>
+ *   <li>{@code replace} — the remedy: the step trains on a fresh batch instead of batch K (and without its spike).</li>
  * </ul>
- * Text form {@code STEP:KIND:FACTOR}, e.g. {@code 300:grad:1000}.
+ * Text form {@code STEP:KIND:FACTOR}, e.g. {@code 300:grad:1000}; {@code STEP:skip}, {@code STEP:replace}.
  */
 public record Spike(long step, Kind kind, double factor) {
-    public enum Kind { GRAD, TARGETS, INPUTS, TOKENS }
+    public enum Kind { GRAD, TARGETS, INPUTS, TOKENS, SKIP, REPLACE;
+
+        /** A batch edit chosen as a remedy, not a fault injected. */
+        public boolean remedy() {
+            return this == SKIP || this == REPLACE;
+        }
+    }
 
     public Spike {
         if (step < 0) throw new IllegalArgumentException("spike step must be >= 0");
@@ -27,8 +35,16 @@ public record Spike(long step, Kind kind, double factor) {
 
     public static Spike parse(String s) {
         String[] p = s.trim().split(":");
+        if (p.length == 2 && (p[1].equalsIgnoreCase("skip") || p[1].equalsIgnoreCase("replace")) || p.length == 3
+                && (p[1].equalsIgnoreCase("skip") || p[1].equalsIgnoreCase("replace"))) {
+            try {
+                return new Spike(Long.parseLong(p[0]), p[1].equalsIgnoreCase("skip") ? Kind.SKIP : Kind.REPLACE, 0);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("spike '" + s + "': STEP must be a whole number");
+            }
+        }
         if (p.length != 3) throw new IllegalArgumentException("spike '" + s + "': expected STEP:KIND:FACTOR, e.g. 300:grad:1000 "
-                + "(kinds: grad, targets, inputs, tokens)");
+                + "(kinds: grad, targets, inputs, tokens), or STEP:skip, STEP:replace");
         try {
             Kind k = switch (p[1].toLowerCase(Locale.ROOT)) {
                 case "grad" -> Kind.GRAD;
@@ -45,6 +61,6 @@ public record Spike(long step, Kind kind, double factor) {
     }
 
     public String toText() {
-        return step + ":" + kind.name().toLowerCase(Locale.ROOT) + ":" + factor;
+        return step + ":" + kind.name().toLowerCase(Locale.ROOT) + (kind.remedy() ? "" : ":" + factor);
     }
 }

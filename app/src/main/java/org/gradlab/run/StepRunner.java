@@ -91,8 +91,13 @@ public final class StepRunner {
 
     /** As {@link #run(long, Batch)}, with the gradient multiplied by gradFactor before clipping (a grad spike). */
     public StepStats run(long step, Batch b, double gradFactor) {
+        return run(step, b, gradFactor, false);
+    }
+
+    /** As {@link #run(long, Batch, double)}; with skipUpdate the step is measured and recorded but updates nothing. */
+    public StepStats run(long step, Batch b, double gradFactor, boolean skipUpdate) {
         if (waiting > 0 || !finished.isEmpty()) throw new IllegalStateException("queued steps' stats not taken: call drain() first");
-        queue(step, b, gradFactor);
+        queue(step, b, gradFactor, skipUpdate);
         StepStats s = drain().get(0);
         String stopped = takeStop();
         if (stopped != null) throw new NonFiniteStop(stopped);
@@ -106,6 +111,10 @@ public final class StepRunner {
      * step instead of two. Take the stats with {@link #completed()} or {@link #drain()}.
      */
     public void queue(long step, Batch b, double gradFactor) {
+        queue(step, b, gradFactor, false);
+    }
+
+    public void queue(long step, Batch b, double gradFactor, boolean skipUpdate) {
         long t0 = System.nanoTime();
         model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
         model.queueForwardBackward();
@@ -118,7 +127,10 @@ public final class StepRunner {
         float loss = model.loss();
         boolean bad = clipping == null ? !Float.isFinite(loss) : StepStats.isNonFinite(loss, clipping.preNorm(), clipping.nonFinite());
         boolean skip = false;
-        if (bad) {
+        if (skipUpdate) { // a remedy chosen for this batch: measured and recorded, no update
+            skip = true;
+            skipped++;
+        } else if (bad) {
             switch (policy) {
                 case PROPAGATE -> { }
                 case SKIP -> {
@@ -166,6 +178,22 @@ public final class StepRunner {
         String s = stop;
         stop = null;
         return s;
+    }
+
+    /**
+     * The pre-clip global L2 norm the gradient of batch b would have at the current weights (with the gradient
+     * multiplied by gradFactor), without clipping or updating anything — a probe, not a step.
+     */
+    public double gradientNorm(Batch b, double gradFactor) {
+        if (waiting > 0 || !finished.isEmpty()) throw new IllegalStateException("queued steps' stats not taken: call drain() first");
+        model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
+        model.queueForwardBackward();
+        if (gradFactor != 1.0) segments.scaleAll((float) gradFactor);
+        ClipStrategy.Pending measured = ClipStrategy.create(ClipSpec.parse("none")).start(segments);
+        backend.collect();
+        double norm = measured.preNorm();
+        measured.finish();
+        return norm;
     }
 
     /** Stats of the queued steps completed so far, oldest first (each is handed out once). */

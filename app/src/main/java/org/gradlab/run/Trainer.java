@@ -54,7 +54,7 @@ public final class Trainer {
     /** One training step on batch `step`, with a spike injected when spike != null. */
     public StepStats trainStep(Spike spike) {
         Batch b = batchFor(spike);
-        StepStats s = runner.run(step, b, gradFactor(spike));
+        StepStats s = runner.run(step, b, gradFactor(spike), skips(spike));
         step++;
         return s;
     }
@@ -65,23 +65,44 @@ public final class Trainer {
      */
     public void queueStep(Spike spike) {
         Batch b = batchFor(spike);
-        runner.queue(step, b, gradFactor(spike));
+        runner.queue(step, b, gradFactor(spike), skips(spike));
         step++;
+    }
+
+    /**
+     * Probes the pre-clip gradient norm that batch k (with a data spike's change applied, when given) has at the
+     * current weights, updating nothing. A grad spike is not part of the batch and is ignored here.
+     */
+    public double gradientNorm(long k, Spike dataSpike) {
+        Spike s = dataSpike != null && dataSpike.kind() == Spike.Kind.GRAD ? null : dataSpike;
+        return runner.gradientNorm(batchFor(k, s), 1.0);
     }
 
     /** Batch `step`, with the spike's change to its targets, inputs or tokens applied. */
     private Batch batchFor(Spike spike) {
-        Batch b = task.batch(step);
+        return batchFor(step, spike);
+    }
+
+    private Batch batchFor(long k, Spike spike) {
+        if (spike != null && spike.kind() == Spike.Kind.REPLACE) return task.batch(k + REPLACEMENT_OFFSET);
+        Batch b = task.batch(k);
         if (spike == null) return b;
         checkSpike(spike.kind());
         switch (spike.kind()) {
-            case GRAD -> { }
+            case GRAD, SKIP, REPLACE -> { }
             case TARGETS -> scale(b.targets(), spike.factor());
             case INPUTS -> scale(b.features(), spike.factor());
-            case TOKENS -> corruptTokens(b.tokens(), spike.factor());
+            case TOKENS -> corruptTokens(b.tokens(), spike.factor(), k);
         }
         return b;
     }
+
+    private static boolean skips(Spike spike) {
+        return spike != null && spike.kind() == Spike.Kind.SKIP;
+    }
+
+    /** Batches that replace a batch as a remedy come from far beyond any run's own steps (the same seeded stream). */
+    static final long REPLACEMENT_OFFSET = 1L << 40;
 
     private static double gradFactor(Spike spike) {
         return spike != null && spike.kind() == Spike.Kind.GRAD ? spike.factor() : 1.0;
@@ -91,7 +112,7 @@ public final class Trainer {
     public void checkSpike(Spike.Kind kind) {
         TaskShape.Kind k = task.shape().kind();
         boolean ok = switch (kind) {
-            case GRAD -> true;
+            case GRAD, SKIP, REPLACE -> true;
             case TARGETS -> k == TaskShape.Kind.REGRESSION;
             case INPUTS -> k != TaskShape.Kind.LANGUAGE_MODEL;
             case TOKENS -> k == TaskShape.Kind.LANGUAGE_MODEL;
@@ -126,8 +147,8 @@ public final class Trainer {
         for (int i = 0; i < a.length; i++) a[i] = (float) (a[i] * f);
     }
 
-    private void corruptTokens(int[] tokens, double fraction) {
-        org.gradlab.task.Rng r = new org.gradlab.task.Rng(0).reseed(config.seed() ^ 0x5B1CE, step);
+    private void corruptTokens(int[] tokens, double fraction, long k) {
+        org.gradlab.task.Rng r = new org.gradlab.task.Rng(0).reseed(config.seed() ^ 0x5B1CE, k);
         int vocab = task.shape().vocab();
         for (int i = 0; i < tokens.length; i++) if (r.nextDouble() < fraction) tokens[i] = r.nextInt(vocab);
     }

@@ -40,11 +40,13 @@ class LayeringTest {
         ALLOWED.put("run", Set.of("engine", "model", "optim", "clip", "telemetry", "task"));
         // record serialises the run config, which holds the optimizer config (optim) — types only, no math
         ALLOWED.put("record", Set.of("engine", "clip", "telemetry", "run", "optim"));
-        ALLOWED.put("cli", Set.of("engine", "model", "optim", "clip", "telemetry", "task", "run", "record"));
-        ALLOWED.put("ui", Set.of("clip", "telemetry", "run", "record", "optim"));
+        // diagnose reads runs (record), probes them (run) and reads clip reports and steps (clip, telemetry)
+        ALLOWED.put("diagnose", Set.of("run", "record", "telemetry", "clip"));
+        ALLOWED.put("cli", Set.of("engine", "model", "optim", "clip", "telemetry", "task", "run", "record", "diagnose"));
+        ALLOWED.put("ui", Set.of("clip", "telemetry", "run", "record", "optim", "diagnose"));
     }
 
-    private static final Set<String> NO_UI = Set.of("engine", "model", "optim", "clip", "telemetry", "task", "record", "run");
+    private static final Set<String> NO_UI = Set.of("engine", "model", "optim", "clip", "telemetry", "task", "record", "run", "diagnose");
 
     static final JavaClasses MAIN = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.gradlab");

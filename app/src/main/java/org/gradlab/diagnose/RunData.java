@@ -1,0 +1,151 @@
+package org.gradlab.diagnose;
+
+import org.gradlab.clip.ClipReport;
+import org.gradlab.record.RunFileException;
+import org.gradlab.record.RunReader;
+import org.gradlab.record.Series;
+import org.gradlab.record.StepIndex;
+import org.gradlab.record.tb.TbImport;
+import org.gradlab.record.tb.TbLogDir;
+import org.gradlab.run.RunEvent;
+import org.gradlab.run.SessionConfig;
+import org.gradlab.telemetry.StepStats;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A run's per-step readings in one shape for the analysis, whatever recorded them: a GradLab run (every step,
+ * with its config and events) or a TensorBoard run (the steps its writer logged, often sparse). A reading the
+ * source did not record is NaN and its {@code has…} flag says so — the analysis says what it could not
+ * assess rather than reading NaN as zero.
+ */
+public final class RunData {
+    public final String name, source;
+    public final long[] steps;
+    public final float[] loss, lr, pre, post, coefficient, threshold, nonFiniteValues;
+    public final boolean[] clipped;
+    /** Per step, the pre-clip norm of each layer (a row may be null where the step's record has none). */
+    public final float[][] layerPre;
+    public final List<String> layers;
+    public final List<RunEvent> events;
+    /** The training config (GradLab runs), null for logs. */
+    public final SessionConfig config;
+    /** Whether the source records what clipping did (post-clip norm, threshold), and pre-clip norms at all. */
+    public final boolean hasClip, hasPre;
+    /** Notes on what is missing or damaged. */
+    public final List<String> notes = new ArrayList<>();
+
+    private RunData(String name, String source, int n, List<String> layers, List<RunEvent> events, SessionConfig config,
+                    boolean hasClip, boolean hasPre) {
+        this.name = name;
+        this.source = source;
+        this.steps = new long[n];
+        this.loss = nan(n);
+        this.lr = nan(n);
+        this.pre = nan(n);
+        this.post = nan(n);
+        this.coefficient = nan(n);
+        this.threshold = nan(n);
+        this.nonFiniteValues = new float[n];
+        this.clipped = new boolean[n];
+        this.layerPre = new float[n][];
+        this.layers = List.copyOf(layers);
+        this.events = List.copyOf(events);
+        this.config = config;
+        this.hasClip = hasClip;
+        this.hasPre = hasPre;
+    }
+
+    private static float[] nan(int n) {
+        float[] a = new float[n];
+        Arrays.fill(a, Float.NaN);
+        return a;
+    }
+
+    public int size() {
+        return steps.length;
+    }
+
+    /**
+     * Whether step i says if it was clipped: every step of a GradLab run does (a NaN step was not clipped);
+     * a log's step does where it logged the norm.
+     */
+    public boolean clipKnown(int i) {
+        return config != null ? true : !Float.isNaN(pre[i]);
+    }
+
+    /** Step by one definition: a NaN/inf loss or gradient value, or an overflowed pre-clip norm. */
+    public boolean nonFinite(int i) {
+        return StepStats.isNonFinite(loss[i], pre[i], nonFiniteValues[i]);
+    }
+
+    /** A recorded GradLab run: the index for the scalars, every step's record for the per-layer norms. */
+    public static RunData of(RunReader r) throws RunFileException {
+        StepIndex ix = r.index();
+        int n = ix.count();
+        SessionConfig sc = r.manifest().session();
+        boolean imported = sc == null;
+        RunData d = new RunData(r.dir().toString(), imported ? "imported" : "gradlab", n, r.manifest().groups(), r.events(), sc,
+                !imported || anyFinite(ix, Series.POST_NORM), !imported || anyFinite(ix, Series.PRE_NORM));
+        for (int i = 0; i < n; i++) {
+            d.steps[i] = ix.stepAt(i);
+            d.loss[i] = ix.valueAt(i, Series.LOSS);
+            d.lr[i] = ix.valueAt(i, Series.LR);
+            d.pre[i] = ix.valueAt(i, Series.PRE_NORM);
+            d.post[i] = ix.valueAt(i, Series.POST_NORM);
+            d.coefficient[i] = ix.valueAt(i, Series.COEFFICIENT);
+            d.threshold[i] = ix.valueAt(i, Series.THRESHOLD);
+            d.clipped[i] = ix.valueAt(i, Series.CLIPPED) > 0;
+            d.nonFiniteValues[i] = ix.valueAt(i, Series.NON_FINITE);
+            StepStats s = r.step(d.steps[i]);
+            if (s.clip() != null) d.layerPre[i] = s.clip().layerPre();
+        }
+        if (r.damage() != null) {
+            d.notes.add("steps.bin is damaged after byte " + r.damage().offset() + " (" + r.damage().reason() + "): the intact "
+                    + n + " steps are diagnosed");
+        }
+        return d;
+    }
+
+    private static boolean anyFinite(StepIndex ix, Series s) {
+        for (int i = 0; i < ix.count(); i++) if (!Float.isNaN(ix.valueAt(i, s))) return true;
+        return false;
+    }
+
+    /** A TensorBoard run, as GradLab maps its tags (loss, grad_norm, lr, clip tags of GradLab's own exports). */
+    public static RunData of(TbLogDir dir, TbLogDir.Run run) {
+        TbImport plan = new TbImport(run);
+        List<Long> steps = new ArrayList<>(plan.steps());
+        List<StepStats> rows = new ArrayList<>();
+        for (long k : steps) rows.add(plan.at(k));
+        boolean hasClip = false, hasPre = false;
+        for (StepStats s : rows) {
+            ClipReport c = s.clip();
+            if (c == null) continue;
+            hasPre |= !Double.isNaN(c.preNorm());
+            hasClip |= !Double.isNaN(c.postNorm()) || !Double.isNaN(c.threshold());
+        }
+        String name = dir.dir().getFileName() + (run.name.equals(".") ? "" : "/" + run.name);
+        RunData d = new RunData(name, "tensorboard", rows.size(), plan.groups(), List.of(), null, hasClip, hasPre);
+        for (int i = 0; i < rows.size(); i++) {
+            StepStats s = rows.get(i);
+            d.steps[i] = s.step();
+            d.loss[i] = s.loss();
+            d.lr[i] = (float) s.lr();
+            ClipReport c = s.clip();
+            if (c != null) {
+                d.pre[i] = (float) c.preNorm();
+                d.post[i] = (float) c.postNorm();
+                d.coefficient[i] = (float) c.coefficient();
+                d.threshold[i] = (float) c.threshold();
+                d.clipped[i] = hasClip && c.clipped();
+                d.layerPre[i] = c.layerPre();
+            }
+        }
+        d.notes.addAll(run.warnings);
+        return d;
+    }
+}

@@ -81,8 +81,9 @@ public final class DiagnoseCommand implements Runnable {
             if (data.size() == 0) throw new UserError(target + " has no recorded steps: nothing to diagnose");
             BatchProbe.Verdict v = null;
             if (probe != null) {
-                if (!json) System.err.println("probing step " + probe + " (rebuilding the states around it)…");
                 try {
+                    BatchProbe.check(r, probe);
+                    if (!json) System.out.println("probing step " + probe + " (rebuilding the states around it)…");
                     v = BatchProbe.probe(r, probe);
                 } catch (IllegalArgumentException e) {
                     throw new UserError(e.getMessage());

@@ -49,11 +49,8 @@ public final class BatchProbe {
 
     /** Probes step k of the run read by r, rebuilding states on the kind of device that recorded it. */
     public static Verdict probe(RunReader r, long k) throws RunFileException {
-        long first = r.manifest().firstStep(), end = r.endStep();
-        if (r.manifest().session() == null) throw new IllegalArgumentException("an imported run has no state to probe");
-        if (k < first || k >= end) {
-            throw new IllegalArgumentException("--probe " + k + ": outside the run's recorded steps " + first + "–" + (end - 1));
-        }
+        check(r, k);
+        long first = r.manifest().firstStep();
         List<Long> states = new ArrayList<>();
         for (long s = Math.max(first, k - REACH); s <= k; s++) states.add(s);
         String device = r.manifest().deviceKind() == null ? "cpu" : r.manifest().deviceKind();
@@ -78,6 +75,15 @@ public final class BatchProbe {
         boolean stateTied = !batchTied && Spikes.median(others) > 3 * typical;
         return new Verdict(k, batchK, states.stream().mapToLong(Long::longValue).toArray(), others,
                 batches.stream().mapToLong(Long::longValue).toArray(), typical, batchTied, stateTied);
+    }
+
+    /** Refuses a step the probe cannot look at (an IllegalArgumentException saying why). */
+    public static void check(RunReader r, long k) {
+        long first = r.manifest().firstStep(), end = r.endStep();
+        if (r.manifest().session() == null) throw new IllegalArgumentException("an imported run has no state to probe");
+        if (k < first || k >= end) {
+            throw new IllegalArgumentException("--probe " + k + ": outside the run's recorded steps " + first + "–" + (end - 1));
+        }
     }
 
     /** A recorded spike at step k that changes the batch's data (tokens, inputs, targets), or null. */

@@ -23,10 +23,10 @@ import java.util.zip.CRC32C;
 public final class RunReader implements AutoCloseable {
     private final Path dir;
     private final RunManifest manifest;
-    private final List<RunEvent> events;
+    private List<RunEvent> events;
     private final StepIndex index;
-    private final StepsFile.Damage damage;
-    private final FileChannel steps;
+    private StepsFile.Damage damage;
+    private FileChannel steps;
     private final RecordShape shape;
 
     private RunReader(Path dir, RunManifest m, List<RunEvent> events, StepIndex index, StepsFile.Damage damage, FileChannel steps) {
@@ -94,6 +94,25 @@ public final class RunReader implements AutoCloseable {
     /** One past the last recorded step. */
     public long endStep() {
         return index.nextStep();
+    }
+
+    /**
+     * Reads what a writer appended since: new intact records (a record still being written waits for the next
+     * call) and the events. Returns the number of new steps. For following a run that is being recorded.
+     */
+    public int refresh() throws RunFileException {
+        Path file = dir.resolve(RunFiles.STEPS);
+        int before = index.count();
+        try {
+            if (steps == null && RunFiles.readable(dir, file, Long.MAX_VALUE) != null) steps = FileChannel.open(file, StandardOpenOption.READ);
+            if (steps != null) damage = StepsFile.scan(steps, file, index);
+        } catch (RunFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RunFileException(file, -1, "cannot read: " + e.getMessage(), e);
+        }
+        events = EventLog.read(dir);
+        return index.count() - before;
     }
 
     public Overview overview(int maxBuckets) {

@@ -40,8 +40,9 @@ class LayeringTest {
         ALLOWED.put("run", Set.of("engine", "model", "optim", "clip", "telemetry", "task"));
         // record serialises the run config, which holds the optimizer config (optim) — types only, no math
         ALLOWED.put("record", Set.of("engine", "clip", "telemetry", "run", "optim"));
-        // diagnose reads runs (record), probes them (run) and reads clip reports and steps (clip, telemetry)
-        ALLOWED.put("diagnose", Set.of("run", "record", "telemetry", "clip"));
+        // diagnose reads runs (record), probes them (run) and reads clip reports, steps and the optimizer's
+        // settings (clip, telemetry, optim: value types only)
+        ALLOWED.put("diagnose", Set.of("run", "record", "telemetry", "clip", "optim"));
         ALLOWED.put("cli", Set.of("engine", "model", "optim", "clip", "telemetry", "task", "run", "record", "diagnose"));
         ALLOWED.put("ui", Set.of("clip", "telemetry", "run", "record", "optim", "diagnose"));
     }

@@ -54,6 +54,9 @@ public final class DiagnoseCommand implements Runnable {
     boolean tryRemedies;
     @Option(names = "--try-steps", paramLabel = "N", description = "steps each remedy trains (default: until 150 steps after the spike)")
     Long trySteps;
+    @Option(names = "--threshold", paramLabel = "C", description = "logs that do not say what clipping did: the global-norm threshold the job "
+            + "clipped at (Hugging Face's Trainer: max_grad_norm, 1.0 by default)")
+    Double threshold;
     @Option(names = "--out", description = "with --try: where the remedy branches are recorded (default: RUN-remedies)")
     Path out;
     @picocli.CommandLine.Mixin
@@ -102,6 +105,7 @@ public final class DiagnoseCommand implements Runnable {
 
     private void diagnoseLogs() throws IOException {
         if (probe != null || tryRemedies) throw new UserError("--probe and --try need a GradLab run (logs hold no training state)");
+        if (threshold != null && !(threshold > 0 && Double.isFinite(threshold))) throw new UserError("--threshold must be a finite number > 0");
         TbLogDir dir;
         try {
             dir = TbLogDir.open(target);
@@ -112,7 +116,7 @@ public final class DiagnoseCommand implements Runnable {
         for (TbLogDir.Run run : dir.runs().values()) {
             RunData data;
             try {
-                data = RunData.of(dir, run);
+                data = RunData.of(dir, run, threshold == null ? Double.NaN : threshold);
             } catch (IllegalArgumentException e) {
                 throw new UserError(e.getMessage());
             }

@@ -29,7 +29,8 @@ public final class Diagnose {
             notes.add(String.format("the log holds %d of the %d steps between its first and last: spikes between logged steps cannot be seen",
                     d.size(), d.steps[d.size() - 1] - d.steps[0] + 1));
         }
-        String spec = d.config != null ? d.config.clip().toText() : d.hasClip ? "logged" : null;
+        String spec = d.config != null ? d.config.clip().toText() : !Double.isNaN(d.assumedThreshold) ? "norm:" + d.assumedThreshold + " (assumed)"
+                : d.hasClip ? "logged" : null;
         return new Diagnosis(d.name, d.source, d.size(), d.size() == 0 ? 0 : d.steps[0], d.size() == 0 ? 0 : d.steps[d.size() - 1], spec, rate, regime,
                 windows, ClipRegime.changes(windows), spikes, trend, nf, cond, advice,
                 Causes.rank(d, spikes, regime, Double.isNaN(rate) ? 0 : rate, trend, nf, cond, probe), probe, evaluations, notes);

@@ -35,11 +35,14 @@ public final class RunData {
     public final SessionConfig config;
     /** Whether the source records what clipping did (post-clip norm, threshold), and pre-clip norms at all. */
     public final boolean hasClip, hasPre;
+    /** A threshold the user says the job clipped at, for logs that do not say (NaN: none given). */
+    public final double assumedThreshold;
     /** Notes on what is missing or damaged. */
     public final List<String> notes = new ArrayList<>();
 
     private RunData(String name, String source, int n, List<String> layers, List<RunEvent> events, SessionConfig config,
-                    boolean hasClip, boolean hasPre) {
+                    boolean hasClip, boolean hasPre, double assumedThreshold) {
+        this.assumedThreshold = assumedThreshold;
         this.name = name;
         this.source = source;
         this.steps = new long[n];
@@ -89,7 +92,7 @@ public final class RunData {
         SessionConfig sc = r.manifest().session();
         boolean imported = sc == null;
         RunData d = new RunData(r.dir().toString(), imported ? "imported" : "gradlab", n, r.manifest().groups(), r.events(), sc,
-                !imported || anyFinite(ix, Series.POST_NORM), !imported || anyFinite(ix, Series.PRE_NORM));
+                !imported || anyFinite(ix, Series.POST_NORM), !imported || anyFinite(ix, Series.PRE_NORM), Double.NaN);
         for (int i = 0; i < n; i++) {
             d.steps[i] = ix.stepAt(i);
             d.loss[i] = ix.valueAt(i, Series.LOSS);
@@ -115,8 +118,12 @@ public final class RunData {
         return false;
     }
 
-    /** A TensorBoard run, as GradLab maps its tags (loss, grad_norm, lr, clip tags of GradLab's own exports). */
-    public static RunData of(TbLogDir dir, TbLogDir.Run run) {
+    /**
+     * A TensorBoard run, as GradLab maps its tags (loss, grad_norm, lr, clip tags of GradLab's own exports).
+     * A job that clipped without logging it (Hugging Face's Trainer clips at max_grad_norm 1.0 by default) can be
+     * read with the threshold it used: a step counts as clipped when its logged pre-clip norm is above it.
+     */
+    public static RunData of(TbLogDir dir, TbLogDir.Run run, double assumedThreshold) {
         TbImport plan = new TbImport(run);
         List<Long> steps = new ArrayList<>(plan.steps());
         List<StepStats> rows = new ArrayList<>();
@@ -129,7 +136,9 @@ public final class RunData {
             hasClip |= !Double.isNaN(c.postNorm()) || !Double.isNaN(c.threshold());
         }
         String name = dir.dir().getFileName() + (run.name.equals(".") ? "" : "/" + run.name);
-        RunData d = new RunData(name, "tensorboard", rows.size(), plan.groups(), List.of(), null, hasClip, hasPre);
+        boolean assume = !hasClip && hasPre && Double.isFinite(assumedThreshold);
+        RunData d = new RunData(name, "tensorboard", rows.size(), plan.groups(), List.of(), null, hasClip || assume, hasPre,
+                assume ? assumedThreshold : Double.NaN);
         for (int i = 0; i < rows.size(); i++) {
             StepStats s = rows.get(i);
             d.steps[i] = s.step();
@@ -141,11 +150,14 @@ public final class RunData {
                 d.post[i] = (float) c.postNorm();
                 d.coefficient[i] = (float) c.coefficient();
                 d.threshold[i] = (float) c.threshold();
-                d.clipped[i] = hasClip && c.clipped();
+                d.clipped[i] = hasClip ? c.clipped() : assume && d.pre[i] > assumedThreshold;
+                if (assume) d.threshold[i] = (float) assumedThreshold;
                 d.layerPre[i] = c.layerPre();
             }
         }
         d.notes.addAll(run.warnings);
+        if (assume) d.notes.add("the log does not say what clipping did: a step counts as clipped when its pre-clip norm is above " + assumedThreshold
+                + " (--threshold)");
         return d;
     }
 }

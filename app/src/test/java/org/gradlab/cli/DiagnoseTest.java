@@ -140,6 +140,26 @@ class DiagnoseTest {
     }
 
     @Test
+    void aHuggingFaceStyleLogGetsSpikesWouldClipRatesAndARegimeWhenItsThresholdIsGiven() throws Exception {
+        // loss and grad_norm every 5 steps, as the Trainer logs them (logging_steps), one spike at step 700
+        List<byte[]> events = new ArrayList<>();
+        for (int k = 5; k <= 1000; k += 5) {
+            events.add(TbTestFiles.event(k, TbTestFiles.scalar("train/loss", 2f - k / 1000f),
+                    TbTestFiles.scalar("train/grad_norm", k == 700 ? 40f : 0.6f + 0.05f * (k % 30) / 10f)));
+        }
+        TbTestFiles.write(tmp.resolve("hf/events.out.tfevents.1"), events);
+        JsonNode plain = diagnose(tmp.resolve("hf").toString());
+        assertEquals("unknown", plain.get("clip").get("regime").asText());
+        assertTrue(plain.get("notes").toString().contains("the log holds 200 of the 996 steps"), plain.get("notes").toString());
+        assertEquals(700, plain.get("spikes").get(0).get("step").asLong());
+        assertTrue(plain.get("threshold_advice").get("would_clip").size() >= 5, "would-clip rates from the logged norms");
+        JsonNode assumed = diagnose(tmp.resolve("hf").toString(), "--threshold", "1.0");
+        assertEquals("insurance", assumed.get("clip").get("regime").asText(), "one logged step of 200 above 1.0");
+        assertEquals(0.005, assumed.get("clip").get("rate").asDouble(), 1e-12);
+        assertTrue(assumed.get("clip").get("spec").asText().contains("assumed"));
+    }
+
+    @Test
     void watchFollowsATensorBoardLogWrittenInRandomChunksAndReportsExactlyItsSteps() throws Exception {
         // a writer that spreads each step's tags over two records (as real writers' flushes do)
         List<byte[]> events = new ArrayList<>();

@@ -57,11 +57,11 @@ class FormAndToolbarTest extends MainWindowFixture {
 
     @Test
     void aBadFormValueIsNamedByItsField(FxRobot robot) {
-        robot.doubleClickOn("#" + StartView.fieldId("hidden")).eraseText(10).write("abc");
+        type(robot, "#" + StartView.fieldId("hidden"), "abc");
         robot.clickOn("#startCustom");
         assertEquals("hidden size (--hidden): 'abc' is not a whole number", robot.lookup("#formError").queryAs(Label.class).getText());
-        robot.doubleClickOn("#" + StartView.fieldId("hidden")).eraseText(10).write("64");
-        robot.doubleClickOn("#" + StartView.fieldId("clip")).eraseText(20).write("0");
+        type(robot, "#" + StartView.fieldId("hidden"), "64");
+        type(robot, "#" + StartView.fieldId("clip"), "0");
         robot.clickOn("#startCustom");
         assertTrue(robot.lookup("#formError").queryAs(Label.class).getText().contains("methods: none, norm:C"),
                 "the grammar is in the message: " + robot.lookup("#formError").queryAs(Label.class).getText());
@@ -74,16 +74,16 @@ class FormAndToolbarTest extends MainWindowFixture {
         await("running", () -> window.liveView() != null && window.liveView().model().data().steps() > 1);
         LiveSessionModel m = window.liveView().model();
         double chartsAt = window.liveView().dashboard().localToScene(0, 0).getY();
-        robot.doubleClickOn("#clipField").eraseText(20).write("norm:-1");
+        type(robot, "#clipField", "norm:-1");
         robot.clickOn("#applyClip");
-        robot.doubleClickOn("#lrField").eraseText(20).write("this is not a learning rate at all, it is a sentence");
+        type(robot, "#lrField", "this is not a learning rate at all, it is a sentence");
         robot.type(javafx.scene.input.KeyCode.ENTER); // Enter submits the lr field too
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#clipError").queryAs(Label.class).getText().startsWith("invalid clip spec 'norm:-1': threshold C"),
                 robot.lookup("#clipError").queryAs(Label.class).getText());
         assertTrue(robot.lookup("#lrError").queryAs(Label.class).getText().startsWith("learning rate: 'this is not"));
         assertEquals(chartsAt, window.liveView().dashboard().localToScene(0, 0).getY(), 0.5, "the charts did not move");
-        robot.doubleClickOn("#clipField").eraseText(20).write("norm:2");
+        type(robot, "#clipField", "norm:2");
         robot.type(javafx.scene.input.KeyCode.ENTER);
         await("the new clip is in force", () -> m.clipText().equals("norm:2"));
         await("the old message is gone", () -> robot.lookup("#clipError").queryAs(Label.class).getText().isEmpty());

@@ -43,7 +43,7 @@ class GradLabAppTest extends MainWindowFixture {
         startScenario(robot, "LSTM character language model");
         await("the run advances", () -> window.liveView() != null && window.liveView().model().data().steps() > 10);
         LiveSessionModel m = window.liveView().model();
-        robot.doubleClickOn("#clipField").eraseText(20).write("norm:0.25");
+        type(robot, "#clipField", "norm:0.25");
         robot.clickOn("#applyClip");
         await("the strategy changed", () -> m.clipText().equals("norm:0.25"));
         await("the event reached the view", () -> m.data().events().stream()
@@ -70,14 +70,14 @@ class GradLabAppTest extends MainWindowFixture {
         LiveSessionModel m = window.liveView().model();
         String before = m.clipText();
         for (String bad : List.of("norm:0", "norm:-1", "norm:NaN", "value:abc")) {
-            robot.doubleClickOn("#clipField").eraseText(20).write(bad);
+            type(robot, "#clipField", bad);
             robot.clickOn("#applyClip");
             WaitForAsyncUtils.waitForFxEvents();
             Label err = robot.lookup("#clipError").queryAs(Label.class);
             assertTrue(err.getText().startsWith("invalid clip spec '" + bad + "'"), err.getText());
             assertEquals(before, m.clipText());
         }
-        robot.doubleClickOn("#lrField").eraseText(20).write("-3");
+        type(robot, "#lrField", "-3");
         robot.clickOn("#applyLr");
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(robot.lookup("#lrError").queryAs(Label.class).getText().contains("> 0"));
@@ -87,7 +87,7 @@ class GradLabAppTest extends MainWindowFixture {
     void forkIntoBranchesThatAdvanceFromTheSameState(FxRobot robot) throws Exception {
         startScenario(robot, "LSTM character language model");
         await("running", () -> window.liveView() != null && window.liveView().model().data().steps() > 12);
-        robot.doubleClickOn("#forkField").eraseText(40).write("norm:1, norm:1, value:0.0001");
+        type(robot, "#forkField", "norm:1, norm:1, value:0.0001");
         robot.clickOn("#forkButton");
         await("three branches", () -> window.compareView().liveRuns().size() == 3);
         robot.clickOn("#playAll");
@@ -116,6 +116,7 @@ class GradLabAppTest extends MainWindowFixture {
         assertEquals(first + 1, m.step(), "it paused right after that step");
         assertEquals(first, m.data().lastStep(), "and the view has every step up to it");
         assertEquals(1, m.data().nonFiniteSteps(), "exactly one non-finite step happened");
+        assertTrue(m.alerts().stream().anyMatch(a -> a.kind().equals("non-finite") && a.step() == first), "an alert said so: " + m.alerts());
         assertTrue(robot.lookup("#ruleNonFinite").queryAs(javafx.scene.control.CheckBox.class).isSelected(), "the rule shows as on");
         await("the window stops drawing frames while paused", () -> !window.drawing());
     }
@@ -127,7 +128,7 @@ class GradLabAppTest extends MainWindowFixture {
         LiveSessionModel m = window.liveView().model();
         assertEquals(300, m.step(), m.detailProperty().get());
         assertEquals("before the scheduled event at step 300", m.detailProperty().get());
-        robot.doubleClickOn("#forkField").eraseText(40).write("norm:1, value:0.01");
+        type(robot, "#forkField", "norm:1, value:0.01");
         robot.clickOn("#forkButton");
         await("two branches", () -> window.compareView().liveRuns().size() == 2);
         robot.clickOn("#playAll");
@@ -147,7 +148,7 @@ class GradLabAppTest extends MainWindowFixture {
         await("replay view", () -> window.replayView() != null && robot.lookup("#replayForkButton").tryQuery().isPresent());
         Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
         robot.interact(() -> s.setValue(390));
-        robot.doubleClickOn("#replayForkField").eraseText(40).write("norm:1, value:0.01");
+        type(robot, "#replayForkField", "norm:1, value:0.01");
         robot.clickOn("#replayForkButton");
         await("the branches open in the comparison", () -> window.compareView().liveRuns().size() == 2);
         for (LiveSessionModel x : window.compareView().liveRuns()) {

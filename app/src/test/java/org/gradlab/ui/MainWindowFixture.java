@@ -35,6 +35,13 @@ abstract class MainWindowFixture {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** Replaces a text field's text as a user would type it (cleared first: erasing by keys depends on where the caret lands). */
+    static void type(org.testfx.api.FxRobot robot, String id, String text) {
+        javafx.scene.control.TextField f = robot.lookup(id).queryAs(javafx.scene.control.TextField.class);
+        robot.interact(() -> f.setText(""));
+        robot.clickOn(f).write(text);
+    }
+
     /** Waits up to a minute for cond, then asserts it. */
     static void await(String what, BooleanSupplier cond) throws Exception {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, cond::getAsBoolean);

@@ -97,7 +97,25 @@ public class MainWindow extends BorderPane {
      * A run that fails — a disk that filled up, a GPU error — says so in a dialog with the reason; every step
      * recorded before it stays readable (the recorder wrote them before it stopped).
      */
+    /** Each alert on a live run pops up once (ControlsFX notification) with what happened and at which step. */
+    private void notifyAlerts(LiveSessionModel m) {
+        m.alerts().addListener((javafx.collections.ListChangeListener<org.gradlab.diagnose.AlertMonitor.Alert>) c -> {
+            while (c.next()) {
+                for (var a : c.getAddedSubList()) {
+                    if (getScene() == null || getScene().getWindow() == null || !getScene().getWindow().isShowing()) continue;
+                    try {
+                        org.controlsfx.control.Notifications.create().owner(getScene().getWindow()).title(m.name() + ": " + a.kind())
+                                .text(a.message()).hideAfter(javafx.util.Duration.seconds(8)).showWarning();
+                    } catch (RuntimeException ex) {
+                        // a pop-up that cannot show (a headless toolkit) must not stop the frame; the alert stays in the list
+                    }
+                }
+            }
+        });
+    }
+
     private void reportFailure(LiveSessionModel m) {
+        notifyAlerts(m);
         m.stateProperty().addListener((o, a, b) -> {
             if (b == org.gradlab.run.SessionState.FAILED) {
                 error("The run \"" + m.name() + "\" stopped", m.detailProperty().get() + (m.recordDir() == null ? ""

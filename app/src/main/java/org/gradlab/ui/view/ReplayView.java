@@ -101,7 +101,33 @@ public class ReplayView extends BorderPane {
         title.setPadding(new Insets(4, 4, 0, 4));
         setTop(new VBox(title, controls, forkRow, warning));
         setCenter(dashboard);
-        setRight(new VBox(new Label("events (click to jump)"), events));
+        javafx.scene.control.TextArea report = new javafx.scene.control.TextArea();
+        report.setId("diagnosisText");
+        report.setEditable(false);
+        report.setWrapText(true);
+        report.setPrefRowCount(16);
+        report.setStyle("-fx-font-family: monospace; -fx-font-size: 11px;");
+        Button diagnose = new Button("Diagnose");
+        diagnose.setId("diagnoseButton");
+        diagnose.setTooltip(new javafx.scene.control.Tooltip("Read this run's clipping, spikes, trends and NaN/inf, and rank their likely causes "
+                + "(the same as ./gradlab diagnose)"));
+        diagnose.setOnAction(e -> {
+            report.setText("diagnosing…");
+            io.submit(() -> {
+                String text;
+                try {
+                    text = model.diagnosis().text();
+                } catch (Exception ex) {
+                    text = "cannot diagnose: " + ex.getMessage();
+                }
+                String t = text;
+                Platform.runLater(() -> report.setText(t));
+            });
+        });
+        VBox side = new VBox(4, new Label("events (click to jump)"), events, diagnose, report);
+        VBox.setVgrow(report, Priority.ALWAYS);
+        side.setPrefWidth(300);
+        setRight(side);
         seek(first);
     }
 

@@ -58,6 +58,9 @@ public final class LiveSessionModel implements AutoCloseable {
     private final List<Answer> waiting = new ArrayList<>();
     private record Answer(CompletableFuture<?> future, StringProperty error) {}
     private long droppedShown;
+    /** Alerts on this run's steps (NaN/inf, spikes, sustained clipping, regime changes), newest last. */
+    private final javafx.collections.ObservableList<org.gradlab.diagnose.AlertMonitor.Alert> alerts = javafx.collections.FXCollections.observableArrayList();
+    private final org.gradlab.diagnose.AlertMonitor monitor;
     private long rateStep = -1, rateNanos;
     private double stepsPerSecond;
 
@@ -70,7 +73,13 @@ public final class LiveSessionModel implements AutoCloseable {
         this.deviceNote = session.deviceNote();
         this.data = new RunViewModel(name, session.layerGroups());
         this.queue = session.subscribe(1 << 16);
+        this.monitor = new org.gradlab.diagnose.AlertMonitor(name, org.gradlab.diagnose.AlertMonitor.Settings.DEFAULT);
         show(session.status());
+    }
+
+    /** The alerts raised on this run so far (the view shows each as it arrives). */
+    public javafx.collections.ObservableList<org.gradlab.diagnose.AlertMonitor.Alert> alerts() {
+        return alerts;
     }
 
     private void show(SessionItem.Status st) {
@@ -154,9 +163,13 @@ public final class LiveSessionModel implements AutoCloseable {
     /** Moves everything new into the view-model, in stream order; call once per frame on the FX thread. */
     public int pollFrame() {
         int steps = 0;
+        List<org.gradlab.diagnose.AlertMonitor.Alert> raised = new ArrayList<>();
         for (SessionItem it : queue.drain()) {
             if (it instanceof SessionItem.StepDone sd) {
                 data.append(sd.stats());
+                var st = sd.stats();
+                raised.addAll(monitor.add(st.step(), st.loss(), st.clip() == null ? Double.NaN : st.clip().preNorm(),
+                        st.clip() == null ? null : st.clip().clipped(), st.nonFinite()));
                 step.set(sd.stats().step() + 1);
                 lr.set(sd.stats().lr());
                 steps++;
@@ -170,6 +183,7 @@ public final class LiveSessionModel implements AutoCloseable {
         }
         droppedShown = queue.dropped();
         collectAnswers();
+        if (!raised.isEmpty()) alerts.addAll(raised); // after every item is applied: a listener cannot cut the frame short
         long now = System.nanoTime();
         if (rateStep < 0 || state.get() != SessionState.RUNNING) {
             rateStep = step.get();

@@ -137,6 +137,16 @@ public final class ReplayModel implements AutoCloseable {
         }, executor);
     }
 
+    /** The diagnosis of this run (as ./gradlab diagnose prints it); call on the thread that reads its records. */
+    public org.gradlab.diagnose.Diagnosis diagnosis() throws RunFileException {
+        java.util.List<String> evals = new java.util.ArrayList<>();
+        for (org.gradlab.run.Evaluation e : org.gradlab.record.EvalLog.read(reader.dir())) {
+            evals.add(String.format(java.util.Locale.ROOT, "step %d: %.2f%% of %d fresh sequences wrong (%s)", e.step(), 100 * e.errorRate(),
+                    e.sequences(), e.criterion()));
+        }
+        return org.gradlab.diagnose.Diagnose.of(org.gradlab.diagnose.RunData.of(reader), null, evals);
+    }
+
     /** A warning line when the run's tail could not be read, else null. */
     public String damageWarning() {
         return reader.damage() == null ? null : reader.damage().bytes() + " bytes after byte " + reader.damage().offset()

@@ -16,6 +16,21 @@ extern "C" __global__ void rnn_tanh_backward(int batch, int hd, const float* __r
     }
 }
 
+// Pascanu et al.'s "sigmoid" network: h = σ(xg + hg).
+extern "C" __global__ void rnn_sigmoid_forward(int batch, int hd, const float* __restrict__ xg,
+                                               const float* __restrict__ hg, float* h) {
+    GL_FOR(i, (long)batch * hd) h[i] = 1.f / (1.f + expf(-(xg[i] + hg[i])));
+}
+
+// dPre = dh ⊙ h(1 − h).
+extern "C" __global__ void rnn_sigmoid_backward(int batch, int hd, const float* __restrict__ h,
+                                                const float* __restrict__ dh, float* dPre) {
+    GL_FOR(i, (long)batch * hd) {
+        float y = h[i];
+        dPre[i] = dh[i] * y * (1.f - y);
+    }
+}
+
 // PyTorch gate order i, f, g, o; gates keeps the activated values for the backward.
 extern "C" __global__ void lstm_forward(int batch, int hd, const float* __restrict__ xg, const float* __restrict__ hg,
                                         const float* __restrict__ cPrev, float* gates, float* c, float* h) {

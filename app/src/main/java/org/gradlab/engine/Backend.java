@@ -49,6 +49,12 @@ public interface Backend extends AutoCloseable {
     void rnnTanhForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff);
     /** dPre = dh ⊙ (1 − h²). */
     void rnnTanhBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff);
+
+    /** Sigmoid RNN step (Pascanu et al.'s "sigmoid" network): h = σ(xg + hg). */
+    void rnnSigmoidForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff);
+
+    /** dPre = dh ⊙ h(1 − h). */
+    void rnnSigmoidBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff);
     /** gates (activated i,f,g,o) and c, h of one step; PyTorch gate order i,f,g,o. */
     void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
                      Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff);

@@ -212,7 +212,7 @@ public final class CpuBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ recurrent cells
-    private static final int RNN_F = 0, RNN_B = 1, LSTM_F = 2, LSTM_B = 3, GRU_F = 4, GRU_B = 5;
+    private static final int RNN_F = 0, RNN_B = 1, LSTM_F = 2, LSTM_B = 3, GRU_F = 4, GRU_B = 5, SIG_F = 6, SIG_B = 7;
 
     /** One job object for all cell kernels: which kernel and its arguments, split by batch rows. */
     private final class CellJob implements WorkerPool.Job {
@@ -227,6 +227,8 @@ public final class CpuBackend implements Backend {
             switch (op) {
                 case RNN_F -> CpuCells.rnnTanhForward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
                 case RNN_B -> CpuCells.rnnTanhBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
+                case SIG_F -> CpuCells.rnnSigmoidForward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
+                case SIG_B -> CpuCells.rnnSigmoidBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
                 case LSTM_F -> CpuCells.lstmForward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5);
                 case LSTM_B -> CpuCells.lstmBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
                         scratch(chunk, hd));
@@ -265,6 +267,18 @@ public final class CpuBackend implements Backend {
     public void rnnTanhBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff) {
         cellArgs(h, hOff, dh, dhOff, dPre, dPreOff);
         runCells(RNN_B, batch, hidden);
+    }
+
+    @Override
+    public void rnnSigmoidForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff) {
+        cellArgs(xg, xgOff, hg, hgOff, h, hOff);
+        runCells(SIG_F, batch, hidden);
+    }
+
+    @Override
+    public void rnnSigmoidBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff) {
+        cellArgs(h, hOff, dh, dhOff, dPre, dPreOff);
+        runCells(SIG_B, batch, hidden);
     }
 
     @Override

@@ -22,6 +22,17 @@ final class CpuCells {
         }
     }
 
+    static void rnnSigmoidForward(int r0, int r1, int hd, float[] xg, int xo, float[] hg, int ho, float[] h, int oo) {
+        for (int i = r0 * hd; i < r1 * hd; i++) h[oo + i] = 1f / (1f + (float) Math.exp(-(xg[xo + i] + hg[ho + i])));
+    }
+
+    static void rnnSigmoidBackward(int r0, int r1, int hd, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
+        for (int i = r0 * hd; i < r1 * hd; i++) {
+            float y = h[ho + i];
+            dp[dpo + i] = dh[dho + i] * y * (1f - y);
+        }
+    }
+
     static void lstmForward(int r0, int r1, int hd, float[] xg, int xo, float[] hg, int ho, float[] cp, int cpo,
                             float[] g, int go, float[] c, int co, float[] h, int oo) {
         int g4 = 4 * hd;

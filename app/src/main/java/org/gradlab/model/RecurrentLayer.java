@@ -43,7 +43,7 @@ final class RecurrentLayer {
         whhT = be.alloc(hid * gh);
         xg = be.alloc(rows * gh);
         hg = be.alloc(rows * gh);
-        gates = cell == CellType.RNN_TANH ? null : be.alloc(rows * gh);
+        gates = cell.gates == 1 ? null : be.alloc(rows * gh);
         hs = be.alloc((seq + 1) * batch * hid);
         cs = cell == CellType.LSTM ? be.alloc((seq + 1) * batch * hid) : null;
         dH = be.alloc(rows * hid);
@@ -81,6 +81,7 @@ final class RecurrentLayer {
             be.gemmBias(batch, gh, hid, hs, t * blk, hid, 1, whhT, 0, gh, hg, t * gblk, gh, p, bhh.offset());
             switch (cell) {
                 case RNN_TANH -> be.rnnTanhForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, (t + 1) * blk);
+                case RNN_SIGMOID -> be.rnnSigmoidForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, (t + 1) * blk);
                 case LSTM -> be.lstmForward(batch, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk,
                         cs, (t + 1) * blk, hs, (t + 1) * blk);
                 case GRU -> be.gruForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, t * blk, gates, t * gblk,
@@ -98,6 +99,7 @@ final class RecurrentLayer {
         for (int t = seq - 1; t >= 0; t--) {
             switch (cell) {
                 case RNN_TANH -> be.rnnTanhBackward(batch, hid, hs, (t + 1) * blk, dH, t * blk, dPreX, t * gblk);
+                case RNN_SIGMOID -> be.rnnSigmoidBackward(batch, hid, hs, (t + 1) * blk, dH, t * blk, dPreX, t * gblk);
                 case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, t * blk,
                         dc, 0, dPreX, t * gblk);
                 case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, t * blk,

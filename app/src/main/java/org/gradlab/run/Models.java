@@ -19,7 +19,12 @@ import java.util.SplittableRandom;
 
 /** Builds the model a run config names, sized for its task, and initialises it from the run's seed. */
 public final class Models {
-    public static final List<String> NAMES = List.of("rnn", "lstm", "gru", "gpt");
+    public static final List<String> NAMES = List.of("rnn", "rnn-sigmoid", "lstm", "gru", "gpt");
+
+    /** The vanilla RNNs (tanh or sigmoid units): one square recurrent matrix per layer, Pascanu's initialisations apply. */
+    public static boolean vanillaRnn(String model) {
+        return model.equals("rnn") || model.equals("rnn-sigmoid");
+    }
 
     private Models() {}
 

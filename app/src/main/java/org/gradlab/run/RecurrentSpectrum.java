@@ -32,7 +32,7 @@ public final class RecurrentSpectrum {
 
     /** ρ(W_hh) per layer as the run's config initialises them from its seed. */
     public static Map<String, Double> atInit(RunConfig c) {
-        if (!c.model().equals("rnn")) return Map.of();
+        if (!Models.vanillaRnn(c.model())) return Map.of();
         try (CpuBackend be = new CpuBackend(1)) {
             Model m = Models.create(be, c, Tasks.create(c.task(), c.batch(), c.seq(), c.seed()).shape());
             return of(m.params().layout(), m.params().readParams());

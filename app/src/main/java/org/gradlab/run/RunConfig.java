@@ -16,8 +16,8 @@ public record RunConfig(String model, String task, int hidden, int layers, int e
         if (model.equals("gpt") && !task.equals("charlm")) {
             throw new IllegalArgumentException("the gpt model needs a token task: use --task charlm");
         }
-        if (!init.equals(DEFAULT_INIT) && !model.equals("rnn")) {
-            throw new IllegalArgumentException("Pascanu initialisation '" + init + "' applies to the tanh RNN (--model rnn) only");
+        if (!init.equals(DEFAULT_INIT) && !Models.vanillaRnn(model)) {
+            throw new IllegalArgumentException("Pascanu initialisation '" + init + "' applies to the vanilla RNNs (--model rnn or rnn-sigmoid) only");
         }
     }
 

@@ -86,17 +86,18 @@ public final class RunSettings {
     }
 
     private static boolean rnn(String model) {
-        return "rnn".equals(model);
+        return model != null && Models.vanillaRnn(model);
     }
 
     /** The settings of a training run, in the order the form shows them. */
     public static final List<Setting> ALL = List.of(
-            new Setting("model", "model", Type.CHOICE, Models.NAMES, 0, 0, "rnn (tanh), lstm, gru or gpt", fixed("lstm")),
+            new Setting("model", "model", Type.CHOICE, Models.NAMES, 0, 0, "rnn (tanh units), rnn-sigmoid (sigmoid units, Pascanu's "
+                    + "'sigmoid' network), lstm, gru or gpt", fixed("lstm")),
             new Setting("task", "task", Type.CHOICE, Tasks.NAMES, 0, 0,
                     "adding, multiplication, temporal-order, temporal-order-3bit or charlm", fixed("charlm")),
             new Setting("hidden", "hidden size", Type.INT, List.of(), 1, 8192,
-                    "hidden size of the recurrent cells (128 for rnn, 256 otherwise)", (m, t) -> rnn(m) ? "128" : "256"),
-            new Setting("layers", "layers / blocks", Type.INT, List.of(), 1, 64, "recurrent layers or transformer blocks (1 for rnn, 2 otherwise)",
+                    "hidden size of the recurrent cells (128 for the vanilla RNNs, 256 otherwise)", (m, t) -> rnn(m) ? "128" : "256"),
+            new Setting("layers", "layers / blocks", Type.INT, List.of(), 1, 64, "recurrent layers or transformer blocks (1 for the vanilla RNNs, 2 otherwise)",
                     (m, t) -> rnn(m) ? "1" : "2"),
             new Setting("embed", "embedding size", Type.INT, List.of(), 1, 8192, "embedding size for charlm with rnn/lstm/gru", fixed("64")),
             new Setting("dim", "model width", Type.INT, List.of(), 1, 8192, "gpt model width", fixed("128")),
@@ -108,7 +109,7 @@ public final class RunSettings {
             new Setting("lr", "learning rate", Type.DOUBLE, List.of(), Double.MIN_VALUE, 1e6, "learning rate", fixed("1e-3")),
             new Setting("momentum", "SGD momentum", Type.DOUBLE, List.of(), 0, 1e6, "SGD momentum", fixed("0")),
             new Setting("init", "initialisation", Type.CHOICE, List.of("default", "sigmoid", "basic-tanh", "smart-tanh"), 0, 0,
-                    "default (PyTorch's), or Pascanu et al.'s sigmoid, basic-tanh, smart-tanh for --model rnn", fixed("default")),
+                    "default (PyTorch's), or Pascanu et al.'s sigmoid, basic-tanh, smart-tanh for --model rnn or rnn-sigmoid", fixed("default")),
             new Setting("clip", "clip", Type.TEXT, List.of(), 0, 0, "clipping spec: none | norm:C[:2|1|inf] | tensor-norm:C | value:V "
                     + "| agc:L[:eps] | autoclip:P[:H] | zclip[:Z[:alpha]]", fixed("none")),
             new Setting("nonfinite", "NaN/inf gradients", Type.CHOICE, List.of("propagate", "skip", "stop"), 0, 0,

@@ -316,6 +316,17 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void rnnSigmoidForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff) {
+        elementwise("rnn_sigmoid_forward", (long) batch * hidden, batch, hidden, at(xg, xgOff), at(hg, hgOff), at(h, hOff));
+    }
+
+    @Override
+    public void rnnSigmoidBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff) {
+        elementwise("rnn_sigmoid_backward", (long) batch * hidden, batch, hidden, at(h, hOff), at(dh, dhOff),
+                at(dPre, dPreOff));
+    }
+
+    @Override
     public void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
                             Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff) {
         elementwise("lstm_forward", (long) batch * hidden, batch, hidden, at(xg, xgOff), at(hg, hgOff),

@@ -45,9 +45,9 @@ public record Scenario(String title, String whatToLookFor, List<SessionConfig> r
                         List.of("tanh RNN, adding"), PauseRules.parse("nonfinite")),
                 new Scenario("Pascanu's temporal order: three initialisations",
                         "The 2-bit temporal-order task at T=50 with a 50-unit tanh RNN, SGD lr 0.01 and clipping at 1.0, "
-                                + "started three times: 'sigmoid' N(0,0.01), 'basic tanh' N(0,0.1) and 'smart tanh' (sparse, "
+                                + "started three times: 'sigmoid' (sigmoid units, N(0,0.01)), 'basic tanh' N(0,0.1) and 'smart tanh' (sparse, "
                                 + "spectral radius 0.95). Compare how much gradient reaches the recurrent layer in each.",
-                        List.of(cfg("rnn", "temporal-order", 50, 1, 20, 50, sgd(0.01, 0), "sigmoid", 1, "norm:1", List.of()),
+                        List.of(cfg("rnn-sigmoid", "temporal-order", 50, 1, 20, 50, sgd(0.01, 0), "sigmoid", 1, "norm:1", List.of()),
                                 cfg("rnn", "temporal-order", 50, 1, 20, 50, sgd(0.01, 0), "basic-tanh", 1, "norm:1", List.of()),
                                 cfg("rnn", "temporal-order", 50, 1, 20, 50, sgd(0.01, 0), "smart-tanh", 1, "norm:1", List.of())),
                         List.of("sigmoid init", "basic tanh init", "smart tanh init")),

@@ -204,6 +204,10 @@ abstract class KernelParity {
         hOut.assertSame("rnn forward", 1e-5, 1e-6);
         both(be -> be.rnnTanhBackward(b, h, hOut.on(be), 0, dh.on(be), 0, dPre.on(be), 0));
         dPre.assertSame("rnn backward", 1e-5, 1e-6);
+        both(be -> be.rnnSigmoidForward(b, h, xg.on(be), 0, hg.on(be), 0, hOut.on(be), 0));
+        hOut.assertSame("sigmoid rnn forward", 1e-5, 1e-6);
+        both(be -> be.rnnSigmoidBackward(b, h, hOut.on(be), 0, dh.on(be), 0, dPre.on(be), 0));
+        dPre.assertSame("sigmoid rnn backward", 1e-5, 1e-6);
         both(be -> be.lstmForward(b, h, xg.on(be), 0, hg.on(be), 0, prev.on(be), 0, gates.on(be), 0, c.on(be), 0, hOut.on(be), 0));
         gates.assertSame("lstm gates", 1e-5, 1e-6);
         c.assertSame("lstm c", 1e-5, 1e-6);

@@ -7,8 +7,13 @@ import java.util.Locale;
  * See {@link #GRAMMAR}. Bad specs are refused with a message that shows the grammar, never accepted
  * silently (PyTorch accepts 0, negative and NaN thresholds).
  */
-public record ClipSpec(Kind kind, double threshold, double extra, double extra2) {
-    public enum Kind { NONE, NORM, TENSOR_NORM, VALUE, AGC, AUTOCLIP, ZCLIP }
+public record ClipSpec(Kind kind, double threshold, double extra, double extra2, double extra3) {
+    public enum Kind { NONE, NORM, TENSOR_NORM, VALUE, AGC, AUTOCLIP, ZCLIP, ADAGC }
+
+    /** A spec of three numbers (every method but AdaGC). */
+    public ClipSpec(Kind kind, double threshold, double extra, double extra2) {
+        this(kind, threshold, extra, extra2, Double.NaN);
+    }
 
     public static final String GRAMMAR = String.join("\n",
             "none                 no clipping (norms are still reported)",
@@ -17,7 +22,9 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2)
             "value:V              element-wise clamp to [-V, V]",
             "agc:L[:eps[:nohead]] adaptive (unit-wise) clipping, limit L*max(|W_i|, eps), eps default 1e-3; nohead leaves the head alone (NFNets)",
             "autoclip:P[:H]       AutoClip: threshold = P-th percentile (0<P<=100) of the last H norms (default all)",
-            "zclip[:Z[:alpha]]    ZClip: EMA z-score clipping, Z default 2.5, alpha default 0.97 (0<alpha<1)");
+            "zclip[:Z[:alpha]]    ZClip: EMA z-score clipping, Z default 2.5, alpha default 0.97 (0<alpha<1)",
+            "adagc[:R[:B[:W[:A]]]] AdaGC: per tensor, clip at R x the EMA (beta B) of its clipped norms; the first W steps clip the "
+                    + "global norm at A (defaults 1.05, 0.98, 100, 1.0)");
 
     /**
      * extra = norm type (2, 1 or +inf) for NORM, eps for AGC, window (0 = all) for AUTOCLIP, alpha for ZCLIP;
@@ -73,7 +80,23 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2)
                     }
                     yield new ClipSpec(Kind.ZCLIP, z, alpha, Double.NaN);
                 }
-                default -> throw bad(text, "unknown method '" + head + "' (methods: none, norm:C, tensor-norm:C, value:V, agc:L, autoclip:P, zclip)");
+                case "adagc" -> {
+                    arity(text, parts, 1, 5);
+                    double rel = parts.length >= 2 ? positive(text, parts[1], "relative factor R") : 1.05;
+                    double beta = 0.98;
+                    if (parts.length >= 3) {
+                        beta = number(text, parts[2], "beta B");
+                        if (!(beta >= 0 && beta < 1)) throw bad(text, "beta B must be in [0, 1), got " + parts[2]);
+                    }
+                    double warm = 100;
+                    if (parts.length >= 4) {
+                        warm = number(text, parts[3], "warm-up W");
+                        if (!(warm >= 0) || warm != Math.rint(warm)) throw bad(text, "warm-up W must be a whole number >= 0");
+                    }
+                    double abs = parts.length == 5 ? positive(text, parts[4], "warm-up threshold A") : 1.0;
+                    yield new ClipSpec(Kind.ADAGC, rel, beta, warm, abs);
+                }
+                default -> throw bad(text, "unknown method '" + head + "' (methods: none, norm:C, tensor-norm:C, value:V, agc:L, autoclip:P, zclip, adagc)");
             };
         } catch (IllegalArgumentException e) {
             if (e instanceof ClipSpecException) throw e;
@@ -131,6 +154,7 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2)
             case AGC -> "agc:" + num(threshold) + (extra == 1e-3 && extra2 != 1 ? "" : ":" + num(extra)) + (extra2 == 1 ? ":nohead" : "");
             case AUTOCLIP -> "autoclip:" + num(threshold) + (extra == 0 ? "" : ":" + (long) extra);
             case ZCLIP -> "zclip:" + num(threshold) + (extra == 0.97 ? "" : ":" + num(extra));
+            case ADAGC -> "adagc:" + num(threshold) + ":" + num(extra) + ":" + num(extra2) + ":" + num(extra3);
         };
     }
 

@@ -28,6 +28,7 @@ public abstract class ClipStrategy {
             case AGC -> new AdaptiveGradientClip(s, s.extra2() == 1);
             case AUTOCLIP -> new AutoClip(s);
             case ZCLIP -> new ZClip(s);
+            case ADAGC -> new AdaGC(s);
         };
     }
 

@@ -14,6 +14,8 @@ public final class Optimizer {
     private OptimizerConfig cfg;
     private final Buf m, v;
     private int step;
+    /** The training step the schedule is at (the next update's). */
+    private long position;
 
     public Optimizer(ParamStore store, OptimizerConfig cfg) {
         this.store = store;
@@ -29,13 +31,29 @@ public final class Optimizer {
         return cfg;
     }
 
+    /** The learning rate the next update uses: the base rate times the schedule's factor at its step. */
     public double lr() {
+        return lrAt(position);
+    }
+
+    /** The learning rate at training step k, as the schedule has it. */
+    public double lrAt(long k) {
+        return cfg.lr() * cfg.schedule().factor(k);
+    }
+
+    /** The base learning rate the schedule scales (what a live change sets). */
+    public double baseLr() {
         return cfg.lr();
     }
 
-    /** Changes the learning rate from the next step on (the only hyper-parameter that may change mid-run). */
+    /** Changes the base learning rate from the next step on; the schedule keeps applying on top of it. */
     public void setLr(double lr) {
         cfg = cfg.withLr(lr);
+    }
+
+    /** The training step the next update belongs to (the schedule's clock). */
+    public void at(long trainingStep) {
+        position = trainingStep;
     }
 
     /** Number of updates applied so far. */
@@ -48,9 +66,9 @@ public final class Optimizer {
         step++;
         int n = store.size();
         switch (cfg.kind()) {
-            case SGD -> be.sgdStep(n, store.params(), store.grads(), m, (float) cfg.lr(), (float) cfg.momentum(),
+            case SGD -> be.sgdStep(n, store.params(), store.grads(), m, (float) lr(), (float) cfg.momentum(),
                     (float) cfg.dampening(), (float) cfg.weightDecay(), cfg.nesterov(), step == 1);
-            case ADAM, ADAMW -> be.adamStep(n, store.params(), store.grads(), m, v, (float) cfg.lr(),
+            case ADAM, ADAMW -> be.adamStep(n, store.params(), store.grads(), m, v, (float) lr(),
                     (float) cfg.beta1(), (float) cfg.beta2(), (float) cfg.eps(), (float) cfg.weightDecay(),
                     cfg.kind() == OptimizerConfig.Kind.ADAMW, step);
         }

@@ -4,10 +4,17 @@ import java.util.Locale;
 
 /** Optimizer hyper-parameters with PyTorch's meanings and defaults ({@link #defaults}). */
 public record OptimizerConfig(Kind kind, double lr, double momentum, double dampening, boolean nesterov,
-                              double beta1, double beta2, double eps, double weightDecay) {
+                              double beta1, double beta2, double eps, double weightDecay, LrSchedule schedule) {
     public enum Kind { SGD, ADAM, ADAMW }
 
+    /** A config with a constant learning rate. */
+    public OptimizerConfig(Kind kind, double lr, double momentum, double dampening, boolean nesterov, double beta1, double beta2,
+                           double eps, double weightDecay) {
+        this(kind, lr, momentum, dampening, nesterov, beta1, beta2, eps, weightDecay, LrSchedule.CONSTANT);
+    }
+
     public OptimizerConfig {
+        if (schedule == null) schedule = LrSchedule.CONSTANT;
         if (!(lr >= 0) || !Double.isFinite(lr)) throw new IllegalArgumentException("learning rate must be finite and >= 0, got " + lr);
         if (!(momentum >= 0)) throw new IllegalArgumentException("momentum must be >= 0, got " + momentum);
         if (nesterov && (momentum <= 0 || dampening != 0)) {
@@ -35,10 +42,14 @@ public record OptimizerConfig(Kind kind, double lr, double momentum, double damp
     }
 
     public OptimizerConfig withLr(double newLr) {
-        return new OptimizerConfig(kind, newLr, momentum, dampening, nesterov, beta1, beta2, eps, weightDecay);
+        return new OptimizerConfig(kind, newLr, momentum, dampening, nesterov, beta1, beta2, eps, weightDecay, schedule);
     }
 
     public OptimizerConfig withMomentum(double m) {
-        return new OptimizerConfig(kind, lr, m, dampening, nesterov, beta1, beta2, eps, weightDecay);
+        return new OptimizerConfig(kind, lr, m, dampening, nesterov, beta1, beta2, eps, weightDecay, schedule);
+    }
+
+    public OptimizerConfig withSchedule(LrSchedule s) {
+        return new OptimizerConfig(kind, lr, momentum, dampening, nesterov, beta1, beta2, eps, weightDecay, s);
     }
 }

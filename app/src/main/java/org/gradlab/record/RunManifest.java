@@ -112,7 +112,8 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         OptimizerConfig o = r.optimizer();
         cfg.putObject("optimizer").put("kind", o.kind().name().toLowerCase(Locale.ROOT)).put("lr", o.lr())
                 .put("momentum", o.momentum()).put("dampening", o.dampening()).put("nesterov", o.nesterov())
-                .put("beta1", o.beta1()).put("beta2", o.beta2()).put("eps", o.eps()).put("weightDecay", o.weightDecay());
+                .put("beta1", o.beta1()).put("beta2", o.beta2()).put("eps", o.eps()).put("weightDecay", o.weightDecay())
+                .put("schedule", o.schedule().toText());
         cfg.put("clip", session.clip().toText()).put("nonFinite", session.nonFinite().cliName())
                 .put("steps", session.steps()).put("checkpointEvery", session.checkpointEvery())
                 .put("telemetry", session.telemetry());
@@ -185,7 +186,8 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
             OptimizerConfig oc = new OptimizerConfig(OptimizerConfig.parseKind(Json.text(o, "kind", file)), Json.number(o, "lr", file),
                     Json.number(o, "momentum", file), Json.number(o, "dampening", file), o.path("nesterov").asBoolean(false),
                     Json.number(o, "beta1", file), Json.number(o, "beta2", file), Json.number(o, "eps", file),
-                    Json.number(o, "weightDecay", file));
+                    Json.number(o, "weightDecay", file),
+                    org.gradlab.optim.LrSchedule.parse(o.path("schedule").asText("constant"))); // runs before schedules: constant
             RunConfig rc = new RunConfig(Json.text(cfg, "model", file), Json.text(cfg, "task", file),
                     (int) Json.integer(cfg, "hidden", file, 1, 1 << 16), (int) Json.integer(cfg, "layers", file, 1, 64),
                     (int) Json.integer(cfg, "embed", file, 1, 1 << 16), (int) Json.integer(cfg, "dim", file, 1, 1 << 16),

@@ -11,8 +11,12 @@ import java.util.Locale;
  * learning rate, and batches to skip or replace. Text form: comma-separated {@code key=value} — {@code clip=norm:1}, {@code lr=3e-4},
  * {@code skip=400}, {@code replace=400} — or a bare clip spec ({@code norm:1}) for the common case.
  */
-public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
-    public static final String GRAMMAR = "a clip spec, or comma-separated clip=SPEC, lr=X, skip=STEP, replace=STEP";
+public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradlab.optim.LrSchedule schedule) {
+    public static final String GRAMMAR = "a clip spec, or comma-separated clip=SPEC, lr=X, schedule=SPEC, skip=STEP, replace=STEP";
+
+    public ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
+        this(clip, lr, edits, null);
+    }
 
     public ForkVariant {
         edits = List.copyOf(edits);
@@ -25,6 +29,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
         if (!t.contains("=")) return new ForkVariant(ClipSpec.parse(t), null, List.of());
         ClipSpec clip = clipWhenAbsent;
         Double lr = null;
+        org.gradlab.optim.LrSchedule schedule = null;
         List<Spike> edits = new ArrayList<>();
         for (String part : t.split(",")) {
             String[] kv = part.trim().split("=", 2);
@@ -34,6 +39,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
                 switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
                     case "clip" -> clip = ClipSpec.parse(v);
                     case "lr" -> lr = Double.parseDouble(v);
+                    case "schedule" -> schedule = org.gradlab.optim.LrSchedule.parse(v);
                     case "skip" -> edits.add(new Spike(Long.parseLong(v), Spike.Kind.SKIP, 0));
                     case "replace" -> edits.add(new Spike(Long.parseLong(v), Spike.Kind.REPLACE, 0));
                     default -> throw new IllegalArgumentException("variant '" + text + "': unknown key '" + kv[0].trim() + "' (" + GRAMMAR + ")");
@@ -42,7 +48,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
                 throw new IllegalArgumentException("variant '" + text + "': '" + v + "' is not a number");
             }
         }
-        return new ForkVariant(clip, lr, edits);
+        return new ForkVariant(clip, lr, edits, schedule);
     }
 
     /**
@@ -55,7 +61,8 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
             if (s.step() >= at && edits.stream().noneMatch(e -> e.step() == s.step())) spikes.add(s);
         }
         for (Spike e : edits) if (e.step() >= at) spikes.add(e);
-        return new SessionConfig(base.run(), clip != null ? clip : clipInForce, base.nonFinite(), at + steps, spikes, base.checkpointEvery(),
+        RunConfig run = schedule == null ? base.run() : base.run().withOptimizer(base.run().optimizer().withSchedule(schedule));
+        return new SessionConfig(run, clip != null ? clip : clipInForce, base.nonFinite(), at + steps, spikes, base.checkpointEvery(),
                 base.telemetry());
     }
 
@@ -63,6 +70,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
     public String label() {
         StringBuilder sb = new StringBuilder(clip == null ? "same clip" : clip.toText());
         if (lr != null) sb.append(" lr=").append(lr);
+        if (schedule != null) sb.append(" schedule=").append(schedule.toText());
         for (Spike e : edits) sb.append(' ').append(e.kind().name().toLowerCase(Locale.ROOT)).append('=').append(e.step());
         return sb.toString();
     }

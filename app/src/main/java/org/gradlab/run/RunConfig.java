@@ -26,6 +26,10 @@ public record RunConfig(String model, String task, int hidden, int layers, int e
         return RunSettings.sessionConfig(java.util.Map.of("model", model, "task", task), java.util.List.of(), 0, true).run();
     }
 
+    public RunConfig withOptimizer(OptimizerConfig o) {
+        return new RunConfig(model, task, hidden, layers, embed, dim, heads, batch, seq, o, init, seed);
+    }
+
     public RunConfig withSeed(long s) {
         return new RunConfig(model, task, hidden, layers, embed, dim, heads, batch, seq, optimizer, init, s);
     }

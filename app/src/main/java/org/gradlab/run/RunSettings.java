@@ -64,6 +64,7 @@ public final class RunSettings {
                 }
                 default -> {
                     if (name.equals("clip")) ClipSpec.parse(t);
+                    if (name.equals("schedule")) return org.gradlab.optim.LrSchedule.parse(t).toText();
                     return t;
                 }
             }
@@ -108,6 +109,8 @@ public final class RunSettings {
             new Setting("optimizer", "optimizer", Type.CHOICE, List.of("sgd", "adam", "adamw"), 0, 0, "sgd, adam or adamw", fixed("adam")),
             new Setting("lr", "learning rate", Type.DOUBLE, List.of(), Double.MIN_VALUE, 1e6, "learning rate", fixed("1e-3")),
             new Setting("momentum", "SGD momentum", Type.DOUBLE, List.of(), 0, 1e6, "SGD momentum", fixed("0")),
+            new Setting("schedule", "lr schedule", Type.TEXT, List.of(), 0, 0, "learning-rate schedule: " + org.gradlab.optim.LrSchedule.GRAMMAR
+                    + " (the base lr times a factor of the step)", fixed("constant")),
             new Setting("init", "initialisation", Type.CHOICE, List.of("default", "sigmoid", "basic-tanh", "smart-tanh"), 0, 0,
                     "default (PyTorch's), or Pascanu et al.'s sigmoid, basic-tanh, smart-tanh for --model rnn or rnn-sigmoid", fixed("default")),
             new Setting("clip", "clip", Type.TEXT, List.of(), 0, 0, "clipping spec: none | norm:C[:2|1|inf] | tensor-norm:C | value:V "
@@ -143,7 +146,7 @@ public final class RunSettings {
             v.put(s.name(), s.check(text == null || text.isBlank() ? s.defaultFor(model, task) : text));
         }
         OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.parseKind(v.get("optimizer")), Double.parseDouble(v.get("lr")))
-                .withMomentum(Double.parseDouble(v.get("momentum")));
+                .withMomentum(Double.parseDouble(v.get("momentum"))).withSchedule(org.gradlab.optim.LrSchedule.parse(v.get("schedule")));
         RunConfig rc = new RunConfig(model, task, i(v, "hidden"), i(v, "layers"), i(v, "embed"), i(v, "dim"), i(v, "heads"), i(v, "batch"),
                 i(v, "seq"), oc, v.get("init"), Long.parseLong(v.get("seed")));
         return new SessionConfig(rc, ClipSpec.parse(v.get("clip")), NonFinitePolicy.parse(v.get("nonfinite")), Long.parseLong(v.get("steps")),
@@ -170,6 +173,7 @@ public final class RunSettings {
         out.put("optimizer", r.optimizer().kind().name().toLowerCase(Locale.ROOT));
         out.put("lr", Double.toString(r.optimizer().lr()));
         out.put("momentum", Double.toString(r.optimizer().momentum()));
+        out.put("schedule", r.optimizer().schedule().toText());
         out.put("init", r.init());
         out.put("clip", sc.clip().toText());
         out.put("nonfinite", sc.nonFinite().cliName());

@@ -116,6 +116,7 @@ public final class StepRunner {
 
     public void queue(long step, Batch b, double gradFactor, boolean skipUpdate) {
         long t0 = System.nanoTime();
+        optimizer.at(step);
         model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
         model.queueForwardBackward();
         if (gradFactor != 1.0) segments.scaleAll((float) gradFactor);

@@ -127,7 +127,7 @@ public final class Trainer {
     /** The state at the current step boundary. */
     public Snapshot snapshot() {
         return new Snapshot(step, runner.model().params().readParams(), runner.optimizer().saveState(),
-                runner.clip().spec().toText(), runner.clip().saveState(), runner.optimizer().lr(),
+                runner.clip().spec().toText(), runner.clip().saveState(), runner.optimizer().baseLr(),
                 runner.nonFinitePolicy().cliName());
     }
 

@@ -237,7 +237,7 @@ public final class TrainingSession implements AutoCloseable {
             }
         }
         SessionItem.Status last = new SessionItem.Status(trainer.step(), end, trainer.runner().clip().spec().toText(),
-                trainer.optimizer().lr(), interpreter.speed(), interpreter.rules().toText(), error == null ? "" : error);
+                trainer.optimizer().lrAt(trainer.step()), interpreter.speed(), interpreter.rules().toText(), error == null ? "" : error);
         lastStatus = last;
         for (SessionListener l : listeners) {
             try {
@@ -346,7 +346,7 @@ public final class TrainingSession implements AutoCloseable {
     }
 
     private SessionItem.Status status(SessionState s) {
-        return new SessionItem.Status(trainer.step(), s, trainer.runner().clip().spec().toText(), trainer.optimizer().lr(),
+        return new SessionItem.Status(trainer.step(), s, trainer.runner().clip().spec().toText(), trainer.optimizer().lrAt(trainer.step()),
                 interpreter.speed(), interpreter.rules().toText(), s == SessionState.PAUSED ? interpreter.detail() : "");
     }
 
@@ -355,7 +355,8 @@ public final class TrainingSession implements AutoCloseable {
         SessionItem.Status st = status(s), prev = lastStatus;
         if (st.equals(prev)) return;
         // a running session's step moves all the time: a new status only when something else changed
-        if (s == SessionState.RUNNING && prev.state() == s && st.clip().equals(prev.clip()) && st.lr() == prev.lr()
+        // (nor for the learning rate, which a schedule moves every step: each step's record carries it)
+        if (s == SessionState.RUNNING && prev.state() == s && st.clip().equals(prev.clip())
                 && st.speed() == prev.speed() && st.rules().equals(prev.rules())) return;
         lastStatus = st;
         for (SessionListener l : listeners) call(() -> l.onStatus(st));

@@ -154,6 +154,35 @@ public final class Trainer {
     }
 
     /**
+     * What a constant guess scores on the same fresh sequences as {@link #evaluate}: for a regression task the
+     * mean target of those sequences predicted everywhere (error rate and MSE); NaN for other tasks. The bar a
+     * model must clear before "it learns" means anything.
+     */
+    public Evaluation constantBaseline(int sequences) {
+        if (task.shape().kind() != TaskShape.Kind.REGRESSION) return new Evaluation(step, 0, Double.NaN, Double.NaN, task.criterion());
+        int batches = Math.max(1, sequences / task.batchSize());
+        double sum = 0;
+        long n = 0;
+        for (int k = 0; k < batches; k++) {
+            for (float t : task.evalBatch(k).targets()) {
+                sum += t;
+                n++;
+            }
+        }
+        double mean = sum / n, sq = 0;
+        int wrong = 0, total = 0;
+        for (int k = 0; k < batches; k++) {
+            Batch b = task.evalBatch(k);
+            float[] guess = new float[b.targets().length];
+            java.util.Arrays.fill(guess, (float) mean);
+            wrong += task.errors(b, guess);
+            total += b.batch();
+            for (float t : b.targets()) sq += (t - mean) * (t - mean);
+        }
+        return new Evaluation(step, total, (double) wrong / total, sq / n, task.criterion());
+    }
+
+    /**
      * Scores the model on `sequences` fresh evaluation sequences (at least one batch) by the task's criterion,
      * with their mean loss.
      */

@@ -78,7 +78,7 @@ class CliTest {
         assertEquals("gradlab: hidden size (--hidden): 65536 is outside 1 to 8192",
                 refusal("train", "--model", "rnn", "--task", "adding", "--hidden", "65536"));
         assertEquals("gradlab: invalid clip spec '0': unknown method '0' (methods: none, norm:C, tensor-norm:C, value:V, agc:L, "
-                + "autoclip:P, zclip)", refusal("train", "--model", "rnn", "--task", "adding", "--clip", "0"));
+                + "autoclip:P, zclip, adagc)", refusal("train", "--model", "rnn", "--task", "adding", "--clip", "0"));
         assertEquals("gradlab: --open " + tmp.resolve("nope") + ": no such directory", refusal("ui", "--open", tmp.resolve("nope").toString()));
         java.nio.file.Path runDir = tmp.resolve("r");
         assertEquals(0, run("train", "--model", "rnn", "--task", "adding", "--hidden", "8", "--batch", "4", "--seq", "5", "--steps", "30",

@@ -18,7 +18,7 @@ import org.gradlab.run.SessionConfig;
 import org.gradlab.ui.chart.Palette;
 import org.gradlab.ui.vm.LiveSessionModel;
 import org.gradlab.ui.vm.ReplayModel;
-import org.gradlab.ui.vm.Scenario;
+import org.gradlab.run.Scenario;
 import org.gradlab.ui.vm.TbRunModel;
 
 import java.io.File;
@@ -222,7 +222,7 @@ public class MainWindow extends BorderPane {
         try {
             if (s.runs().size() == 1) {
                 if (live != null) live.model().close();
-                LiveSessionModel m = LiveSessionModel.start(s.runNames().get(0), s.runs().get(0), null, recordDir(s.runNames().get(0)),
+                LiveSessionModel m = LiveSessionModel.start(s.runNames().get(0), s.configs().get(0), null, recordDir(s.runNames().get(0)),
                         device, trainingThreads(), false, null, s.rules());
                 m.setOnArrival(this::wakeLater);
                 reportFailure(m);
@@ -233,7 +233,7 @@ public class MainWindow extends BorderPane {
                 compare.clear();
                 tbRuns.clear();
                 for (int i = 0; i < s.runs().size(); i++) {
-                    SessionConfig c = s.runs().get(i);
+                    SessionConfig c = s.configs().get(i);
                     LiveSessionModel m = LiveSessionModel.start(s.runNames().get(i), c, null, recordDir(s.runNames().get(i)), device, 1,
                             false, null, s.rules());
                     m.setOnArrival(this::wakeLater);

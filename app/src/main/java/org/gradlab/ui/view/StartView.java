@@ -15,7 +15,7 @@ import javafx.scene.control.Control;
 import org.gradlab.run.Devices;
 import org.gradlab.run.RunSettings;
 import org.gradlab.run.SessionConfig;
-import org.gradlab.ui.vm.Scenario;
+import org.gradlab.run.Scenario;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +51,9 @@ public class StartView extends HBox {
         about.setWrapText(true);
         about.setMaxWidth(420);
         about.setId("scenarioText");
-        list.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> about.setText(s == null ? "" : s.whatToLookFor()));
+        list.getSelectionModel().selectedItemProperty().addListener((o, a, s) -> about.setText(s == null ? "" : s.whatToLookFor()
+                + (s.claims().isEmpty() ? "" : "\n\nWhat its runs show (checked on every build):\n• "
+                + String.join("\n• ", s.claims().stream().map(org.gradlab.run.Claim::text).toList()))));
         list.getSelectionModel().select(0);
         Button start = new Button("Start scenario");
         start.setId("startScenario");
@@ -110,7 +112,7 @@ public class StartView extends HBox {
                 SessionConfig sc = RunSettings.sessionConfig(values, List.of(), 500, true);
                 formError.setText("");
                 String m = sc.run().model(), t = sc.run().task();
-                onScenario.accept(new Scenario("custom " + m + " on " + t, "", List.of(sc), List.of(m + " " + t)), device.getValue());
+                onScenario.accept(Scenario.custom("custom " + m + " on " + t, sc, m + " " + t), device.getValue());
             } catch (IllegalArgumentException ex) {
                 formError.setText(ex.getMessage().lines().findFirst().orElse("invalid setting"));
             }

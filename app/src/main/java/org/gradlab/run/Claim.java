@@ -1,0 +1,139 @@
+package org.gradlab.run;
+
+import java.util.Locale;
+
+/**
+ * A checkable statement a scenario makes about its runs — the lesson it teaches, in data next to its text, so a
+ * test can run the scenario and hold it to it. Runs are named as in the scenario (and its variants); steps
+ * count from 0; a window [from, to] includes both ends.
+ */
+public sealed interface Claim {
+    /** The claim in words, as the scenario shows it. */
+    String text();
+
+    /** Null when the runs bear the claim out; otherwise what they showed instead. */
+    String check(ScenarioCheck.Results r);
+
+    /** The run's first NaN/inf step (by the one definition) comes at or before `step`. */
+    record BlowsUpBy(String run, long step) implements Claim {
+        public String text() {
+            return run + ": the first NaN/inf step comes by step " + step;
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            long first = r.run(run).firstNonFinite();
+            return first >= 0 && first <= step ? null : "first NaN/inf at " + (first < 0 ? "no step" : "step " + first);
+        }
+    }
+
+    /** The run stays finite: not one NaN/inf step. */
+    record StaysFinite(String run) implements Claim {
+        public String text() {
+            return run + ": no step turns NaN/inf";
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            long first = r.run(run).firstNonFinite();
+            return first < 0 ? null : "NaN/inf from step " + first;
+        }
+    }
+
+    /** On fresh sequences the run gets at most `errorRate` wrong, and at least `margin` fewer than a constant guess. */
+    record Learns(String run, double errorRate, double margin) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: learns — at most %.0f%% of fresh sequences wrong, %.0f points fewer than a constant guess",
+                    run, 100 * errorRate, 100 * margin);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            ScenarioCheck.RunResult x = r.run(run);
+            double e = x.evaluation().errorRate(), c = x.baseline().errorRate();
+            return e <= errorRate && e <= c - margin ? null
+                    : String.format(Locale.ROOT, "%.1f%% wrong against %.1f%% for a constant guess", 100 * e, 100 * c);
+        }
+    }
+
+    /** The share of the run's steps that clipped is within [min, max]. */
+    record ClipRate(String run, double min, double max) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: clipping fires on %.0f%%–%.0f%% of steps", run, 100 * min, 100 * max);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            double rate = r.run(run).clipRate();
+            return rate >= min && rate <= max ? null : String.format(Locale.ROOT, "clipped on %.2f%% of steps", 100 * rate);
+        }
+    }
+
+    /** Run a's largest pre-clip norm over [from, to] is at least `factor` × run b's. */
+    record LargerNorms(String a, String b, long from, long to, double factor) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s's largest pre-clip norm in steps %d–%d is at least %.0f× %s's", a, from, to, factor, b);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            double x = r.run(a).maxPre(from, to), y = r.run(b).maxPre(from, to);
+            return x >= factor * y ? null : String.format(Locale.ROOT, "%.4g against %.4g (%.2f×)", x, y, x / y);
+        }
+    }
+
+    /** Run b's mean loss over [from, to] is at least `delta` below run a's. */
+    record LowerLoss(String a, String b, long from, long to, double delta) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s's mean loss over steps %d–%d is at least %.2f below %s's", b, from, to, delta, a);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            double x = r.run(a).meanLoss(from, to), y = r.run(b).meanLoss(from, to);
+            return y <= x - delta ? null : String.format(Locale.ROOT, "%.4f against %.4f", y, x);
+        }
+    }
+
+    /** The two runs' mean losses over [from, to] differ by at most `delta`. */
+    record SameLoss(String a, String b, long from, long to, double delta) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s and %s end within %.2f of each other in loss (mean over steps %d–%d)", a, b, delta, from, to);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            double x = r.run(a).meanLoss(from, to), y = r.run(b).meanLoss(from, to);
+            return Math.abs(x - y) <= delta ? null : String.format(Locale.ROOT, "%.4f against %.4f", x, y);
+        }
+    }
+
+    /** The run's mean loss over [from2, to2] is at least `delta` below its mean over [from1, to1]: it learns. */
+    record LossFalls(String run, long from1, long to1, long from2, long to2, double delta) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: the loss falls by at least %.2f from steps %d–%d to steps %d–%d", run, delta, from1, to1, from2, to2);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            double a = r.run(run).meanLoss(from1, to1), b = r.run(run).meanLoss(from2, to2);
+            return b <= a - delta ? null : String.format(Locale.ROOT, "%.4f → %.4f", a, b);
+        }
+    }
+
+    /** Over the `window` steps after `step` the run's mean loss is at least `delta` above the `window` before it. */
+    record LossJumps(String run, long step, int window, double delta) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: after step %d the loss jumps by at least %.2f (mean of %d steps after against before)", run, step, delta, window);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            double jump = r.run(run).meanLoss(step + 1, step + window) - r.run(run).meanLoss(step - window, step - 1);
+            return jump >= delta ? null : String.format(Locale.ROOT, "it moved by %.4f", jump);
+        }
+    }
+
+    /** Over the `window` steps after `step` the run's mean loss is at most `delta` above the `window` before it. */
+    record LossHolds(String run, long step, int window, double delta) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: after step %d the loss rises by at most %.2f (mean of %d steps after against before)", run, step, delta, window);
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            double jump = r.run(run).meanLoss(step + 1, step + window) - r.run(run).meanLoss(step - window, step - 1);
+            return jump <= delta ? null : String.format(Locale.ROOT, "it rose by %.4f", jump);
+        }
+    }
+}

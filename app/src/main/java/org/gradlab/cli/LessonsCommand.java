@@ -48,9 +48,11 @@ public final class LessonsCommand implements Runnable {
                 if (o.failure() != null) failed++;
             }
             for (ScenarioCheck.RunResult x : r.runs().values()) {
-                System.out.printf(Locale.ROOT, "     %s: loss %.4f → %.4f, clip rate %.2f%%, first NaN/inf %s, eval %.1f%% wrong (constant guess %.1f%%)%n",
+                System.out.printf(Locale.ROOT, "     %s: loss %.4g → %.4g, clip rate %.2f%%, first NaN/inf %s%s%n",
                         x.name(), x.meanLoss(0, 9), x.meanLoss(x.loss().length - 50, x.loss().length - 1), 100 * x.clipRate(),
-                        x.firstNonFinite() < 0 ? "none" : "step " + x.firstNonFinite(), 100 * x.evaluation().errorRate(), 100 * x.baseline().errorRate());
+                        x.firstNonFinite() < 0 ? "none" : "step " + x.firstNonFinite(), Double.isNaN(x.baseline().errorRate()) ? ""
+                        : String.format(Locale.ROOT, ", eval %.1f%% wrong (a constant guess: %.1f%%)", 100 * x.evaluation().errorRate(),
+                        100 * x.baseline().errorRate()));
             }
             System.out.printf(Locale.ROOT, "   (%d steps per run, %.0f s)%n", s.checkSteps(), (System.nanoTime() - t0) / 1e9);
         }

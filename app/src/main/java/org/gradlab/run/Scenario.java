@@ -34,7 +34,8 @@ public record Scenario(String title, String whatToLookFor, List<Named> runs, Pau
 
     private static SessionConfig cfg(String model, String task, int hidden, int layers, int batch, int seq, OptimizerConfig opt, String init,
                                      long seed, String clip, List<Spike> spikes) {
-        RunConfig rc = new RunConfig(model, task, hidden, layers, 32, 64, 4, batch, seq, opt, init, seed);
+        // a transformer's width is its "hidden" size here; the recurrent models embed characters in 32
+        RunConfig rc = new RunConfig(model, task, hidden, layers, 32, model.equals("gpt") ? hidden : 64, 4, batch, seq, opt, init, seed);
         return new SessionConfig(rc, ClipSpec.parse(clip), NonFinitePolicy.PROPAGATE, Long.MAX_VALUE, spikes, 500, true);
     }
 

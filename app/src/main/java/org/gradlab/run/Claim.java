@@ -53,6 +53,19 @@ public sealed interface Claim {
         }
     }
 
+    /** On fresh sequences the run does no better than a constant guess, give or take `margin`: it has not learned. */
+    record NoBetterThanGuessing(String run, double margin) implements Claim {
+        public String text() {
+            return run + ": does not learn — as many fresh sequences wrong as a constant guess gets";
+        }
+
+        public String check(ScenarioCheck.Results r) {
+            ScenarioCheck.RunResult x = r.run(run);
+            double e = x.evaluation().errorRate(), c = x.baseline().errorRate();
+            return e >= c - margin ? null : String.format(Locale.ROOT, "%.1f%% wrong against %.1f%% for a constant guess", 100 * e, 100 * c);
+        }
+    }
+
     /** The share of the run's steps that clipped is within [min, max]. */
     record ClipRate(String run, double min, double max) implements Claim {
         public String text() {

@@ -155,10 +155,23 @@ public final class Trainer {
 
     /**
      * What a constant guess scores on the same fresh sequences as {@link #evaluate}: for a regression task the
-     * mean target of those sequences predicted everywhere (error rate and MSE); NaN for other tasks. The bar a
-     * model must clear before "it learns" means anything.
+     * mean target of those sequences predicted everywhere (error rate and MSE); for a classification task the
+     * most frequent class (error rate; chance for balanced classes); NaN for a language model. The bar a model
+     * must clear before "it learns" means anything.
      */
     public Evaluation constantBaseline(int sequences) {
+        if (task.shape().kind() == TaskShape.Kind.CLASSIFICATION) {
+            int batches = Math.max(1, sequences / task.batchSize()), total = 0;
+            int[] counts = new int[task.shape().outputs()];
+            for (int k = 0; k < batches; k++) {
+                for (int id : task.evalBatch(k).targetIds()) {
+                    counts[id]++;
+                    total++;
+                }
+            }
+            int most = java.util.Arrays.stream(counts).max().orElse(0);
+            return new Evaluation(step, total, 1 - (double) most / total, Double.NaN, task.criterion());
+        }
         if (task.shape().kind() != TaskShape.Kind.REGRESSION) return new Evaluation(step, 0, Double.NaN, Double.NaN, task.criterion());
         int batches = Math.max(1, sequences / task.batchSize());
         double sum = 0;

@@ -1,0 +1,213 @@
+package org.gradlab.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.gradlab.clip.ClipSpec;
+import org.gradlab.clip.NonFinitePolicy;
+import org.gradlab.engine.CpuBackend;
+import org.gradlab.optim.OptimizerConfig;
+import org.gradlab.record.EvalLog;
+import org.gradlab.record.RunWriter;
+import org.gradlab.run.Evaluation;
+import org.gradlab.run.RunConfig;
+import org.gradlab.run.SessionConfig;
+import org.gradlab.run.TrainingSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code gradlab experiment pascanu}: Pascanu, Mikolov and Bengio's Figure 7 as a command — the success rate of a
+ * small RNN on a long-memory task as the sequences get longer, with and without clipping. Every cell (length,
+ * seed, arm) trains until it solves the task (under 1% of fresh sequences wrong, confirmed on 10,000) or runs
+ * out of steps; cells run in parallel on all cores; each is recorded as a run; the table and a PNG of success
+ * rate against length come at the end.
+ */
+@Command(name = "experiment", mixinStandardHelpOptions = true, description = "Run a published experiment as a grid of recorded runs.",
+        subcommands = {ExperimentCommand.Pascanu.class})
+public final class ExperimentCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new UserError("name the experiment: gradlab experiment pascanu (see --help)");
+    }
+
+    @Command(name = "pascanu", mixinStandardHelpOptions = true,
+            description = "Pascanu et al. 2013, Fig. 7: success rate against sequence length, with and without clipping.")
+    public static final class Pascanu implements Runnable {
+        @Option(names = "--lengths", split = ",", defaultValue = "50,100,150", description = "sequence lengths (default ${DEFAULT-VALUE})")
+        List<Integer> lengths;
+        @Option(names = "--seeds", defaultValue = "5", description = "seeds per length and arm (default ${DEFAULT-VALUE})")
+        int seeds;
+        @Option(names = "--steps", defaultValue = "50000", description = "most steps a cell trains (default ${DEFAULT-VALUE})")
+        long steps;
+        @Option(names = "--arms", split = ",", defaultValue = "none,norm:1", description = "clip specs compared (default ${DEFAULT-VALUE})")
+        List<String> arms;
+        @Option(names = "--task", defaultValue = "temporal-order", description = "the task (default ${DEFAULT-VALUE})")
+        String task;
+        @Option(names = "--model", defaultValue = "rnn", description = "rnn or rnn-sigmoid (default ${DEFAULT-VALUE})")
+        String model;
+        @Option(names = "--init", defaultValue = "smart-tanh", description = "sigmoid, basic-tanh or smart-tanh (default ${DEFAULT-VALUE})")
+        String init;
+        @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate, no momentum (default ${DEFAULT-VALUE})")
+        double lr;
+        @Option(names = "--hidden", defaultValue = "50", description = "hidden units (default ${DEFAULT-VALUE})")
+        int hidden;
+        @Option(names = "--batch", defaultValue = "20", description = "sequences per batch (default ${DEFAULT-VALUE})")
+        int batch;
+        @Option(names = "--eval-every", defaultValue = "1000", description = "steps between success checks (default ${DEFAULT-VALUE})")
+        long evalEvery;
+        @Option(names = "--parallel", description = "cells trained at once (default: one per core)")
+        Integer parallel;
+        @Option(names = "--out", defaultValue = "runs/pascanu", description = "folder for the cells' runs, results.json and pascanu.png "
+                + "(default ${DEFAULT-VALUE})")
+        Path out;
+
+        /** One cell's outcome. */
+        record Cell(int length, long seed, String arm, boolean solved, long steps, double errorRate, Path run, boolean diverged) {}
+
+        @Override
+        public void run() {
+            if (seeds < 1 || steps < 1 || evalEvery < 1 || lengths.isEmpty() || arms.isEmpty()) {
+                throw new UserError("--seeds, --steps, --eval-every must be >= 1 and --lengths, --arms not empty");
+            }
+            for (String a : arms) ClipSpec.parse(a);
+            int workers = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
+            if (workers < 1 || workers > 4 * Runtime.getRuntime().availableProcessors()) throw new UserError("--parallel must be 1–" + 4 * Runtime.getRuntime().availableProcessors());
+            List<Object[]> plan = new ArrayList<>();
+            for (int t : lengths) for (long s = 1; s <= seeds; s++) for (String a : arms) plan.add(new Object[] {t, s, a});
+            // check every cell's config before anything trains
+            for (Object[] p : plan) config((int) p[0], (long) p[1], (String) p[2]);
+            System.out.printf(Locale.ROOT, "Pascanu et al. Fig. 7: %s, %d-unit %s (%s init), SGD lr %g, batch %d; lengths %s × %d seeds × arms %s = %d cells, "
+                    + "up to %,d steps each, %d at a time; success: < 1%% of fresh sequences wrong (checked every %,d steps, confirmed on 10,000)%n",
+                    task, hidden, model, init, lr, batch, lengths, seeds, arms, plan.size(), steps, workers, evalEvery);
+            long t0 = System.nanoTime();
+            AtomicInteger done = new AtomicInteger(), solved = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(workers);
+            List<Future<Cell>> futures = new ArrayList<>();
+            for (Object[] p : plan) {
+                futures.add(pool.submit(() -> {
+                    Cell c = train((int) p[0], (long) p[1], (String) p[2]);
+                    int n = done.incrementAndGet();
+                    if (c.solved()) solved.incrementAndGet();
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    synchronized (System.out) {
+                        System.out.printf(Locale.ROOT, "[%d/%d, %.0f s, ETA %.0f s] T=%d seed %d %s: %s%n", n, plan.size(), secs,
+                                secs / n * (plan.size() - n), c.length(), c.seed(), c.arm(), c.solved()
+                                        ? String.format(Locale.ROOT, "solved at step %,d (%.2f%% wrong)", c.steps(), 100 * c.errorRate())
+                                        : c.diverged() ? String.format(Locale.ROOT, "diverged (NaN/inf) by step %,d", c.steps())
+                                        : String.format(Locale.ROOT, "not solved in %,d steps (%.1f%% wrong)", c.steps(), 100 * c.errorRate()));
+                    }
+                    return c;
+                }));
+            }
+            pool.shutdown();
+            List<Cell> cells = new ArrayList<>();
+            try {
+                for (Future<Cell> f : futures) cells.add(f.get());
+                pool.awaitTermination(1, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                pool.shutdownNow();
+                throw new UserError("the experiment stopped: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            printTable(cells, wall);
+            try {
+                Files.createDirectories(out);
+                writeJson(cells, wall, out.resolve("results.json"));
+                PascanuPlot.write(cells, lengths, arms, seeds, out.resolve("pascanu.png"), title());
+                System.out.println("runs, results.json and pascanu.png in " + out);
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot write the results: " + e.getMessage());
+            }
+        }
+
+        String title() {
+            return String.format(Locale.ROOT, "%s, %d-unit %s (%s), SGD lr %s, %d seeds, up to %,d steps", task, hidden, model, init, lr, seeds, steps);
+        }
+
+        private SessionConfig config(int length, long seed, String arm) {
+            OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.Kind.SGD, lr);
+            RunConfig rc = new RunConfig(model, task, hidden, 1, 32, 64, 4, batch, length, oc, init, seed);
+            return new SessionConfig(rc, ClipSpec.parse(arm), NonFinitePolicy.PROPAGATE, steps, List.of(), 0, false);
+        }
+
+        private Cell train(int length, long seed, String arm) throws Exception {
+            Path dir = out.resolve(String.format(Locale.ROOT, "T%d-seed%d-%s", length, seed, arm.replace(':', '_')));
+            try (CpuBackend be = new CpuBackend(1)) {
+                TrainingSession s = new TrainingSession(be, config(length, seed, arm));
+                RunWriter w = RunWriter.record(s, dir, null);
+                Evaluation last = null;
+                boolean ok = false, diverged = false;
+                try {
+                    s.start(true);
+                    for (long k = Math.min(evalEvery, steps); ; k = Math.min(k + evalEvery, steps)) {
+                        s.submit(new org.gradlab.run.Command.RunTo(k)).get();
+                        last = s.submit(new org.gradlab.run.Command.Evaluate(1000)).get();
+                        if (Double.isNaN(last.meanLoss()) || Double.isInfinite(last.meanLoss())) {
+                            diverged = true;
+                            break;
+                        }
+                        if (last.errorRate() < 0.01) {
+                            last = s.submit(new org.gradlab.run.Command.Evaluate(10_000)).get();
+                            if (last.solved()) {
+                                ok = true;
+                                break;
+                            }
+                        }
+                        if (k >= steps) break;
+                    }
+                } finally {
+                    s.close();
+                    w.close();
+                }
+                if (last != null) EvalLog.append(dir, last);
+                return new Cell(length, seed, arm, ok, last == null ? 0 : last.step(), last == null ? Double.NaN : last.errorRate(), dir, diverged);
+            }
+        }
+
+        private void printTable(List<Cell> cells, double wall) {
+            System.out.printf(Locale.ROOT, "%nsuccess rate (solved seeds / %d) and median steps to success; %.1f min on %d cores%n", seeds, wall / 60,
+                    Runtime.getRuntime().availableProcessors());
+            StringBuilder head = new StringBuilder(String.format("%8s", "length"));
+            for (String a : arms) head.append(String.format("  %-24s", a));
+            System.out.println(head);
+            for (int t : lengths) {
+                StringBuilder row = new StringBuilder(String.format("%8d", t));
+                for (String a : arms) {
+                    List<Cell> cs = cells.stream().filter(c -> c.length() == t && c.arm().equals(a)).toList();
+                    long ok = cs.stream().filter(Cell::solved).count();
+                    long[] st = cs.stream().filter(Cell::solved).mapToLong(Cell::steps).sorted().toArray();
+                    row.append(String.format(Locale.ROOT, "  %-24s", ok + "/" + cs.size() + (st.length == 0 ? "" : String.format(Locale.ROOT,
+                            " (median %,d)", st[st.length / 2]))));
+                }
+                System.out.println(row);
+            }
+        }
+
+        private void writeJson(List<Cell> cells, double wall, Path file) throws java.io.IOException {
+            ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectNode root = m.createObjectNode().put("experiment", "pascanu-fig7").put("task", task).put("model", model).put("init", init)
+                    .put("lr", lr).put("hidden", hidden).put("batch", batch).put("max_steps", steps).put("seeds", seeds).put("wall_seconds", wall);
+            ArrayNode a = root.putArray("cells");
+            for (Cell c : cells) {
+                ObjectNode n = a.addObject().put("length", c.length()).put("seed", c.seed()).put("arm", c.arm()).put("solved", c.solved())
+                        .put("steps", c.steps()).put("diverged", c.diverged()).put("run", out.relativize(c.run()).toString());
+                if (Double.isFinite(c.errorRate())) n.put("error_rate", c.errorRate());
+                else n.putNull("error_rate");
+            }
+            Files.writeString(file, m.writeValueAsString(root));
+        }
+    }
+}

@@ -14,7 +14,7 @@ import java.io.PrintStream;
 /** {@code gradlab train}: trains a model on a task and prints the loss as it goes. */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a model on a task, printing the loss (a progress bar on a terminal, periodic lines otherwise).",
-        footerHeading = "%nClip specs:%n", footer = {"  none | norm:C[:2|1|inf] | tensor-norm:C | value:V | agc:L[:eps] | autoclip:P[:H] | zclip[:Z[:alpha]]"})
+        footerHeading = "%nClip specs:%n", footer = {"  " + org.gradlab.clip.ClipSpec.FORMS})
 public final class TrainCommand implements Runnable {
     /** The run settings' options (--model, --hidden, --lr, …), added from {@link RunSettings#ALL} by {@link #addSettings}. */
     @picocli.CommandLine.Spec

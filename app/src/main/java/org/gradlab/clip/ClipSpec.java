@@ -15,6 +15,10 @@ public record ClipSpec(Kind kind, double threshold, double extra, double extra2,
         this(kind, threshold, extra, extra2, Double.NaN);
     }
 
+    /** Every spec's form on one line, for help texts. */
+    public static final String FORMS = "none | norm:C[:2|1|inf] | tensor-norm:C | value:V | agc:L[:eps[:nohead]] | autoclip:P[:H] "
+            + "| zclip[:Z[:alpha]] | adagc[:R[:B[:W[:A]]]]";
+
     public static final String GRAMMAR = String.join("\n",
             "none                 no clipping (norms are still reported)",
             "norm:C[:2|1|inf]     PyTorch clip_grad_norm_: total p-norm, coefficient min(1, C/(total+1e-6))",

@@ -113,8 +113,7 @@ public final class RunSettings {
                     + " (the base lr times a factor of the step)", fixed("constant")),
             new Setting("init", "initialisation", Type.CHOICE, List.of("default", "sigmoid", "basic-tanh", "smart-tanh"), 0, 0,
                     "default (PyTorch's), or Pascanu et al.'s sigmoid, basic-tanh, smart-tanh for --model rnn or rnn-sigmoid", fixed("default")),
-            new Setting("clip", "clip", Type.TEXT, List.of(), 0, 0, "clipping spec: none | norm:C[:2|1|inf] | tensor-norm:C | value:V "
-                    + "| agc:L[:eps] | autoclip:P[:H] | zclip[:Z[:alpha]]", fixed("none")),
+            new Setting("clip", "clip", Type.TEXT, List.of(), 0, 0, "clipping spec: " + org.gradlab.clip.ClipSpec.FORMS, fixed("none")),
             new Setting("nonfinite", "NaN/inf gradients", Type.CHOICE, List.of("propagate", "skip", "stop"), 0, 0,
                     "what to do with NaN/inf gradients: propagate (as PyTorch), skip the update, or stop", fixed("propagate")),
             new Setting("seed", "seed", Type.LONG, List.of(), Long.MIN_VALUE, Long.MAX_VALUE, "fixes initialisation and data order", fixed("1")),

@@ -59,7 +59,7 @@ public record Scenario(String title, String whatToLookFor, List<Named> runs, Pau
                 "A tanh RNN with large recurrent weights (Pascanu's 'basic tanh' init) on the adding task (T=20), plain SGD at lr 0.5, "
                         + "no clipping. Watch the pre-clip gradient norm climb by orders of magnitude within a few steps until it overflows: "
                         + "the run pauses by itself at its first NaN/inf step. The same run with norm:1 from the start (the form's clip field) "
-                        + "stays finite, clips on well under 1% of steps — insurance — and learns: after 10,000 steps it gets under 15% of "
+                        + "stays finite, clips on under 1% of steps — insurance — and learns: after 10,000 steps it gets under 15% of "
                         + "fresh sequences wrong, where a constant guess gets about 35%.",
                 List.of(named("unclipped", exploding)), PauseRules.parse("nonfinite"), 10_000,
                 List.of(named("norm:1", exploding.withClip(ClipSpec.parse("norm:1")))),

@@ -167,6 +167,11 @@ class CliTest {
             assertEquals(0, r.code());
             assertTrue(r.out().contains("Usage: gradlab " + c), r.out());
         }
+        String train = run("train", "--help").out().replaceAll("\\s+", " ");
+        for (org.gradlab.clip.ClipSpec.Kind k : org.gradlab.clip.ClipSpec.Kind.values()) {
+            String form = k.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            assertTrue(train.contains(" " + form) || train.contains("| " + form), "train --help names the " + form + " clip: " + train);
+        }
     }
 
     @Test

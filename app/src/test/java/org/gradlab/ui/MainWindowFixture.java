@@ -42,9 +42,17 @@ abstract class MainWindowFixture {
         robot.clickOn(f).write(text);
     }
 
-    /** Waits up to a minute for cond, then asserts it. */
+    /**
+     * Waits up to a minute for cond, then asserts it. The condition is read on the FX thread, between two of its
+     * tasks: read from the test thread it could see a task half done (two of three runs added).
+     */
     static void await(String what, BooleanSupplier cond) throws Exception {
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, cond::getAsBoolean);
-        assertTrue(cond.getAsBoolean(), what);
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> onFx(cond));
+        assertTrue(onFx(cond), what);
+    }
+
+    private static boolean onFx(BooleanSupplier cond) throws Exception {
+        if (javafx.application.Platform.isFxApplicationThread()) return cond.getAsBoolean();
+        return WaitForAsyncUtils.asyncFx(cond::getAsBoolean).get(10, TimeUnit.SECONDS);
     }
 }

@@ -25,8 +25,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code gradlab experiment pascanu}: Pascanu, Mikolov and Bengio's Figure 7 as a command — the success rate of a
@@ -82,46 +80,55 @@ public final class ExperimentCommand implements Runnable {
             if (seeds < 1 || steps < 1 || evalEvery < 1 || lengths.isEmpty() || arms.isEmpty()) {
                 throw new UserError("--seeds, --steps, --eval-every must be >= 1 and --lengths, --arms not empty");
             }
-            for (String a : arms) ClipSpec.parse(a);
+            for (String a : arms) {
+                try {
+                    ClipSpec.parse(a);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage().lines().findFirst().orElse("invalid clip spec '" + a + "'"));
+                }
+            }
             int workers = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
             if (workers < 1 || workers > 4 * Runtime.getRuntime().availableProcessors()) throw new UserError("--parallel must be 1–" + 4 * Runtime.getRuntime().availableProcessors());
             List<Object[]> plan = new ArrayList<>();
             for (int t : lengths) for (long s = 1; s <= seeds; s++) for (String a : arms) plan.add(new Object[] {t, s, a});
             // check every cell's config before anything trains
-            for (Object[] p : plan) config((int) p[0], (long) p[1], (String) p[2]);
+            for (Object[] p : plan) {
+                String problem = org.gradlab.run.RunSettings.problem(config((int) p[0], (long) p[1], (String) p[2]));
+                if (problem != null) throw new UserError(problem);
+            }
+            try (var entries = Files.exists(out) ? Files.list(out) : java.util.stream.Stream.<Path>empty()) {
+                if (entries.findAny().isPresent()) throw new UserError("--out " + out + " is not empty: give the experiment a new folder");
+            } catch (java.io.IOException e) {
+                throw new UserError("cannot read --out " + out + ": " + e.getMessage());
+            }
             System.out.printf(Locale.ROOT, "Pascanu et al. Fig. 7: %s, %d-unit %s (%s init), SGD lr %g, batch %d; lengths %s × %d seeds × arms %s = %d cells, "
                     + "up to %,d steps each, %d at a time; success: < 1%% of fresh sequences wrong (checked every %,d steps, confirmed on 10,000)%n",
                     task, hidden, model, init, lr, batch, lengths, seeds, arms, plan.size(), steps, workers, evalEvery);
-            long t0 = System.nanoTime();
-            AtomicInteger done = new AtomicInteger(), solved = new AtomicInteger();
+            long units = 0;
+            for (Object[] p : plan) units += steps * (int) p[0];
+            List<Cell> cells = new ArrayList<>();
+            double wall;
             ExecutorService pool = Executors.newFixedThreadPool(workers);
-            List<Future<Cell>> futures = new ArrayList<>();
-            for (Object[] p : plan) {
-                futures.add(pool.submit(() -> {
-                    Cell c = train((int) p[0], (long) p[1], (String) p[2]);
-                    int n = done.incrementAndGet();
-                    if (c.solved()) solved.incrementAndGet();
-                    double secs = (System.nanoTime() - t0) / 1e9;
-                    synchronized (System.out) {
-                        System.out.printf(Locale.ROOT, "[%d/%d, %.0f s, ETA %.0f s] T=%d seed %d %s: %s%n", n, plan.size(), secs,
-                                secs / n * (plan.size() - n), c.length(), c.seed(), c.arm(), c.solved()
+            try (GridProgress progress = new GridProgress(System.out, System.console() != null, units, plan.size())) {
+                List<Future<Cell>> futures = new ArrayList<>();
+                for (Object[] p : plan) {
+                    futures.add(pool.submit(() -> {
+                        Cell c = train((int) p[0], (long) p[1], (String) p[2], progress);
+                        progress.cellDone((steps - c.steps()) * c.length(), String.format(Locale.ROOT, "%.0f s  T=%d seed %d %s: %s",
+                                progress.elapsedSeconds(), c.length(), c.seed(), c.arm(), c.solved()
                                         ? String.format(Locale.ROOT, "solved at step %,d (%.2f%% wrong)", c.steps(), 100 * c.errorRate())
                                         : c.diverged() ? String.format(Locale.ROOT, "diverged (NaN/inf) by step %,d", c.steps())
-                                        : String.format(Locale.ROOT, "not solved in %,d steps (%.1f%% wrong)", c.steps(), 100 * c.errorRate()));
-                    }
-                    return c;
-                }));
-            }
-            pool.shutdown();
-            List<Cell> cells = new ArrayList<>();
-            try {
+                                        : String.format(Locale.ROOT, "not solved in %,d steps (%.1f%% wrong)", c.steps(), 100 * c.errorRate())));
+                        return c;
+                    }));
+                }
+                pool.shutdown();
                 for (Future<Cell> f : futures) cells.add(f.get());
-                pool.awaitTermination(1, TimeUnit.MINUTES);
+                wall = progress.elapsedSeconds();
             } catch (Exception e) {
                 pool.shutdownNow();
                 throw new UserError("the experiment stopped: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
             }
-            double wall = (System.nanoTime() - t0) / 1e9;
             printTable(cells, wall);
             try {
                 Files.createDirectories(out);
@@ -143,17 +150,23 @@ public final class ExperimentCommand implements Runnable {
             return new SessionConfig(rc, ClipSpec.parse(arm), NonFinitePolicy.PROPAGATE, steps, List.of(), 0, false);
         }
 
-        private Cell train(int length, long seed, String arm) throws Exception {
+        private Cell train(int length, long seed, String arm, GridProgress progress) throws Exception {
             Path dir = out.resolve(String.format(Locale.ROOT, "T%d-seed%d-%s", length, seed, arm.replace(':', '_')));
             try (CpuBackend be = new CpuBackend(1)) {
                 TrainingSession s = new TrainingSession(be, config(length, seed, arm));
                 RunWriter w = RunWriter.record(s, dir, null);
                 Evaluation last = null;
                 boolean ok = false, diverged = false;
+                long at = 0;
                 try {
                     s.start(true);
-                    for (long k = Math.min(evalEvery, steps); ; k = Math.min(k + evalEvery, steps)) {
-                        s.submit(new org.gradlab.run.Command.RunTo(k)).get();
+                    long chunk = Math.min(evalEvery, 200); // the bar moves between checks
+                    while (at < steps) {
+                        long next = Math.min(at + chunk, steps);
+                        s.submit(new org.gradlab.run.Command.RunTo(next)).get();
+                        progress.add((next - at) * length);
+                        at = next;
+                        if (at % evalEvery != 0 && at < steps) continue;
                         last = s.submit(new org.gradlab.run.Command.Evaluate(1000)).get();
                         if (Double.isNaN(last.meanLoss()) || Double.isInfinite(last.meanLoss())) {
                             diverged = true;
@@ -166,14 +179,13 @@ public final class ExperimentCommand implements Runnable {
                                 break;
                             }
                         }
-                        if (k >= steps) break;
                     }
                 } finally {
                     s.close();
                     w.close();
                 }
                 if (last != null) EvalLog.append(dir, last);
-                return new Cell(length, seed, arm, ok, last == null ? 0 : last.step(), last == null ? Double.NaN : last.errorRate(), dir, diverged);
+                return new Cell(length, seed, arm, ok, at, last == null ? Double.NaN : last.errorRate(), dir, diverged);
             }
         }
 

@@ -11,8 +11,16 @@ public sealed interface Claim {
     /** The claim in words, as the scenario shows it. */
     String text();
 
+    /** Whether the runs bear the claim out, and what they showed (printed either way: a lesson comes with its numbers). */
+    Verdict judge(ScenarioCheck.Results r);
+
     /** Null when the runs bear the claim out; otherwise what they showed instead. */
-    String check(ScenarioCheck.Results r);
+    default String check(ScenarioCheck.Results r) {
+        Verdict v = judge(r);
+        return v.held() ? null : v.shown();
+    }
+
+    record Verdict(boolean held, String shown) {}
 
     /** The run's first NaN/inf step (by the one definition) comes at or before `step`. */
     record BlowsUpBy(String run, long step) implements Claim {
@@ -20,9 +28,9 @@ public sealed interface Claim {
             return run + ": the first NaN/inf step comes by step " + step;
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             long first = r.run(run).firstNonFinite();
-            return first >= 0 && first <= step ? null : "first NaN/inf at " + (first < 0 ? "no step" : "step " + first);
+            return new Verdict(first >= 0 && first <= step, "first NaN/inf at " + (first < 0 ? "no step" : "step " + first));
         }
     }
 
@@ -32,9 +40,9 @@ public sealed interface Claim {
             return run + ": no step turns NaN/inf";
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             long first = r.run(run).firstNonFinite();
-            return first < 0 ? null : "NaN/inf from step " + first;
+            return new Verdict(first < 0, first < 0 ? "no NaN/inf step" : "NaN/inf from step " + first);
         }
     }
 
@@ -45,11 +53,10 @@ public sealed interface Claim {
                     run, 100 * errorRate, 100 * margin);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             ScenarioCheck.RunResult x = r.run(run);
             double e = x.evaluation().errorRate(), c = x.baseline().errorRate();
-            return e <= errorRate && e <= c - margin ? null
-                    : String.format(Locale.ROOT, "%.1f%% wrong against %.1f%% for a constant guess", 100 * e, 100 * c);
+            return new Verdict(e <= errorRate && e <= c - margin, String.format(Locale.ROOT, "%.1f%% wrong against %.1f%% for a constant guess", 100 * e, 100 * c));
         }
     }
 
@@ -59,10 +66,10 @@ public sealed interface Claim {
             return run + ": does not learn — as many fresh sequences wrong as a constant guess gets";
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             ScenarioCheck.RunResult x = r.run(run);
             double e = x.evaluation().errorRate(), c = x.baseline().errorRate();
-            return e >= c - margin ? null : String.format(Locale.ROOT, "%.1f%% wrong against %.1f%% for a constant guess", 100 * e, 100 * c);
+            return new Verdict(e >= c - margin, String.format(Locale.ROOT, "%.1f%% wrong against %.1f%% for a constant guess", 100 * e, 100 * c));
         }
     }
 
@@ -72,9 +79,9 @@ public sealed interface Claim {
             return String.format(Locale.ROOT, "%s: clipping fires on %.0f%%–%.0f%% of steps", run, 100 * min, 100 * max);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             double rate = r.run(run).clipRate();
-            return rate >= min && rate <= max ? null : String.format(Locale.ROOT, "clipped on %.2f%% of steps", 100 * rate);
+            return new Verdict(rate >= min && rate <= max, String.format(Locale.ROOT, "clipped on %.2f%% of steps", 100 * rate));
         }
     }
 
@@ -84,9 +91,9 @@ public sealed interface Claim {
             return String.format(Locale.ROOT, "%s's largest pre-clip norm in steps %d–%d is at least %.0f× %s's", a, from, to, factor, b);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             double x = r.run(a).maxPre(from, to), y = r.run(b).maxPre(from, to);
-            return x >= factor * y ? null : String.format(Locale.ROOT, "%.4g against %.4g (%.2f×)", x, y, x / y);
+            return new Verdict(x >= factor * y, String.format(Locale.ROOT, "%.4g against %.4g (%.2f×)", x, y, x / y));
         }
     }
 
@@ -96,9 +103,9 @@ public sealed interface Claim {
             return String.format(Locale.ROOT, "%s's mean loss over steps %d–%d is at least %.2f below %s's", b, from, to, delta, a);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             double x = r.run(a).meanLoss(from, to), y = r.run(b).meanLoss(from, to);
-            return y <= x - delta ? null : String.format(Locale.ROOT, "%.4f against %.4f", y, x);
+            return new Verdict(y <= x - delta, String.format(Locale.ROOT, "%.4f against %.4f", y, x));
         }
     }
 
@@ -108,9 +115,9 @@ public sealed interface Claim {
             return String.format(Locale.ROOT, "%s and %s end within %.2f of each other in loss (mean over steps %d–%d)", a, b, delta, from, to);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             double x = r.run(a).meanLoss(from, to), y = r.run(b).meanLoss(from, to);
-            return Math.abs(x - y) <= delta ? null : String.format(Locale.ROOT, "%.4f against %.4f", x, y);
+            return new Verdict(Math.abs(x - y) <= delta, String.format(Locale.ROOT, "%.4f against %.4f", x, y));
         }
     }
 
@@ -120,9 +127,9 @@ public sealed interface Claim {
             return String.format(Locale.ROOT, "%s: the loss falls by at least %.2f from steps %d–%d to steps %d–%d", run, delta, from1, to1, from2, to2);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             double a = r.run(run).meanLoss(from1, to1), b = r.run(run).meanLoss(from2, to2);
-            return b <= a - delta ? null : String.format(Locale.ROOT, "%.4f → %.4f", a, b);
+            return new Verdict(b <= a - delta, String.format(Locale.ROOT, "%.4f → %.4f", a, b));
         }
     }
 
@@ -132,9 +139,9 @@ public sealed interface Claim {
             return String.format(Locale.ROOT, "%s: after step %d the loss jumps by at least %.2f (mean of %d steps after against before)", run, step, delta, window);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             double jump = r.run(run).meanLoss(step + 1, step + window) - r.run(run).meanLoss(step - window, step - 1);
-            return jump >= delta ? null : String.format(Locale.ROOT, "it moved by %.4f", jump);
+            return new Verdict(jump >= delta, String.format(Locale.ROOT, "it moved by %+.4f", jump));
         }
     }
 
@@ -144,9 +151,9 @@ public sealed interface Claim {
             return String.format(Locale.ROOT, "%s: after step %d the loss rises by at most %.2f (mean of %d steps after against before)", run, step, delta, window);
         }
 
-        public String check(ScenarioCheck.Results r) {
+        public Verdict judge(ScenarioCheck.Results r) {
             double jump = r.run(run).meanLoss(step + 1, step + window) - r.run(run).meanLoss(step - window, step - 1);
-            return jump <= delta ? null : String.format(Locale.ROOT, "it rose by %.4f", jump);
+            return new Verdict(jump <= delta, String.format(Locale.ROOT, "it moved by %+.4f", jump));
         }
     }
 }

@@ -57,7 +57,12 @@ public final class ScenarioCheck {
     }
 
     /** A claim's outcome: null failure means it held. */
-    public record Outcome(Claim claim, String failure) {}
+    public record Outcome(Claim claim, Claim.Verdict verdict) {
+        /** Null when the claim held; otherwise what the runs showed instead. */
+        public String failure() {
+            return verdict.held() ? null : verdict.shown();
+        }
+    }
 
     private ScenarioCheck() {}
 
@@ -92,7 +97,7 @@ public final class ScenarioCheck {
 
     public static List<Outcome> check(Scenario s, Results r) {
         List<Outcome> out = new ArrayList<>();
-        for (Claim c : s.claims()) out.add(new Outcome(c, c.check(r)));
+        for (Claim c : s.claims()) out.add(new Outcome(c, c.judge(r)));
         return out;
     }
 }

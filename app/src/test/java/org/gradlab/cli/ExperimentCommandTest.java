@@ -1,0 +1,68 @@
+package org.gradlab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.gradlab.record.EvalLog;
+import org.gradlab.record.RunReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code gradlab experiment pascanu} on a tiny grid: every cell recorded and readable, the table, results.json and the plot agree. */
+class ExperimentCommandTest {
+    @Test
+    void aTinyGridRecordsEveryCellAndReportsIt(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("grid");
+        CliTest.Result r = CliTest.run("experiment", "pascanu", "--lengths", "10,20", "--seeds", "2", "--steps", "1500", "--eval-every", "500",
+                "--lr", "0.05", "--hidden", "16", "--parallel", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("success rate (solved seeds / 2)"), r.out());
+        JsonNode j = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        assertEquals(8, j.get("cells").size(), "2 lengths × 2 seeds × 2 arms");
+        for (JsonNode c : j.get("cells")) {
+            Path run = out.resolve(c.get("run").asText());
+            try (RunReader rr = RunReader.open(run)) {
+                assertEquals(c.get("steps").asLong(), rr.stepCount(), "the recording holds every step the cell trained: " + run);
+                assertEquals(c.get("length").asInt(), rr.manifest().session().run().seq());
+            }
+            var evals = EvalLog.read(run);
+            assertEquals(c.get("error_rate").asDouble(), evals.get(evals.size() - 1).errorRate(), 1e-12, "the reported rate is the run's last evaluation");
+            if (c.get("solved").asBoolean()) {
+                assertTrue(c.get("error_rate").asDouble() < 0.01);
+                assertEquals(10_000, evals.get(evals.size() - 1).sequences(), "success is confirmed on 10,000 fresh sequences");
+            }
+        }
+        for (int t : new int[] {10, 20}) {
+            for (String arm : new String[] {"none", "norm:1"}) {
+                long n = 0;
+                for (JsonNode c : j.get("cells")) if (c.get("length").asInt() == t && c.get("arm").asText().equals(arm) && c.get("solved").asBoolean()) n++;
+                long solved = n;
+                assertTrue(r.out().lines().anyMatch(l -> l.trim().startsWith(String.valueOf(t)) && l.contains(solved + "/2")), "row T=" + t + ": " + r.out());
+            }
+        }
+        BufferedImage png = ImageIO.read(out.resolve("pascanu.png").toFile());
+        assertTrue(png.getWidth() >= 600 && png.getHeight() >= 400, "a readable plot");
+    }
+
+    @Test
+    void badSettingsAndAUsedFolderAreRefusedBeforeAnythingTrains(@TempDir Path tmp) throws Exception {
+        CliTest.Result bad = CliTest.run("experiment", "pascanu", "--arms", "bogus", "--out", tmp.resolve("a").toString());
+        assertEquals(2, bad.code());
+        assertEquals(1, bad.err().lines().count(), "one line: " + bad.err());
+        assertTrue(bad.err().startsWith("gradlab: invalid clip spec 'bogus'"), bad.err());
+        assertTrue(CliTest.refusal("experiment", "pascanu", "--lr", "-1", "--out", tmp.resolve("b").toString()).contains("learning rate"));
+        Files.createDirectories(tmp.resolve("c"));
+        Files.writeString(tmp.resolve("c").resolve("keep.txt"), "x");
+        assertEquals("gradlab: --out " + tmp.resolve("c") + " is not empty: give the experiment a new folder",
+                CliTest.refusal("experiment", "pascanu", "--out", tmp.resolve("c").toString()));
+        assertEquals("x", Files.readString(tmp.resolve("c").resolve("keep.txt")));
+        assertTrue(CliTest.refusal("experiment").contains("gradlab experiment pascanu"));
+    }
+}

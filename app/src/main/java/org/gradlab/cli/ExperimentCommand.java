@@ -44,11 +44,11 @@ public final class ExperimentCommand implements Runnable {
     @Command(name = "pascanu", mixinStandardHelpOptions = true,
             description = "Pascanu et al. 2013, Fig. 7: success rate against sequence length, with and without clipping.")
     public static final class Pascanu implements Runnable {
-        @Option(names = "--lengths", split = ",", defaultValue = "50,100,150", description = "sequence lengths (default ${DEFAULT-VALUE})")
+        @Option(names = "--lengths", split = ",", defaultValue = "20,35,50,70", description = "sequence lengths (default ${DEFAULT-VALUE})")
         List<Integer> lengths;
         @Option(names = "--seeds", defaultValue = "5", description = "seeds per length and arm (default ${DEFAULT-VALUE})")
         int seeds;
-        @Option(names = "--steps", defaultValue = "50000", description = "most steps a cell trains (default ${DEFAULT-VALUE})")
+        @Option(names = "--steps", defaultValue = "30000", description = "most steps a cell trains (default ${DEFAULT-VALUE})")
         long steps;
         @Option(names = "--arms", split = ",", defaultValue = "none,norm:1", description = "clip specs compared (default ${DEFAULT-VALUE})")
         List<String> arms;
@@ -58,7 +58,7 @@ public final class ExperimentCommand implements Runnable {
         String model;
         @Option(names = "--init", defaultValue = "smart-tanh", description = "sigmoid, basic-tanh or smart-tanh (default ${DEFAULT-VALUE})")
         String init;
-        @Option(names = "--lr", defaultValue = "0.01", description = "SGD learning rate, no momentum (default ${DEFAULT-VALUE})")
+        @Option(names = "--lr", defaultValue = "0.05", description = "SGD learning rate, no momentum (default ${DEFAULT-VALUE}; the paper: 0.01 for up to 5M updates)")
         double lr;
         @Option(names = "--hidden", defaultValue = "50", description = "hidden units (default ${DEFAULT-VALUE})")
         int hidden;
@@ -73,7 +73,7 @@ public final class ExperimentCommand implements Runnable {
         Path out;
 
         /** One cell's outcome. */
-        record Cell(int length, long seed, String arm, boolean solved, long steps, double errorRate, Path run, boolean diverged) {}
+        record Cell(int length, long seed, String arm, boolean solved, long steps, double errorRate, Path run, boolean diverged, double clipRate) {}
 
         @Override
         public void run() {
@@ -114,11 +114,12 @@ public final class ExperimentCommand implements Runnable {
                 for (Object[] p : plan) {
                     futures.add(pool.submit(() -> {
                         Cell c = train((int) p[0], (long) p[1], (String) p[2], progress);
+                        String outcome = c.solved() ? String.format(Locale.ROOT, "solved at step %,d (%.2f%% wrong)", c.steps(), 100 * c.errorRate())
+                                : c.diverged() ? String.format(Locale.ROOT, "diverged (NaN/inf) by step %,d", c.steps())
+                                : String.format(Locale.ROOT, "not solved in %,d steps (%.1f%% wrong)", c.steps(), 100 * c.errorRate());
+                        if (!c.arm().equals("none")) outcome += String.format(Locale.ROOT, "; clipped %.1f%% of steps", 100 * c.clipRate());
                         progress.cellDone((steps - c.steps()) * c.length(), String.format(Locale.ROOT, "%.0f s  T=%d seed %d %s: %s",
-                                progress.elapsedSeconds(), c.length(), c.seed(), c.arm(), c.solved()
-                                        ? String.format(Locale.ROOT, "solved at step %,d (%.2f%% wrong)", c.steps(), 100 * c.errorRate())
-                                        : c.diverged() ? String.format(Locale.ROOT, "diverged (NaN/inf) by step %,d", c.steps())
-                                        : String.format(Locale.ROOT, "not solved in %,d steps (%.1f%% wrong)", c.steps(), 100 * c.errorRate())));
+                                progress.elapsedSeconds(), c.length(), c.seed(), c.arm(), outcome));
                         return c;
                     }));
                 }
@@ -147,13 +148,21 @@ public final class ExperimentCommand implements Runnable {
         private SessionConfig config(int length, long seed, String arm) {
             OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.Kind.SGD, lr);
             RunConfig rc = new RunConfig(model, task, hidden, 1, 32, 64, 4, batch, length, oc, init, seed);
-            return new SessionConfig(rc, ClipSpec.parse(arm), NonFinitePolicy.PROPAGATE, steps, List.of(), 0, false);
+            // telemetry on: a cell that failed is recorded with its gradient norms, so diagnose can say what they did
+            return new SessionConfig(rc, ClipSpec.parse(arm), NonFinitePolicy.PROPAGATE, steps, List.of(), 0, true);
         }
 
         private Cell train(int length, long seed, String arm, GridProgress progress) throws Exception {
             Path dir = out.resolve(String.format(Locale.ROOT, "T%d-seed%d-%s", length, seed, arm.replace(':', '_')));
             try (CpuBackend be = new CpuBackend(1)) {
                 TrainingSession s = new TrainingSession(be, config(length, seed, arm));
+                java.util.concurrent.atomic.AtomicLong clipped = new java.util.concurrent.atomic.AtomicLong();
+                s.addListener(new org.gradlab.run.SessionListener() {
+                    @Override
+                    public void onStep(org.gradlab.telemetry.StepStats st) {
+                        if (st.clip() != null && st.clip().clipped()) clipped.incrementAndGet();
+                    }
+                });
                 RunWriter w = RunWriter.record(s, dir, null);
                 Evaluation last = null;
                 boolean ok = false, diverged = false;
@@ -185,15 +194,16 @@ public final class ExperimentCommand implements Runnable {
                     w.close();
                 }
                 if (last != null) EvalLog.append(dir, last);
-                return new Cell(length, seed, arm, ok, at, last == null ? Double.NaN : last.errorRate(), dir, diverged);
+                return new Cell(length, seed, arm, ok, at, last == null ? Double.NaN : last.errorRate(), dir, diverged,
+                        at == 0 ? 0 : (double) clipped.get() / at);
             }
         }
 
         private void printTable(List<Cell> cells, double wall) {
-            System.out.printf(Locale.ROOT, "%nsuccess rate (solved seeds / %d) and median steps to success; %.1f min on %d cores%n", seeds, wall / 60,
+            System.out.printf(Locale.ROOT, "%nsuccess rate (solved seeds / %d), median steps to success, mean share of steps clipped; %.1f min on %d cores%n", seeds, wall / 60,
                     Runtime.getRuntime().availableProcessors());
             StringBuilder head = new StringBuilder(String.format("%8s", "length"));
-            for (String a : arms) head.append(String.format("  %-24s", a));
+            for (String a : arms) head.append(String.format("  %-34s", a));
             System.out.println(head);
             for (int t : lengths) {
                 StringBuilder row = new StringBuilder(String.format("%8d", t));
@@ -201,8 +211,11 @@ public final class ExperimentCommand implements Runnable {
                     List<Cell> cs = cells.stream().filter(c -> c.length() == t && c.arm().equals(a)).toList();
                     long ok = cs.stream().filter(Cell::solved).count();
                     long[] st = cs.stream().filter(Cell::solved).mapToLong(Cell::steps).sorted().toArray();
-                    row.append(String.format(Locale.ROOT, "  %-24s", ok + "/" + cs.size() + (st.length == 0 ? "" : String.format(Locale.ROOT,
-                            " (median %,d)", st[st.length / 2]))));
+                    double clip = cs.stream().mapToDouble(Cell::clipRate).average().orElse(0);
+                    List<String> notes = new ArrayList<>();
+                    if (st.length > 0) notes.add(String.format(Locale.ROOT, "median %,d", st[st.length / 2]));
+                    if (!a.equals("none")) notes.add(String.format(Locale.ROOT, "clips %.1f%%", 100 * clip));
+                    row.append(String.format(Locale.ROOT, "  %-34s", ok + "/" + cs.size() + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")")));
                 }
                 System.out.println(row);
             }
@@ -215,7 +228,7 @@ public final class ExperimentCommand implements Runnable {
             ArrayNode a = root.putArray("cells");
             for (Cell c : cells) {
                 ObjectNode n = a.addObject().put("length", c.length()).put("seed", c.seed()).put("arm", c.arm()).put("solved", c.solved())
-                        .put("steps", c.steps()).put("diverged", c.diverged()).put("run", out.relativize(c.run()).toString());
+                        .put("steps", c.steps()).put("diverged", c.diverged()).put("clip_rate", c.clipRate()).put("run", out.relativize(c.run()).toString());
                 if (Double.isFinite(c.errorRate())) n.put("error_rate", c.errorRate());
                 else n.putNull("error_rate");
             }

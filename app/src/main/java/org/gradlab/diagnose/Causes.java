@@ -83,7 +83,10 @@ public final class Causes {
             }
             out.add(new Cause("conditioning", exploded ? 0.85 : "constant".equals(regime) && !radiusAbove ? 0.6 : 0.7, String.join("; ", why)));
         }
-        if (out.isEmpty()) {
+        if (out.isEmpty() && !d.hasPre) {
+            out.add(new Cause("unknown", 0, "the run recorded no gradient norms (no clipping and no telemetry), only its loss: spikes, "
+                    + "explosions and conditioning cannot be read from it; record it with telemetry to diagnose it"));
+        } else if (out.isEmpty()) {
             out.add(new Cause("none", 0.9, "unknown".equals(regime) ? "no spikes and no NaN/inf (what clipping did was not logged)"
                     : String.format(Locale.ROOT, "clipping %s (%.2f%% of steps), no spikes, no NaN/inf: nothing to fix", regimeWords(regime), 100 * clipRate)));
         }

@@ -124,7 +124,7 @@ public record Diagnosis(String run, String source, int steps, long firstStep, lo
         l.add(String.format(Locale.ROOT, "  clipping: %s — %s", clipSpec == null ? "not logged" : clipSpec, regimeLine()));
         for (ClipRegime.Change c : regimeChanges) l.add(String.format(Locale.ROOT, "    from step %d: %s → %s", c.step(), c.from(), c.to()));
         if (spikes.isEmpty()) {
-            l.add("  spikes: none");
+            l.add(Double.isNaN(advice.meanNorm()) ? "  spikes: not assessed (no pre-clip norms recorded)" : "  spikes: none");
         } else {
             l.add("  spikes (" + spikes.size() + "):");
             for (Spikes.Spike s : spikes.subList(0, Math.min(10, spikes.size()))) {
@@ -164,12 +164,20 @@ public record Diagnosis(String run, String source, int steps, long firstStep, lo
     private String regimeLine() {
         if ("unknown".equals(regime)) return "what clipping did is not in the logs (no post-clip norm or threshold)";
         return String.format(Locale.ROOT, "%s (%s of steps clipped)%s", regime, pct(clipRate), switch (regime) {
-            case "insurance" -> ": well under 1% — a safety net";
+            case "insurance" -> ": under 1% — a safety net" + busierWindows();
             case "none" -> "";
             case "constant" -> ": it fires on every step — a diagnosis you have chosen not to read; the threshold sets the step size";
             case "binding", "binding-from-start" -> ": clipping shapes most steps, not only the rare bad one";
             default -> ": more than insurance — find out why";
         });
+    }
+
+    /** An insurance rate over the run can hide stretches where clipping fired often: name them. */
+    private String busierWindows() {
+        List<ClipRegime.Window> busy = windows.stream().filter(x -> x.rate() >= 0.01).toList();
+        if (busy.isEmpty()) return "";
+        return String.format(Locale.ROOT, "; yet %d of %d windows clip on 1%% of steps or more (the first from step %d, up to %s): read those stretches",
+                busy.size(), windows.size(), busy.get(0).from(), pct(busy.stream().mapToDouble(ClipRegime.Window::rate).max().orElse(0)));
     }
 
     private static String pct(double v) {

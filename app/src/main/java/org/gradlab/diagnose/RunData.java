@@ -92,7 +92,7 @@ public final class RunData {
         SessionConfig sc = r.manifest().session();
         boolean imported = sc == null;
         RunData d = new RunData(r.dir().toString(), imported ? "imported" : "gradlab", n, r.manifest().groups(), r.events(), sc,
-                !imported || anyFinite(ix, Series.POST_NORM), !imported || anyFinite(ix, Series.PRE_NORM), Double.NaN);
+                !imported || anyFinite(ix, Series.POST_NORM), normsMeasured(ix), Double.NaN);
         for (int i = 0; i < n; i++) {
             d.steps[i] = ix.stepAt(i);
             d.loss[i] = ix.valueAt(i, Series.LOSS);
@@ -111,6 +111,15 @@ public final class RunData {
                     + n + " steps are diagnosed");
         }
         return d;
+    }
+
+    /**
+     * Whether any step measured its gradient: a run without telemetry or clipping records only the loss (every
+     * pre-clip norm NaN and no NaN/inf count), and must not read as "no spikes".
+     */
+    private static boolean normsMeasured(StepIndex ix) {
+        for (int i = 0; i < ix.count(); i++) if (ix.valueAt(i, Series.NON_FINITE) > 0) return true;
+        return anyFinite(ix, Series.PRE_NORM);
     }
 
     private static boolean anyFinite(StepIndex ix, Series s) {

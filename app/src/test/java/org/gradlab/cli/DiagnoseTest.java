@@ -60,6 +60,28 @@ class DiagnoseTest {
     }
 
     @Test
+    void aRunThatRecordedOnlyItsLossIsNotCalledHealthy() throws Exception {
+        // no clipping and no telemetry: the steps carry the loss alone (how a bare grid cell once recorded)
+        Path out = tmp.resolve("bare");
+        org.gradlab.run.RunConfig rc = new org.gradlab.run.RunConfig("rnn", "adding", 16, 1, 32, 64, 4, 8, 10,
+                org.gradlab.optim.OptimizerConfig.defaults(org.gradlab.optim.OptimizerConfig.Kind.SGD, 0.01), "default", 1);
+        org.gradlab.run.SessionConfig sc = new org.gradlab.run.SessionConfig(rc, org.gradlab.clip.ClipSpec.parse("none"),
+                org.gradlab.clip.NonFinitePolicy.PROPAGATE, 300, List.of(), 0, false);
+        try (org.gradlab.engine.CpuBackend be = new org.gradlab.engine.CpuBackend(1)) {
+            org.gradlab.run.TrainingSession s = new org.gradlab.run.TrainingSession(be, sc);
+            org.gradlab.record.RunWriter w = org.gradlab.record.RunWriter.record(s, out, null);
+            s.start(false);
+            assertTrue(s.await(60, java.util.concurrent.TimeUnit.SECONDS));
+            w.close();
+        }
+        JsonNode d = diagnose(out.toString());
+        assertEquals("unknown", d.get("causes").get(0).get("cause").asText(), d.toPrettyString());
+        String text = run("diagnose", out.toString()).out();
+        assertTrue(text.contains("spikes: not assessed (no pre-clip norms recorded)"), text);
+        assertFalse(text.contains("nothing to fix"), text);
+    }
+
+    @Test
     void aCorruptedBatchProbesAsBatchTied() throws Exception {
         Path run = tmp.resolve("tokens");
         assertEquals(0, run("train", "--model", "lstm", "--task", "charlm", "--hidden", "64", "--layers", "1", "--embed", "32", "--batch", "16",

@@ -31,6 +31,10 @@ class ExperimentCommandTest {
             try (RunReader rr = RunReader.open(run)) {
                 assertEquals(c.get("steps").asLong(), rr.stepCount(), "the recording holds every step the cell trained: " + run);
                 assertEquals(c.get("length").asInt(), rr.manifest().session().run().seq());
+                double clipped = 0;
+                for (int i = 0; i < rr.index().count(); i++) clipped += rr.index().valueAt(i, org.gradlab.record.Series.CLIPPED);
+                assertEquals(clipped / rr.stepCount(), c.get("clip_rate").asDouble(), 1e-12, "the clip rate is the recording's");
+                if (c.get("arm").asText().equals("none")) assertEquals(0, c.get("clip_rate").asDouble());
             }
             var evals = EvalLog.read(run);
             assertEquals(c.get("error_rate").asDouble(), evals.get(evals.size() - 1).errorRate(), 1e-12, "the reported rate is the run's last evaluation");
@@ -49,6 +53,21 @@ class ExperimentCommandTest {
         }
         BufferedImage png = ImageIO.read(out.resolve("pascanu.png").toFile());
         assertTrue(png.getWidth() >= 600 && png.getHeight() >= 400, "a readable plot");
+    }
+
+    /**
+     * The README's Fig. 7 lesson at a smaller scale: at T=35 and T=50 (lr 0.05, the command's defaults otherwise)
+     * clipping at 1.0 solves every seed within 10,000 steps and no unclipped run solves the task.
+     */
+    @Test
+    void clippingSolvesTheLengthsWhereTheUnclippedRunsFail(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("fig7");
+        CliTest.Result r = CliTest.run("experiment", "pascanu", "--lengths", "35,50", "--seeds", "2", "--steps", "10000", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (JsonNode c : new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("cells")) {
+            boolean clipped = c.get("arm").asText().equals("norm:1");
+            assertEquals(clipped, c.get("solved").asBoolean(), "T=" + c.get("length") + " seed " + c.get("seed") + " " + c.get("arm") + ": " + r.out());
+        }
     }
 
     @Test

@@ -20,6 +20,9 @@ public final class Causes {
 
     private Causes() {}
 
+    /** Unexplained spikes from which "one bad batch" stops being the likely story. */
+    static final int RECURRING = 5;
+
     public static List<Cause> rank(RunData d, List<Spikes.Spike> spikes, String regime, double clipRate, Trend trend, NonFinite nf,
                                    Conditioning c, BatchProbe.Verdict probe) {
         List<Cause> out = new ArrayList<>();
@@ -39,11 +42,23 @@ public final class Causes {
             out.add(new Cause("data", 0.9, String.format(Locale.ROOT, "the spike at step %d (%.0f× the median) comes with a corrupted batch: %s",
                     s.step(), s.ratio(), s.explainedBy())));
         } else if (spikes.stream().anyMatch(s -> s.explainedBy() == null)) {
-            Spikes.Spike s = spikes.stream().filter(x -> x.explainedBy() == null).findFirst().orElseThrow();
-            out.add(new Cause("data", trend.growing() ? 0.4 : 0.55, String.format(Locale.ROOT, "%d spike(s) that nothing recorded explains "
-                    + "(the first at step %d, %.0f× the median): one-off spikes are most often one bad batch; %s", spikes.stream()
-                    .filter(x -> x.explainedBy() == null).count(), s.step(), s.ratio(), d.config != null
+            List<Spikes.Spike> unexplained = spikes.stream().filter(x -> x.explainedBy() == null).toList();
+            Spikes.Spike s = unexplained.get(0);
+            // a probe that found neither the batch nor the weights alone, or many spikes, weigh against "one bad batch"
+            boolean probedNeither = probe != null && !probe.stateTied() && unexplained.stream().anyMatch(x -> x.step() == probe.step());
+            boolean recurring = unexplained.size() >= RECURRING;
+            out.add(new Cause("data", probedNeither ? 0.3 : recurring || trend.growing() ? 0.4 : 0.55, String.format(Locale.ROOT,
+                    "%d spike(s) that nothing recorded explains (the first at step %d, %.0f× the median): %s; %s", unexplained.size(), s.step(),
+                    s.ratio(), recurring ? "one bad batch explains one spike, not " + unexplained.size() : "one-off spikes are most often one bad batch",
+                    probedNeither ? "the probe did not tie step " + probe.step() + " to its batch" : d.config != null
                     ? "probe it to tell: diagnose RUN --probe " + s.step() : "a GradLab run could be probed; a log cannot")));
+            if (probedNeither || recurring) {
+                out.add(new Cause("conditioning", probedNeither ? 0.7 : 0.6, String.format(Locale.ROOT, "%s: the loss surface has narrow walls "
+                        + "(Pascanu et al.'s cliffs) that steps keep running into%s; clipping bounds the step a wall throws, a lower learning rate "
+                        + "hits them less", probedNeither ? "the spike at step " + probe.step() + " needs this batch at exactly these weights — "
+                        + "neither alone reproduces it" : unexplained.size() + " spikes spread over steps " + s.step() + "–"
+                        + unexplained.get(unexplained.size() - 1).step(), s.layer() == null ? "" : " (the gradient rose most in " + s.layer() + ")")));
+            }
         }
         if (probe != null && !probe.batchTied() && probe.stateTied()) {
             out.add(new Cause("conditioning", 0.8, "probe: " + probe.summary()));
@@ -91,7 +106,10 @@ public final class Causes {
                     : String.format(Locale.ROOT, "clipping %s (%.2f%% of steps), no spikes, no NaN/inf: nothing to fix", regimeWords(regime), 100 * clipRate)));
         }
         out.sort(Comparator.comparingDouble(Cause::score).reversed());
-        return out;
+        // one line per cause: a second finding for the same cause joins the first's evidence
+        java.util.Map<String, Cause> merged = new java.util.LinkedHashMap<>();
+        for (Cause x : out) merged.merge(x.cause(), x, (a, b) -> new Cause(a.cause(), a.score(), a.evidence() + "; also: " + b.evidence()));
+        return new ArrayList<>(merged.values());
     }
 
     static String regimeWords(String regime) {

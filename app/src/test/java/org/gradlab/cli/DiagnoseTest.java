@@ -82,6 +82,28 @@ class DiagnoseTest {
     }
 
     @Test
+    void recurringUnexplainedSpikesReadAsCliffsNotOneBadBatch() throws Exception {
+        // one spike: most often a bad batch; eight spread over the run: the surface has walls the steps keep hitting
+        for (int spikesIn : new int[] {1, 8}) {
+            List<byte[]> events = new ArrayList<>();
+            for (int k = 0; k < 2000; k++) {
+                boolean spike = k % 250 == 125 && k / 250 < spikesIn;
+                events.add(TbTestFiles.event(k, TbTestFiles.scalar("train/loss", 1.4f - k * 1e-5f),
+                        TbTestFiles.scalar("train/grad_norm", spike ? 60f : 1f + 0.02f * (k % 9))));
+            }
+            Path dir = tmp.resolve("cliffs" + spikesIn);
+            TbTestFiles.write(dir.resolve("events.out.tfevents.1"), events);
+            JsonNode d = diagnose(dir.toString());
+            assertEquals(spikesIn, d.get("spikes").size(), d.get("spikes").toString());
+            String top = d.get("causes").get(0).get("cause").asText();
+            assertEquals(spikesIn == 1 ? "data" : "conditioning", top, d.get("causes").toPrettyString());
+            long causes = d.get("causes").size(), distinct = java.util.stream.StreamSupport.stream(d.get("causes").spliterator(), false)
+                    .map(c -> c.get("cause").asText()).distinct().count();
+            assertEquals(causes, distinct, "one line per cause");
+        }
+    }
+
+    @Test
     void aCorruptedBatchProbesAsBatchTied() throws Exception {
         Path run = tmp.resolve("tokens");
         assertEquals(0, run("train", "--model", "lstm", "--task", "charlm", "--hidden", "64", "--layers", "1", "--embed", "32", "--batch", "16",

@@ -70,6 +70,24 @@ class ExperimentCommandTest {
         }
     }
 
+    /** The README's reading of an unclipped T=35 cell: recurring spikes, no NaN, cliffs not data; the first spike probes as neither. */
+    @Test
+    void anUnclippedCellShowsTheWallsItHits(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("walls");
+        assertEquals(0, CliTest.run("experiment", "pascanu", "--lengths", "35", "--seeds", "1", "--arms", "none", "--out", out.toString()).code());
+        JsonNode d = DiagnoseTest.diagnose(out.resolve("T35-seed1-none").toString());
+        JsonNode spikes = d.get("spikes");
+        assertTrue(spikes.size() > 10, spikes.toString());
+        double largest = 0;
+        for (JsonNode x : spikes) largest = Math.max(largest, x.get("ratio").asDouble());
+        assertTrue(largest > 30, "the largest spike " + largest + "× the median");
+        assertEquals(0, d.get("non_finite").get("steps").asLong());
+        assertEquals("conditioning", d.get("causes").get(0).get("cause").asText(), d.get("causes").toPrettyString());
+        JsonNode probed = DiagnoseTest.diagnose(out.resolve("T35-seed1-none").toString(), "--probe", spikes.get(0).get("step").asText());
+        assertEquals("neither (not reproduced by the data or the weights)", probed.get("probe").get("verdict").asText());
+        assertEquals("conditioning", probed.get("causes").get(0).get("cause").asText());
+    }
+
     @Test
     void badSettingsAndAUsedFolderAreRefusedBeforeAnythingTrains(@TempDir Path tmp) throws Exception {
         CliTest.Result bad = CliTest.run("experiment", "pascanu", "--arms", "bogus", "--out", tmp.resolve("a").toString());

@@ -102,9 +102,9 @@ public record Scenario(String title, String whatToLookFor, List<Named> runs, Pau
                 gpt.clip(), gpt.nonFinite(), gpt.steps(), gpt.spikes(), gpt.checkpointEvery(), gpt.telemetry());
         out.add(new Scenario("Tiny transformer: learning rate too high, without and with warmup",
                 "Two 2-block GPTs from the same seed, Adam at lr 0.02, no clipping, side by side: one at the full rate from the "
-                        + "first step, one warming up over 100 steps. Without warmup the first updates throw the model off — the pre-clip "
-                        + "norm jumps several-fold in the first steps and stays high while the loss stalls; with warmup the norm never "
-                        + "leaves its starting range and the loss ends well below.",
+                        + "first step, one warming up over 100 steps. Without warmup the first updates throw the model off: the pre-clip "
+                        + "norm jumps several-fold in the first steps, and although it settles, the loss stalls and never catches up; with "
+                        + "warmup the norm stays in its starting range and the loss keeps falling, ending well below.",
                 List.of(named("no warmup", gpt), named("warmup:100", warm)), PauseRules.NONE, 200, List.of(),
                 List.of(new Claim.LargerNorms("no warmup", "warmup:100", 0, 50, 3), new Claim.LowerLoss("no warmup", "warmup:100", 100, 199, 0.3))));
 

@@ -177,12 +177,7 @@ public class TimeChart extends CanvasChart {
             if (b <= a) b = a + 1;
             return new double[] {Math.pow(10, a), Math.pow(10, b)};
         }
-        if (hi == lo) {
-            hi += Math.max(1e-6, Math.abs(hi) * 0.1);
-            lo -= Math.max(1e-6, Math.abs(lo) * 0.1);
-        }
-        double pad = (hi - lo) * 0.05;
-        return new double[] {lo - pad, hi + pad};
+        return Ticks.niceRange(lo, hi, 4);
     }
 
     private double yPix(double v, double ph, double ymin, double ymax) {
@@ -206,27 +201,21 @@ public class TimeChart extends CanvasChart {
                 g.fillText(String.format(Locale.ROOT, "1e%d", (int) Math.round(d)), LEFT - 4, y);
             }
         } else {
-            for (int i = 0; i <= 4; i++) {
-                double v = ymin + (ymax - ymin) * i / 4;
+            double spacing = Ticks.spacing(ymax - ymin, 4);
+            for (double v : Ticks.values(ymin, ymax, spacing)) {
                 double y = yPix(v, ph, ymin, ymax);
                 g.strokeLine(LEFT, y, LEFT + pw, y);
-                g.fillText(fmt(v), LEFT - 4, y);
+                g.fillText(Ticks.label(v, spacing), LEFT - 4, y);
             }
         }
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.TOP);
-        for (int i = 0; i <= 4; i++) {
-            long s = x0 + (x1 - x0) * i / 4;
-            double x = LEFT + pw * i / 4;
+        long spacing = Ticks.stepSpacing(x1 - x0, 4);
+        for (long s = Math.floorDiv(x0 + spacing - 1, spacing) * spacing; s <= x1; s += spacing) {
+            double x = LEFT + pw * (s - x0) / (double) (x1 - x0);
             g.strokeLine(x, TOP, x, TOP + ph);
             g.fillText(Long.toString(s), Math.min(Math.max(x, LEFT + 12), LEFT + pw - 12), TOP + ph + 3);
         }
-    }
-
-    static String fmt(double v) {
-        double a = Math.abs(v);
-        if (a != 0 && (a < 1e-3 || a >= 1e5)) return String.format(Locale.ROOT, "%.1e", v);
-        return String.format(Locale.ROOT, a < 1 ? "%.3f" : "%.2f", v);
     }
 
     private double[] bx = new double[0], bTop = new double[0], bBot = new double[0], lx = new double[0], ly = new double[0];

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * histogram that clipping did not change is stored once.
  */
 final class StepCodec {
-    private static final int SKIPPED = 1, HAS_CLIP = 2, HAS_HIST = 4, CLIP_POST_SAME = 8, HIST_POST_SAME = 16;
+    // HIST_POST_ABSENT: pre-clip histograms without post-clip ones (a TensorBoard log that never logged them)
+    private static final int SKIPPED = 1, HAS_CLIP = 2, HAS_HIST = 4, CLIP_POST_SAME = 8, HIST_POST_SAME = 16, HIST_POST_ABSENT = 32, KNOWN = 63;
     private static final ClipAction[] ACTIONS = ClipAction.values();
 
     private StepCodec() {}
@@ -22,9 +23,10 @@ final class StepCodec {
         boolean clipSame = c != null && c.tensorPost() == c.tensorPre() || (c != null && Arrays.equals(c.tensorPre(), c.tensorPost())
                 && Arrays.equals(c.layerPre(), c.layerPost()));
         boolean hasHist = s.histPre() != null;
-        boolean histSame = hasHist && Arrays.equals(s.histPre(), s.histPost());
+        boolean postAbsent = hasHist && s.histPost() == null;
+        boolean histSame = hasHist && !postAbsent && Arrays.equals(s.histPre(), s.histPost());
         int flags = (s.skipped() ? SKIPPED : 0) | (c != null ? HAS_CLIP : 0) | (hasHist ? HAS_HIST : 0)
-                | (clipSame ? CLIP_POST_SAME : 0) | (histSame ? HIST_POST_SAME : 0);
+                | (clipSame ? CLIP_POST_SAME : 0) | (histSame ? HIST_POST_SAME : 0) | (postAbsent ? HIST_POST_ABSENT : 0);
         out.u8(flags);
         out.varLong(s.step());
         out.i64(s.wallMillis());
@@ -55,7 +57,7 @@ final class StepCodec {
         if (hasHist) {
             check(s.histPre().length == shape.groups() * shape.histogramWidth(), "histogram size");
             for (int v : s.histPre()) out.varLong(v);
-            if (!histSame) for (int v : s.histPost()) out.varLong(v);
+            if (!histSame && !postAbsent) for (int v : s.histPost()) out.varLong(v);
         }
     }
 
@@ -66,7 +68,7 @@ final class StepCodec {
     /** Reads only the leading scalar fields into out (Series order) and returns the step number. */
     static long scalars(ByteSource in, float[] out) throws ByteSource.Malformed {
         int flags = in.u8();
-        if ((flags & ~31) != 0) throw new ByteSource.Malformed(in.position() - 1, "unknown record flags " + flags);
+        if ((flags & ~KNOWN) != 0) throw new ByteSource.Malformed(in.position() - 1, "unknown record flags " + flags);
         long step = in.varLong();
         in.i64();
         in.varLong();
@@ -93,7 +95,7 @@ final class StepCodec {
 
     static StepStats decode(ByteSource in, RecordShape shape) throws ByteSource.Malformed {
         int flags = in.u8();
-        if ((flags & ~31) != 0) throw new ByteSource.Malformed(in.position() - 1, "unknown record flags " + flags);
+        if ((flags & ~KNOWN) != 0) throw new ByteSource.Malformed(in.position() - 1, "unknown record flags " + flags);
         long step = in.varLong();
         long wall = in.i64();
         long nanos = in.varLong();
@@ -124,7 +126,7 @@ final class StepCodec {
             for (int i = 0; i < n; i++) hPre[i] = (int) Math.min(Integer.MAX_VALUE, in.varLong());
             if ((flags & HIST_POST_SAME) != 0) {
                 hPost = hPre;
-            } else {
+            } else if ((flags & HIST_POST_ABSENT) == 0) {
                 hPost = new int[n];
                 for (int i = 0; i < n; i++) hPost[i] = (int) Math.min(Integer.MAX_VALUE, in.varLong());
             }

@@ -22,6 +22,50 @@ class TensorBoardViewTest extends MainWindowFixture {
         show(stage, null);
     }
 
+    /**
+     * A real TensorFlow log appended in random chunks — whole records and half records — while the view tails it:
+     * the tailed run equals the file read at rest, every value, and nothing the log does not hold is shown (no
+     * clip rate, no post-clip norm, no NaN, no divergence).
+     */
+    @Test
+    void aLogWrittenInRandomChunksTailsToExactlyTheLogAtRest(FxRobot robot, @TempDir Path tmp) throws Exception {
+        byte[] all = Files.readAllBytes(Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI())
+                .resolve("events.out.tfevents.1795380284.vm.31405.0.v2"));
+        Path live = tmp.resolve("job");
+        Files.createDirectories(live);
+        Path f = live.resolve("events.out.tfevents.1.job");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        int start = all.length / 4 + r.nextInt(1000); // most likely in the middle of a record
+        Files.write(f, Arrays.copyOf(all, start));
+        robot.interact(() -> window.openTensorBoard(tmp));
+        await("the run is in the comparison", () -> window.compareView().runs().size() == 1);
+        RunViewModel d = window.compareView().runs().get(0);
+        robot.interact(() -> window.setTail(true));
+        for (int at = start; at < all.length; ) {
+            int n = Math.min(all.length - at, 1 + r.nextInt(40_000));
+            Files.write(f, Arrays.copyOfRange(all, at, at + n), StandardOpenOption.APPEND);
+            at += n;
+            Thread.sleep(r.nextInt(0, 400));
+        }
+        await("tailed to the end", () -> d.steps() == 120);
+        robot.interact(() -> window.setTail(false));
+        float[] expected = {2.036553f, 0.4831904f, 3.4688742f, 0.14745349f};
+        long[] at = {0, 59, 60, 119};
+        for (int i = 0; i < at.length; i++) assertEquals(expected[i], d.series(RunViewModel.Scalar.LOSS).valueAt(at[i]), 0f, "loss at " + at[i]);
+        assertEquals(0, d.nonFiniteSteps(), "no divergence that is not in the file");
+        assertTrue(d.series(RunViewModel.Scalar.CLIP_RATE).isEmpty(), "the log says nothing of clipping: no clip rate, not a 0% line");
+        assertTrue(d.series(RunViewModel.Scalar.POST_NORM).isEmpty(), "no post-clip norm in the log");
+        assertTrue(Double.isNaN(d.overallClipRate()));
+        // the same directory read at rest by the importer: the same losses and norms, step by step
+        org.gradlab.record.tb.TbLogDir rest = org.gradlab.record.tb.TbLogDir.open(tmp);
+        org.gradlab.record.tb.TbImport plan = new org.gradlab.record.tb.TbImport(rest.runs().values().iterator().next());
+        for (long k : plan.steps()) {
+            var s = plan.at(k);
+            assertEquals(s.loss(), d.series(RunViewModel.Scalar.LOSS).valueAt(k), 0f, "loss at " + k);
+            if (s.clip() != null) assertEquals((float) s.clip().preNorm(), d.series(RunViewModel.Scalar.PRE_NORM).valueAt(k), 0f, "norm at " + k);
+        }
+    }
+
     @Test
     void tailAGrowingLogAndFlagDamage(FxRobot robot, @TempDir Path tmp) throws Exception {
         byte[] all = Files.readAllBytes(Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI()).resolve("events.out.tfevents.1795380284.vm.31405.0.v2"));

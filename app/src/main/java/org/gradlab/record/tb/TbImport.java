@@ -162,11 +162,23 @@ public final class TbImport {
             }
         }
         boolean clipped = coef < 1;
+        // a norm the log holds at this step and that is NaN/inf is a divergence; a norm it does not hold is not
         ClipReport c = normTag == null ? null : new ClipReport(norm, norm, postNorm, coef, clipped, thr,
-                Float.isFinite(norm) ? 0 : 1, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0, nanT, nanT, lPre, lPost);
-        int[] histPre = rows(pre, params, layout, k), histPost = post.isEmpty() ? histPre : rows(post, params, layout, k);
-        return new StepStats(k, 0, 0, loss, Float.isNaN(lr) ? 0 : lr, c, false, nanG, nanG, histPre,
-                histPre == null ? null : histPost == null ? histPre : histPost);
+                normLogged(k) && !Float.isFinite(norm) ? 1 : 0, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0, nanT, nanT,
+                lPre, lPost);
+        // no post-clip histograms in the log: none shown, never the pre-clip ones in their place
+        int[] histPre = rows(pre, params, layout, k), histPost = post.isEmpty() ? null : rows(post, params, layout, k);
+        return new StepStats(k, 0, 0, loss, lr, c, false, nanG, nanG, histPre, histPost);
+    }
+
+    /** Whether the log holds a loss at step k (a step may carry only some of its tags). */
+    public boolean lossLogged(long k) {
+        return lossTag != null && run.scalars.get(lossTag).containsKey(k);
+    }
+
+    /** Whether the log holds the global gradient norm at step k. */
+    public boolean normLogged(long k) {
+        return normTag != null && run.scalars.get(normTag).containsKey(k);
     }
 
     /**

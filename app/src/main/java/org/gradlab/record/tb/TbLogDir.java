@@ -32,6 +32,12 @@ public final class TbLogDir {
         public final List<String> warnings = new ArrayList<>();
         final Map<Path, FileState> files = new LinkedHashMap<>();
         int negativeSteps, longTags, tooManyTags;
+        long records;
+
+        /** Whole records read for this run so far: unchanged between two reads means its writer was quiet. */
+        public long records() {
+            return records;
+        }
 
         Run(String name) {
             this.name = name;
@@ -115,6 +121,7 @@ public final class TbLogDir {
             pos += TfRecord.HEADER + (int) len + TfRecord.FOOTER;
             st.offset = base + pos;
             records++;
+            run.records++;
         }
         return records;
     }

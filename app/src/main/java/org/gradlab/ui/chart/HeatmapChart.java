@@ -29,6 +29,8 @@ public class HeatmapChart extends CanvasChart {
         double value(int row, long from, long to);
         /** True where the row holds non-finite values in [from, to) (drawn red). */
         default boolean nonFinite(int row, long from, long to) { return false; }
+        /** What the title must add about the data shown (null: nothing). */
+        default String note() { return null; }
     }
 
     /** The heatmaps mark setting changes and spikes; fork and stop markers stay on the line charts. */
@@ -64,8 +66,8 @@ public class HeatmapChart extends CanvasChart {
     @Override
     public void redraw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
-        GraphicsContext g = begin(title);
         Source s = source.get();
+        GraphicsContext g = begin(s == null || s.note() == null ? title : title + " — " + s.note());
         int pw = (int) (w - LEFT - RIGHT), ph = (int) (h - TOP - BOTTOM);
         if (s == null || s.rows() == 0 || s.lastStep() < s.firstStep() || pw < 4 || ph < 4) {
             g.fillText("no data yet", LEFT, TOP + 4);
@@ -116,6 +118,11 @@ public class HeatmapChart extends CanvasChart {
         if (Double.isFinite(lo)) {
             g.setTextAlign(TextAlignment.RIGHT);
             g.fillText(String.format("log10 %.1f … %.1f", lo, hi), w - RIGHT, 4);
+        } else {
+            // steps but not one value: the data does not hold this series (a log that never recorded it)
+            g.setTextAlign(TextAlignment.CENTER);
+            g.setTextBaseline(VPos.CENTER);
+            g.fillText("not in the data", LEFT + pw / 2.0, TOP + ph / 2.0);
         }
         drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
         drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);

@@ -41,14 +41,16 @@ public class HistogramChart extends CanvasChart {
         int bars = width;
         double bw = pw / (bars + 2);
         long max = 1;
-        for (int i = 0; i < width; i++) max = Math.max(max, Math.max(pre[base + i], post[base + i]));
+        for (int i = 0; i < width; i++) max = Math.max(max, Math.max(pre[base + i], post == null ? 0 : post[base + i]));
         double lmax = Math.log10(max + 1);
         for (int i = 0; i < width; i++) {
             double x = left + (i < 2 * HistogramLayout.SIDE ? i : i + 2) * bw;
-            double hp = ph * Math.log10(pre[base + i] + 1) / lmax, hq = ph * Math.log10(post[base + i] + 1) / lmax;
+            double hp = ph * Math.log10(pre[base + i] + 1) / lmax;
             boolean special = i >= 2 * HistogramLayout.SIDE;
             g.setFill(Palette.PRE.deriveColor(0, 1, 1, 0.55));
             g.fillRect(x, top + ph - hp, Math.max(1, bw * 0.5), hp);
+            if (post == null) continue; // not in the data: no post-clip bars, not the pre-clip ones again
+            double hq = ph * Math.log10(post[base + i] + 1) / lmax;
             g.setFill(special && i != HistogramLayout.ZERO && post[base + i] > 0 ? Palette.NON_FINITE : Palette.POST);
             g.fillRect(x + bw * 0.45, top + ph - hq, Math.max(1, bw * 0.5), hq);
         }
@@ -63,8 +65,8 @@ public class HistogramChart extends CanvasChart {
         g.setFill(Palette.PRE);
         g.fillText("■ pre-clip", 6, 18);
         g.setFill(Palette.POST);
-        g.fillText("■ post-clip", 80, 18);
+        g.fillText(post == null ? "post-clip: not in the data" : "■ post-clip", 80, 18);
         g.setFill(Palette.text());
-        g.fillText("log count, signed log-magnitude bins (×4 each)", 170, 18);
+        g.fillText("log count, signed log-magnitude bins (×4 each)", post == null ? 250 : 170, 18);
     }
 }

@@ -95,12 +95,15 @@ public class TimeChart extends CanvasChart {
             first = Math.min(first, s.firstStep());
             last = Math.max(last, s.lastStep());
         }
-        if (first == Long.MAX_VALUE) {
+        long x0 = first == Long.MAX_VALUE ? 0 : axis.resolveFrom(first), x1 = Math.max(first == Long.MAX_VALUE ? 1 : axis.resolveTo(last), x0 + 1);
+        if (first == Long.MAX_VALUE || !anyValue(x0, x1)) {
+            // a run with steps but none of these values: absent from its data (a log that never recorded them),
+            // never a line at zero
             g.setTextAlign(TextAlignment.CENTER);
-            g.fillText("no data yet", LEFT + pw / 2, TOP + ph / 2);
+            g.setFill(Palette.text());
+            g.fillText(runHasSteps.getAsBoolean() ? "not in the data" : "no data yet", LEFT + pw / 2, TOP + ph / 2);
             return;
         }
-        long x0 = axis.resolveFrom(first), x1 = Math.max(axis.resolveTo(last), x0 + 1);
         double[] range = yRange(x0, x1);
         double ymin = range[0], ymax = range[1];
         drawGrid(g, pw, ph, x0, x1, ymin, ymax);
@@ -151,6 +154,24 @@ public class TimeChart extends CanvasChart {
             g.setStroke(sp.color());
             g.strokeLine(sp.x(), sp.top() - 0.5, sp.x(), sp.bottom() + 0.5);
         }
+    }
+
+    /** Whether any line holds a value (finite, or a recorded NaN/inf) between x0 and x1. */
+    private boolean anyValue(long x0, long x1) {
+        for (Line l : lines) {
+            SeriesStore s = l.data().get();
+            if (s == null || s.isEmpty()) continue;
+            for (int b = s.bucketOf(x0); b <= s.bucketOf(x1); b++) if (!Float.isNaN(s.max(b)) || s.nonFinite(b) > 0) return true;
+        }
+        return false;
+    }
+
+    private java.util.function.BooleanSupplier runHasSteps = () -> false;
+
+    /** Tells "no data yet" (the run has no steps) from "not in the data" (it has steps, none with these values). */
+    public TimeChart runHasSteps(java.util.function.BooleanSupplier s) {
+        runHasSteps = s;
+        return this;
     }
 
     private double[] yRange(long x0, long x1) {

@@ -52,6 +52,7 @@ public class CompareView extends BorderPane {
     private final GridPane grid;
 
     public CompareView() {
+        for (TimeChart c : List.of(loss, norm, post, rate)) c.runHasSteps(() -> runs.stream().anyMatch(r -> r.steps() > 0));
         table.setId("compareTable");
         String[][] cols = {{"run", "run"}, {"clip", "clip"}, {"steps", "steps"}, {"final loss", "finalLoss"}, {"min loss", "minLoss"},
             {"clipped steps (all)", "clipRate"}, {"max pre-norm", "maxNorm"}, {"diverged", "diverged"}};
@@ -185,7 +186,7 @@ public class CompareView extends BorderPane {
             for (int b = 0; b < n.buckets(); b++) if (!(max >= n.max(b)) && !Float.isNaN(n.max(b))) max = n.max(b);
             String clip = clips.get(i).get();
             out.add(new Row(d.name(), clip, Long.toString(d.steps()), f(fin), f(min),
-                    Double.isNaN(d.overallClipRate()) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * d.overallClipRate()), f(max),
+                    Double.isNaN(d.overallClipRate()) ? "not in the data" : String.format(Locale.ROOT, "%.1f%%", 100 * d.overallClipRate()), f(max),
                     diverged < 0 ? "no" : "≈ step " + diverged));
         }
         rows.setAll(out);

@@ -64,6 +64,7 @@ public class DashboardPane extends VBox {
             ratios.line(() -> data.updateRatio(layer), Palette.series(layer), data.layers().get(layer));
         }
         timeCharts.addAll(List.of(loss, norm, coef, weights, ratios));
+        for (TimeChart c : timeCharts) c.runHasSteps(() -> data.steps() > 0);
         layerHeat = new HeatmapChart("per-layer gradient norm, pre-clip (log10)", axis, () -> Heatmaps.layerNorms(data, false))
                 .events(data::events);
         layerHeatPost = new HeatmapChart("per-layer gradient norm, post-clip (log10)", axis, () -> Heatmaps.layerNorms(data, true))

@@ -346,10 +346,14 @@ public class MainWindow extends BorderPane {
         io.submit(() -> {
             try {
                 List<TbRunModel> models = TbRunModel.open(dir);
-                for (TbRunModel m : models) m.poll(false, (records, warnings) -> Platform.runLater(() -> {
-                    records.forEach(m.data()::append);
-                    ticker.wake();
-                }));
+                // a second, re-reading poll completes each run's newest step once its writer has gone quiet
+                for (int pass = 0; pass < 2; pass++) {
+                    if (pass == 1) Thread.sleep(300);
+                    for (TbRunModel m : models) m.poll(pass == 1, (records, warnings) -> Platform.runLater(() -> {
+                        records.forEach(m::append);
+                        ticker.wake();
+                    }));
+                }
                 // the first run also opens in the replay view (heatmaps, histograms, scrubber), as an imported snapshot
                 Path snapshot = Files.createTempDirectory("gradlab-tb-").resolve("run");
                 var first = models.get(0).logDir().runs().values().iterator().next();
@@ -379,7 +383,7 @@ public class MainWindow extends BorderPane {
             for (TbRunModel m : List.copyOf(tbRuns)) {
                 try {
                     m.poll(true, (records, warnings) -> Platform.runLater(() -> {
-                        records.forEach(m.data()::append);
+                        records.forEach(m::append);
                         warnings.forEach(w -> compare.addNote("⚠ " + w));
                         ticker.wake();
                     }));

@@ -24,8 +24,11 @@ public final class HistogramTimeline {
         this.columns = new long[capacity][];
     }
 
+    private boolean preOnly;
+
     public void append(long step, int[] pre, int[] post) {
         if (pre == null) return;
+        if (post == null) preOnly = true;
         latestPre = pre;
         latestPost = post;
         latestStep = step;
@@ -43,7 +46,8 @@ public final class HistogramTimeline {
             count++;
         }
         long[] col = columns[c];
-        for (int i = 0; i < col.length && i < post.length; i++) col[i] += post[i];
+        int[] src = post != null ? post : pre; // a log without post-clip histograms: its pre-clip ones, said so
+        for (int i = 0; i < col.length && i < src.length; i++) col[i] += src[i];
     }
 
     private void compact() {
@@ -60,6 +64,9 @@ public final class HistogramTimeline {
         count = nc;
         shift++;
     }
+
+    /** True when some step had no post-clip histogram, so the columns count pre-clip values. */
+    public boolean preOnly() { return preOnly; }
 
     public int layers() { return layers; }
     public int columns() { return count; }

@@ -87,14 +87,37 @@ public final class RunViewModel {
     public long version() { return version; }
 
     public void append(StepStats s) {
-        ClipReport c = s.clip();
-        if (c == null) {
-            appendRow(s.step(), s.loss(), (float) s.lr(), null, null, null, s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
-        } else {
-            appendRow(s.step(), s.loss(), (float) s.lr(), new float[] {(float) c.preNorm(), (float) c.postNorm(), (float) c.coefficient(),
-                    (float) c.threshold(), c.clipped() ? 1 : 0, c.nonFinite()}, c.layerPre(), c.layerPost(),
-                    s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
+        append(s, true, true);
+    }
+
+    /**
+     * A step of which a log may hold only part: a loss or a global norm the log does not hold at this step is
+     * left out of its series (absent), not appended as NaN — a NaN there would read as a divergence. Whether a
+     * step clipped is unknown (absent from the clip rate) when neither a post-clip norm nor a coefficient is known.
+     */
+    public void append(StepStats s, boolean lossKnown, boolean normKnown) {
+        ClipReport c = normKnown ? s.clip() : null;
+        float[] clip = null;
+        if (c != null) {
+            boolean clipKnown = !Double.isNaN(c.postNorm()) || !Double.isNaN(c.coefficient());
+            clip = new float[] {(float) c.preNorm(), (float) c.postNorm(), (float) c.coefficient(), (float) c.threshold(),
+                    clipKnown ? (c.clipped() ? 1 : 0) : Float.NaN, c.nonFinite()};
         }
+        row(s.step(), lossKnown, s.loss(), (float) s.lr(), clip, c == null ? null : c.layerPre(), c == null ? null : c.layerPost(),
+                s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
+    }
+
+    /** A log's steps hold only what was logged: a NaN there means absent (never appended), not diverged. */
+    private boolean logged;
+
+    /** Marks this as another tool's log (TensorBoard): values it does not hold are left out, not shown as NaN. */
+    public void markLogged() {
+        logged = true;
+    }
+
+    /** Appends v unless this is a log and v is NaN (a value the log does not hold). */
+    private void put(Scalar which, long k, float v) {
+        if (!(logged && Float.isNaN(v))) series(which).append(k, v);
     }
 
     public void addEvent(RunEvent e) {
@@ -109,22 +132,30 @@ public final class RunViewModel {
      */
     public void appendRow(long k, float loss, float lr, float[] clip, float[] layerPreNorms, float[] layerPostNorms,
                           float[] weights, float[] ratios, int[] histPre, int[] histPost) {
-        series(Scalar.LOSS).append(k, loss);
-        series(Scalar.LOSS_SMOOTH).append(k, (float) smoothing.add(loss));
-        series(Scalar.LR).append(k, lr);
-        boolean bad = !Float.isFinite(loss);
+        row(k, true, loss, lr, clip, layerPreNorms, layerPostNorms, weights, ratios, histPre, histPost);
+    }
+
+    private void row(long k, boolean lossKnown, float loss, float lr, float[] clip, float[] layerPreNorms, float[] layerPostNorms,
+                     float[] weights, float[] ratios, int[] histPre, int[] histPost) {
+        if (lossKnown) {
+            series(Scalar.LOSS).append(k, loss);
+            series(Scalar.LOSS_SMOOTH).append(k, (float) smoothing.add(loss));
+        }
+        put(Scalar.LR, k, lr);
+        boolean bad = lossKnown && !Float.isFinite(loss);
         if (clip != null) {
-            series(Scalar.PRE_NORM).append(k, clip[0]);
-            series(Scalar.POST_NORM).append(k, clip[1]);
-            series(Scalar.COEFFICIENT).append(k, clip[2]);
-            series(Scalar.THRESHOLD).append(k, clip[3]);
-            series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(clip[4] > 0));
+            put(Scalar.PRE_NORM, k, clip[0]);
+            put(Scalar.POST_NORM, k, clip[1]);
+            put(Scalar.COEFFICIENT, k, clip[2]);
+            put(Scalar.THRESHOLD, k, clip[3]);
+            // unknown whether it clipped: absent from the rate, not counted as "did not clip"
+            if (!Float.isNaN(clip[4])) series(Scalar.CLIP_RATE).append(k, (float) clipRate.add(clip[4] > 0));
             series(Scalar.NON_FINITE).append(k, clip[5]);
-            bad = org.gradlab.telemetry.StepStats.isNonFinite(loss, clip[0], clip[5]);
+            bad = org.gradlab.telemetry.StepStats.isNonFinite(lossKnown ? loss : 0f, clip[0], clip[5]);
         }
         for (int l = 0; l < layers.size(); l++) {
-            if (layerPreNorms != null && l < layerPreNorms.length) layerPre[l].append(k, layerPreNorms[l]);
-            if (layerPostNorms != null && l < layerPostNorms.length) layerPost[l].append(k, layerPostNorms[l]);
+            if (layerPreNorms != null && l < layerPreNorms.length && !(logged && Float.isNaN(layerPreNorms[l]))) layerPre[l].append(k, layerPreNorms[l]);
+            if (layerPostNorms != null && l < layerPostNorms.length && !(logged && Float.isNaN(layerPostNorms[l]))) layerPost[l].append(k, layerPostNorms[l]);
             if (weights != null && l < weights.length) weightNorm[l].append(k, weights[l]);
             if (ratios != null && l < ratios.length) updateRatio[l].append(k, ratios[l]);
         }

@@ -13,14 +13,15 @@ import java.util.function.BiConsumer;
 /**
  * A TensorBoard run shown with GradLab's views: its logs are mapped onto GradLab records ({@link TbImport}) and
  * fed into a {@link RunViewModel}. {@link #poll} (on a background thread) reads whatever the writer appended
- * and hands the new records to the FX thread, which is how a live job is tailed.
+ * and hands the new records to the FX thread, which is how a live job is tailed: a poll that reads nothing new
+ * for the run also completes its newest step, so a finished log is delivered whole by a second poll.
  */
 public final class TbRunModel {
     private final TbLogDir dir;
     private final String run;
     private final TbImport plan;
     private final RunViewModel data;
-    private long lastStep = Long.MIN_VALUE;
+    private long lastStep = Long.MIN_VALUE, recordsSeen = -1;
     private int warningsSeen;
 
     private TbRunModel(TbLogDir dir, String run) {
@@ -30,6 +31,7 @@ public final class TbRunModel {
         String name = (dir.dir().getFileName() == null ? dir.dir().toString() : dir.dir().getFileName().toString())
                 + (run.equals(".") ? "" : "/" + run);
         this.data = new RunViewModel(name, plan.groups());
+        data.markLogged();
     }
 
     /** Opens every run of a log directory (call off the FX thread). */
@@ -41,6 +43,11 @@ public final class TbRunModel {
     }
 
     public RunViewModel data() { return data; }
+
+    /** Shows a polled step (on the FX thread): what the log does not hold at that step stays absent. */
+    public void append(StepStats s) {
+        data.append(s, plan.lossLogged(s.step()), plan.normLogged(s.step()));
+    }
     public TbLogDir logDir() { return dir; }
     public List<String> otherTags() { return plan.otherTags(); }
 
@@ -55,8 +62,18 @@ public final class TbRunModel {
      */
     public synchronized void poll(boolean refresh, BiConsumer<List<StepStats>, List<String>> deliver) throws IOException {
         if (refresh) dir.refresh();
+        TbLogDir.Run r = dir.runs().get(run);
+        long records = r == null ? 0 : r.records();
+        // Writers flush a step's tags in pieces: a step is complete once a later step appears, or once a re-read
+        // finds nothing new for this run. Until then the newest step is held back, so a tag still on its way is
+        // never shown as a missing value (a NaN loss, a "divergence").
+        boolean quiet = refresh && records == recordsSeen;
+        recordsSeen = records;
+        java.util.TreeSet<Long> steps = plan.steps();
+        long newest = steps.isEmpty() ? Long.MIN_VALUE : steps.last();
         List<StepStats> fresh = new ArrayList<>();
-        for (long k : plan.steps().tailSet(lastStep, false)) {
+        for (long k : steps.tailSet(lastStep, false)) {
+            if (k == newest && !quiet) break;
             fresh.add(plan.at(k));
             lastStep = k;
         }

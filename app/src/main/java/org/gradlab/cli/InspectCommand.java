@@ -7,6 +7,7 @@ import org.gradlab.record.RunFileException;
 import org.gradlab.record.RunManifest;
 import org.gradlab.record.RunReader;
 import org.gradlab.record.RunSummary;
+import org.gradlab.record.Series;
 import org.gradlab.run.RunEvent;
 import org.gradlab.telemetry.StepStats;
 import picocli.CommandLine.Command;
@@ -75,8 +76,11 @@ public final class InspectCommand implements Runnable {
             out.printf("  steps %d (%d–%d); loss %s (mean of the last %d steps; last step %s); min loss %s at step %d%n", r.stepCount(),
                     s.firstStep(), s.endStep() - 1, num((float) s.windowLoss()), s.window(), num(s.finalLoss()), num(s.minLoss()), s.minLossStep());
         }
-        out.printf("  clip rate %.2f%% (last %d steps %.2f%%: %s); max pre-clip norm %s; non-finite steps %d%s%n", 100 * s.clipRate(),
-                s.window(), 100 * s.windowClipRate(), org.gradlab.diagnose.ClipRegime.of(s.clipRate()), num(s.maxPreNorm()),
+        // a log that never said what clipping did has no clip rate (not 0%)
+        boolean clipKnown = m.imported() == null || anyLogged(r, Series.POST_NORM) || anyLogged(r, Series.COEFFICIENT);
+        out.printf("  %s; max pre-clip norm %s; non-finite steps %d%s%n", clipKnown ? String.format(Locale.ROOT,
+                        "clip rate %.2f%% (%s), last %d steps %.2f%%", 100 * s.clipRate(), org.gradlab.diagnose.ClipRegime.of(s.clipRate()), s.window(),
+                        100 * s.windowClipRate()) : "clipping: not in the logs", num(s.maxPreNorm()),
                 s.nonFiniteSteps(), s.divergedAt() >= 0 ? " (first at step " + s.divergedAt() + ")" : "");
         try {
             for (org.gradlab.run.Evaluation e : org.gradlab.record.EvalLog.read(r.dir())) {
@@ -114,9 +118,15 @@ public final class InspectCommand implements Runnable {
         if (m.device() != null) out.printf("  trained on %s%n", m.device());
     }
 
+    private static boolean anyLogged(RunReader r, Series which) {
+        for (int i = 0; i < r.index().count(); i++) if (!Float.isNaN(r.index().valueAt(i, which))) return true;
+        return false;
+    }
+
     private static void printStep(RunReader r, StepStats s, PrintStream out) {
         RunManifest m = r.manifest();
-        out.printf("step %d  loss %s  lr %s  %s%n", s.step(), num(s.loss()), s.lr(), s.skipped() ? "(update skipped)" : "");
+        out.printf("step %d  loss %s  lr %s  %s%n", s.step(), num(s.loss()), Double.isNaN(s.lr()) ? "not in the data" : s.lr(),
+                s.skipped() ? "(update skipped)" : "");
         ClipReport c = s.clip();
         if (c != null) {
             out.printf("clip: action %s, clipped %s, threshold %s, coefficient %s, pre-clip norm %s, post-clip norm %s, "
@@ -141,7 +151,8 @@ public final class InspectCommand implements Runnable {
                     + " positive from 2^-40 outward, then zero, +inf, -inf, NaN):");
             for (int g = 0; g < m.groups().size(); g++) {
                 out.printf("%-24s pre  %s%n", m.groups().get(g), Arrays.toString(Arrays.copyOfRange(s.histPre(), g * w, (g + 1) * w)));
-                out.printf("%-24s post %s%n", "", Arrays.toString(Arrays.copyOfRange(s.histPost(), g * w, (g + 1) * w)));
+                out.printf("%-24s post %s%n", "", s.histPost() == null ? "not in the data"
+                        : Arrays.toString(Arrays.copyOfRange(s.histPost(), g * w, (g + 1) * w)));
             }
         }
     }

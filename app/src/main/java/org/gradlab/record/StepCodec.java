@@ -20,8 +20,10 @@ final class StepCodec {
 
     static void encode(StepStats s, RecordShape shape, ByteSink out) {
         ClipReport c = s.clip();
-        boolean clipSame = c != null && c.tensorPost() == c.tensorPre() || (c != null && Arrays.equals(c.tensorPre(), c.tensorPost())
-                && Arrays.equals(c.layerPre(), c.layerPost()));
+        // post-clip arrays are stored only when they differ from the pre-clip ones, per tensor and per layer (a log
+        // with pre-clip layer norms and no post-clip ones must not read back with a copy)
+        boolean clipSame = c != null && (c.tensorPost() == c.tensorPre() || Arrays.equals(c.tensorPre(), c.tensorPost()))
+                && Arrays.equals(c.layerPre(), c.layerPost());
         boolean hasHist = s.histPre() != null;
         boolean postAbsent = hasHist && s.histPost() == null;
         boolean histSame = hasHist && !postAbsent && Arrays.equals(s.histPre(), s.histPost());

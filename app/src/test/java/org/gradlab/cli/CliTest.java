@@ -161,6 +161,16 @@ class CliTest {
     }
 
     @Test
+    void anImportedLogWithoutClipDataHasNoClipRate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path src = java.nio.file.Path.of(CliTest.class.getClassLoader().getResource("tb/tf-demo").toURI());
+        assertEquals(0, run("import", "--out", tmp.resolve("r").toString(), src.toString()).code());
+        String summary = run("inspect", tmp.resolve("r").toString()).out();
+        assertTrue(summary.contains("clipping: not in the logs;") && !summary.contains("clip rate"), summary);
+        String step = run("inspect", tmp.resolve("r").toString(), "--step", "3").out();
+        assertTrue(step.contains("lr not in the data") && step.contains("post not in the data"), step);
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String c : new String[] {"train", "bench"}) {
             Result r = run(c, "--help");

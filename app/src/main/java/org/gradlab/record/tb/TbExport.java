@@ -83,7 +83,7 @@ public final class TbExport {
                 double preSq = c == null ? Double.NaN : (double) c.layerPre()[g] * c.layerPre()[g];
                 double postSq = c == null ? Double.NaN : (double) c.layerPost()[g] * c.layerPost()[g];
                 values.add(histogram("grad_hist/" + layer + "/pre_clip", s.histPre(), g, preSq));
-                values.add(histogram("grad_hist/" + layer + "/post_clip", s.histPost(), g, postSq));
+                if (s.histPost() != null) values.add(histogram("grad_hist/" + layer + "/post_clip", s.histPost(), g, postSq));
                 int w = HistogramBins.WIDTH, bad = s.histPre()[g * w + HistogramBins.NAN] + s.histPre()[g * w + HistogramBins.POS_INF]
                         + s.histPre()[g * w + HistogramBins.NEG_INF];
                 if (bad > 0) values.add(scalar("nonfinite/" + layer, bad));

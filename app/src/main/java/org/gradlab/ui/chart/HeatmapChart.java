@@ -29,8 +29,8 @@ public class HeatmapChart extends CanvasChart {
         double value(int row, long from, long to);
         /** True where the row holds non-finite values in [from, to) (drawn red). */
         default boolean nonFinite(int row, long from, long to) { return false; }
-        /** What the title must add about the data shown (null: nothing). */
-        default String note() { return null; }
+        /** A title that says what is shown when it is not what the chart's title says (null: the chart's title). */
+        default String title() { return null; }
     }
 
     /** The heatmaps mark setting changes and spikes; fork and stop markers stay on the line charts. */
@@ -67,7 +67,7 @@ public class HeatmapChart extends CanvasChart {
     public void redraw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
         Source s = source.get();
-        GraphicsContext g = begin(s == null || s.note() == null ? title : title + " — " + s.note());
+        GraphicsContext g = begin(s == null || s.title() == null ? title : s.title());
         int pw = (int) (w - LEFT - RIGHT), ph = (int) (h - TOP - BOTTOM);
         if (s == null || s.rows() == 0 || s.lastStep() < s.firstStep() || pw < 4 || ph < 4) {
             g.fillText("no data yet", LEFT, TOP + 4);

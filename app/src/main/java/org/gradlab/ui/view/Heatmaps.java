@@ -49,7 +49,7 @@ final class Heatmaps {
             }
 
             @Override public int rows() { return rows; }
-            @Override public String note() { return t.preOnly() ? "showing pre-clip: post-clip not logged" : null; }
+            @Override public String title() { return t.preOnly() ? "histogram over time, pre-clip only" : null; }
             @Override public String rowLabel(int row) { return HistogramLayout.label(counter(row)); }
             @Override public long firstStep() { return t.firstStep(); }
             @Override public long lastStep() { return t.columns() == 0 ? -1 : t.firstStep() + t.columns() * t.columnWidth() - 1; }

@@ -42,10 +42,13 @@ public final class ReplayModel implements AutoCloseable {
             int n = ix.count();
             int stride = Math.max(1, n / SAMPLED_RECORDS);
             boolean imported = r.manifest().imported() != null; // NaN there means "not in the logs", not a NaN gradient
+            if (imported) d.markLogged();
             for (int i = 0; i < n; i++) {
                 long k = ix.stepAt(i);
-                float[] clip = {ix.valueAt(i, Series.PRE_NORM), ix.valueAt(i, Series.POST_NORM), ix.valueAt(i, Series.COEFFICIENT),
-                    ix.valueAt(i, Series.THRESHOLD), ix.valueAt(i, Series.CLIPPED), ix.valueAt(i, Series.NON_FINITE)};
+                float post = ix.valueAt(i, Series.POST_NORM), coef = ix.valueAt(i, Series.COEFFICIENT);
+                // a log that says nothing of clipping: whether a step clipped is unknown, not "no"
+                float clipped = imported && Float.isNaN(post) && Float.isNaN(coef) ? Float.NaN : ix.valueAt(i, Series.CLIPPED);
+                float[] clip = {ix.valueAt(i, Series.PRE_NORM), post, coef, ix.valueAt(i, Series.THRESHOLD), clipped, ix.valueAt(i, Series.NON_FINITE)};
                 if (i % stride == 0 || i == n - 1) {
                     StepStats s = r.step(k);
                     d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** import reproduces every written loss; export → import round-trips a GradLab run. */
 class TbImportExportTest {
@@ -33,6 +35,12 @@ class TbImportExportTest {
             long total = 0;
             for (int v : s.histPre()) total += v;
             assertEquals(256 + 256 + 32 + 256, total, "every logged gradient value is counted in some bin");
+            // what the log does not hold reads back as absent, never as a copy of the pre-clip data or a zero
+            assertNull(s.histPost(), "no post-clip histograms in the log");
+            for (float v : s.clip().layerPost()) assertTrue(Float.isNaN(v), "no post-clip layer norms in the log");
+            assertTrue(Float.isFinite(s.clip().layerPre()[0]));
+            assertTrue(Double.isNaN(s.lr()), "no learning rate in the log: absent, not 0");
+            assertEquals(0, s.clip().nonFinite());
         }
     }
 

@@ -1,0 +1,417 @@
+"""GradLab probe: what clipping does in your own PyTorch job, logged at full fidelity as TensorBoard events.
+
+A drop-in for ``torch.nn.utils.clip_grad_norm_`` / ``clip_grad_value_`` (same arguments, same return value, the
+same gradients afterwards: it calls PyTorch's own) that also records, per optimizer step, the pre- and
+post-clip global L2 norm, the coefficient, the threshold, whether it clipped, per-layer pre/post norms,
+non-finite gradient counts and GradLab's signed log-magnitude histograms per layer. Needs only ``torch``
+(Python >= 3.9, CPU or CUDA tensors); writes TensorBoard event files itself, so the logs open in GradLab
+(``gradlab ui --tensorboard DIR``, ``gradlab diagnose DIR``, ``gradlab watch DIR``) and in TensorBoard.
+
+    probe = Probe("runs/tb/my-job", model, histograms_every=10)
+    loss.backward()
+    probe.clip_grad_norm_(model.parameters(), 1.0)      # instead of torch.nn.utils.clip_grad_norm_
+    optimizer.step(); probe.log(loss=loss, lr=optimizer.param_groups[0]["lr"])
+    probe.close()
+
+Tags (one event per logged step; the step is the optimizer step, counted from ``start_step``):
+  loss, lr                                   what ``log`` was given
+  grad_norm/pre_clip, grad_norm/post_clip    global L2 norm of all gradients before / after clipping
+  clip/coefficient                           the scale clip_grad_norm_ applied (1 when it did not clip);
+                                             absent for clip_grad_value_ (scales differ per element)
+  clip/threshold                             max_norm or clip_value (absent for observe)
+  clip/clipped                               1 when any gradient was reduced, else 0
+  clip/judged_norm                           the norm clip_grad_norm_ returned, when norm_type is not 2
+  grad_norm_layer/<layer>/pre_clip|post_clip per-layer L2 norms (a layer is a parameter's module prefix;
+                                             PyTorch's recurrent "rnn.weight_hh_l1" belongs to "rnn.l1")
+  nonfinite/<layer>                          NaN/inf gradient values before clipping
+  grad_hist/<layer>/pre_clip|post_clip       histograms on GradLab's fixed bins (factor-4 magnitude bins from
+                                             2^-40 to 2^14 per sign, exact zeros in (-2^-40, 2^-40]); steps
+                                             where ``histograms_every`` says so
+All values of a step are brought to the host together, once (a non-blocking copy on CUDA, read at the next
+step), so the probe adds at most one host synchronisation per logged step.
+
+Distributed jobs: every rank clips (the semantics must not differ between ranks), only rank 0 measures and
+writes. Under DDP the gradients are all-reduced before clipping, so rank 0's numbers are the job's. Under
+FSDP/ZeRO a rank holds a shard of each gradient: use the framework's own clipping (FSDP's
+``model.clip_grad_norm_``); this probe would measure one shard and is not meant for it.
+"""
+import math
+import os
+import re
+import socket
+import struct
+import time
+
+import torch
+
+__all__ = ["Probe", "bin_index", "WIDTH", "SIDE", "ZERO", "POS_INF", "NEG_INF", "NAN"]
+
+# GradLab's histogram bins (org.gradlab.engine.HistogramBins): [0, SIDE) negative magnitudes largest first,
+# [SIDE, 2 SIDE) positive smallest first, then exact zeros, +inf, -inf, NaN.
+MIN_EXP, MAX_EXP, OCTAVES_PER_BIN = -40, 14, 2
+SIDE = (MAX_EXP - MIN_EXP) // OCTAVES_PER_BIN
+ZERO, POS_INF, NEG_INF, NAN = 2 * SIDE, 2 * SIDE + 1, 2 * SIDE + 2, 2 * SIDE + 3
+WIDTH = NAN + 1
+
+
+def bin_index(g):
+    """GradLab's bin of every element of g, from the float32 exponent bits alone (as GradLab computes it)."""
+    bits = g.detach().reshape(-1).to(torch.float32).view(torch.int32)
+    e = (bits >> 23) & 0xFF
+    k = ((e - (127 + MIN_EXP)) >> 1).clamp_(0, SIDE - 1)
+    neg = bits < 0
+    idx = torch.where(neg, (SIDE - 1) - k, k + SIDE)
+    idx.masked_fill_((bits & 0x7FFFFFFF) == 0, ZERO)
+    special = e == 0xFF
+    idx.masked_fill_(special & ~neg, POS_INF)
+    idx.masked_fill_(special & neg, NEG_INF)
+    idx.masked_fill_(special & ((bits & 0x7FFFFF) != 0), NAN)
+    return idx
+
+
+def _histogram(grads):
+    rows = [torch.bincount(bin_index(g), minlength=WIDTH) for g in grads]
+    return torch.stack(rows).sum(0) if len(rows) > 1 else rows[0]
+
+
+def _magnitude_edge(k):
+    return math.ldexp(1.0, MIN_EXP + OCTAVES_PER_BIN * k)
+
+
+def layer_of(name):
+    """A parameter's layer: its module prefix; "rnn.weight_ih_l1" -> "rnn.l1" (GradLab's grouping)."""
+    if "." not in name:
+        return name
+    prefix, last = name.rsplit(".", 1)
+    m = re.search(r"_l(\d+)(_reverse)?$", last)
+    return prefix + ".l" + m.group(1) if m else prefix
+
+
+class Probe:
+    """Records what clipping does, step by step, into TensorBoard event files under ``logdir``.
+
+    model: the module whose parameters are clipped (names give the layers); every: log every N-th step;
+    histograms_every: histograms on every N-th logged step (0: never); start_step: the first step's number.
+    """
+
+    def __init__(self, logdir, model, every=1, histograms_every=1, start_step=0):
+        if every < 1 or histograms_every < 0:
+            raise ValueError("every must be >= 1 and histograms_every >= 0")
+        self.every, self.histograms_every, self.step = every, histograms_every, start_step - 1
+        self._layers, self._layer_of = [], {}
+        for name, p in model.named_parameters():
+            layer = layer_of(name)
+            if layer not in self._layers:
+                self._layers.append(layer)
+            self._layer_of[id(p)] = layer
+        dist = torch.distributed
+        self._writer = None
+        if not (dist.is_available() and dist.is_initialized() and dist.get_rank() != 0):
+            self._writer = _EventWriter(logdir)
+        self._open = None  # the current step's record: {"step": k, "grads": ..., "loss": ...}
+        self._seen = set()  # the calls this step has had (a second one of a kind starts the next step)
+        self._pending = None  # a finished step whose values are on their way to the host
+
+    # ---- the drop-ins -------------------------------------------------------------------------------------
+
+    def clip_grad_norm_(self, parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+        """torch.nn.utils.clip_grad_norm_, recorded. Returns what PyTorch returns."""
+        params = _params(parameters)
+        rec = self._grads_record(params)
+        before = self._measure(params) if rec is not None else None
+        kwargs = {"error_if_nonfinite": error_if_nonfinite}
+        if foreach is not None:
+            kwargs["foreach"] = foreach
+        total = torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type, **kwargs)
+        if rec is not None:
+            after = self._measure(params, before["hist"] is not None)
+            coef = torch.clamp(float(max_norm) / (total.detach() + 1e-6), max=1.0)  # as PyTorch computes it
+            rec["grads"] = _GradRecord(before, after, coef, coef < 1, float(max_norm),
+                                       None if float(norm_type) == 2.0 else total.detach())
+        return total
+
+    def clip_grad_value_(self, parameters, clip_value, foreach=None):
+        """torch.nn.utils.clip_grad_value_, recorded (coefficient absent: each element has its own)."""
+        params = _params(parameters)
+        rec = self._grads_record(params)
+        before = self._measure(params, with_max=True) if rec is not None else None
+        kwargs = {} if foreach is None else {"foreach": foreach}
+        out = torch.nn.utils.clip_grad_value_(params, clip_value, **kwargs)
+        if rec is not None:
+            after = self._measure(params, before["hist"] is not None)
+            rec["grads"] = _GradRecord(before, after, None, before["max"] > float(clip_value), float(clip_value), None)
+        return out
+
+    def observe(self, model_or_parameters):
+        """For a job that does not clip: the gradients as they are (post-clip = pre-clip, coefficient 1)."""
+        src = model_or_parameters
+        params = _params(src.parameters() if isinstance(src, torch.nn.Module) else src)
+        rec = self._grads_record(params)
+        if rec is not None:
+            m = self._measure(params)
+            one = torch.ones((), dtype=torch.float64, device=m["sq"].device)
+            rec["grads"] = _GradRecord(m, m, one, one < 1, None, None)
+
+    def log(self, loss=None, lr=None):
+        """The step's loss (a tensor or a number; read with the rest, no extra sync) and learning rate."""
+        rec = self._record("loss")
+        if rec is not None:
+            rec["loss"] = (loss.detach() if torch.is_tensor(loss) else loss, lr)
+
+    def close(self):
+        self._finish_open()
+        self._land()
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # ---- recording ----------------------------------------------------------------------------------------
+
+    def _record(self, kind):
+        """The record this call belongs to (a new step when the open one already holds this kind), or None
+        when this step is not logged or this rank does not write."""
+        if self._open is None or kind in self._seen:
+            self._finish_open()
+            self.step += 1
+            self._open, self._seen = {"step": self.step}, set()
+        self._seen.add(kind)
+        if self._writer is None or self.step % self.every:
+            return None
+        return self._open
+
+    def _grads_record(self, params):
+        rec = self._record("grads")
+        return rec if params else None  # no gradients at all: the step is counted, nothing is measured
+
+    def _histograms_now(self):
+        return self.histograms_every > 0 and (self.step // self.every) % self.histograms_every == 0
+
+    def _measure(self, params, hist=None, with_max=False):
+        """Per-layer sums of squares, non-finite counts, histograms (device tensors; nothing is read yet)."""
+        hist = self._histograms_now() if hist is None else hist
+        by_layer = {}
+        for p in params:
+            by_layer.setdefault(self._layer_of.get(id(p), "other"), []).append(p.grad.detach())
+        layers = [l for l in self._layers if l in by_layer] + [l for l in by_layer if l not in self._layers]
+        sq, bad, rows, peak = [], [], [], []
+        for l in layers:
+            gs = by_layer[l]
+            norms = torch.stack([torch.linalg.vector_norm(g, 2, dtype=torch.float64) for g in gs])
+            sq.append((norms * norms).sum())
+            if hist:
+                rows.append(_histogram(gs))
+            else:
+                bad.append(sum(torch.count_nonzero(~torch.isfinite(g)) for g in gs))
+            if with_max:
+                peak.append(torch.stack([g.abs().nan_to_num(0.0).max() if g.numel() else g.new_zeros(()) for g in gs]).max())
+        out = {"layers": layers, "sq": torch.stack(sq)}
+        out["hist"] = torch.stack(rows) if hist else None
+        out["bad"] = out["hist"][:, POS_INF:].sum(1) if hist else torch.stack(bad)
+        out["max"] = torch.stack(peak).max() if with_max else None
+        return out
+
+    def _finish_open(self):
+        """Starts the host copy of the open step's values (landing the one before it first)."""
+        rec, self._open = self._open, None
+        if rec is None or self._writer is None or len(rec) == 1:
+            return
+        self._land()
+        g = rec.get("grads")
+        parts, layout = [], []
+
+        def put(name, t, n=1):
+            layout.append((name, n))
+            parts.append(torch.as_tensor(t, dtype=torch.float64).reshape(-1).to(device))
+
+        device = g.before["sq"].device if g is not None else torch.device("cpu")
+        loss, lr = rec.get("loss", (None, None))
+        if loss is not None:
+            put("loss", loss.to(device) if torch.is_tensor(loss) else float(loss))
+        if g is not None:
+            nl = len(g.before["layers"])
+            put("pre_sq", g.before["sq"], nl)
+            put("post_sq", g.after["sq"], nl)
+            put("bad", g.before["bad"], nl)
+            put("clipped", g.clipped)
+            if g.coef is not None:
+                put("coef", g.coef)
+            if g.judged is not None:
+                put("judged", g.judged)
+            if g.before["hist"] is not None:
+                put("hist_pre", g.before["hist"], nl * WIDTH)
+                put("hist_post", g.after["hist"], nl * WIDTH)
+        flat = torch.cat(parts)
+        if flat.is_cuda:  # one non-blocking copy into pinned memory; read when the next step is finished
+            host = torch.empty(flat.shape, dtype=flat.dtype, pin_memory=True)
+            host.copy_(flat, non_blocking=True)
+            done = torch.cuda.Event()
+            done.record()
+        else:
+            host, done = flat, None
+        self._pending = (rec["step"], layout, host, done, g, lr)
+
+    def _land(self):
+        """Writes the pending step (waiting for its copy, which has usually finished long before)."""
+        if self._pending is None:
+            return
+        step, layout, host, done, g, lr = self._pending
+        self._pending = None
+        if done is not None:
+            done.synchronize()
+        vals, at = host.tolist(), 0
+        v = {}
+        for name, n in layout:
+            v[name] = vals[at:at + n] if n > 1 or name.startswith(("pre", "post", "bad", "hist")) else vals[at]
+            at += n
+        out = []
+        if "loss" in v:
+            out.append(_scalar("loss", v["loss"]))
+        if lr is not None:
+            out.append(_scalar("lr", float(lr)))
+        if g is not None:
+            layers = g.before["layers"]
+            out.append(_scalar("grad_norm/pre_clip", math.sqrt(sum(v["pre_sq"]))))
+            out.append(_scalar("grad_norm/post_clip", math.sqrt(sum(v["post_sq"]))))
+            if "coef" in v:
+                out.append(_scalar("clip/coefficient", v["coef"]))
+            if g.threshold is not None:
+                out.append(_scalar("clip/threshold", g.threshold))
+            out.append(_scalar("clip/clipped", v["clipped"]))
+            if "judged" in v:
+                out.append(_scalar("clip/judged_norm", v["judged"]))
+            for i, l in enumerate(layers):
+                out.append(_scalar("grad_norm_layer/%s/pre_clip" % l, math.sqrt(v["pre_sq"][i])))
+                out.append(_scalar("grad_norm_layer/%s/post_clip" % l, math.sqrt(v["post_sq"][i])))
+                out.append(_scalar("nonfinite/%s" % l, v["bad"][i]))
+                if "hist_pre" in v:
+                    row = slice(i * WIDTH, (i + 1) * WIDTH)
+                    out.append(_histo("grad_hist/%s/pre_clip" % l, v["hist_pre"][row], v["pre_sq"][i]))
+                    out.append(_histo("grad_hist/%s/post_clip" % l, v["hist_post"][row], v["post_sq"][i]))
+        self._writer.write(_event(step, summary=b"".join(_field_bytes(1, x) for x in out)))
+
+
+class _GradRecord:
+    def __init__(self, before, after, coef, clipped, threshold, judged):
+        self.before, self.after, self.coef, self.clipped = before, after, coef, clipped
+        self.threshold, self.judged = threshold, judged
+
+
+def _params(parameters):
+    if isinstance(parameters, torch.Tensor):
+        parameters = [parameters]
+    return [p for p in parameters if p.grad is not None]
+
+
+# ---- TensorBoard event files: TFRecord framing (masked CRC32C) around Event protobufs ----------------------
+
+def _crc_table():
+    table = []
+    for n in range(256):
+        c = n
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        table.append(c)
+    return table
+
+
+_CRC = _crc_table()
+
+
+def crc32c(data):
+    c = 0xFFFFFFFF
+    t = _CRC
+    for b in data:
+        c = t[(c ^ b) & 0xFF] ^ (c >> 8)
+    return c ^ 0xFFFFFFFF
+
+
+def _masked(crc):
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
+def _varint(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out.append(b | 0x80)
+        else:
+            out.append(b)
+            return bytes(out)
+
+
+def _field_bytes(field, payload):
+    return _varint(field << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _scalar(tag, value):
+    return _field_bytes(1, tag.encode()) + _varint(2 << 3 | 5) + struct.pack("<f", value)
+
+
+def _histo(tag, counts, sum_squares):
+    """A legacy HistogramProto on GradLab's bins. Runs of empty buckets collapse into one empty bucket that
+    ends where the next counted one starts, so every counted bucket keeps its exact edges (TensorBoard reads
+    a bucket as running from the previous limit to its own); NaN/inf counts go to nonfinite/<layer>."""
+    limits, cnt = [], []
+    for k in range(SIDE - 1, -1, -1):  # negative bins, most negative first; bin k spans (-edge(k+1), -edge(k)]
+        limits.append(-_magnitude_edge(k))
+        cnt.append(counts[SIDE - 1 - k])
+    limits.append(_magnitude_edge(0))
+    cnt.append(counts[ZERO])
+    for k in range(SIDE):
+        limits.append(_magnitude_edge(k + 1))
+        cnt.append(counts[SIDE + k])
+    keep_l, keep_c = [], []
+    for i, (lim, c) in enumerate(zip(limits, cnt)):
+        if c > 0:
+            left = limits[i - 1] if i > 0 else None
+            if i > 0 and (not keep_l or keep_l[-1] != left):
+                keep_l.append(left)
+                keep_c.append(0.0)
+            keep_l.append(lim)
+            keep_c.append(c)
+    finite = [i for i, c in enumerate(cnt) if c > 0]
+    num = float(sum(cnt))
+    lo = (limits[finite[0] - 1] if finite[0] > 0 else -_magnitude_edge(SIDE)) if finite else 0.0
+    hi = limits[finite[-1]] if finite else 0.0
+    h = struct.pack("<BdBdBd", 1 << 3 | 1, lo, 2 << 3 | 1, hi, 3 << 3 | 1, num)
+    if math.isfinite(sum_squares):
+        h += struct.pack("<Bd", 5 << 3 | 1, sum_squares)
+    if keep_l:
+        h += _field_bytes(6, struct.pack("<%dd" % len(keep_l), *keep_l))
+        h += _field_bytes(7, struct.pack("<%dd" % len(keep_c), *keep_c))
+    return _field_bytes(1, tag.encode()) + _field_bytes(5, h)
+
+
+def _event(step, summary=None, file_version=None):
+    out = struct.pack("<Bd", 1 << 3 | 1, time.time()) + _varint(2 << 3) + _varint(step & 0xFFFFFFFFFFFFFFFF)
+    if file_version is not None:
+        out += _field_bytes(3, file_version.encode())
+    if summary is not None:
+        out += _field_bytes(5, summary)
+    return out
+
+
+class _EventWriter:
+    """Appends framed records to a new event file; flushes each step so a tail (gradlab watch) sees it."""
+
+    def __init__(self, logdir):
+        os.makedirs(logdir, exist_ok=True)
+        name = "events.out.tfevents.%d.%s.%d.gradlab-probe" % (time.time(), socket.gethostname(), os.getpid())
+        self._f = open(os.path.join(logdir, name), "xb")
+        self.write(_event(0, file_version="brain.Event:2"))
+
+    def write(self, data):
+        head = struct.pack("<Q", len(data))
+        self._f.write(head + struct.pack("<I", _masked(crc32c(head))) + data + struct.pack("<I", _masked(crc32c(data))))
+        self._f.flush()
+
+    def close(self):
+        self._f.close()

@@ -162,6 +162,7 @@ public final class RunData {
                 d.clipped[i] = hasClip ? c.clipped() : assume && d.pre[i] > assumedThreshold;
                 if (assume) d.threshold[i] = (float) assumedThreshold;
                 d.layerPre[i] = c.layerPre();
+                d.nonFiniteValues[i] = c.nonFinite(); // logged counts (the probe's nonfinite/<layer>), or 1 for a NaN/inf logged norm
             }
         }
         d.notes.addAll(run.warnings);

@@ -72,6 +72,7 @@ public final class TbExport {
             values.add(scalar("grad_norm/post_clip", (float) c.postNorm()));
             values.add(scalar("clip/coefficient", (float) c.coefficient()));
             values.add(scalar("clip/threshold", (float) c.threshold()));
+            values.add(scalar("clip/clipped", c.clipped() ? 1 : 0));
             for (int g = 0; g < m.groups().size(); g++) {
                 values.add(scalar("grad_norm_layer/" + m.groups().get(g) + "/pre_clip", c.layerPre()[g]));
                 values.add(scalar("grad_norm_layer/" + m.groups().get(g) + "/post_clip", c.layerPost()[g]));

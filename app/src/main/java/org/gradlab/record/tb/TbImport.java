@@ -71,6 +71,7 @@ public final class TbImport {
 
     private final TbLogDir.Run run;
     private final String lossTag, normTag, lrTag;
+    private final List<String> nonFiniteTags = new ArrayList<>();
     private final Map<String, TreeMap<Long, TbEvent.Histogram>> pre = new LinkedHashMap<>(), post = new LinkedHashMap<>();
     private final List<String> params;
     private final ParamLayout layout;
@@ -86,6 +87,7 @@ public final class TbImport {
         lossTag = TbMapping.lossTag(run.scalars);
         normTag = TbMapping.gradNormTag(run.scalars);
         lrTag = TbMapping.lrTag(run.scalars);
+        for (String t : run.scalars.keySet()) if (t.startsWith("nonfinite/")) nonFiniteTags.add(t);
         Map<String, TreeMap<Long, TbEvent.Histogram>> grads = new LinkedHashMap<>();
         for (var e : run.histograms.entrySet()) if (TbMapping.isGradient(e.getKey())) grads.put(e.getKey(), e.getValue());
         if (grads.isEmpty()) grads.putAll(run.histograms);
@@ -131,7 +133,8 @@ public final class TbImport {
     public List<String> otherTags() {
         List<String> out = new ArrayList<>();
         for (String t : run.scalars.keySet()) {
-            if (!t.equals(lossTag) && !t.equals(normTag) && !t.equals(lrTag) && !t.startsWith("grad_norm") && !t.startsWith("clip/")) out.add(t);
+            if (!t.equals(lossTag) && !t.equals(normTag) && !t.equals(lrTag) && !t.startsWith("grad_norm") && !t.startsWith("clip/")
+                    && !t.startsWith("nonfinite/")) out.add(t);
         }
         for (String t : run.histograms.keySet()) if (!TbMapping.isGradient(t)) out.add(t + " (histogram)");
         return out;
@@ -161,14 +164,30 @@ public final class TbImport {
                 lPost[g] = value(run, exact(run, "grad_norm_layer/" + layout.groups().get(g) + "/post_clip"), k);
             }
         }
-        boolean clipped = coef < 1;
-        // a norm the log holds at this step and that is NaN/inf is a divergence; a norm it does not hold is not
-        ClipReport c = normTag == null ? null : new ClipReport(norm, norm, postNorm, coef, clipped, thr,
-                normLogged(k) && !Float.isFinite(norm) ? 1 : 0, clipped ? ClipAction.SCALED : ClipAction.NONE, clipped ? 1 : 0, nanT, nanT,
-                lPre, lPost);
+        // the probe and GradLab's exports log whether a step clipped (value clipping has no single coefficient)
+        float clippedFlag = value(run, exact(run, "clip/clipped"), k), judged = value(run, exact(run, "clip/judged_norm"), k);
+        boolean clipped = Float.isNaN(clippedFlag) ? coef < 1 : clippedFlag > 0.5f;
+        ClipAction action = !clipped ? ClipAction.NONE : Float.isNaN(coef) ? ClipAction.CLAMPED : ClipAction.SCALED;
+        ClipReport c = normTag == null ? null : new ClipReport(norm, Float.isNaN(judged) ? norm : judged, postNorm, coef, clipped, thr,
+                nonFinite(k, norm), action, clipped ? 1 : 0, nanT, nanT, lPre, lPost);
         // no post-clip histograms in the log: none shown, never the pre-clip ones in their place
         int[] histPre = rows(pre, params, layout, k), histPost = post.isEmpty() ? null : rows(post, params, layout, k);
         return new StepStats(k, 0, 0, loss, lr, c, false, nanG, nanG, histPre, histPost);
+    }
+
+    /**
+     * NaN/inf gradient values at step k: the sum of the logged nonfinite/&lt;layer&gt; counts where the log has them
+     * (the probe logs every layer; GradLab's exports only the layers that had any), else 1 for a logged norm that
+     * is NaN/inf (a divergence) and 0 otherwise (a norm the log does not hold is not a divergence).
+     */
+    private long nonFinite(long k, float norm) {
+        if (nonFiniteTags.isEmpty()) return normLogged(k) && !Float.isFinite(norm) ? 1 : 0;
+        long n = 0;
+        for (String t : nonFiniteTags) {
+            Double v = run.scalars.get(t).get(k);
+            if (v != null && v > 0) n += (long) Math.min(v, 1e15);
+        }
+        return n == 0 && normLogged(k) && !Float.isFinite(norm) ? 1 : n;
     }
 
     /** Whether the log holds a loss at step k (a step may carry only some of its tags). */

@@ -93,13 +93,14 @@ public final class RunViewModel {
     /**
      * A step of which a log may hold only part: a loss or a global norm the log does not hold at this step is
      * left out of its series (absent), not appended as NaN — a NaN there would read as a divergence. Whether a
-     * step clipped is unknown (absent from the clip rate) when neither a post-clip norm nor a coefficient is known.
+     * step clipped is unknown (absent from the clip rate) when neither a post-clip norm, a coefficient nor a threshold is known.
      */
     public void append(StepStats s, boolean lossKnown, boolean normKnown) {
         ClipReport c = normKnown ? s.clip() : null;
         float[] clip = null;
         if (c != null) {
-            boolean clipKnown = !Double.isNaN(c.postNorm()) || !Double.isNaN(c.coefficient());
+            // a log that holds the threshold in force also says whether the step clipped (GradLab's exports, the probe)
+            boolean clipKnown = !Double.isNaN(c.postNorm()) || !Double.isNaN(c.coefficient()) || !Double.isNaN(c.threshold());
             clip = new float[] {(float) c.preNorm(), (float) c.postNorm(), (float) c.coefficient(), (float) c.threshold(),
                     clipKnown ? (c.clipped() ? 1 : 0) : Float.NaN, c.nonFinite()};
         }

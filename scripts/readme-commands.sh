@@ -13,6 +13,11 @@ trap 'rm -rf "$scratch"' EXIT
 for f in app kernels pom.xml sample-runs scripts; do ln -s "$repo/$f" "$scratch/$f"; done
 printf '#!/bin/sh\nexec "%s/gradlab" "$@"\n' "$repo" > "$scratch/gradlab"
 chmod +x "$scratch/gradlab"
+# the README's `python3` is one with PyTorch: where the first python3 on PATH lacks it (a pyenv shim, say) and
+# Debian's has it, the blocks get Debian's
+if ! python3 -c 'import torch' 2>/dev/null && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+    mkdir -p "$scratch/.bin" && ln -s /usr/bin/python3 "$scratch/.bin/python3" && export PATH="$scratch/.bin:$PATH"
+fi
 
 # split the marked blocks into numbered files
 awk -v dir="$scratch" '

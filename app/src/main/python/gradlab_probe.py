@@ -35,11 +35,14 @@ writes. Under DDP the gradients are all-reduced before clipping, so rank 0's num
 FSDP/ZeRO a rank holds a shard of each gradient: use the framework's own clipping (FSDP's
 ``model.clip_grad_norm_``); this probe would measure one shard and is not meant for it.
 """
+import itertools
 import math
 import os
+import queue
 import re
 import socket
 import struct
+import threading
 import time
 
 import torch
@@ -54,24 +57,35 @@ ZERO, POS_INF, NEG_INF, NAN = 2 * SIDE, 2 * SIDE + 1, 2 * SIDE + 2, 2 * SIDE + 3
 WIDTH = NAN + 1
 
 
+def _code_to_bin():
+    """GradLab's bin for each sign+exponent code (bits >> 23, shifted to 0..511) and for code 512 (±0)."""
+    out = []
+    for c in range(512):
+        neg, e = c < 256, c & 0xFF
+        if e == 0xFF:  # inf and NaN share the exponent; both are counted as non-finite, by sign
+            out.append(NEG_INF if neg else POS_INF)
+            continue
+        k = min(max((e - 127 - MIN_EXP) >> 1, 0), SIDE - 1)
+        out.append(SIDE - 1 - k if neg else SIDE + k)
+    return out + [ZERO]
+
+
+_CODE_TO_BIN = _code_to_bin()
+# Tests set this to run the GPU's path (every value gathered into one tensor and read at the next step) on the CPU.
+_GATHER_ON_CPU = False
+
+
+def bin_codes(flat):
+    """Each float32's sign+exponent code (0..511), or 512 for ±0: GradLab's bin depends on nothing else."""
+    bits = flat.view(torch.int32)
+    code = (bits >> 23) + 256
+    return code.masked_fill_((bits & 0x7FFFFFFF) == 0, 512)
+
+
 def bin_index(g):
-    """GradLab's bin of every element of g, from the float32 exponent bits alone (as GradLab computes it)."""
-    bits = g.detach().reshape(-1).to(torch.float32).view(torch.int32)
-    e = (bits >> 23) & 0xFF
-    k = ((e - (127 + MIN_EXP)) >> 1).clamp_(0, SIDE - 1)
-    neg = bits < 0
-    idx = torch.where(neg, (SIDE - 1) - k, k + SIDE)
-    idx.masked_fill_((bits & 0x7FFFFFFF) == 0, ZERO)
-    special = e == 0xFF
-    idx.masked_fill_(special & ~neg, POS_INF)
-    idx.masked_fill_(special & neg, NEG_INF)
-    idx.masked_fill_(special & ((bits & 0x7FFFFF) != 0), NAN)
-    return idx
-
-
-def _histogram(grads):
-    rows = [torch.bincount(bin_index(g), minlength=WIDTH) for g in grads]
-    return torch.stack(rows).sum(0) if len(rows) > 1 else rows[0]
+    """GradLab's bin of every element of g (NaN counted in the ±inf bin of its sign: one non-finite count)."""
+    codes = bin_codes(g.detach().reshape(-1).to(torch.float32).contiguous())
+    return torch.tensor(_CODE_TO_BIN, dtype=torch.long, device=codes.device)[codes.long()]
 
 
 def _magnitude_edge(k):
@@ -108,6 +122,7 @@ class Probe:
         self._writer = None
         if not (dist.is_available() and dist.is_initialized() and dist.get_rank() != 0):
             self._writer = _EventWriter(logdir)
+        self._plans = {}
         self._open = None  # the current step's record: {"step": k, "grads": ..., "loss": ...}
         self._seen = set()  # the calls this step has had (a second one of a kind starts the next step)
         self._pending = None  # a finished step whose values are on their way to the host
@@ -124,8 +139,11 @@ class Probe:
             kwargs["foreach"] = foreach
         total = torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type, **kwargs)
         if rec is not None:
-            after = self._measure(params, before["hist"] is not None)
             coef = torch.clamp(float(max_norm) / (total.detach() + 1e-6), max=1.0)  # as PyTorch computes it
+            if before["hist"] is not None:
+                after = self._measure(params, True, count_bad=False)
+            else:  # every gradient was scaled by coef: the post-clip norms are coef x the pre-clip ones (to rounding)
+                after = dict(before, pn=None)
             rec["grads"] = _GradRecord(before, after, coef, coef < 1, float(max_norm),
                                        None if float(norm_type) == 2.0 else total.detach())
         return total
@@ -138,7 +156,7 @@ class Probe:
         kwargs = {} if foreach is None else {"foreach": foreach}
         out = torch.nn.utils.clip_grad_value_(params, clip_value, **kwargs)
         if rec is not None:
-            after = self._measure(params, before["hist"] is not None)
+            after = self._measure(params, before["hist"] is not None, count_bad=False)
             rec["grads"] = _GradRecord(before, after, None, before["max"] > float(clip_value), float(clip_value), None)
         return out
 
@@ -149,7 +167,7 @@ class Probe:
         rec = self._grads_record(params)
         if rec is not None:
             m = self._measure(params)
-            one = torch.ones((), dtype=torch.float64, device=m["sq"].device)
+            one = torch.ones((), dtype=torch.float64, device=m["pn"].device)
             rec["grads"] = _GradRecord(m, m, one, one < 1, None, None)
 
     def log(self, loss=None, lr=None):
@@ -192,29 +210,53 @@ class Probe:
     def _histograms_now(self):
         return self.histograms_every > 0 and (self.step // self.every) % self.histograms_every == 0
 
-    def _measure(self, params, hist=None, with_max=False):
-        """Per-layer sums of squares, non-finite counts, histograms (device tensors; nothing is read yet)."""
+    def _measure(self, params, hist=None, with_max=False, count_bad=True):
+        """Per-layer sums of squares, non-finite counts, histograms (device tensors; nothing is read yet).
+
+        A handful of tensor operations whatever the number of parameters: the per-tensor norms in one foreach
+        call, then the gradients copied once, layer after layer, into one flat vector for the non-finite counts
+        (a prefix sum read at the layer boundaries) and the histograms (one bincount per layer)."""
         hist = self._histograms_now() if hist is None else hist
-        by_layer = {}
-        for p in params:
-            by_layer.setdefault(self._layer_of.get(id(p), "other"), []).append(p.grad.detach())
-        layers = [l for l in self._layers if l in by_layer] + [l for l in by_layer if l not in self._layers]
-        sq, bad, rows, peak = [], [], [], []
-        for l in layers:
-            gs = by_layer[l]
-            norms = torch.stack([torch.linalg.vector_norm(g, 2, dtype=torch.float64) for g in gs])
-            sq.append((norms * norms).sum())
-            if hist:
-                rows.append(_histogram(gs))
-            else:
-                bad.append(sum(torch.count_nonzero(~torch.isfinite(g)) for g in gs))
-            if with_max:
-                peak.append(torch.stack([g.abs().nan_to_num(0.0).max() if g.numel() else g.new_zeros(()) for g in gs]).max())
-        out = {"layers": layers, "sq": torch.stack(sq)}
-        out["hist"] = torch.stack(rows) if hist else None
-        out["bad"] = out["hist"][:, POS_INF:].sum(1) if hist else torch.stack(bad)
-        out["max"] = torch.stack(peak).max() if with_max else None
+        plan = self._plan(params)
+        grads = [params[i].grad for i in plan.order]
+        norms = _norms(grads)  # per tensor; summed into layers on the host, where they are few numbers
+        nl = len(plan.layers)
+        out = {"layers": plan.layers, "of": plan.layer_list, "pn": norms, "hist": None, "max": None, "bad": None}
+        if hist or with_max:
+            flat = torch.cat([g.detach().reshape(-1).to(torch.float32) for g in grads])
+        if hist:
+            codes = bin_codes(flat)
+            counts = torch.stack([torch.bincount(codes[a:b], minlength=513) for a, b in plan.bounds])
+            rows = torch.zeros(nl, WIDTH, dtype=counts.dtype, device=counts.device)
+            out["hist"] = rows.index_add_(1, plan.code_to_bin.to(counts.device), counts)
+            out["bad"] = out["hist"][:, POS_INF] + out["hist"][:, NEG_INF]
+        elif count_bad and (norms.is_cuda or not bool(torch.isfinite(norms).all())):
+            # x * 0 is NaN exactly where x is NaN or ±inf, and a 0-"norm" counts the nonzero values. On the CPU a
+            # finite norm already says "none" (reading it costs no synchronisation there), so this pass runs only
+            # for a step that has NaN/inf; on a GPU it runs rather than wait for the norms.
+            bad = torch.stack(_foreach_norm(_foreach_mul(grads, 0.0), 0)).to(torch.float64)
+            out["bad"] = torch.zeros(nl, dtype=torch.float64, device=bad.device).index_add_(0, plan.layer_index.to(bad.device), bad)
+        elif count_bad:
+            out["bad"] = [0] * nl
+        if with_max:
+            out["max"] = flat.abs().nan_to_num(0.0).max() if flat.numel() else flat.new_zeros(())
         return out
+
+    def _plan(self, params):
+        """The layer order of these parameters (cached for the same tensors)."""
+        key = tuple(id(p) for p in params)
+        if self._plans.get("key") != key:
+            names = [self._layer_of.get(id(p), "other") for p in params]
+            layers = [l for l in self._layers if l in names] + sorted({l for l in names if l not in self._layers})
+            order = sorted(range(len(params)), key=lambda i: (layers.index(names[i]), i))
+            sizes = [params[i].numel() for i in order]
+            bounds, at = [], 0
+            for l in layers:
+                n = sum(s for i, s in zip(order, sizes) if names[i] == l)
+                bounds.append((at, at + n))
+                at += n
+            self._plans = {"key": key, "plan": _Plan(layers, order, [layers.index(names[i]) for i in order], bounds)}
+        return self._plans["plan"]
 
     def _finish_open(self):
         """Starts the host copy of the open step's values (landing the one before it first)."""
@@ -223,83 +265,135 @@ class Probe:
             return
         self._land()
         g = rec.get("grads")
-        parts, layout = [], []
-
-        def put(name, t, n=1):
-            layout.append((name, n))
-            parts.append(torch.as_tensor(t, dtype=torch.float64).reshape(-1).to(device))
-
-        device = g.before["sq"].device if g is not None else torch.device("cpu")
         loss, lr = rec.get("loss", (None, None))
+        items = []  # (name, tensor or number)
         if loss is not None:
-            put("loss", loss.to(device) if torch.is_tensor(loss) else float(loss))
+            items.append(("loss", loss))
         if g is not None:
-            nl = len(g.before["layers"])
-            put("pre_sq", g.before["sq"], nl)
-            put("post_sq", g.after["sq"], nl)
-            put("bad", g.before["bad"], nl)
-            put("clipped", g.clipped)
+            items += [("pre_pn", g.before["pn"]), ("bad", g.before["bad"]), ("clipped", g.clipped)]
+            if g.after["pn"] is not None:
+                items.append(("post_pn", g.after["pn"]))
             if g.coef is not None:
-                put("coef", g.coef)
+                items.append(("coef", g.coef))
             if g.judged is not None:
-                put("judged", g.judged)
+                items.append(("judged", g.judged))
             if g.before["hist"] is not None:
-                put("hist_pre", g.before["hist"], nl * WIDTH)
-                put("hist_post", g.after["hist"], nl * WIDTH)
-        flat = torch.cat(parts)
-        if flat.is_cuda:  # one non-blocking copy into pinned memory; read when the next step is finished
+                items += [("hist_pre", g.before["hist"]), ("hist_post", g.after["hist"])]
+        items = [(n, t) for n, t in items if not isinstance(t, list)] + [(n, _Host(t)) for n, t in items if isinstance(t, list)]
+        cuda = [t for _, t in items if torch.is_tensor(t) and t.is_cuda]
+        if not cuda and not _GATHER_ON_CPU:  # on the CPU the values are there: read them now
+            self._pending = (rec["step"], items, None, None, g, lr)
+            return
+        # one non-blocking copy of everything into pinned memory; read when the next step is finished
+        device = cuda[0].device if cuda else torch.device("cpu")
+        flat = torch.cat([torch.as_tensor(t, dtype=torch.float64).reshape(-1).to(device) for _, t in items if not isinstance(t, _Host)])
+        if cuda:
             host = torch.empty(flat.shape, dtype=flat.dtype, pin_memory=True)
             host.copy_(flat, non_blocking=True)
             done = torch.cuda.Event()
             done.record()
         else:
             host, done = flat, None
-        self._pending = (rec["step"], layout, host, done, g, lr)
+        self._pending = (rec["step"], items, host, done, g, lr)
 
     def _land(self):
         """Writes the pending step (waiting for its copy, which has usually finished long before)."""
         if self._pending is None:
             return
-        step, layout, host, done, g, lr = self._pending
+        step, items, host, done, g, lr = self._pending
         self._pending = None
-        if done is not None:
-            done.synchronize()
-        vals, at = host.tolist(), 0
         v = {}
-        for name, n in layout:
-            v[name] = vals[at:at + n] if n > 1 or name.startswith(("pre", "post", "bad", "hist")) else vals[at]
-            at += n
-        out = []
-        if "loss" in v:
-            out.append(_scalar("loss", v["loss"]))
-        if lr is not None:
-            out.append(_scalar("lr", float(lr)))
-        if g is not None:
-            layers = g.before["layers"]
-            out.append(_scalar("grad_norm/pre_clip", math.sqrt(sum(v["pre_sq"]))))
-            out.append(_scalar("grad_norm/post_clip", math.sqrt(sum(v["post_sq"]))))
-            if "coef" in v:
-                out.append(_scalar("clip/coefficient", v["coef"]))
-            if g.threshold is not None:
-                out.append(_scalar("clip/threshold", g.threshold))
-            out.append(_scalar("clip/clipped", v["clipped"]))
-            if "judged" in v:
-                out.append(_scalar("clip/judged_norm", v["judged"]))
-            for i, l in enumerate(layers):
-                out.append(_scalar("grad_norm_layer/%s/pre_clip" % l, math.sqrt(v["pre_sq"][i])))
-                out.append(_scalar("grad_norm_layer/%s/post_clip" % l, math.sqrt(v["post_sq"][i])))
-                out.append(_scalar("nonfinite/%s" % l, v["bad"][i]))
-                if "hist_pre" in v:
-                    row = slice(i * WIDTH, (i + 1) * WIDTH)
-                    out.append(_histo("grad_hist/%s/pre_clip" % l, v["hist_pre"][row], v["pre_sq"][i]))
-                    out.append(_histo("grad_hist/%s/post_clip" % l, v["hist_post"][row], v["post_sq"][i]))
-        self._writer.write(_event(step, summary=b"".join(_field_bytes(1, x) for x in out)))
+        if host is None:
+            for name, t in items:
+                v[name] = t.tolist() if torch.is_tensor(t) else t.values if isinstance(t, _Host) else t
+        else:  # (the host-side lists, such as no non-finite values, are not in the copy)
+            if done is not None:
+                done.synchronize()
+            vals, at = host.tolist(), 0
+            for name, t in items:
+                if isinstance(t, _Host):
+                    v[name] = t.values
+                    continue
+                n = t.numel() if torch.is_tensor(t) else 1
+                v[name] = vals[at:at + n] if torch.is_tensor(t) and t.dim() > 0 else vals[at]
+                at += n
+        for name in ("hist_pre", "hist_post"):
+            if name in v and v[name] and isinstance(v[name][0], list):
+                v[name] = [x for row in v[name] for x in row]
+        self._writer.put(lambda: _encode(step, v, lr, g))
+
+
+def _encode(step, v, lr, g):
+    """One step's event (on the writer thread)."""
+    out = []
+    if "loss" in v:
+        out.append(_scalar("loss", v["loss"]))
+    if lr is not None:
+        out.append(_scalar("lr", float(lr)))
+    if g is not None:
+        layers, of = g.before["layers"], g.before["of"]
+        post_pn = v["post_pn"] if "post_pn" in v else [x * v["coef"] for x in v["pre_pn"]]
+        v["pre_sq"], v["post_sq"] = [0.0] * len(layers), [0.0] * len(layers)
+        for i, (a, b) in enumerate(zip(v["pre_pn"], post_pn)):
+            v["pre_sq"][of[i]] += a * a
+            v["post_sq"][of[i]] += b * b
+        out.append(_scalar("grad_norm/pre_clip", math.sqrt(sum(v["pre_sq"]))))
+        out.append(_scalar("grad_norm/post_clip", math.sqrt(sum(v["post_sq"]))))
+        if "coef" in v:
+            out.append(_scalar("clip/coefficient", v["coef"]))
+        if g.threshold is not None:
+            out.append(_scalar("clip/threshold", g.threshold))
+        out.append(_scalar("clip/clipped", v["clipped"]))
+        if "judged" in v:
+            out.append(_scalar("clip/judged_norm", v["judged"]))
+        for i, l in enumerate(layers):
+            out.append(_scalar("grad_norm_layer/%s/pre_clip" % l, math.sqrt(v["pre_sq"][i])))
+            out.append(_scalar("grad_norm_layer/%s/post_clip" % l, math.sqrt(v["post_sq"][i])))
+            out.append(_scalar("nonfinite/%s" % l, v["bad"][i]))
+            if "hist_pre" in v:
+                row = slice(i * WIDTH, (i + 1) * WIDTH)
+                out.append(_histo("grad_hist/%s/pre_clip" % l, v["hist_pre"][row], v["pre_sq"][i]))
+                out.append(_histo("grad_hist/%s/post_clip" % l, v["hist_post"][row], v["post_sq"][i]))
+    return _event(step, summary=b"".join(_field_bytes(1, x) for x in out))
+
 
 
 class _GradRecord:
     def __init__(self, before, after, coef, clipped, threshold, judged):
         self.before, self.after, self.coef, self.clipped = before, after, coef, clipped
         self.threshold, self.judged = threshold, judged
+
+
+class _Host:
+    """Values already on the host (not part of the one copy)."""
+
+    def __init__(self, values):
+        self.values = values
+
+
+class _Plan:
+    def __init__(self, layers, order, layer_index, bounds):
+        self.layers, self.order, self.bounds = layers, order, bounds
+        self.layer_list = layer_index
+        self.layer_index = torch.tensor(layer_index, dtype=torch.long)
+        self.code_to_bin = torch.tensor(_CODE_TO_BIN, dtype=torch.long)
+
+
+def _foreach_norm(tensors, ord=2):
+    f = getattr(torch, "_foreach_norm", None)
+    if f is not None and len({(t.dtype, t.device) for t in tensors}) == 1 and tensors[0].dtype in (torch.float32, torch.float64):
+        return f(tensors, ord)
+    return [torch.linalg.vector_norm(t, ord, dtype=torch.float32) for t in tensors]
+
+
+def _foreach_mul(tensors, x):
+    f = getattr(torch, "_foreach_mul", None)
+    return f(tensors, x) if f is not None else [t * x for t in tensors]
+
+
+def _norms(grads):
+    """Each gradient's L2 norm (float32, as clip_grad_norm_ computes them), in one call where PyTorch has it."""
+    return torch.stack(_foreach_norm(grads)).to(torch.float32)
 
 
 def _params(parameters):
@@ -400,18 +494,51 @@ def _event(step, summary=None, file_version=None):
 
 
 class _EventWriter:
-    """Appends framed records to a new event file; flushes each step so a tail (gradlab watch) sees it."""
+    """Appends framed records to a new event file of its own. Encoding, checksums and writes run on a thread of
+    their own (PyTorch releases the interpreter lock inside its kernels, so they overlap the next step's work);
+    each step is flushed as it is written, so a tail (gradlab watch) sees it; close() writes everything queued."""
+
+    _names = itertools.count()
 
     def __init__(self, logdir):
         os.makedirs(logdir, exist_ok=True)
-        name = "events.out.tfevents.%d.%s.%d.gradlab-probe" % (time.time(), socket.gethostname(), os.getpid())
-        self._f = open(os.path.join(logdir, name), "xb")
-        self.write(_event(0, file_version="brain.Event:2"))
+        while True:  # a name no other writer holds (two probes in one process, or in one second)
+            name = "events.out.tfevents.%d.%s.%d.%d.gradlab-probe" % (time.time(), socket.gethostname(), os.getpid(), next(self._names))
+            try:
+                self._f = open(os.path.join(logdir, name), "xb")
+                break
+            except FileExistsError:
+                continue
+        self._queue = queue.Queue(maxsize=64)  # a slow disk holds the job back rather than filling its memory
+        self._error = None
+        self._thread = threading.Thread(target=self._run, name="gradlab-probe-writer", daemon=True)
+        self._thread.start()
+        self.put(lambda: _event(0, file_version="brain.Event:2"))
 
-    def write(self, data):
-        head = struct.pack("<Q", len(data))
-        self._f.write(head + struct.pack("<I", _masked(crc32c(head))) + data + struct.pack("<I", _masked(crc32c(data))))
-        self._f.flush()
+    def put(self, make_event):
+        """Queues an event (a function that encodes it, called on the writer thread)."""
+        if self._error is not None:
+            raise RuntimeError("gradlab probe: writing the event file failed: %s" % self._error)
+        self._queue.put(make_event)
+
+    def _run(self):
+        while True:
+            make = self._queue.get()
+            if make is None:
+                return
+            if self._error is not None:
+                continue
+            try:
+                data = make()
+                head = struct.pack("<Q", len(data))
+                self._f.write(head + struct.pack("<I", _masked(crc32c(head))) + data + struct.pack("<I", _masked(crc32c(data))))
+                self._f.flush()
+            except Exception as e:  # reported by the next put or by close
+                self._error = e
 
     def close(self):
+        self._queue.put(None)
+        self._thread.join()
         self._f.close()
+        if self._error is not None:
+            raise RuntimeError("gradlab probe: writing the event file failed: %s" % self._error)

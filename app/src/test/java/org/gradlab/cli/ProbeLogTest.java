@@ -139,6 +139,19 @@ class ProbeLogTest {
     }
 
     @Test
+    void theReadmeExampleHasItsSpikeAtStep120AndClippingAsInsurance() throws Exception {
+        Path demo = tmp.resolve("probe-demo");
+        PythonTorch.Result r = PythonTorch.run(List.of(PythonTorch.find(), PythonTorch.MAIN.resolve("probe_example.py").toString(), demo.toString()),
+                Path.of("."), 600);
+        assertEquals(0, r.code(), r.output());
+        JsonNode d = DiagnoseTest.diagnose(demo.toString());
+        assertEquals(1, d.get("spikes").size(), d.toPrettyString());
+        assertEquals(120, d.get("spikes").get(0).get("step").asLong());
+        assertEquals("insurance", d.get("clip").get("regime").asText(), d.toPrettyString());
+        assertEquals(300, d.get("steps").asLong());
+    }
+
+    @Test
     void watchReadsTheProbeLogToTheEnd() {
         CliTest.Result r = CliTest.run("watch", logs.resolve("norm").toString(), "--json", "--until-idle", "0.5", "--interval", "0.05");
         assertEquals(0, r.code(), r.err());

@@ -140,7 +140,9 @@ class Probe:
         total = torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type, **kwargs)
         if rec is not None:
             coef = torch.clamp(float(max_norm) / (total.detach() + 1e-6), max=1.0)  # as PyTorch computes it
-            if before["hist"] is not None:
+            if before["hist"] is not None and not coef.is_cuda and float(coef) == 1.0:
+                after = before  # PyTorch multiplied every gradient by exactly 1: not one float changed (read free on the CPU)
+            elif before["hist"] is not None:
                 after = self._measure(params, True, count_bad=False)
             else:  # every gradient was scaled by coef: the post-clip norms are coef x the pre-clip ones (to rounding)
                 after = dict(before, pn=None)

@@ -56,7 +56,7 @@ def snapshot(model, hist):
     return snap
 
 
-def train(logdir, mode, hist_every):
+def train(logdir, mode, hist_every, threshold=1.0):
     torch.manual_seed(1)
     model = Model()
     opt = torch.optim.SGD(model.parameters(), lr=0.05)
@@ -77,9 +77,9 @@ def train(logdir, mode, hist_every):
         before = snapshot(model, hist)
         rec = {"step": k, "loss": float(loss), "lr": 0.05}
         if mode == "norm":
-            total = probe.clip_grad_norm_(model.parameters(), 1.0)
-            c = 1.0 / (float(total) + 1e-6)
-            rec.update(threshold=1.0, coefficient=c if math.isnan(c) else min(c, 1.0), clipped=c < 1)
+            total = probe.clip_grad_norm_(model.parameters(), threshold)
+            c = threshold / (float(total) + 1e-6)
+            rec.update(threshold=threshold, coefficient=c if math.isnan(c) else min(c, 1.0), clipped=c < 1)
         elif mode == "value":
             peak = max(abs(v) for p in model.parameters() for v in p.grad.reshape(-1).tolist() if not math.isnan(v))
             probe.clip_grad_value_(model.parameters(), 0.1)
@@ -102,8 +102,11 @@ def train(logdir, mode, hist_every):
 
 def main(out):
     expected = {"steps": STEPS, "spike_at": SPIKE_AT, "nan_at": NAN_AT, "runs": {}}
-    for run, mode, hist_every in (("norm", "norm", 3), ("value", "value", 1), ("observe", "observe", 5)):
-        expected["runs"][run] = {"mode": mode, "histograms_every": hist_every, "records": train(os.path.join(out, "logs", run), mode, hist_every)}
+    # "insurance": a threshold that only the spike reaches (most steps unclipped, histograms every other step)
+    for run, mode, hist_every, threshold in (("norm", "norm", 3, 1.0), ("value", "value", 1, None), ("observe", "observe", 5, None),
+                                             ("insurance", "norm", 2, 100.0)):
+        expected["runs"][run] = {"mode": mode, "histograms_every": hist_every,
+                                 "records": train(os.path.join(out, "logs", run), mode, hist_every, threshold)}
     with open(os.path.join(out, "expected.json"), "w") as f:
         json.dump(expected, f, allow_nan=True)
 

@@ -62,7 +62,7 @@ class ProbeLogTest {
     @Test
     void everyPanelOfTheTensorBoardViewShowsWhatTheProbeComputed() throws Exception {
         Map<String, TbRunModel> runs = shown();
-        assertEquals(List.of("norm", "observe", "value"), new ArrayList<>(runs.keySet()));
+        assertEquals(List.of("insurance", "norm", "observe", "value"), new ArrayList<>(runs.keySet()));
         for (var e : runs.entrySet()) {
             RunViewModel d = e.getValue().data();
             JsonNode records = expected.get("runs").get(e.getKey()).get("records");
@@ -106,7 +106,7 @@ class ProbeLogTest {
     @Test
     void anImportedProbeLogHoldsEveryStepsHistogramsAndClipReport() throws Exception {
         TbLogDir dir = TbLogDir.open(logs);
-        for (String run : List.of("norm", "value", "observe")) {
+        for (String run : List.of("norm", "value", "observe", "insurance")) {
             Path out = tmp.resolve("imported-" + run);
             TbImport.importRun(dir.runs().get(run), logs, out);
             JsonNode records = expected.get("runs").get(run).get("records");

@@ -44,6 +44,7 @@ import socket
 import struct
 import threading
 import time
+import warnings
 
 import torch
 
@@ -183,6 +184,7 @@ class Probe:
         self._land()
         if self._writer is not None:
             self._writer.close()
+            self._check_writer()
             self._writer = None
 
     def __enter__(self):
@@ -196,6 +198,7 @@ class Probe:
     def _record(self, kind):
         """The record this call belongs to (a new step when the open one already holds this kind), or None
         when this step is not logged or this rank does not write."""
+        self._check_writer()
         if self._open is None or kind in self._seen:
             self._finish_open()
             self.step += 1
@@ -204,6 +207,14 @@ class Probe:
         if self._writer is None or self.step % self.every:
             return None
         return self._open
+
+    def _check_writer(self):
+        """A log that cannot be written never stops the training: one warning, and the probe stops logging
+        (clipping goes on exactly as before). Steps written before the failure stay in the file."""
+        if self._writer is not None and self._writer.error is not None:
+            warnings.warn("gradlab probe: stopped logging to %s: %s" % (self._writer.path, self._writer.error), RuntimeWarning, stacklevel=4)
+            self._writer = None
+            self._open, self._pending = None, None
 
     def _grads_record(self, params):
         rec = self._record("grads")
@@ -281,14 +292,15 @@ class Probe:
                 items.append(("judged", g.judged))
             if g.before["hist"] is not None:
                 items += [("hist_pre", g.before["hist"]), ("hist_post", g.after["hist"])]
-        items = [(n, t) for n, t in items if not isinstance(t, list)] + [(n, _Host(t)) for n, t in items if isinstance(t, list)]
+        # numbers the host already holds (a float loss, "no NaN/inf") stay out of the device copy
+        items = [(n, t if torch.is_tensor(t) else _Host(t)) for n, t in items]
         cuda = [t for _, t in items if torch.is_tensor(t) and t.is_cuda]
         if not cuda and not _GATHER_ON_CPU:  # on the CPU the values are there: read them now
             self._pending = (rec["step"], items, None, None, g, lr)
             return
         # one non-blocking copy of everything into pinned memory; read when the next step is finished
         device = cuda[0].device if cuda else torch.device("cpu")
-        flat = torch.cat([torch.as_tensor(t, dtype=torch.float64).reshape(-1).to(device) for _, t in items if not isinstance(t, _Host)])
+        flat = torch.cat([t.to(device=device, dtype=torch.float64).reshape(-1) for _, t in items if torch.is_tensor(t)])
         if cuda:
             host = torch.empty(flat.shape, dtype=flat.dtype, pin_memory=True)
             host.copy_(flat, non_blocking=True)
@@ -307,7 +319,7 @@ class Probe:
         v = {}
         if host is None:
             for name, t in items:
-                v[name] = t.tolist() if torch.is_tensor(t) else t.values if isinstance(t, _Host) else t
+                v[name] = t.tolist() if torch.is_tensor(t) else t.values
         else:  # (the host-side lists, such as no non-finite values, are not in the copy)
             if done is not None:
                 done.synchronize()
@@ -316,8 +328,8 @@ class Probe:
                 if isinstance(t, _Host):
                     v[name] = t.values
                     continue
-                n = t.numel() if torch.is_tensor(t) else 1
-                v[name] = vals[at:at + n] if torch.is_tensor(t) and t.dim() > 0 else vals[at]
+                n = t.numel()
+                v[name] = vals[at:at + n] if t.dim() > 0 else vals[at]
                 at += n
         for name in ("hist_pre", "hist_post"):
             if name in v and v[name] and isinstance(v[name][0], list):
@@ -507,7 +519,8 @@ class _EventWriter:
         while True:  # a name no other writer holds (two probes in one process, or in one second)
             name = "events.out.tfevents.%d.%s.%d.%d.gradlab-probe" % (time.time(), socket.gethostname(), os.getpid(), next(self._names))
             try:
-                self._f = open(os.path.join(logdir, name), "xb")
+                self.path = os.path.join(logdir, name)
+                self._f = open(self.path, "xb")
                 break
             except FileExistsError:
                 continue
@@ -519,9 +532,12 @@ class _EventWriter:
 
     def put(self, make_event):
         """Queues an event (a function that encodes it, called on the writer thread)."""
-        if self._error is not None:
-            raise RuntimeError("gradlab probe: writing the event file failed: %s" % self._error)
         self._queue.put(make_event)
+
+    @property
+    def error(self):
+        """What made writing fail (a full disk, say), or None."""
+        return self._error
 
     def _run(self):
         while True:
@@ -541,6 +557,7 @@ class _EventWriter:
     def close(self):
         self._queue.put(None)
         self._thread.join()
-        self._f.close()
-        if self._error is not None:
-            raise RuntimeError("gradlab probe: writing the event file failed: %s" % self._error)
+        try:
+            self._f.close()
+        except OSError as e:
+            self._error = self._error or e

@@ -237,6 +237,27 @@ class LogTest(unittest.TestCase):
         self.assertEqual(list(range(0, self.expected["steps"], 3)), with_hist)
 
 
+class FailureTest(unittest.TestCase):
+    def test_a_log_that_cannot_be_written_warns_once_and_clipping_goes_on(self):
+        m = nn.Linear(3, 1)
+        with tempfile.TemporaryDirectory() as d:
+            probe = gp.Probe(d, m)
+            probe._writer._f.close()  # as a full disk or a vanished mount would: every write fails from here
+            import warnings as w
+            with w.catch_warnings(record=True) as caught:
+                w.simplefilter("always")
+                for k in range(5):
+                    m.zero_grad()
+                    (m(torch.ones(2, 3)) * 100).sum().backward()
+                    ref = [p.grad.clone() for p in m.parameters()]
+                    total = probe.clip_grad_norm_(m.parameters(), 1.0)
+                    self.assertAlmostEqual(float(total), float(torch.linalg.vector_norm(torch.cat([r.reshape(-1) for r in ref]))), places=3)
+                    self.assertLessEqual(float(torch.linalg.vector_norm(torch.cat([p.grad.reshape(-1) for p in m.parameters()]))), 1.0 + 1e-5)
+                    probe.log(loss=1.0)
+                probe.close()
+            self.assertEqual(1, sum("stopped logging" in str(c.message) for c in caught), [str(c.message) for c in caught])
+
+
 class ScheduleTest(unittest.TestCase):
     def test_every_n_steps_and_log_before_or_after_the_clip(self):
         m = nn.Linear(3, 1)

@@ -158,6 +158,57 @@ class GradLabAppTest extends MainWindowFixture {
         assertEquals(3, window.compareView().runs().size(), "the two branches and the recorded run");
     }
 
+    /**
+     * A fork's comparison compares: the fork step is marked and one click zooms to it, the difference chart is
+     * branch − parent step by step, the table reads every run at the cursor's step and follows it, a run can go.
+     */
+    @Test
+    void aForkComparisonAlignsAtTheForkDiffersStepByStepAndFollowsTheCursor(FxRobot robot) throws Exception {
+        Path sample = Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
+        robot.interact(() -> window.openRun(sample, false));
+        await("replay view", () -> window.replayView() != null && robot.lookup("#replayForkButton").tryQuery().isPresent());
+        Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
+        robot.interact(() -> s.setValue(390));
+        type(robot, "#replayForkField", "norm:1, value:0.01");
+        robot.clickOn("#replayForkButton");
+        org.gradlab.ui.view.CompareView c = window.compareView();
+        await("the branches open in the comparison", () -> c.liveRuns().size() == 2 && c.runs().size() == 3);
+        assertEquals(390, c.forkStep());
+        robot.clickOn("#playAll");
+        await("both branches ran 30 steps", () -> c.liveRuns().stream().allMatch(x -> x.data().steps() >= 30));
+        robot.interact(() -> c.liveRuns().forEach(LiveSessionModel::pause));
+        await("paused", () -> c.liveRuns().stream().allMatch(x -> x.state() == org.gradlab.run.SessionState.PAUSED));
+        robot.clickOn("#zoomFork");
+        long from = c.axis().fromProperty().get(), to = c.axis().toProperty().get();
+        assertTrue(from < 390 && from >= 380 && to >= 419, "zoomed to the fork: " + from + "–" + to);
+        RunViewModel parent = c.runs().get(2), branch = c.runs().get(0);
+        for (long k : new long[] {390, 400, 415}) {
+            float want = branch.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k) - parent.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k);
+            assertEquals(want, c.smoothedDifference(0).valueAt(k), 0f, "smoothed difference at " + k);
+            float raw = branch.series(RunViewModel.Scalar.LOSS).valueAt(k) - parent.series(RunViewModel.Scalar.LOSS).valueAt(k);
+            assertEquals(raw, c.rawDifference(0).valueAt(k), 0f, "raw difference at " + k);
+        }
+        assertEquals(390, c.smoothedDifference(0).firstStep(), "the difference starts at the fork");
+        Slider cur = robot.lookup("#compareCursor").queryAs(Slider.class);
+        for (long k : new long[] {400, 412}) {
+            robot.interact(() -> {
+                cur.setValue(k);
+                c.frame();
+            });
+            String want = String.format(java.util.Locale.ROOT, "%.5g", branch.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k));
+            await("the table reads step " + k, () -> c.rows().size() == 3 && c.rows().get(0).lossAtCursor().equals(want));
+            float d = branch.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k) - parent.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k);
+            assertEquals(d, Float.parseFloat(c.rows().get(0).deltaAtCursor()), 1e-3f * Math.max(1e-3f, Math.abs(d)), "difference at " + k);
+            assertTrue(c.rows().get(2).run().endsWith("(parent)"), c.rows().get(2).run());
+        }
+        javafx.scene.control.TableView<?> table = robot.lookup("#compareTable").queryAs(javafx.scene.control.TableView.class);
+        robot.interact(() -> table.getSelectionModel().select(1));
+        robot.clickOn("#removeRun");
+        robot.interact(c::frame);
+        await("one branch removed", () -> c.runs().size() == 2 && c.liveRuns().size() == 1 && c.rows().size() == 2);
+        assertEquals(390, c.forkStep(), "the parent stays: the fork is still marked");
+    }
+
     @Test
     void aSampleRunFromTheMenuOpensInReplayNamedAndExportsItsChartsWithACaption(FxRobot robot, @TempDir Path tmp) throws Exception {
         // the menu's own item, fired as a click would (Monocle shows no menu popups to click in)

@@ -66,6 +66,65 @@ class TensorBoardViewTest extends MainWindowFixture {
         }
     }
 
+    /**
+     * A logdir with two runs (TensorFlow's writer and tensorboardX's): both in the comparison, the first in Replay
+     * named by its logdir and run, a picker that replays the other; the Tags tab plots any tag of either run — a
+     * scalar as logged, a histogram tag as √(logged sum of squares) — and names the run that lacks it.
+     */
+    @Test
+    void aMultiRunLogdirHasARunPickerAndATagBrowser(FxRobot robot, @TempDir Path tmp) throws Exception {
+        Path res = Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb").toURI());
+        for (String run : new String[] {"tf-demo", "tensorboardx"}) {
+            Files.createDirectories(tmp.resolve(run));
+            try (var files = Files.list(res.resolve(run))) {
+                for (Path f : files.filter(f -> f.getFileName().toString().contains("tfevents")).toList()) Files.copy(f, tmp.resolve(run).resolve(f.getFileName()));
+            }
+        }
+        robot.interact(() -> window.openTensorBoard(tmp));
+        await("both runs are in the comparison", () -> window.compareView().runs().size() == 2);
+        await("a run replays, with a run picker", () -> window.replayView() != null && robot.lookup("#tbRunPicker").tryQuery().isPresent());
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> picker = robot.lookup("#tbRunPicker").queryAs(javafx.scene.control.ComboBox.class);
+        assertEquals(java.util.Set.of("tf-demo", "tensorboardx"), new java.util.HashSet<>(picker.getItems()));
+        String first = picker.getItems().get(0), second = picker.getItems().get(1);
+        assertTrue(title(robot).contains(tmp.toAbsolutePath() + "/" + first), "named by its logdir and run: " + title(robot));
+        robot.interact(() -> picker.setValue(second));
+        await("the picked run replays", () -> title(robot).contains(tmp.toAbsolutePath() + "/" + second));
+        assertEquals(second.equals("tensorboardx") ? 50 : 120, window.replayView().model().data().steps());
+
+        var tags = window.tagBrowser();
+        await("the tags of both runs are listed", () -> tags.tags().contains("loss") && tags.tags().contains("grad/rnn.weight_ih_l0" + org.gradlab.ui.vm.TbRunModel.HISTOGRAM));
+        com.fasterxml.jackson.databind.JsonNode tbx = new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.resolve("tensorboardx/expected.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode tf = new com.fasterxml.jackson.databind.ObjectMapper().readTree(res.resolve("tf-demo/expected.json").toFile());
+        robot.interact(() -> tags.select("train/loss"));
+        await("TensorFlow's train/loss is plotted", () -> tags.shown().size() == 1 && tags.chart().title().equals("train/loss"));
+        for (int k : new int[] {0, 17, 119}) assertEquals((float) tf.get("loss").get(k).asDouble(), tags.shown().get(0).valueAt(k), 0f, "tf-demo loss at " + k);
+        assertTrue(tags.note().contains("not in") && tags.note().contains("tensorboardx"), tags.note());
+        robot.interact(() -> tags.select("loss"));
+        await("tensorboardX's loss is plotted", () -> tags.shown().size() == 1 && tags.chart().title().equals("loss"));
+        com.fasterxml.jackson.databind.JsonNode losses = tbx.get("scalars").get("loss");
+        assertEquals(50, losses.size());
+        for (com.fasterxml.jackson.databind.JsonNode v : losses) {
+            assertEquals((float) v.get(1).asDouble(), tags.shown().get(0).valueAt(v.get(0).asLong()), 0f, "tensorboardx loss " + v);
+        }
+        String hist = "grad/rnn.weight_ih_l0" + org.gradlab.ui.vm.TbRunModel.HISTOGRAM;
+        robot.interact(() -> tags.select(hist));
+        await("the histogram tag is plotted for both runs", () -> tags.shown().size() == 2 && tags.chart().title().startsWith("grad/rnn.weight_ih_l0"));
+        int x = tags.shownNames().get(0).endsWith("tensorboardx") ? 0 : 1;
+        assertTrue(tags.shownNames().get(x).endsWith("tensorboardx"), tags.shownNames().toString());
+        for (com.fasterxml.jackson.databind.JsonNode h : tbx.get("histograms").get("grad/rnn.weight_ih_l0")) {
+            long k = h.get("step").asLong();
+            double norm = Math.sqrt(h.get("sum_squares").asDouble());
+            assertEquals((float) norm, tags.shown().get(x).valueAt(k), 1e-6f * (float) norm, "√(sum of squares) at step " + k);
+        }
+        assertEquals("", tags.note(), "both runs hold it");
+    }
+
+    private static String title(FxRobot robot) {
+        var l = robot.lookup("#replayTitle").tryQueryAs(javafx.scene.control.Label.class);
+        return l.isPresent() ? l.get().getText() : "";
+    }
+
     @Test
     void tailAGrowingLogAndFlagDamage(FxRobot robot, @TempDir Path tmp) throws Exception {
         byte[] all = Files.readAllBytes(Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI()).resolve("events.out.tfevents.1795380284.vm.31405.0.v2"));

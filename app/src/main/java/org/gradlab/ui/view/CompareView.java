@@ -17,6 +17,7 @@ import javafx.scene.layout.VBox;
 import org.gradlab.ui.chart.Palette;
 import org.gradlab.ui.chart.StepAxis;
 import org.gradlab.ui.chart.TimeChart;
+import org.gradlab.ui.vm.DifferenceSeries;
 import org.gradlab.ui.vm.LiveSessionModel;
 import org.gradlab.ui.vm.RunViewModel;
 import org.gradlab.ui.vm.RunViewModel.Scalar;
@@ -32,8 +33,8 @@ import java.util.Locale;
  */
 public class CompareView extends BorderPane {
     /** One row of the key-figures table. */
-    public record Row(String run, String clip, String steps, String finalLoss, String minLoss, String clipRate, String maxNorm,
-                      String diverged) {}
+    public record Row(String run, String clip, String steps, String lossAtCursor, String deltaAtCursor, String meanDelta, String clipRate,
+                      String maxNorm, String diverged) {}
 
     private final StepAxis axis = new StepAxis();
     private final List<RunViewModel> runs = new ArrayList<>();
@@ -43,6 +44,12 @@ public class CompareView extends BorderPane {
     private final TimeChart norm = new TimeChart("pre-clip gradient norm (log)", true, axis);
     private final TimeChart post = new TimeChart("post-clip gradient norm (log)", true, axis);
     private final TimeChart rate = new TimeChart("clip rate (last 100 steps)", false, axis).yRange(0, 1.05);
+    private final TimeChart diff = new TimeChart("loss − parent (raw thin, smoothed thick)", false, axis);
+    /** The run the others forked from, and the fork step (-1: runs compared without a fork). */
+    private RunViewModel parent;
+    private long forkStep = -1;
+    private final List<DifferenceSeries> rawDiffs = new ArrayList<>(), smoothDiffs = new ArrayList<>();
+    private final Label windowLabel = new Label();
     private final ObservableList<Row> rows = FXCollections.observableArrayList();
     private final TableView<Row> table = new TableView<>(rows);
     private final Slider cursor = new Slider(0, 1, 0);
@@ -53,8 +60,10 @@ public class CompareView extends BorderPane {
 
     public CompareView() {
         for (TimeChart c : List.of(loss, norm, post, rate)) c.runHasSteps(() -> runs.stream().anyMatch(r -> r.steps() > 0));
+        diff.setId("differenceChart");
         table.setId("compareTable");
-        String[][] cols = {{"run", "run"}, {"clip", "clip"}, {"steps", "steps"}, {"final loss", "finalLoss"}, {"min loss", "minLoss"},
+        String[][] cols = {{"run", "run"}, {"clip", "clip"}, {"steps", "steps"}, {"loss (smoothed) at cursor", "lossAtCursor"},
+            {"− parent at cursor", "deltaAtCursor"}, {"mean raw loss − parent (window)", "meanDelta"},
             {"clipped steps (all)", "clipRate"}, {"max pre-norm", "maxNorm"}, {"diverged", "diverged"}};
         for (String[] c : cols) {
             TableColumn<Row, String> col = new TableColumn<>(c[0]);
@@ -71,15 +80,35 @@ public class CompareView extends BorderPane {
         cursor.setId("compareCursor");
         cursor.valueProperty().addListener((o, a, b) -> axis.cursorProperty().set(Math.round(b.doubleValue())));
         HBox.setHgrow(cursor, Priority.ALWAYS);
-        HBox top = new HBox(8, playAll, pauseAll, new Label("cursor"), cursor, cursorLabel);
+        Button zoomFork = new Button("Zoom to fork");
+        zoomFork.setId("zoomFork");
+        zoomFork.setTooltip(new javafx.scene.control.Tooltip("Show the steps from just before the fork to the branches' last"));
+        zoomFork.setOnAction(e -> zoomToFork());
+        Button zoomAll = new Button("All steps");
+        zoomAll.setOnAction(e -> {
+            axis.fromProperty().set(-1);
+            axis.toProperty().set(-1);
+        });
+        Button remove = new Button("Remove run");
+        remove.setId("removeRun");
+        remove.setTooltip(new javafx.scene.control.Tooltip("Remove the run selected in the table from the comparison"));
+        remove.setOnAction(e -> {
+            int i = table.getSelectionModel().getSelectedIndex();
+            if (i >= 0) remove(i);
+        });
+        windowLabel.setId("compareWindow");
+        HBox top = new HBox(8, playAll, pauseAll, zoomFork, zoomAll, remove, new Label("cursor"), cursor, cursorLabel);
         top.setPadding(new Insets(4));
         notes.setId("compareNotes");
+        table.getSelectionModel().setSelectionMode(javafx.scene.control.SelectionMode.SINGLE);
         notes.setWrapText(true);
         notes.setStyle("-fx-text-fill: #b00000;");
-        grid = ChartGrid.of(2, loss, norm, rate, post);
+        grid = ChartGrid.of(2, loss, norm, rate, post, diff);
+        for (TimeChart c : allCharts()) c.events(this::markers);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(grid, Priority.ALWAYS);
-        setTop(new VBox(top, notes));
+        setTop(new VBox(top, windowLabel, notes));
+        diff.runHasSteps(() -> parent != null);
         setCenter(grid);
         setBottom(table);
     }
@@ -89,8 +118,9 @@ public class CompareView extends BorderPane {
             case "run" -> r.run();
             case "clip" -> r.clip();
             case "steps" -> r.steps();
-            case "finalLoss" -> r.finalLoss();
-            case "minLoss" -> r.minLoss();
+            case "lossAtCursor" -> r.lossAtCursor();
+            case "deltaAtCursor" -> r.deltaAtCursor();
+            case "meanDelta" -> r.meanDelta();
             case "clipRate" -> r.clipRate();
             case "maxNorm" -> r.maxNorm();
             default -> r.diverged();
@@ -103,6 +133,85 @@ public class CompareView extends BorderPane {
     public List<RunViewModel> runs() { return runs; }
     public List<LiveSessionModel> liveRuns() { return live; }
     public ObservableList<Row> rows() { return rows; }
+    public long forkStep() { return forkStep; }
+    public TimeChart differenceChart() { return diff; }
+    /** branch − parent, per step: the raw loss difference of run i (null for the parent or without a fork). */
+    public org.gradlab.ui.vm.SeriesStore rawDifference(int i) { return i < rawDiffs.size() && rawDiffs.get(i) != null ? rawDiffs.get(i).get() : null; }
+    public org.gradlab.ui.vm.SeriesStore smoothedDifference(int i) { return i < smoothDiffs.size() && smoothDiffs.get(i) != null ? smoothDiffs.get(i).get() : null; }
+
+    private List<TimeChart> allCharts() {
+        return List.of(loss, norm, post, rate, diff);
+    }
+
+    /**
+     * Marks a fork: its parent (already in the comparison, or added now) and the step the branches start at. The
+     * fork is marked on every chart, the difference chart shows each branch minus the parent, the table's
+     * differences are against it.
+     */
+    public void setFork(RunViewModel parent, String clip, long step) {
+        if (!runs.contains(parent)) add(parent, clip);
+        this.parent = parent;
+        this.forkStep = step;
+        rebuildLines();
+    }
+
+    /** Window from just before the fork to the branches' last step. */
+    public void zoomToFork() {
+        if (forkStep < 0) return;
+        long last = forkStep + 1;
+        for (RunViewModel d : runs) if (d != parent && !d.series(Scalar.LOSS).isEmpty()) last = Math.max(last, d.series(Scalar.LOSS).lastStep());
+        long before = Math.max(5, (last - forkStep) / 10);
+        axis.fromProperty().set(Math.max(0, forkStep - before));
+        axis.toProperty().set(last);
+    }
+
+    /** Removes run i (a live branch is closed). */
+    public void remove(int i) {
+        RunViewModel d = runs.remove(i);
+        clips.remove(i);
+        for (LiveSessionModel m : List.copyOf(live)) {
+            if (m.data() == d) {
+                m.close();
+                live.remove(m);
+            }
+        }
+        if (d == parent) {
+            parent = null;
+            forkStep = -1;
+        }
+        rebuildLines();
+    }
+
+    /** The fork (where there is one) and the first run's events, on every chart. */
+    private List<org.gradlab.run.RunEvent> markers() {
+        List<org.gradlab.run.RunEvent> out = new ArrayList<>();
+        if (forkStep >= 0) out.add(new org.gradlab.run.RunEvent(forkStep, 0, org.gradlab.run.RunEvent.Type.FORK, "fork"));
+        if (!runs.isEmpty()) out.addAll(runs.get(0).events());
+        return out;
+    }
+
+    private void rebuildLines() {
+        for (TimeChart c : allCharts()) c.clearLines();
+        rawDiffs.clear();
+        smoothDiffs.clear();
+        for (int i = 0; i < runs.size(); i++) {
+            RunViewModel d = runs.get(i);
+            javafx.scene.paint.Color c = Palette.series(i);
+            loss.line(() -> d.series(Scalar.LOSS_SMOOTH), c, d.name());
+            norm.line(() -> d.series(Scalar.PRE_NORM), c, d.name());
+            post.line(() -> d.series(Scalar.POST_NORM), c, d.name());
+            rate.line(() -> d.series(Scalar.CLIP_RATE), c, d.name());
+            DifferenceSeries raw = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS);
+            DifferenceSeries smooth = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS_SMOOTH);
+            rawDiffs.add(raw);
+            smoothDiffs.add(smooth);
+            if (raw != null) {
+                diff.dashed(raw::get, c.deriveColor(0, 1, 1, 0.45), d.name() + " raw");
+                diff.line(smooth::get, c, d.name());
+            }
+        }
+        version = -1;
+    }
 
     public void addLive(LiveSessionModel m) {
         live.add(m);
@@ -114,18 +223,9 @@ public class CompareView extends BorderPane {
     }
 
     private void add(RunViewModel d, java.util.function.Supplier<String> clip) {
-        int i = runs.size();
         runs.add(d);
         clips.add(clip);
-        loss.line(() -> d.series(Scalar.LOSS_SMOOTH), Palette.series(i), d.name());
-        norm.line(() -> d.series(Scalar.PRE_NORM), Palette.series(i), d.name());
-        post.line(() -> d.series(Scalar.POST_NORM), Palette.series(i), d.name());
-        rate.line(() -> d.series(Scalar.CLIP_RATE), Palette.series(i), d.name());
-        if (i == 0) {
-            loss.events(d::events);
-            norm.events(d::events);
-        }
-        version = -1;
+        rebuildLines();
     }
 
     /** A line under the toolbar: warnings about damaged log files, tags shown under their own names. */
@@ -143,7 +243,11 @@ public class CompareView extends BorderPane {
         live.clear();
         runs.clear();
         clips.clear();
-        for (TimeChart c : List.of(loss, norm, post, rate)) c.clearLines();
+        parent = null;
+        forkStep = -1;
+        rebuildLines();
+        axis.fromProperty().set(-1);
+        axis.toProperty().set(-1);
         rows.clear();
     }
 
@@ -159,37 +263,82 @@ public class CompareView extends BorderPane {
             }
         }
         v = v * 31 + axis.cursorProperty().get();
+        v = v * 31 + axis.fromProperty().get() * 7 + axis.toProperty().get();
         if (lo <= hi) {
             cursor.setMin(lo);
             cursor.setMax(Math.max(hi, lo + 1));
         }
         cursorLabel.setText(axis.cursorProperty().get() < 0 ? "" : "step " + axis.cursorProperty().get());
-        for (TimeChart c : List.of(loss, norm, post, rate)) c.refresh(v);
+        for (TimeChart c : allCharts()) c.refresh(v);
         if (v != version) {
             version = v;
             updateTable();
         }
     }
 
+    /**
+     * The table at one step for every run — the cursor, or where there is none the last step all runs share —
+     * and over one window (the visible steps after the fork): never one raw loss of each run at different steps.
+     */
     private void updateTable() {
+        long common = Long.MAX_VALUE, from = Long.MIN_VALUE;
+        for (RunViewModel d : runs) {
+            SeriesStore l = d.series(Scalar.LOSS);
+            if (l.isEmpty()) continue;
+            common = Math.min(common, l.lastStep());
+            from = Math.max(from, l.firstStep());
+        }
+        long at = axis.cursorProperty().get() >= 0 ? axis.cursorProperty().get() : common == Long.MAX_VALUE ? -1 : common;
+        long w0 = Math.max(forkStep, axis.fromProperty().get()), w1 = axis.toProperty().get() < 0 ? common : Math.min(common, axis.toProperty().get());
+        windowLabel.setText(at < 0 ? "" : "table at step " + at + (forkStep >= 0 && w1 >= w0 ? "; window steps " + w0 + "–" + w1 : ""));
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunViewModel d = runs.get(i);
-            SeriesStore l = d.series(Scalar.LOSS), n = d.series(Scalar.PRE_NORM);
-            float fin = l.isEmpty() ? Float.NaN : l.last(l.buckets() - 1);
-            float min = Float.NaN, max = Float.NaN;
+            SeriesStore l = d.series(Scalar.LOSS_SMOOTH), n = d.series(Scalar.PRE_NORM), raw = d.series(Scalar.LOSS);
+            float max = Float.NaN;
             long diverged = -1;
-            for (int b = 0; b < l.buckets(); b++) {
-                if (!(min <= l.min(b)) && !Float.isNaN(l.min(b))) min = l.min(b);
-                if (diverged < 0 && l.nonFinite(b) > 0) diverged = l.bucketStart(b);
-            }
+            for (int b = 0; b < raw.buckets(); b++) if (diverged < 0 && raw.nonFinite(b) > 0) diverged = raw.bucketStart(b);
             for (int b = 0; b < n.buckets(); b++) if (!(max >= n.max(b)) && !Float.isNaN(n.max(b))) max = n.max(b);
-            String clip = clips.get(i).get();
-            out.add(new Row(d.name(), clip, Long.toString(d.steps()), f(fin), f(min),
+            String here = at < 0 || l.isEmpty() || at < l.firstStep() || at > l.lastStep() ? "—" : f(l.valueAt(at));
+            String delta = "—", mean = "—";
+            SeriesStore sd = smoothedDifference(i), rd = rawDifference(i);
+            if (sd != null) {
+                if (!rawDiffs.get(i).exact()) {
+                    delta = mean = "runs too long for a per-step difference";
+                } else {
+                    float x = valueExactlyAt(sd, at);
+                    delta = Float.isNaN(x) ? "—" : signed(x);
+                    mean = meanOver(rd, w0, w1);
+                }
+            }
+            out.add(new Row(d.name() + (d == parent ? " (parent)" : ""), clips.get(i).get(), Long.toString(d.steps()), here, delta, mean,
                     Double.isNaN(d.overallClipRate()) ? "not in the data" : String.format(Locale.ROOT, "%.1f%%", 100 * d.overallClipRate()), f(max),
                     diverged < 0 ? "no" : "≈ step " + diverged));
         }
         rows.setAll(out);
+    }
+
+    /** A per-step series' value at exactly step k (NaN when it has none there). */
+    private static float valueExactlyAt(SeriesStore s, long k) {
+        if (s.isEmpty() || k < s.firstStep() || k > s.lastStep()) return Float.NaN;
+        int b = s.bucketOf(k);
+        return s.bucketStart(b) == k && s.bucketWidth() == 1 ? s.last(b) : Float.NaN;
+    }
+
+    private static String meanOver(SeriesStore s, long from, long to) {
+        double sum = 0;
+        int n = 0;
+        for (long k = Math.max(from, s.isEmpty() ? 0 : s.firstStep()); !s.isEmpty() && k <= Math.min(to, s.lastStep()); k++) {
+            float v = valueExactlyAt(s, k);
+            if (Float.isNaN(v)) continue;
+            sum += v;
+            n++;
+        }
+        return n == 0 ? "—" : signed((float) (sum / n)) + " (" + n + " steps)";
+    }
+
+    private static String signed(float v) {
+        return (v > 0 ? "+" : "") + String.format(Locale.ROOT, "%.4g", v);
     }
 
     private static String f(float v) {

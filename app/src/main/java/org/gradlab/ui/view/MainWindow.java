@@ -40,8 +40,9 @@ import java.util.stream.Stream;
  */
 public class MainWindow extends BorderPane {
     private final TabPane tabs = new TabPane();
-    private final Tab startTab = new Tab("Start"), liveTab = new Tab("Live"), compareTab = new Tab("Compare"), replayTab = new Tab("Replay");
+    private final Tab startTab = new Tab("Start"), liveTab = new Tab("Live"), compareTab = new Tab("Compare"), replayTab = new Tab("Replay"), tagsTab = new Tab("Tags");
     private final CompareView compare = new CompareView();
+    private final TagBrowser tags;
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "gradlab-io");
         t.setDaemon(true);
@@ -74,6 +75,9 @@ public class MainWindow extends BorderPane {
         for (Tab t : List.of(startTab, liveTab, compareTab, replayTab)) t.setClosable(false);
         startTab.setContent(new StartView(this::startScenario));
         compareTab.setContent(compare);
+        tags = new TagBrowser(io);
+        tagsTab.setContent(tags);
+        tagsTab.setClosable(false);
         tabs.getTabs().addAll(startTab, liveTab, compareTab, replayTab);
         setTop(menu());
         setCenter(tabs);
@@ -136,8 +140,9 @@ public class MainWindow extends BorderPane {
 
     public TabPane tabs() { return tabs; }
     public LiveView liveView() { return live; }
-    public ReplayView replayView() { return replay; }
     public CompareView compareView() { return compare; }
+    public TagBrowser tagBrowser() { return tags; }
+    public ReplayView replayView() { return replay; }
 
     private MenuBar menu() {
         MenuItem open = new MenuItem("Open run…");
@@ -269,8 +274,9 @@ public class MainWindow extends BorderPane {
         Path root = parent.recordDir() == null ? null : parent.recordDir().resolveSibling(
                 parent.recordDir().getFileName() + "-forks-" + System.currentTimeMillis());
         parent.fork(specs, root).thenAccept(branches -> Platform.runLater(() -> {
+            long at = branches.isEmpty() ? -1 : branches.get(0).step(); // branches start paused at the fork step
             showBranches(branches);
-            compare.add(parent.data(), "parent: " + parent.clipText());
+            compare.setFork(parent.data(), "parent: " + parent.clipText(), at);
         }));
         ticker.wake();
     }
@@ -294,7 +300,7 @@ public class MainWindow extends BorderPane {
                 return;
             }
             showBranches(branches);
-            compare.add(m.data(), "recorded: " + m.reader().manifest().clipText());
+            compare.setFork(m.data(), "recorded: " + m.reader().manifest().clipText(), at);
         }));
         ticker.wake();
     }
@@ -320,6 +326,10 @@ public class MainWindow extends BorderPane {
 
     /** Opens a recorded run off the FX thread; a corrupt or foreign folder gets a dialog naming the file. */
     public void openRun(Path dir, boolean intoCompare) {
+        openRun(dir, intoCompare, view -> { });
+    }
+
+    private void openRun(Path dir, boolean intoCompare, java.util.function.Consumer<ReplayView> then) {
         io.submit(() -> {
             try {
                 ReplayModel m = ReplayModel.load(dir);
@@ -330,6 +340,7 @@ public class MainWindow extends BorderPane {
                         tabs.getSelectionModel().select(compareTab);
                     } else {
                         replay = new ReplayView(m, io, this::forkReplay);
+                        then.accept(replay);
                         replayTab.setContent(replay);
                         tabs.getSelectionModel().select(replayTab);
                     }
@@ -354,14 +365,15 @@ public class MainWindow extends BorderPane {
                         ticker.wake();
                     }));
                 }
-                // the first run also opens in the replay view (heatmaps, histograms, scrubber), as an imported snapshot
-                Path snapshot = Files.createTempDirectory("gradlab-tb-").resolve("run");
-                var first = models.get(0).logDir().runs().values().iterator().next();
-                org.gradlab.record.tb.TbImport.importRun(first, dir, snapshot);
-                openRun(snapshot, false);
+                // the first run also opens in the replay view (heatmaps, histograms, scrubber), as an imported
+                // snapshot, with a picker for the others
+                List<String> names = models.stream().map(TbRunModel::runName).toList();
+                openTbRun(dir, names, names.get(0));
                 Platform.runLater(() -> {
+                    if (!tabs.getTabs().contains(tagsTab)) tabs.getTabs().add(tagsTab);
                     for (TbRunModel m : models) {
                         tbRuns.add(m);
+                        tags.add(m);
                         compare.add(m.data(), "tensorboard");
                         m.warnings().forEach(w -> compare.addNote("⚠ " + w));
                         if (!m.otherTags().isEmpty()) compare.addNote(m.data().name() + " — other tags: " + String.join(", ", m.otherTags()));
@@ -370,6 +382,32 @@ public class MainWindow extends BorderPane {
                 });
             } catch (Exception ex) {
                 Platform.runLater(() -> error("Cannot open TensorBoard logs " + dir, ex.getMessage()));
+            }
+        });
+    }
+
+    /**
+     * One run of a TensorBoard logdir in Replay: imported (read afresh, off the FX thread) into a snapshot run; a
+     * logdir with several runs gets a picker that replays another.
+     */
+    private void openTbRun(Path dir, List<String> names, String run) {
+        io.submit(() -> {
+            try {
+                Path snapshot = Files.createTempDirectory("gradlab-tb-").resolve("run");
+                var logs = org.gradlab.record.tb.TbLogDir.open(dir);
+                org.gradlab.record.tb.TbImport.importRun(logs.runs().get(run), dir, snapshot);
+                openRun(snapshot, false, view -> {
+                    if (names.size() < 2) return;
+                    javafx.scene.control.ComboBox<String> picker = new javafx.scene.control.ComboBox<>(javafx.collections.FXCollections.observableArrayList(names));
+                    picker.setId("tbRunPicker");
+                    picker.setValue(run);
+                    picker.valueProperty().addListener((o, a, b) -> {
+                        if (b != null && !b.equals(run)) openTbRun(dir, names, b);
+                    });
+                    view.setPicker(new javafx.scene.layout.HBox(4, new javafx.scene.control.Label("run"), picker));
+                });
+            } catch (Exception ex) {
+                Platform.runLater(() -> error("Cannot replay run " + run + " of " + dir, ex.getMessage()));
             }
         });
     }
@@ -384,6 +422,7 @@ public class MainWindow extends BorderPane {
                 try {
                     m.poll(true, (records, warnings) -> Platform.runLater(() -> {
                         records.forEach(m::append);
+                        if (!records.isEmpty()) tags.reload();
                         warnings.forEach(w -> compare.addNote("⚠ " + w));
                         ticker.wake();
                     }));
@@ -475,6 +514,7 @@ public class MainWindow extends BorderPane {
             else live.model().pollFrame();
         }
         if (t == compareTab) compare.frame();
+        if (t == tagsTab) tags.frame();
         else for (LiveSessionModel m : compare.liveRuns()) m.pollFrame();
         if (replay != null && t == replayTab) replay.frame(now);
     }

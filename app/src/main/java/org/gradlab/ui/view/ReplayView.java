@@ -42,6 +42,12 @@ public class ReplayView extends BorderPane {
     private final javafx.scene.control.TextField forkField = new javafx.scene.control.TextField("norm:1, value:0.01");
     private java.util.function.DoubleSupplier forkProgress;
     private final Button play = new Button("Play"), forkButton = new Button("Fork at cursor");
+    private final HBox controls;
+
+    /** Puts a chooser in front of the replay controls (the run picker of a multi-run TensorBoard logdir). */
+    public void setPicker(javafx.scene.Node picker) {
+        controls.getChildren().add(0, picker);
+    }
 
     public ReplayView(ReplayModel model, ExecutorService io, java.util.function.Consumer<java.util.List<String>> onFork) {
         this.model = model;
@@ -71,7 +77,7 @@ public class ReplayView extends BorderPane {
         forkBar.setPrefWidth(120);
         forkMessage.setId("replayForkMessage");
         forkMessage.setStyle("-fx-text-fill: #d00000;");
-        HBox controls = new HBox(8, play, speeds, scrubber, position);
+        controls = new HBox(8, play, speeds, scrubber, position);
         controls.setPadding(new Insets(4));
         HBox forkRow = new HBox(8, new Label("fork"), forkField, forkButton, forkBar, forkMessage);
         forkRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
@@ -92,7 +98,9 @@ public class ReplayView extends BorderPane {
             if (e != null) scrubber.setValue(e.step());
         });
         var manifest = model.reader().manifest();
-        Label title = new Label("replaying " + model.reader().dir().toAbsolutePath().normalize() + " · "
+        // an imported log is named by where it came from (its logdir and run), not by the snapshot folder
+        Label title = new Label("replaying " + (manifest.imported() != null ? manifest.imported().source()
+                : model.reader().dir().toAbsolutePath().normalize()) + " · "
                 + (manifest.imported() != null ? "imported from " + manifest.imported().format()
                 : manifest.session().run().model() + " on " + manifest.session().run().task() + ", clip " + manifest.clipText())
                 + " · steps " + model.firstStep() + "–" + model.lastStep());

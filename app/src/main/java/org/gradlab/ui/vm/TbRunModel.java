@@ -49,6 +49,39 @@ public final class TbRunModel {
         data.append(s, plan.lossLogged(s.step()), plan.normLogged(s.step()));
     }
     public TbLogDir logDir() { return dir; }
+    /** The run's name in its log directory ("." for files at the top). */
+    public String runName() { return run; }
+
+    /** Histogram tags are listed as "tag (histogram)". */
+    public static final String HISTOGRAM = " (histogram)";
+
+    /** Every tag the run holds so far: scalars by name, histograms as "tag (histogram)" (call off the FX thread). */
+    public synchronized List<String> tags() {
+        TbLogDir.Run r = dir.runs().get(run);
+        List<String> out = new ArrayList<>();
+        if (r == null) return out;
+        out.addAll(r.scalars.keySet());
+        for (String t : r.histograms.keySet()) out.add(t + HISTOGRAM);
+        return out;
+    }
+
+    /**
+     * A copy of one tag's values by step (call off the FX thread): a scalar's logged values, or for a histogram
+     * tag the L2 norm of its values — √(sum of squares) where the writer logged the sum of squares; a step whose
+     * histogram lacks it is absent, never estimated from the buckets.
+     */
+    public synchronized java.util.TreeMap<Long, Double> values(String tag) {
+        TbLogDir.Run r = dir.runs().get(run);
+        java.util.TreeMap<Long, Double> out = new java.util.TreeMap<>();
+        if (r == null) return out;
+        if (tag.endsWith(HISTOGRAM)) {
+            var h = r.histograms.get(tag.substring(0, tag.length() - HISTOGRAM.length()));
+            if (h != null) for (var e : h.entrySet()) if (!Double.isNaN(e.getValue().sumSquares())) out.put(e.getKey(), Math.sqrt(e.getValue().sumSquares()));
+        } else if (r.scalars.containsKey(tag)) {
+            out.putAll(r.scalars.get(tag));
+        }
+        return out;
+    }
     public List<String> otherTags() { return plan.otherTags(); }
 
     public List<String> warnings() {

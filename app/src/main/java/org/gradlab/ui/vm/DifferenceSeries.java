@@ -1,0 +1,48 @@
+package org.gradlab.ui.vm;
+
+/**
+ * One run's series minus another's, step by step (a fork's branch − its parent), at every step both hold. Exact
+ * while both series keep one value per step (up to {@link RunViewModel#CAPACITY} steps); past that the stores
+ * hold min/max/last of several steps, no two runs' steps line up in them, and the difference is not shown
+ * ({@link #exact} says so) rather than computed from values of different steps.
+ */
+public final class DifferenceSeries {
+    private final RunViewModel branch, parent;
+    private final RunViewModel.Scalar which;
+    private SeriesStore cache = new SeriesStore(RunViewModel.CAPACITY);
+    private long seen = Long.MIN_VALUE;
+    private boolean exact = true;
+
+    public DifferenceSeries(RunViewModel branch, RunViewModel parent, RunViewModel.Scalar which) {
+        this.branch = branch;
+        this.parent = parent;
+        this.which = which;
+    }
+
+    /** The difference so far (recomputed when either run changed). */
+    public SeriesStore get() {
+        long v = branch.version() * 1_000_003L + parent.version();
+        if (v == seen) return cache;
+        seen = v;
+        SeriesStore b = branch.series(which), p = parent.series(which), out = new SeriesStore(RunViewModel.CAPACITY);
+        exact = b.isEmpty() || p.isEmpty() || (b.bucketWidth() == 1 && p.bucketWidth() == 1);
+        if (exact && !b.isEmpty() && !p.isEmpty()) {
+            for (int i = 0; i < b.buckets(); i++) {
+                long k = b.bucketStart(i);
+                if (k < p.firstStep() || k > p.lastStep()) continue;
+                int j = p.bucketOf(k);
+                if (p.bucketStart(j) != k) continue;
+                float x = b.last(i), y = p.last(j);
+                if (!Float.isNaN(x) && !Float.isNaN(y)) out.append(k, x - y);
+            }
+        }
+        cache = out;
+        return cache;
+    }
+
+    /** False once a run is too long for a per-step difference (nothing is shown then). */
+    public boolean exact() {
+        get();
+        return exact;
+    }
+}

@@ -210,6 +210,18 @@ class GradLabAppTest extends MainWindowFixture {
     }
 
     @Test
+    void recordedBranchesOpenedForComparisonBringTheirParentAndTheForkStep(FxRobot robot) throws Exception {
+        Path forks = Path.of("..", "sample-runs", "fork-spike-3-clips");
+        for (String b : new String[] {"branch-1-norm_1", "branch-2-value_0.01"}) robot.interact(() -> window.openRun(forks.resolve(b), true));
+        org.gradlab.ui.view.CompareView c = window.compareView();
+        await("the two branches and their parent", () -> c.runs().size() == 3 && c.forkStep() == 390);
+        robot.interact(c::frame);
+        await("the parent is named as such", () -> c.rows().size() == 3 && c.rows().stream().filter(r -> r.run().endsWith("(parent)")).count() == 1);
+        assertTrue(c.rows().stream().anyMatch(r -> r.run().equals("spike-lstm-no-clip (parent)")), c.rows().toString());
+        assertEquals(390, c.smoothedDifference(0).firstStep(), "branch − parent from the fork step");
+    }
+
+    @Test
     void aSampleRunFromTheMenuOpensInReplayNamedAndExportsItsChartsWithACaption(FxRobot robot, @TempDir Path tmp) throws Exception {
         // the menu's own item, fired as a click would (Monocle shows no menu popups to click in)
         javafx.scene.control.MenuBar bar = robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);

@@ -337,6 +337,7 @@ public class MainWindow extends BorderPane {
                     openReplays.add(m);
                     if (intoCompare) {
                         compare.add(m.data(), m.reader().manifest().clipText());
+                        linkFork(m);
                         tabs.getSelectionModel().select(compareTab);
                     } else {
                         replay = new ReplayView(m, io, this::forkReplay);
@@ -351,6 +352,28 @@ public class MainWindow extends BorderPane {
             }
         });
     }
+
+    /**
+     * A recorded fork branch in the comparison is aligned with its parent: the parent run (opened too, where it is
+     * not yet) is marked as such and the fork step marked on every chart. A parent opened after its branches
+     * links them the same way.
+     */
+    private void linkFork(ReplayModel m) {
+        for (ReplayModel b : List.copyOf(openReplays)) {
+            var parent = b.reader().manifest().parent();
+            if (parent == null || !compare.runs().contains(b.data())) continue;
+            Path want = b.reader().dir().resolve(parent.run()).toAbsolutePath().normalize();
+            ReplayModel p = openReplays.stream().filter(x -> x.reader().dir().toAbsolutePath().normalize().equals(want)).findFirst().orElse(null);
+            if (p != null && compare.runs().contains(p.data())) {
+                compare.setFork(p.data(), "parent: " + p.reader().manifest().clipText(), parent.step());
+            } else if (p == null && b == m && Files.isDirectory(want) && linking.add(want)) {
+                openRun(want, true); // links when it arrives
+            }
+        }
+    }
+
+    /** Parents being opened for their branches (each once). */
+    private final java.util.Set<Path> linking = new java.util.HashSet<>();
 
     /** Opens every run of a TensorBoard log directory into the comparison (reading off the FX thread). */
     public void openTensorBoard(Path dir) {

@@ -182,12 +182,18 @@ class GradLabAppTest extends MainWindowFixture {
         long from = c.axis().fromProperty().get(), to = c.axis().toProperty().get();
         assertTrue(from < 390 && from >= 380 && to >= 419, "zoomed to the fork: " + from + "–" + to);
         RunViewModel parent = c.runs().get(2), branch = c.runs().get(0);
-        for (long k : new long[] {390, 400, 415}) {
-            float want = branch.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k) - parent.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k);
-            assertEquals(want, c.smoothedDifference(0).valueAt(k), 0f, "smoothed difference at " + k);
+        // the smoothed difference: the raw one smoothed from the fork with the runs' EMA (0.9, debiased), which is
+        // what the two runs' smoothed losses would differ by had both been smoothed from the fork
+        double ema = 0, debias = 0;
+        for (long k = 390; k <= 415; k++) {
             float raw = branch.series(RunViewModel.Scalar.LOSS).valueAt(k) - parent.series(RunViewModel.Scalar.LOSS).valueAt(k);
+            ema = 0.9 * ema + 0.1 * raw;
+            debias = 0.9 * debias + 0.1;
+            if (k != 390 && k != 400 && k != 415) continue;
             assertEquals(raw, c.rawDifference(0).valueAt(k), 0f, "raw difference at " + k);
+            assertEquals((float) (ema / debias), c.smoothedDifference(0).valueAt(k), 1e-6f, "smoothed difference at " + k);
         }
+        assertEquals(0f, c.smoothedDifference(0).valueAt(390), 0f, "the same state and batch at the fork step: no difference");
         assertEquals(390, c.smoothedDifference(0).firstStep(), "the difference starts at the fork");
         Slider cur = robot.lookup("#compareCursor").queryAs(Slider.class);
         for (long k : new long[] {400, 412}) {
@@ -195,9 +201,9 @@ class GradLabAppTest extends MainWindowFixture {
                 cur.setValue(k);
                 c.frame();
             });
-            String want = String.format(java.util.Locale.ROOT, "%.5g", branch.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k));
+            String want = String.format(java.util.Locale.ROOT, "%.5g", branch.series(RunViewModel.Scalar.LOSS).valueAt(k));
             await("the table reads step " + k, () -> c.rows().size() == 3 && c.rows().get(0).lossAtCursor().equals(want));
-            float d = branch.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k) - parent.series(RunViewModel.Scalar.LOSS_SMOOTH).valueAt(k);
+            float d = c.smoothedDifference(0).valueAt(k);
             assertEquals(d, Float.parseFloat(c.rows().get(0).deltaAtCursor()), 1e-3f * Math.max(1e-3f, Math.abs(d)), "difference at " + k);
             assertTrue(c.rows().get(2).run().endsWith("(parent)"), c.rows().get(2).run());
         }

@@ -44,7 +44,7 @@ public class CompareView extends BorderPane {
     private final TimeChart norm = new TimeChart("pre-clip gradient norm (log)", true, axis);
     private final TimeChart post = new TimeChart("post-clip gradient norm (log)", true, axis);
     private final TimeChart rate = new TimeChart("clip rate (last 100 steps)", false, axis).yRange(0, 1.05);
-    private final TimeChart diff = new TimeChart("loss − parent (raw thin, smoothed thick)", false, axis);
+    private final TimeChart diff = new TimeChart("loss − parent (raw dashed; smoothed from the fork)", false, axis);
     /** The run the others forked from, and the fork step (-1: runs compared without a fork). */
     private RunViewModel parent;
     private long forkStep = -1;
@@ -62,8 +62,8 @@ public class CompareView extends BorderPane {
         for (TimeChart c : List.of(loss, norm, post, rate)) c.runHasSteps(() -> runs.stream().anyMatch(r -> r.steps() > 0));
         diff.setId("differenceChart");
         table.setId("compareTable");
-        String[][] cols = {{"run", "run"}, {"clip", "clip"}, {"steps", "steps"}, {"loss (smoothed) at cursor", "lossAtCursor"},
-            {"− parent at cursor", "deltaAtCursor"}, {"mean raw loss − parent (window)", "meanDelta"},
+        String[][] cols = {{"run", "run"}, {"clip", "clip"}, {"steps", "steps"}, {"loss at cursor (raw)", "lossAtCursor"},
+            {"− parent at cursor (smoothed from the fork)", "deltaAtCursor"}, {"mean raw loss − parent (window)", "meanDelta"},
             {"clipped steps (all)", "clipRate"}, {"max pre-norm", "maxNorm"}, {"diverged", "diverged"}};
         for (String[] c : cols) {
             TableColumn<Row, String> col = new TableColumn<>(c[0]);
@@ -201,8 +201,8 @@ public class CompareView extends BorderPane {
             norm.line(() -> d.series(Scalar.PRE_NORM), c, d.name());
             post.line(() -> d.series(Scalar.POST_NORM), c, d.name());
             rate.line(() -> d.series(Scalar.CLIP_RATE), c, d.name());
-            DifferenceSeries raw = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS);
-            DifferenceSeries smooth = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS_SMOOTH);
+            DifferenceSeries raw = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS, false);
+            DifferenceSeries smooth = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS, true);
             rawDiffs.add(raw);
             smoothDiffs.add(smooth);
             if (raw != null) {
@@ -294,12 +294,13 @@ public class CompareView extends BorderPane {
         List<Row> out = new ArrayList<>();
         for (int i = 0; i < runs.size(); i++) {
             RunViewModel d = runs.get(i);
-            SeriesStore l = d.series(Scalar.LOSS_SMOOTH), n = d.series(Scalar.PRE_NORM), raw = d.series(Scalar.LOSS);
+            SeriesStore n = d.series(Scalar.PRE_NORM), raw = d.series(Scalar.LOSS);
             float max = Float.NaN;
             long diverged = -1;
             for (int b = 0; b < raw.buckets(); b++) if (diverged < 0 && raw.nonFinite(b) > 0) diverged = raw.bucketStart(b);
             for (int b = 0; b < n.buckets(); b++) if (!(max >= n.max(b)) && !Float.isNaN(n.max(b))) max = n.max(b);
-            String here = at < 0 || l.isEmpty() || at < l.firstStep() || at > l.lastStep() ? "—" : f(l.valueAt(at));
+            float atCursor = valueExactlyAt(raw, at);
+            String here = Float.isNaN(atCursor) ? "—" : f(atCursor);
             String delta = "—", mean = "—";
             SeriesStore sd = smoothedDifference(i), rd = rawDifference(i);
             if (sd != null) {

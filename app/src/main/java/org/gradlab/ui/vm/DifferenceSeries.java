@@ -13,10 +13,19 @@ public final class DifferenceSeries {
     private long seen = Long.MIN_VALUE;
     private boolean exact = true;
 
-    public DifferenceSeries(RunViewModel branch, RunViewModel parent, RunViewModel.Scalar which) {
+    private final boolean smoothed;
+
+    /**
+     * The raw difference of a series, or (smoothed) the raw loss difference smoothed from its first step on with
+     * the branch's smoothing — which, smoothing being linear, is the difference of the two runs' smoothed losses
+     * had both been smoothed from the fork step: 0 at the fork, where both took the same step, and free of the
+     * offset two smoothings started at different steps would show.
+     */
+    public DifferenceSeries(RunViewModel branch, RunViewModel parent, RunViewModel.Scalar which, boolean smoothed) {
         this.branch = branch;
         this.parent = parent;
         this.which = which;
+        this.smoothed = smoothed;
     }
 
     /** The difference so far (recomputed when either run changed). */
@@ -26,6 +35,12 @@ public final class DifferenceSeries {
         seen = v;
         SeriesStore b = branch.series(which), p = parent.series(which), out = new SeriesStore(RunViewModel.CAPACITY);
         exact = b.isEmpty() || p.isEmpty() || (b.bucketWidth() == 1 && p.bucketWidth() == 1);
+        Smoothing sm = null;
+        if (smoothed) {
+            sm = new Smoothing();
+            Smoothing like = branch.smoothing();
+            sm.configure(like.kind(), like.weight(), like.window());
+        }
         if (exact && !b.isEmpty() && !p.isEmpty()) {
             for (int i = 0; i < b.buckets(); i++) {
                 long k = b.bucketStart(i);
@@ -33,7 +48,7 @@ public final class DifferenceSeries {
                 int j = p.bucketOf(k);
                 if (p.bucketStart(j) != k) continue;
                 float x = b.last(i), y = p.last(j);
-                if (!Float.isNaN(x) && !Float.isNaN(y)) out.append(k, x - y);
+                if (!Float.isNaN(x) && !Float.isNaN(y)) out.append(k, sm == null ? x - y : (float) sm.add(x - y));
             }
         }
         cache = out;

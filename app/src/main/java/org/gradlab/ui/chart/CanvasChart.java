@@ -70,16 +70,44 @@ abstract class CanvasChart extends Region {
         g.setLineWidth(1);
         g.setTextAlign(TextAlignment.LEFT);
         g.setTextBaseline(VPos.TOP);
-        for (RunEvent e : events) {
-            if (!shown.contains(e.type()) || e.step() < x0 || e.step() > x1) continue;
-            double x = left + (e.step() - x0) * pw / (double) (x1 - x0);
+        List<RunEvent> inView = new java.util.ArrayList<>();
+        for (RunEvent e : events) if (shown.contains(e.type()) && e.step() >= x0 && e.step() <= x1) inView.add(e);
+        inView.sort(java.util.Comparator.comparingLong(RunEvent::step));
+        javafx.scene.text.Text measure = new javafx.scene.text.Text();
+        measure.setFont(g.getFont());
+        double[] xs = new double[inView.size()], widths = new double[inView.size()];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = left + (inView.get(i).step() - x0) * pw / (double) (x1 - x0);
+            measure.setText(markerLabel(inView.get(i)));
+            widths[i] = measure.getLayoutBounds().getWidth();
+        }
+        int[] rows = labelRows(xs, widths);
+        double lineHeight = measure.getLayoutBounds().getHeight() + 1;
+        for (int i = 0; i < xs.length; i++) {
             g.setStroke(Palette.MARKER);
             g.setLineDashes(3, 3);
-            g.strokeLine(x, top, x, top + ph);
+            g.strokeLine(xs[i], top, xs[i], top + ph);
             g.setLineDashes();
             g.setFill(Palette.MARKER);
-            g.fillText(markerLabel(e), x + 3, top + 2);
+            g.fillText(markerLabel(inView.get(i)), xs[i] + 3, top + 2 + rows[i] * lineHeight);
         }
+    }
+
+    /**
+     * Rows for marker labels drawn at x + 3 (xs ascending): each goes to the first row whose last label ends
+     * before it starts, so neighbouring markers' labels stack instead of overprinting.
+     */
+    static int[] labelRows(double[] xs, double[] widths) {
+        int[] rows = new int[xs.length];
+        List<Double> rowEnds = new java.util.ArrayList<>();
+        for (int i = 0; i < xs.length; i++) {
+            int row = 0;
+            while (row < rowEnds.size() && rowEnds.get(row) > xs[i] + 1) row++;
+            if (row == rowEnds.size()) rowEnds.add(0.0);
+            rowEnds.set(row, xs[i] + 3 + widths[i] + 4);
+            rows[i] = row;
+        }
+        return rows;
     }
 
     /** The shared step cursor: a solid line at {@code cursor} when it lies in [x0, x1]. */

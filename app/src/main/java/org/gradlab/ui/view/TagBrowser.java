@@ -51,9 +51,10 @@ public final class TagBrowser extends BorderPane {
         note.setWrapText(true);
         HBox bar = new HBox(8, logY, note);
         bar.setPadding(new Insets(4));
+        javafx.scene.layout.VBox.setVgrow(list, javafx.scene.layout.Priority.ALWAYS);
         setLeft(new VBox(4, new Label(" tags of the open logs"), list));
         setTop(bar);
-        setCenter(chart);
+        setCenter(new Label("pick a tag on the left: a scalar is plotted as logged, a histogram tag as the L2 norm of its values"));
     }
 
     public void add(TbRunModel m) {
@@ -129,7 +130,8 @@ public final class TagBrowser extends BorderPane {
         chart.runHasSteps(() -> tag != null);
         note.setText(tag == null ? "" : without.isEmpty() ? "" : String.format(Locale.ROOT, "not in %s%s", String.join(", ", without),
                 tag.endsWith(TbRunModel.HISTOGRAM) && shown.isEmpty() ? " (no sums of squares logged with the histograms)" : ""));
-        setCenter(chart);
+        if (tag == null) setCenter(new Label("pick a tag on the left"));
+        else setCenter(chart);
         version++;
     }
 

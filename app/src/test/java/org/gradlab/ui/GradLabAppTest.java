@@ -196,7 +196,7 @@ class GradLabAppTest extends MainWindowFixture {
         assertEquals(0f, c.smoothedDifference(0).valueAt(390), 0f, "the same state and batch at the fork step: no difference");
         assertEquals(390, c.smoothedDifference(0).firstStep(), "the difference starts at the fork");
         Slider cur = robot.lookup("#compareCursor").queryAs(Slider.class);
-        for (long k : new long[] {400, 412}) {
+        for (long k : new long[] {395, 400, 412}) {
             robot.interact(() -> {
                 cur.setValue(k);
                 c.frame();

@@ -120,6 +120,27 @@ class TensorBoardViewTest extends MainWindowFixture {
         assertEquals("", tags.note(), "both runs hold it");
     }
 
+    /** A log without clip data: the clip and post-clip panels say so, and draw no line at zero. */
+    @Test
+    void aLogWithoutClipDataShowsItsClipPanelsAsNotInTheData(FxRobot robot, @TempDir Path tmp) throws Exception {
+        Path res = Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI());
+        Files.createDirectories(tmp.resolve("job"));
+        Files.copy(res.resolve("events.out.tfevents.1795380284.vm.31405.0.v2"), tmp.resolve("job/events.out.tfevents.1795380284.vm.31405.0.v2"));
+        robot.interact(() -> window.openTensorBoard(tmp));
+        await("it replays", () -> window.replayView() != null && window.replayView().model().data().steps() == 120);
+        var dash = window.replayView().dashboard();
+        robot.interact(() -> {
+            dash.frame();
+            dash.timeCharts().get(2).redraw();
+            dash.layerHeatmapPost().redraw();
+            dash.timeCharts().get(1).redraw();
+        });
+        assertEquals("not in the data", dash.timeCharts().get(2).message(), "clip coefficient and rate: absent, not a 0% line");
+        assertEquals("not in the data", dash.layerHeatmapPost().message(), "post-clip layer norms: absent, not a copy of the pre-clip ones");
+        assertEquals("", dash.timeCharts().get(1).message(), "the logged gradient norm is drawn");
+        assertTrue(dash.data().series(RunViewModel.Scalar.CLIP_RATE).isEmpty() && dash.data().series(RunViewModel.Scalar.COEFFICIENT).isEmpty());
+    }
+
     private static String title(FxRobot robot) {
         var l = robot.lookup("#replayTitle").tryQueryAs(javafx.scene.control.Label.class);
         return l.isPresent() ? l.get().getText() : "";

@@ -41,6 +41,11 @@ abstract class CanvasChart extends Region {
 
     public abstract void redraw();
 
+    /** What the last drawing said instead of data ("not in the data", "no data yet"), or "" when it drew data. */
+    protected String message = "";
+
+    public String message() { return message; }
+
     /** Redraws when the data version changed, at most once per minRedrawNanos; called every frame by the view. */
     public void refresh(long version) {
         long now = System.nanoTime();

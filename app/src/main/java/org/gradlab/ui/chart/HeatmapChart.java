@@ -68,9 +68,11 @@ public class HeatmapChart extends CanvasChart {
         double w = canvas.getWidth(), h = canvas.getHeight();
         Source s = source.get();
         GraphicsContext g = begin(s == null || s.title() == null ? title : s.title());
+        message = "";
         int pw = (int) (w - LEFT - RIGHT), ph = (int) (h - TOP - BOTTOM);
         if (s == null || s.rows() == 0 || s.lastStep() < s.firstStep() || pw < 4 || ph < 4) {
-            g.fillText("no data yet", LEFT, TOP + 4);
+            message = "no data yet";
+            g.fillText(message, LEFT, TOP + 4);
             return;
         }
         int rows = s.rows();
@@ -122,7 +124,8 @@ public class HeatmapChart extends CanvasChart {
             // steps but not one value: the data does not hold this series (a log that never recorded it)
             g.setTextAlign(TextAlignment.CENTER);
             g.setTextBaseline(VPos.CENTER);
-            g.fillText("not in the data", LEFT + pw / 2.0, TOP + ph / 2.0);
+            message = "not in the data";
+            g.fillText(message, LEFT + pw / 2.0, TOP + ph / 2.0);
         }
         drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
         drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);

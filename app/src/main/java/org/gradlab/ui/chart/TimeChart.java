@@ -86,6 +86,7 @@ public class TimeChart extends CanvasChart {
     public void redraw() {
         double w = canvas.getWidth(), h = canvas.getHeight();
         GraphicsContext g = begin(title);
+        message = "";
         double pw = w - LEFT - RIGHT, ph = h - TOP - BOTTOM;
         if (pw < 10 || ph < 10) return;
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
@@ -101,7 +102,8 @@ public class TimeChart extends CanvasChart {
             // never a line at zero
             g.setTextAlign(TextAlignment.CENTER);
             g.setFill(Palette.text());
-            g.fillText(runHasSteps.getAsBoolean() ? "not in the data" : "no data yet", LEFT + pw / 2, TOP + ph / 2);
+            message = runHasSteps.getAsBoolean() ? "not in the data" : "no data yet";
+            g.fillText(message, LEFT + pw / 2, TOP + ph / 2);
             return;
         }
         double[] range = yRange(x0, x1);

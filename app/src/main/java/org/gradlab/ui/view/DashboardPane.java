@@ -114,6 +114,7 @@ public class DashboardPane extends VBox {
     }
     public List<TimeChart> timeCharts() { return timeCharts; }
     public HeatmapChart layerHeatmap() { return layerHeat; }
+    public HeatmapChart layerHeatmapPost() { return layerHeatPost; }
     public HeatmapChart histogramHeatmap() { return histHeat; }
     public HistogramChart currentHistogram() { return current; }
 

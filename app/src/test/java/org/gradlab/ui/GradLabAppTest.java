@@ -141,15 +141,20 @@ class GradLabAppTest extends MainWindowFixture {
         }
     }
 
-    @Test
-    void forkFromTheReplayTabAtTheCursor(FxRobot robot) throws Exception {
-        Path sample = Path.of("..", "sample-runs", "spike-lstm-no-clip");
+    /** Opens a sample run in Replay, moves the scrubber to step at and forks there into norm:1 and value:0.01. */
+    private void forkSampleAt(FxRobot robot, String sampleRun, long at) throws Exception {
+        Path sample = Path.of("..", "sample-runs", sampleRun);
         robot.interact(() -> window.openRun(sample, false));
         await("replay view", () -> window.replayView() != null && robot.lookup("#replayForkButton").tryQuery().isPresent());
         Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
-        robot.interact(() -> s.setValue(390));
+        robot.interact(() -> s.setValue(at));
         type(robot, "#replayForkField", "norm:1, value:0.01");
         robot.clickOn("#replayForkButton");
+    }
+
+    @Test
+    void forkFromTheReplayTabAtTheCursor(FxRobot robot) throws Exception {
+        forkSampleAt(robot, "spike-lstm-no-clip", 390);
         await("the branches open in the comparison", () -> window.compareView().liveRuns().size() == 2);
         for (LiveSessionModel x : window.compareView().liveRuns()) {
             assertEquals(390, x.step());
@@ -164,13 +169,7 @@ class GradLabAppTest extends MainWindowFixture {
      */
     @Test
     void aForkComparisonAlignsAtTheForkDiffersStepByStepAndFollowsTheCursor(FxRobot robot) throws Exception {
-        Path sample = Path.of("..", "sample-runs", "spike-lstm-clip-norm1");
-        robot.interact(() -> window.openRun(sample, false));
-        await("replay view", () -> window.replayView() != null && robot.lookup("#replayForkButton").tryQuery().isPresent());
-        Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
-        robot.interact(() -> s.setValue(390));
-        type(robot, "#replayForkField", "norm:1, value:0.01");
-        robot.clickOn("#replayForkButton");
+        forkSampleAt(robot, "spike-lstm-clip-norm1", 390);
         org.gradlab.ui.view.CompareView c = window.compareView();
         await("the branches open in the comparison", () -> c.liveRuns().size() == 2 && c.runs().size() == 3);
         assertEquals(390, c.forkStep());

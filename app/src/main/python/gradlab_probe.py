@@ -42,6 +42,7 @@ import queue
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 import warnings
@@ -140,14 +141,14 @@ class Probe:
             kwargs["foreach"] = foreach
         total = torch.nn.utils.clip_grad_norm_(params, max_norm, norm_type, **kwargs)
         if rec is not None:
-            coef = torch.clamp(float(max_norm) / (total.detach() + 1e-6), max=1.0)  # as PyTorch computes it
-            if before["hist"] is not None and not coef.is_cuda and float(coef) == 1.0:
+            coef = _coefficient(total.detach(), max_norm)
+            if before["hist"] is not None and not torch.is_tensor(coef) and coef == 1.0:
                 after = before  # PyTorch multiplied every gradient by exactly 1: not one float changed (read free on the CPU)
             elif before["hist"] is not None:
                 after = self._measure(params, True, count_bad=False)
             else:  # every gradient was scaled by coef: the post-clip norms are coef x the pre-clip ones (to rounding)
                 after = dict(before, pn=None)
-            rec["grads"] = _GradRecord(before, after, coef, coef < 1, float(max_norm),
+            rec["grads"] = _GradRecord(before, after, coef, coef < 1 if torch.is_tensor(coef) else bool(coef < 1), float(max_norm),
                                        None if float(norm_type) == 2.0 else total.detach())
         return total
 
@@ -170,8 +171,11 @@ class Probe:
         rec = self._grads_record(params)
         if rec is not None:
             m = self._measure(params)
-            one = torch.ones((), dtype=torch.float64, device=m["pn"].device)
-            rec["grads"] = _GradRecord(m, m, one, one < 1, None, None)
+            if isinstance(m["pn"], list):
+                rec["grads"] = _GradRecord(m, m, 1.0, False, None, None)
+            else:
+                one = torch.ones((), dtype=torch.float64, device=m["pn"].device)
+                rec["grads"] = _GradRecord(m, m, one, one < 1, None, None)
 
     def log(self, loss=None, lr=None):
         """The step's loss (a tensor or a number; read with the rest, no extra sync) and learning rate."""
@@ -233,6 +237,10 @@ class Probe:
         plan = self._plan(params)
         grads = [params[i].grad for i in plan.order]
         norms = _norms(grads)  # per tensor; summed into layers on the host, where they are few numbers
+        finite = None
+        if not norms.is_cuda and not _GATHER_ON_CPU:  # on the CPU reading them is free: fewer tensor operations
+            norms = norms.tolist()
+            finite = all(math.isfinite(x) for x in norms)
         nl = len(plan.layers)
         out = {"layers": plan.layers, "of": plan.layer_list, "pn": norms, "hist": None, "max": None, "bad": None}
         if hist or with_max:
@@ -243,7 +251,7 @@ class Probe:
             rows = torch.zeros(nl, WIDTH, dtype=counts.dtype, device=counts.device)
             out["hist"] = rows.index_add_(1, plan.code_to_bin.to(counts.device), counts)
             out["bad"] = out["hist"][:, POS_INF] + out["hist"][:, NEG_INF]
-        elif count_bad and (norms.is_cuda or not bool(torch.isfinite(norms).all())):
+        elif count_bad and not finite:
             # x * 0 is NaN exactly where x is NaN or ±inf, and a 0-"norm" counts the nonzero values. On the CPU a
             # finite norm already says "none" (reading it costs no synchronisation there), so this pass runs only
             # for a step that has NaN/inf; on a GPU it runs rather than wait for the norms.
@@ -393,6 +401,23 @@ class _Plan:
         self.code_to_bin = torch.tensor(_CODE_TO_BIN, dtype=torch.long)
 
 
+def _f32(x):
+    """x rounded to float32 (as a float32 tensor operation leaves it)."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", x))[0]
+    except OverflowError:
+        return math.copysign(math.inf, x)
+
+
+def _coefficient(total, max_norm):
+    """The scale clip_grad_norm_ applied, bit for bit: min(1, max_norm / (total + 1e-6)) in float32, which PyTorch
+    evaluates as reciprocal(total + 1e-6) * max_norm. On the CPU computed on the host from the (free) total."""
+    if total.is_cuda or _GATHER_ON_CPU or total.dtype != torch.float32:
+        return torch.clamp(float(max_norm) / (total + 1e-6), max=1.0)
+    c = _f32(_f32(1.0 / _f32(float(total) + _f32(1e-6))) * _f32(float(max_norm)))  # total >= 0 or NaN: no division by 0
+    return c if math.isnan(c) else min(c, 1.0)
+
+
 def _foreach_norm(tensors, ord=2):
     f = getattr(torch, "_foreach_norm", None)
     if f is not None and len({(t.dtype, t.device) for t in tensors}) == 1 and tensors[0].dtype in (torch.float32, torch.float64):
@@ -418,24 +443,35 @@ def _params(parameters):
 
 # ---- TensorBoard event files: TFRecord framing (masked CRC32C) around Event protobufs ----------------------
 
-def _crc_table():
-    table = []
+def _crc_tables():
+    """CRC-32C (Castagnoli) tables: one byte at a time, and two bytes at a time (half the interpreter's loop)."""
+    t8 = []
     for n in range(256):
         c = n
         for _ in range(8):
             c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        table.append(c)
-    return table
+        t8.append(c)
+    # two bytes u0, u1 (u = u0 | u1 << 8, already xor-ed with the running crc): the one-byte step applied twice
+    t16 = [t8[(t8[u & 0xFF] & 0xFF) ^ (u >> 8)] ^ (t8[u & 0xFF] >> 8) for u in range(65536)]
+    return t8, t16
 
 
-_CRC = _crc_table()
+_CRC8, _CRC16 = _crc_tables()
 
 
 def crc32c(data):
     c = 0xFFFFFFFF
-    t = _CRC
-    for b in data:
-        c = t[(c ^ b) & 0xFF] ^ (c >> 8)
+    n = len(data) & ~1
+    if sys.byteorder == "little":
+        t16 = _CRC16
+        for w in memoryview(data)[:n].cast("H"):
+            c = t16[(c ^ w) & 0xFFFF] ^ (c >> 16)
+        rest = data[n:]
+    else:
+        rest = data
+    t8 = _CRC8
+    for b in rest:
+        c = t8[(c ^ b) & 0xFF] ^ (c >> 8)
     return c ^ 0xFFFFFFFF
 
 
@@ -459,8 +495,14 @@ def _field_bytes(field, payload):
     return _varint(field << 3 | 2) + _varint(len(payload)) + payload
 
 
+_SCALAR_HEAD = {}
+
+
 def _scalar(tag, value):
-    return _field_bytes(1, tag.encode()) + _varint(2 << 3 | 5) + struct.pack("<f", value)
+    head = _SCALAR_HEAD.get(tag)
+    if head is None:  # the same tags every step: their bytes are made once
+        head = _SCALAR_HEAD[tag] = _field_bytes(1, tag.encode()) + _varint(2 << 3 | 5)
+    return head + struct.pack("<f", value)
 
 
 def _histo(tag, counts, sum_squares):

@@ -141,6 +141,16 @@ class DropInTest(unittest.TestCase):
                     for p, q in zip(a.parameters(), b.parameters()):
                         self.assertTrue(same_bits(p.grad, q.grad), what)
 
+    def test_the_coefficient_is_pytorchs_bit_for_bit(self):
+        torch.manual_seed(5)
+        totals = torch.cat([torch.rand(300) * 10, torch.rand(100) * 1e-6, torch.rand(100) * 1e30,
+                            torch.tensor([0.0, 1e-45, 1.0, 0.999999, float("inf"), float("nan")])])
+        for max_norm in (1.0, 0.5, 3.7, 1e-3, 1e9, 0.25):
+            for t in totals:
+                want = torch.clamp(max_norm / (t + 1e-6), max=1.0)
+                got = gp._coefficient(t, max_norm)
+                self.assertTrue(same_bits(want, torch.tensor(got, dtype=torch.float32)), "total %r max_norm %r: %r vs %r" % (float(t), max_norm, float(want), got))
+
     def test_error_if_nonfinite_raises_as_pytorch_does(self):
         a, b = self.grads_pair(float("nan"))
         with self.assertRaises(RuntimeError):

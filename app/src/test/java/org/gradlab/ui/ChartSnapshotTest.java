@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -94,5 +95,35 @@ class ChartSnapshotTest {
         assertTrue(1000 / plotWidth > 4, "several steps per pixel: " + plotWidth + " px for 1000 steps");
         int solid = count(narrow, 50, 25, narrow.getWidth(), narrow.getHeight() / 3, c -> c.getRed() > 0.7 && c.getGreen() < 0.3 && c.getBlue() < 0.3);
         assertTrue(solid > 15, "the spike is a solid red stroke above the marker: " + solid + " pixels");
+    }
+
+    /**
+     * The readout under the mouse: every line's exact value at the step (the spike at step 400: pre-clip 294.31,
+     * post-clip at the threshold), the same step on every chart of the view; a bucket of several steps reads as
+     * their min … max and the steps it spans.
+     */
+    @Test
+    void hoverReadsEveryLineExactlyAndMovesTheCrosshairOnEveryChart(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        var norm = dash.timeCharts().get(1);
+        java.util.List<String> r = norm.readout(400);
+        var d = dash.data();
+        assertEquals("step 400", r.get(0));
+        assertTrue(r.contains("pre-clip: " + String.format(java.util.Locale.ROOT, "%.6g", d.series(org.gradlab.ui.vm.RunViewModel.Scalar.PRE_NORM).valueAt(400))), r.toString());
+        assertTrue(r.contains("post-clip: " + String.format(java.util.Locale.ROOT, "%.6g", d.series(org.gradlab.ui.vm.RunViewModel.Scalar.POST_NORM).valueAt(400))), r.toString());
+        assertTrue(r.get(1).startsWith("pre-clip: 294.3"), r.toString());
+        // the mouse over one chart: the hovered step is shared by all charts of the view
+        javafx.geometry.Bounds b = norm.canvas().localToScreen(norm.canvas().getBoundsInLocal());
+        robot.moveTo(new javafx.geometry.Point2D(b.getMinX() + b.getWidth() * 0.5, b.getMinY() + b.getHeight() * 0.5));
+        WaitForAsyncUtils.waitForFxEvents();
+        long hovered = dash.axis().hoverProperty().get();
+        assertTrue(hovered > 300 && hovered < 700, "about the middle of 0–999: " + hovered);
+        assertEquals("step " + hovered, dash.timeCharts().get(0).readout(hovered).get(0), "the loss chart reads the same step");
+        // a store with several steps per bucket: min … max over the steps, not one of them
+        org.gradlab.ui.vm.SeriesStore coarse = new org.gradlab.ui.vm.SeriesStore(4);
+        for (int k = 0; k < 10; k++) coarse.append(k, k == 5 ? 50f : k);
+        AtomicReference<java.util.List<String>> rows = new AtomicReference<>();
+        robot.interact(() -> rows.set(new org.gradlab.ui.chart.TimeChart("t", false, new StepAxis()).line(() -> coarse, Color.RED, "x").readout(5)));
+        assertEquals("x: 4.00000 … 50.0000 (steps 4–7)", rows.get().get(1));
     }
 }

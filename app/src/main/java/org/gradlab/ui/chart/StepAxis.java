@@ -16,6 +16,11 @@ public final class StepAxis {
     /** The highlighted step (replay position, hover); -1 for none. Shared by all charts of a view. */
     public LongProperty cursorProperty() { return cursor; }
 
+    private final LongProperty hover = new SimpleLongProperty(-1);
+
+    /** The step under the mouse in any chart of the view (-1: none): every chart draws its crosshair and readout there. */
+    public LongProperty hoverProperty() { return hover; }
+
     public long resolveFrom(long first) {
         return from.get() < 0 ? first : Math.max(first, from.get());
     }

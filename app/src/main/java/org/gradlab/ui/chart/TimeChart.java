@@ -46,6 +46,9 @@ public class TimeChart extends CanvasChart {
         this.axis = axis;
         getStyleClass().add("time-chart");
         axis.cursorProperty().addListener((o, a, b) -> redraw());
+        axis.hoverProperty().addListener((o, a, b) -> redraw());
+        canvas.setOnMouseMoved(e -> axis.hoverProperty().set(stepAt(e.getX())));
+        canvas.setOnMouseExited(e -> axis.hoverProperty().set(-1));
         axis.fromProperty().addListener((o, a, b) -> redraw());
         axis.toProperty().addListener((o, a, b) -> redraw());
     }
@@ -127,6 +130,79 @@ public class TimeChart extends CanvasChart {
         drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
         drawSpikes(g);
         drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);
+        drawnFrom = x0;
+        drawnTo = x1;
+        drawReadout(g, axis.hoverProperty().get(), x0, x1, pw, ph);
+    }
+
+    /** The step range of the last drawing (for the mouse → step mapping). */
+    private long drawnFrom = -1, drawnTo = -1;
+
+    /** The step under x (canvas pixels), or -1 outside the plot. */
+    long stepAt(double x) {
+        double pw = canvas.getWidth() - LEFT - RIGHT;
+        if (drawnFrom < 0 || x < LEFT || x > LEFT + pw || pw <= 0) return -1;
+        return drawnFrom + Math.round((x - LEFT) / pw * (drawnTo - drawnFrom));
+    }
+
+    /**
+     * What every line holds at a step, exactly: its value where the store keeps that step alone; where a bucket
+     * holds several steps, their min and max and the steps they span (never one of them passed off as the step's).
+     */
+    public List<String> readout(long step) {
+        List<String> out = new ArrayList<>();
+        out.add("step " + step);
+        for (Line l : lines) {
+            SeriesStore s = l.data().get();
+            if (s == null || s.isEmpty() || step < s.firstStep() || step > s.lastStep()) {
+                out.add(l.label() + ": —");
+                continue;
+            }
+            int b = s.bucketOf(step);
+            long from = s.bucketStart(b), to = Math.min(s.lastStep(), from + s.bucketWidth() - 1);
+            String bad = s.nonFinite(b) > 0 ? (s.bucketWidth() == 1 ? "NaN/inf" : s.nonFinite(b) + " NaN/inf") : "";
+            if (s.bucketWidth() == 1) {
+                out.add(l.label() + ": " + (bad.isEmpty() ? (Float.isNaN(s.last(b)) ? "—" : num(s.last(b))) : bad));
+            } else {
+                String range = Float.isNaN(s.min(b)) ? "—" : s.min(b) == s.max(b) ? num(s.min(b)) : num(s.min(b)) + " … " + num(s.max(b));
+                out.add(l.label() + ": " + range + (bad.isEmpty() ? "" : ", " + bad) + " (steps " + from + "–" + to + ")");
+            }
+        }
+        return out;
+    }
+
+    private static String num(float v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private void drawReadout(GraphicsContext g, long step, long x0, long x1, double pw, double ph) {
+        if (step < x0 || step > x1 || lines.isEmpty()) return;
+        double x = LEFT + (step - x0) * pw / (double) (x1 - x0);
+        g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.5));
+        g.setLineWidth(1);
+        g.setLineDashes(2, 2);
+        g.strokeLine(x, TOP, x, TOP + ph);
+        g.setLineDashes();
+        List<String> rows = readout(step);
+        javafx.scene.text.Text measure = new javafx.scene.text.Text();
+        measure.setFont(g.getFont());
+        double w = 0, lh = 13;
+        for (String r : rows) {
+            measure.setText(r);
+            w = Math.max(w, measure.getLayoutBounds().getWidth());
+        }
+        double bw = w + 10, bh = rows.size() * lh + 6;
+        double bx = x + 8 + bw > LEFT + pw ? x - 8 - bw : x + 8, by = TOP + 4;
+        g.setFill(Palette.background().deriveColor(0, 1, 1, 0.92));
+        g.fillRect(bx, by, bw, bh);
+        g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.4));
+        g.strokeRect(bx, by, bw, bh);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        for (int i = 0; i < rows.size(); i++) {
+            g.setFill(i == 0 ? Palette.text() : lines.get(i - 1).color());
+            g.fillText(rows.get(i), bx + 5, by + 3 + i * lh);
+        }
     }
 
     /**

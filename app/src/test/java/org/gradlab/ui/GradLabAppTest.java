@@ -224,6 +224,27 @@ class GradLabAppTest extends MainWindowFixture {
         await("the parent is named as such", () -> c.rows().size() == 3 && c.rows().stream().filter(r -> r.run().endsWith("(parent)")).count() == 1);
         assertTrue(c.rows().stream().anyMatch(r -> r.run().equals("spike-lstm-no-clip (parent)")), c.rows().toString());
         assertEquals(390, c.smoothedDifference(0).firstStep(), "branch − parent from the fork step");
+        // the comparison's keys: → moves the cursor one step, Shift+→ a hundred, Z zooms to the fork, Delete removes
+        robot.clickOn("#compareTable");
+        Slider cur = robot.lookup("#compareCursor").queryAs(Slider.class);
+        robot.interact(() -> {
+            c.frame(); // the slider's range follows the runs
+            cur.setValue(450);
+        });
+        robot.type(javafx.scene.input.KeyCode.RIGHT);
+        assertEquals(451, c.axis().cursorProperty().get(), "→ moves the cursor one step");
+        robot.press(javafx.scene.input.KeyCode.SHIFT).type(javafx.scene.input.KeyCode.RIGHT).release(javafx.scene.input.KeyCode.SHIFT);
+        assertEquals(551, c.axis().cursorProperty().get(), "Shift+→ a hundred");
+        assertEquals("Compare", window.tabs().getSelectionModel().getSelectedItem().getText(), "arrows move the cursor, not the tab");
+        robot.type(javafx.scene.input.KeyCode.Z);
+        assertTrue(c.axis().fromProperty().get() >= 0 && c.axis().fromProperty().get() < 390, "zoomed to the fork");
+        javafx.scene.control.TableView<?> table = robot.lookup("#compareTable").queryAs(javafx.scene.control.TableView.class);
+        robot.interact(() -> table.getSelectionModel().select(0));
+        robot.type(javafx.scene.input.KeyCode.DELETE);
+        await("Delete removed the selected run", () -> c.runs().size() == 2);
+        robot.type(javafx.scene.input.KeyCode.F1);
+        await("F1 lists the keys", () -> robot.lookup("#helpText").tryQuery().isPresent());
+        assertTrue(robot.lookup("#helpText").queryAs(Label.class).getText().contains("Z  zoom to the fork"));
     }
 
     @Test

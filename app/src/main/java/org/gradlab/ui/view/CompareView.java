@@ -155,6 +155,38 @@ public class CompareView extends BorderPane {
         rebuildLines();
     }
 
+    /**
+     * The comparison's keys: Space plays or pauses the live runs, ← → move the cursor a step (Shift: 100), Z zooms
+     * to the fork, A shows all steps, Delete removes the run selected in the table.
+     */
+    boolean key(javafx.scene.input.KeyEvent e) {
+        switch (e.getCode()) {
+            case SPACE -> {
+                boolean anyRunning = live.stream().anyMatch(m -> !m.idle());
+                live.forEach(anyRunning ? LiveSessionModel::pause : LiveSessionModel::play);
+            }
+            case RIGHT, LEFT -> {
+                long d = (e.getCode() == javafx.scene.input.KeyCode.RIGHT ? 1 : -1) * (e.isShiftDown() ? 100 : 1);
+                long at = axis.cursorProperty().get() < 0 ? Math.round(cursor.getMin()) : axis.cursorProperty().get();
+                cursor.setValue(Math.max(cursor.getMin(), Math.min(cursor.getMax(), at + d)));
+            }
+            case Z -> zoomToFork();
+            case A -> {
+                axis.fromProperty().set(-1);
+                axis.toProperty().set(-1);
+            }
+            case DELETE, BACK_SPACE -> {
+                int i = table.getSelectionModel().getSelectedIndex();
+                if (i < 0) return false;
+                remove(i);
+            }
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Window from just before the fork to the branches' last step. */
     public void zoomToFork() {
         if (forkStep < 0) return;

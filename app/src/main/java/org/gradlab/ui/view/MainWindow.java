@@ -179,7 +179,11 @@ public class MainWindow extends BorderPane {
             Palette.setDark(dark.isSelected());
             setStyle(dark.isSelected() ? "-fx-base: #2b2d30; -fx-background: #1e1f22;" : "");
         });
-        return new MenuBar(new Menu("File", null, open, openCompare, samples, tb, tail, png, csv, quit), new Menu("View", null, dark));
+        MenuItem keysItem = new MenuItem("Keyboard shortcuts (F1)");
+        keysItem.setId("menuKeys");
+        keysItem.setOnAction(e -> showHelp());
+        return new MenuBar(new Menu("File", null, open, openCompare, samples, tb, tail, png, csv, quit), new Menu("View", null, dark),
+                new Menu("Help", null, keysItem));
     }
 
     /** sample-runs/ next to the working directory or the jar (app/target/../..), or -Dgradlab.samples. */
@@ -208,8 +212,23 @@ public class MainWindow extends BorderPane {
         return out;
     }
 
+    /** Every tab's keys, as the Help overlay (F1 or ?) lists them. */
+    public static final String SHORTCUTS = String.join("\n",
+            "Everywhere:   F1 or ?  this list",
+            "Live:         Space  play / pause    →  one step    F  fork into the specs in the fork field",
+            "Replay:       Space  play / pause    ← →  one step (Shift: 100)    F  fork at the cursor",
+            "Compare:      Space  play / pause the live runs    ← →  move the cursor (Shift: 100)",
+            "              Z  zoom to the fork    A  all steps    Delete  remove the run selected in the table",
+            "Charts:       the mouse over any chart reads every line at that step, on every chart of the tab",
+            "(keys do nothing while a text field has the focus)");
+
     private void keys(KeyEvent e) {
         if (e.getTarget() instanceof javafx.scene.control.TextInputControl) return;
+        if (e.getCode() == KeyCode.F1 || "?".equals(e.getText())) {
+            showHelp();
+            e.consume();
+            return;
+        }
         Tab t = tabs.getSelectionModel().getSelectedItem();
         if (t == liveTab && live != null) {
             if (e.getCode() == KeyCode.SPACE) live.model().togglePlay();
@@ -219,7 +238,22 @@ public class MainWindow extends BorderPane {
             e.consume();
         } else if (t == replayTab && replay != null) {
             if (replay.key(e)) e.consume();
+        } else if (t == compareTab) {
+            if (compare.key(e)) e.consume();
         }
+    }
+
+    private void showHelp() {
+        Alert a = new Alert(Alert.AlertType.INFORMATION);
+        a.setTitle("GradLab — keys");
+        a.setHeaderText("Keyboard shortcuts");
+        javafx.scene.control.Label text = new javafx.scene.control.Label(SHORTCUTS);
+        text.setId("helpText");
+        text.setStyle("-fx-font-family: monospace;");
+        a.getDialogPane().setContent(text);
+        a.getDialogPane().setId("helpDialog");
+        a.initOwner(window());
+        a.show();
     }
 
     /** Starts a scenario: one run opens the live view, several open as live runs in the comparison. */

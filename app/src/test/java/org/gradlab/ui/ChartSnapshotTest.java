@@ -97,6 +97,27 @@ class ChartSnapshotTest {
         assertTrue(solid > 15, "the spike is a solid red stroke above the marker: " + solid + " pixels");
     }
 
+    /** Switching the theme repaints idle charts too: no data changed, the next frame draws them dark. */
+    @Test
+    void aThemeSwitchRepaintsIdleCharts(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        Canvas c = dash.layerHeatmap().canvas();
+        AtomicReference<Color> before = new AtomicReference<>(), after = new AtomicReference<>();
+        try {
+            robot.interact(() -> {
+                dash.frame();
+                before.set(c.snapshot(null, null).getPixelReader().getColor(2, 2));
+                Palette.setDark(true);
+                dash.frame();
+                after.set(c.snapshot(null, null).getPixelReader().getColor(2, 2));
+            });
+        } finally {
+            robot.interact(() -> Palette.setDark(false));
+        }
+        assertTrue(before.get().getBrightness() > 0.9, "light background first: " + before.get());
+        assertTrue(after.get().getBrightness() < 0.2, "dark after the switch, with no new data: " + after.get());
+    }
+
     /**
      * The readout under the mouse: every line's exact value at the step (the spike at step 400: pre-clip 294.31,
      * post-clip at the threshold), the same step on every chart of the view; a bucket of several steps reads as

@@ -49,12 +49,16 @@ abstract class CanvasChart extends Region {
     /** Redraws when the data version changed, at most once per minRedrawNanos; called every frame by the view. */
     public void refresh(long version) {
         long now = System.nanoTime();
-        if (version != drawnVersion && now - drawnAt >= minRedrawNanos) {
+        boolean themeChanged = drawnTheme != Palette.theme(); // an idle chart repaints in the new theme too
+        if (themeChanged || (version != drawnVersion && now - drawnAt >= minRedrawNanos)) {
             drawnVersion = version;
             drawnAt = now;
+            drawnTheme = Palette.theme();
             redraw();
         }
     }
+
+    private int drawnTheme = Palette.theme();
 
     /** Clears to the theme's background and writes the title top-left; leaves text settings for labels. */
     protected GraphicsContext begin(String title) {

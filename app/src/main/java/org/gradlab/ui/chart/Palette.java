@@ -13,7 +13,15 @@ public final class Palette {
 
     private Palette() {}
 
-    public static void setDark(boolean d) { dark = d; }
+    private static int theme;
+
+    public static void setDark(boolean d) {
+        if (d != dark) theme++;
+        dark = d;
+    }
+
+    /** Changes with every theme switch: a chart drawn in another theme redraws on its next refresh. */
+    public static int theme() { return theme; }
     public static boolean dark() { return dark; }
     public static Color background() { return dark ? Color.web("#1e1f22") : Color.WHITE; }
     public static Color text() { return dark ? Color.web("#dddddd") : Color.web("#222222"); }

@@ -140,6 +140,19 @@ class ChartSnapshotTest {
         long hovered = dash.axis().hoverProperty().get();
         assertTrue(hovered > 300 && hovered < 700, "about the middle of 0–999: " + hovered);
         assertEquals("step " + hovered, dash.timeCharts().get(0).readout(hovered).get(0), "the loss chart reads the same step");
+        // the wheel zooms about the step under the mouse (a positive deltaY, which TestFX's DOWN sends here, zooms in),
+        // on every chart of the view; a drag pans; a double click shows all
+        robot.scroll(2, javafx.geometry.VerticalDirection.DOWN);
+        WaitForAsyncUtils.waitForFxEvents();
+        long from = dash.axis().fromProperty().get(), to = dash.axis().toProperty().get();
+        assertTrue(from > 0 && to < 999 && from < hovered && hovered < to && to - from < 800, "zoomed about step " + hovered + ": " + from + "–" + to);
+        robot.drag(javafx.scene.input.MouseButton.PRIMARY).moveBy(-100, 0).drop();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertTrue(dash.axis().fromProperty().get() > from && dash.axis().toProperty().get() - dash.axis().fromProperty().get() == to - from,
+                "a drag to the left pans later, same width: " + dash.axis().fromProperty().get() + "–" + dash.axis().toProperty().get());
+        robot.doubleClickOn(javafx.scene.input.MouseButton.PRIMARY);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(-1, dash.axis().fromProperty().get(), "a double click shows every step");
         // a store with several steps per bucket: min … max over the steps, not one of them
         org.gradlab.ui.vm.SeriesStore coarse = new org.gradlab.ui.vm.SeriesStore(4);
         for (int k = 0; k < 10; k++) coarse.append(k, k == 5 ? 50f : k);

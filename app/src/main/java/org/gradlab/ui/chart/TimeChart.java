@@ -49,6 +49,26 @@ public class TimeChart extends CanvasChart {
         axis.hoverProperty().addListener((o, a, b) -> redraw());
         canvas.setOnMouseMoved(e -> axis.hoverProperty().set(stepAt(e.getX())));
         canvas.setOnMouseExited(e -> axis.hoverProperty().set(-1));
+        // the wheel zooms the step axis about the step under the mouse, a drag pans it, a double click shows
+        // everything: on the shared axis, so every chart of the view follows
+        canvas.setOnScroll(e -> {
+            long at = stepAt(e.getX());
+            if (at >= 0 && e.getDeltaY() != 0) zoom(at, e.getDeltaY() > 0 ? 0.8 : 1.25);
+        });
+        canvas.setOnMousePressed(e -> {
+            dragX = e.getX();
+            dragFrom = drawnFrom;
+            dragTo = drawnTo;
+        });
+        canvas.setOnMouseDragged(e -> {
+            double pw = canvas.getWidth() - LEFT - RIGHT;
+            if (dragFrom < 0 || pw <= 0) return;
+            long shift = Math.round((dragX - e.getX()) / pw * (dragTo - dragFrom));
+            setWindow(dragFrom + shift, dragTo + shift, true);
+        });
+        canvas.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) setWindow(-1, -1, false);
+        });
         axis.fromProperty().addListener((o, a, b) -> redraw());
         axis.toProperty().addListener((o, a, b) -> redraw());
     }
@@ -100,6 +120,8 @@ public class TimeChart extends CanvasChart {
             last = Math.max(last, s.lastStep());
         }
         long x0 = first == Long.MAX_VALUE ? 0 : axis.resolveFrom(first), x1 = Math.max(first == Long.MAX_VALUE ? 1 : axis.resolveTo(last), x0 + 1);
+        dataFirst = first == Long.MAX_VALUE ? -1 : first;
+        dataLast = first == Long.MAX_VALUE ? -1 : last;
         if (first == Long.MAX_VALUE || !anyValue(x0, x1)) {
             // a run with steps but none of these values: absent from its data (a log that never recorded them),
             // never a line at zero
@@ -135,8 +157,43 @@ public class TimeChart extends CanvasChart {
         drawReadout(g, axis.hoverProperty().get(), x0, x1, pw, ph);
     }
 
-    /** The step range of the last drawing (for the mouse → step mapping). */
-    private long drawnFrom = -1, drawnTo = -1;
+    /** The step range of the last drawing (for the mouse → step mapping) and the lines' whole extent. */
+    private long drawnFrom = -1, drawnTo = -1, dataFirst = -1, dataLast = -1;
+    private double dragX;
+    private long dragFrom = -1, dragTo = -1;
+
+    /** Zooms the shared step axis about step `at` by `factor` (below 1: in), down to a 10-step window. */
+    public void zoom(long at, double factor) {
+        if (drawnFrom < 0) return;
+        long from = at - Math.round((at - drawnFrom) * factor), to = at + Math.round((drawnTo - at) * factor);
+        if (to - from < 10) return;
+        setWindow(from, to, false);
+    }
+
+    /** Shows [from, to] (clamped to the data; the whole extent, or from = -1, means "everything"). */
+    private void setWindow(long from, long to, boolean keepWidth) {
+        if (from < 0 && to < 0 || dataFirst < 0) {
+            axis.fromProperty().set(-1);
+            axis.toProperty().set(-1);
+            return;
+        }
+        long width = to - from;
+        if (keepWidth) { // a pan keeps the window's width at the ends
+            if (from < dataFirst) {
+                from = dataFirst;
+                to = from + width;
+            }
+            if (to > dataLast) {
+                to = dataLast;
+                from = Math.max(dataFirst, to - width);
+            }
+        }
+        from = Math.max(dataFirst, from);
+        to = Math.min(dataLast, to);
+        boolean all = from <= dataFirst && to >= dataLast;
+        axis.fromProperty().set(all ? -1 : from);
+        axis.toProperty().set(all ? -1 : to);
+    }
 
     /** The step under x (canvas pixels), or -1 outside the plot. */
     long stepAt(double x) {

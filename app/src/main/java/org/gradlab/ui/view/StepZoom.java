@@ -21,13 +21,32 @@ final class StepZoom {
         r.setId("zoomSlider");
         r.setPrefWidth(320);
         HBox.setHgrow(r, Priority.SOMETIMES);
+        boolean[] syncing = {false}; // the thumbs being moved to match the axis: not a user's zoom
         Runnable apply = () -> {
+            if (syncing[0]) return;
             boolean all = r.getLowValue() <= r.getMin() && r.getHighValue() >= r.getMax();
             axis.fromProperty().set(all ? -1 : Math.round(r.getLowValue()));
             axis.toProperty().set(all ? -1 : Math.round(r.getHighValue()));
         };
         r.lowValueProperty().addListener((o, a, b) -> apply.run());
         r.highValueProperty().addListener((o, a, b) -> apply.run());
+        // the other way too: a wheel zoom or a drag on a chart moves the thumbs
+        Runnable show = () -> {
+            double lo = axis.fromProperty().get() < 0 ? r.getMin() : axis.fromProperty().get();
+            double hi = axis.toProperty().get() < 0 ? r.getMax() : axis.toProperty().get();
+            if (lo != r.getLowValue() || hi != r.getHighValue()) {
+                syncing[0] = true;
+                try {
+                    r.setHighValue(Math.max(hi, r.getLowValue()));
+                    r.setLowValue(lo);
+                    r.setHighValue(hi);
+                } finally {
+                    syncing[0] = false;
+                }
+            }
+        };
+        axis.fromProperty().addListener((o, a, b) -> show.run());
+        axis.toProperty().addListener((o, a, b) -> show.run());
         return r;
     }
 

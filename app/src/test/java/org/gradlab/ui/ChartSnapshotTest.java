@@ -97,6 +97,26 @@ class ChartSnapshotTest {
         assertTrue(solid > 15, "the spike is a solid red stroke above the marker: " + solid + " pixels");
     }
 
+    /** The loss chart switched to a log y axis (its context menu's toggle) redraws on a log axis and back. */
+    @Test
+    void theLossChartTogglesBetweenLinearAndLogY(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        var loss = dash.timeCharts().get(0);
+        Path out = Path.of("target", "snapshots");
+        WritableImage linear = snap(robot, loss.canvas(), out.resolve("loss-linear.png"));
+        robot.interact(() -> loss.setLogY(true));
+        WritableImage log = snap(robot, loss.canvas(), out.resolve("loss-log.png"));
+        assertTrue(loss.logY());
+        int differ = 0;
+        for (int y = 0; y < linear.getHeight(); y++) {
+            for (int x = 0; x < linear.getWidth(); x++) if (!linear.getPixelReader().getColor(x, y).equals(log.getPixelReader().getColor(x, y))) differ++;
+        }
+        assertTrue(differ > 500, "a different picture on a log axis: " + differ + " pixels changed");
+        assertEquals("", loss.message(), "the loss is drawn, not replaced by a message");
+        robot.interact(() -> loss.setLogY(false));
+        assertTrue(!loss.logY());
+    }
+
     /** Switching the theme repaints idle charts too: no data changed, the next frame draws them dark. */
     @Test
     void aThemeSwitchRepaintsIdleCharts(FxRobot robot) throws Exception {

@@ -30,7 +30,7 @@ public class TimeChart extends CanvasChart {
     private static final double LEFT = 58, RIGHT = 10, TOP = 22, BOTTOM = 20;
 
     private final String title;
-    private final boolean logY;
+    private boolean logY;
     private final StepAxis axis;
     private final List<Line> lines = new ArrayList<>();
     private Supplier<List<RunEvent>> events = List::of;
@@ -69,11 +69,26 @@ public class TimeChart extends CanvasChart {
         canvas.setOnMouseClicked(e -> {
             if (e.getClickCount() == 2) setWindow(-1, -1, false);
         });
+        canvas.setOnContextMenuRequested(e -> {
+            javafx.scene.control.CheckMenuItem log = new javafx.scene.control.CheckMenuItem("Log scale (y)");
+            log.setSelected(logY);
+            log.setOnAction(a -> setLogY(log.isSelected()));
+            javafx.scene.control.MenuItem all = new javafx.scene.control.MenuItem("Show every step");
+            all.setOnAction(a -> setWindow(-1, -1, false));
+            new javafx.scene.control.ContextMenu(log, all).show(canvas, e.getScreenX(), e.getScreenY());
+        });
         axis.fromProperty().addListener((o, a, b) -> redraw());
         axis.toProperty().addListener((o, a, b) -> redraw());
     }
 
     public String title() { return title; }
+    public boolean logY() { return logY; }
+
+    /** Log or linear y axis (the chart's context menu); values ≤ 0 are left out of a log axis, as they have no place on it. */
+    public void setLogY(boolean log) {
+        logY = log;
+        redraw();
+    }
     public TimeChart line(Supplier<SeriesStore> data, Color color, String label) {
         lines.add(new Line(data, color, label, false));
         return this;

@@ -117,6 +117,25 @@ class ChartSnapshotTest {
         assertTrue(!loss.logY());
     }
 
+    /** Eight long legend entries in a narrow chart wrap onto more rows instead of running off the edge. */
+    @Test
+    void aLongLegendWrapsInsteadOfBeingCutOff(FxRobot robot) throws Exception {
+        AtomicReference<Integer> rows = new AtomicReference<>();
+        robot.interact(() -> {
+            org.gradlab.ui.chart.TimeChart c = new org.gradlab.ui.chart.TimeChart("per-layer gradient norm", true, new StepAxis());
+            org.gradlab.ui.vm.SeriesStore s = new org.gradlab.ui.vm.SeriesStore(16);
+            for (int k = 0; k < 10; k++) s.append(k, 1 + k);
+            for (int i = 0; i < 8; i++) c.line(() -> s, Palette.series(i), "blocks." + i + ".attn.qkv");
+            javafx.scene.layout.StackPane p = new javafx.scene.layout.StackPane(c);
+            new Scene(p, 420, 220);
+            p.applyCss();
+            p.layout();
+            c.redraw();
+            rows.set(c.legendRows());
+        });
+        assertTrue(rows.get() >= 3, "8 entries of ~130 px in 420 px take several rows: " + rows.get());
+    }
+
     /** Switching the theme repaints idle charts too: no data changed, the next frame draws them dark. */
     @Test
     void aThemeSwitchRepaintsIdleCharts(FxRobot robot) throws Exception {

@@ -27,7 +27,9 @@ public class TimeChart extends CanvasChart {
     /** Events drawn as markers: clip/lr changes, spikes, fork points and non-finite stops. */
     private static final Set<RunEvent.Type> MARKED = EnumSet.of(RunEvent.Type.CLIP, RunEvent.Type.LR,
             RunEvent.Type.SPIKE, RunEvent.Type.FORK, RunEvent.Type.NONFINITE_STOP);
-    private static final double LEFT = 58, RIGHT = 10, TOP = 22, BOTTOM = 20;
+    private static final double LEFT = 58, RIGHT = 10, TOP = 22, BOTTOM = 20, LEGEND_ROW = 13;
+    /** The plot's top edge: below the title and every row of the legend (legends wrap, never cut off). */
+    private double top = TOP;
 
     private final String title;
     private boolean logY;
@@ -125,7 +127,8 @@ public class TimeChart extends CanvasChart {
         double w = canvas.getWidth(), h = canvas.getHeight();
         GraphicsContext g = begin(title);
         message = "";
-        double pw = w - LEFT - RIGHT, ph = h - TOP - BOTTOM;
+        double[][] legend = legendLayout(g, w);
+        double pw = w - LEFT - RIGHT, ph = h - top - BOTTOM;
         if (pw < 10 || ph < 10) return;
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
         for (Line l : lines) {
@@ -143,33 +146,62 @@ public class TimeChart extends CanvasChart {
             g.setTextAlign(TextAlignment.CENTER);
             g.setFill(Palette.text());
             message = runHasSteps.getAsBoolean() ? "not in the data" : "no data yet";
-            g.fillText(message, LEFT + pw / 2, TOP + ph / 2);
+            g.fillText(message, LEFT + pw / 2, top + ph / 2);
             return;
         }
         double[] range = yRange(x0, x1);
         double ymin = range[0], ymax = range[1];
         drawGrid(g, pw, ph, x0, x1, ymin, ymax);
-        int legendX = 6 + (int) (title.length() * 6.5) + 12;
         spikes.clear();
-        for (Line l : lines) {
+        for (int i = 0; i < lines.size(); i++) {
+            Line l = lines.get(i);
             SeriesStore s = l.data().get();
             if (s == null || s.isEmpty()) continue;
             drawSeries(g, s, l, pw, ph, x0, x1, ymin, ymax);
+            double lx = legend[i][0], ly = legend[i][1];
             g.setFill(l.color());
-            g.fillRect(legendX, 8, 10, 3);
+            g.fillRect(lx, ly + 4, 10, 3);
             g.setFill(Palette.text());
             g.setTextBaseline(VPos.TOP);
             g.setTextAlign(TextAlignment.LEFT);
-            g.fillText(l.label(), legendX + 13, 4);
-            legendX += 13 + l.label().length() * 6.2 + 12;
+            g.fillText(l.label(), lx + 13, ly);
         }
         drawNonFinite(g, pw, x0, x1);
-        drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
+        drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, top, pw, ph);
         drawSpikes(g);
-        drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);
+        drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, top, pw, ph);
         drawnFrom = x0;
         drawnTo = x1;
         drawReadout(g, axis.hoverProperty().get(), x0, x1, pw, ph);
+    }
+
+    /**
+     * Where each line's legend entry goes ({x, y}), after the title, wrapping onto further rows where the width
+     * ends; sets {@link #top} below the last row. Lines without data keep a place, so colours and labels stay
+     * paired as data arrives.
+     */
+    private double[][] legendLayout(GraphicsContext g, double width) {
+        javafx.scene.text.Text measure = new javafx.scene.text.Text(title);
+        measure.setFont(g.getFont());
+        double x = 6 + measure.getLayoutBounds().getWidth() + 12, y = 4;
+        double[][] at = new double[lines.size()][];
+        for (int i = 0; i < lines.size(); i++) {
+            measure.setText(lines.get(i).label());
+            double w = 13 + measure.getLayoutBounds().getWidth() + 12;
+            if (x + w > width - 4 && x > 6 + 1) { // no room left on this row: the next one, from the left edge
+                x = 6;
+                y += LEGEND_ROW;
+            }
+            at[i] = new double[] {x, y};
+            x += w;
+        }
+        top = TOP + (y - 4);
+        return at;
+    }
+
+    /** Rows the legend took in the last drawing. */
+    public int legendRows() {
+        return (int) Math.round((top - TOP) / LEGEND_ROW) + 1;
     }
 
     /** The step range of the last drawing (for the mouse → step mapping) and the lines' whole extent. */
@@ -253,7 +285,7 @@ public class TimeChart extends CanvasChart {
         g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.5));
         g.setLineWidth(1);
         g.setLineDashes(2, 2);
-        g.strokeLine(x, TOP, x, TOP + ph);
+        g.strokeLine(x, top, x, top + ph);
         g.setLineDashes();
         List<String> rows = readout(step);
         javafx.scene.text.Text measure = new javafx.scene.text.Text();
@@ -264,7 +296,7 @@ public class TimeChart extends CanvasChart {
             w = Math.max(w, measure.getLayoutBounds().getWidth());
         }
         double bw = w + 10, bh = rows.size() * lh + 6;
-        double bx = x + 8 + bw > LEFT + pw ? x - 8 - bw : x + 8, by = TOP + 4;
+        double bx = x + 8 + bw > LEFT + pw ? x - 8 - bw : x + 8, by = top + 4;
         g.setFill(Palette.background().deriveColor(0, 1, 1, 0.92));
         g.fillRect(bx, by, bw, bh);
         g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.4));
@@ -355,7 +387,7 @@ public class TimeChart extends CanvasChart {
         double t = logY ? (Math.log10(Math.max(v, ymin * 1e-3)) - Math.log10(ymin)) / (Math.log10(ymax) - Math.log10(ymin))
                 : (v - ymin) / (ymax - ymin);
         t = Math.max(-0.02, Math.min(1.02, t));
-        return TOP + ph * (1 - t);
+        return top + ph * (1 - t);
     }
 
     private void drawGrid(GraphicsContext g, double pw, double ph, long x0, long x1, double ymin, double ymax) {
@@ -384,8 +416,8 @@ public class TimeChart extends CanvasChart {
         long spacing = Ticks.stepSpacing(x1 - x0, 4);
         for (long s = Math.floorDiv(x0 + spacing - 1, spacing) * spacing; s <= x1; s += spacing) {
             double x = LEFT + pw * (s - x0) / (double) (x1 - x0);
-            g.strokeLine(x, TOP, x, TOP + ph);
-            g.fillText(Long.toString(s), Math.min(Math.max(x, LEFT + 12), LEFT + pw - 12), TOP + ph + 3);
+            g.strokeLine(x, top, x, top + ph);
+            g.fillText(Long.toString(s), Math.min(Math.max(x, LEFT + 12), LEFT + pw - 12), top + ph + 3);
         }
     }
 
@@ -494,7 +526,7 @@ public class TimeChart extends CanvasChart {
             if (s.nonFinite(b) == 0 && !(s.max(b) > 0)) continue;
             double x = LEFT + (s.bucketStart(b) - x0) * pw / (double) (x1 - x0);
             if (x < LEFT || x > LEFT + pw) continue;
-            g.strokeLine(x, TOP - 4, x, TOP + 6);
+            g.strokeLine(x, top - 4, x, top + 6);
             any = true;
         }
         if (any) {

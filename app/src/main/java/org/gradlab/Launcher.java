@@ -12,6 +12,7 @@ public final class Launcher {
     public static void main(String[] args) {
         // `gradlab ui …` goes through the CLI, which checks its options (and answers --help) before opening
         org.gradlab.cli.UiCommand.setLauncher(rest -> openApp(rest.toArray(String[]::new)));
+        org.gradlab.cli.RenderCommand.setRenderer(org.gradlab.ui.Render::render);
         if (args.length == 0) openApp(args);
         else org.gradlab.cli.Main.main(args);
     }

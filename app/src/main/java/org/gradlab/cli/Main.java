@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gradlab", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Train small RNNs and transformers and watch their gradients.",
         subcommands = {TrainCommand.class, ForkCommand.class, InspectCommand.class, CompareCommand.class, ImportCommand.class,
-            ExportCommand.class, DiagnoseCommand.class, WatchCommand.class, LessonsCommand.class, ExperimentCommand.class, BenchCommand.class, ResumeCommand.class, UiCommand.class})
+            ExportCommand.class, DiagnoseCommand.class, WatchCommand.class, LessonsCommand.class, ExperimentCommand.class, BenchCommand.class, ResumeCommand.class, UiCommand.class,
+            RenderCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -51,6 +51,9 @@ public class HeatmapChart extends CanvasChart {
         this.axis = axis;
         this.source = source;
         axis.cursorProperty().addListener((o, a, b) -> redraw());
+        // a zoom redraws at once, like the time charts: a heatmap of a finished run gets no new data to refresh it
+        axis.fromProperty().addListener((o, a, b) -> redraw());
+        axis.toProperty().addListener((o, a, b) -> redraw());
     }
 
     public HeatmapChart events(Supplier<List<RunEvent>> e) {

@@ -224,6 +224,8 @@ public class CompareView extends BorderPane {
 
     private void rebuildLines() {
         for (TimeChart c : allCharts()) c.clearLines();
+        diff.setVisible(parent != null); // a difference needs a fork
+        diff.setManaged(parent != null);
         rawDiffs.clear();
         smoothDiffs.clear();
         for (int i = 0; i < runs.size(); i++) {

@@ -172,6 +172,22 @@ class ChartSnapshotTest {
         assertTrue(r.contains("pre-clip: " + String.format(java.util.Locale.ROOT, "%.6g", d.series(org.gradlab.ui.vm.RunViewModel.Scalar.PRE_NORM).valueAt(400))), r.toString());
         assertTrue(r.contains("post-clip: " + String.format(java.util.Locale.ROOT, "%.6g", d.series(org.gradlab.ui.vm.RunViewModel.Scalar.POST_NORM).valueAt(400))), r.toString());
         assertTrue(r.get(1).startsWith("pre-clip: 294.3"), r.toString());
+        // the same numbers as `inspect --step 400` prints (to the readout's six digits)
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream old = System.out;
+        try {
+            System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(0, org.gradlab.cli.Main.run("inspect", "../sample-runs/spike-lstm-clip-norm1", "--step", "400"));
+        } finally {
+            System.setOut(old);
+        }
+        String inspect = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+        for (String[] k : new String[][] {{"pre-clip norm", "pre-clip"}, {"post-clip norm", "post-clip"}}) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(k[0] + " ([-0-9.eE+]+)").matcher(inspect);
+            assertTrue(m.find(), inspect);
+            String want = k[1] + ": " + String.format(java.util.Locale.ROOT, "%.6g", Float.parseFloat(m.group(1)));
+            assertTrue(r.contains(want), "readout " + r + " vs inspect's " + m.group());
+        }
         // the mouse over one chart: the hovered step is shared by all charts of the view
         javafx.geometry.Bounds b = norm.canvas().localToScreen(norm.canvas().getBoundsInLocal());
         robot.moveTo(new javafx.geometry.Point2D(b.getMinX() + b.getWidth() * 0.5, b.getMinY() + b.getHeight() * 0.5));
@@ -185,6 +201,17 @@ class ChartSnapshotTest {
         WaitForAsyncUtils.waitForFxEvents();
         long from = dash.axis().fromProperty().get(), to = dash.axis().toProperty().get();
         assertTrue(from > 0 && to < 999 && from < hovered && hovered < to && to - from < 800, "zoomed about step " + hovered + ": " + from + "–" + to);
+        for (int i = 0; i < 30 && dash.axis().toProperty().get() - dash.axis().fromProperty().get() > 20; i++) {
+            robot.scroll(1, javafx.geometry.VerticalDirection.DOWN);
+            WaitForAsyncUtils.waitForFxEvents();
+        }
+        long narrow = dash.axis().toProperty().get() - dash.axis().fromProperty().get();
+        assertTrue(narrow <= 20 && narrow >= 10, "the wheel reaches a 20-step window: " + narrow);
+        robot.interact(() -> {
+            dash.axis().fromProperty().set(from);
+            dash.axis().toProperty().set(to);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
         robot.drag(javafx.scene.input.MouseButton.PRIMARY).moveBy(-100, 0).drop();
         WaitForAsyncUtils.waitForFxEvents();
         assertTrue(dash.axis().fromProperty().get() > from && dash.axis().toProperty().get() - dash.axis().fromProperty().get() == to - from,

@@ -281,6 +281,17 @@ class GradLabAppTest extends MainWindowFixture {
         // the tab's skin puts the new view into the scene graph on a later pulse than the one that made it
         await("replay view", () -> window.replayView() != null && robot.lookup("#scrubber").tryQuery().isPresent());
         Slider s = robot.lookup("#scrubber").queryAs(Slider.class);
+        // N / P jump between the run's events (its injected spike is at step 400)
+        robot.interact(() -> s.setValue(100));
+        robot.clickOn("#scrubber");
+        robot.interact(() -> s.setValue(100));
+        long firstAfter = window.replayView().model().data().events().stream().mapToLong(RunEvent::step).filter(k -> k > 100).min().orElse(-1);
+        assertEquals(400, firstAfter, "the sample's first event after step 100 is its spike");
+        robot.type(javafx.scene.input.KeyCode.N);
+        await("N jumps to the spike event", () -> window.replayView().axis().cursorProperty().get() == 400);
+        long before = window.replayView().model().data().events().stream().mapToLong(RunEvent::step).filter(k -> k < 400).max().orElse(400);
+        robot.type(javafx.scene.input.KeyCode.P);
+        assertEquals(before, Math.round(s.getValue()), "P: the event before (or stay where there is none)");
         robot.interact(() -> s.setValue(400));
         await("cursor moved", () -> window.replayView().axis().cursorProperty().get() == 400);
         await("the step's record is shown", () -> robot.lookup("#replayPosition").queryAs(Label.class).getText().startsWith("step 400"));

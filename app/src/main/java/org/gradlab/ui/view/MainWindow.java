@@ -216,7 +216,7 @@ public class MainWindow extends BorderPane {
     public static final String SHORTCUTS = String.join("\n",
             "Everywhere:   F1 or ?  this list",
             "Live:         Space  play / pause    →  one step    F  fork into the specs in the fork field",
-            "Replay:       Space  play / pause    ← →  one step (Shift: 100)    F  fork at the cursor",
+            "Replay:       Space  play / pause    ← →  one step (Shift: 100)    N / P  next / previous event    F  fork at the cursor",
             "Compare:      Space  play / pause the live runs    ← →  move the cursor (Shift: 100)",
             "              Z  zoom to the fork    A  all steps    Delete  remove the run selected in the table",
             "Charts:       the mouse over any chart reads every line at that step, on every chart of the tab",

@@ -152,7 +152,7 @@ public class ReplayView extends BorderPane {
         lastFrame = -1;
     }
 
-    /** The replay's keys: Space plays/pauses, ← → move the cursor a step (Shift: 100 steps), F forks. */
+    /** The replay's keys: Space plays/pauses, ← → move the cursor a step (Shift: 100 steps), N / P jump to the next / previous event, F forks. */
     boolean key(javafx.scene.input.KeyEvent e) {
         switch (e.getCode()) {
             case SPACE -> togglePlay();
@@ -161,11 +161,23 @@ public class ReplayView extends BorderPane {
                 scrubber.setValue(Math.max(scrubber.getMin(), Math.min(scrubber.getMax(), Math.round(scrubber.getValue()) + d)));
             }
             case F -> forkButton.fire();
+            case N, P -> jumpToEvent(e.getCode() == javafx.scene.input.KeyCode.N);
             default -> {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Moves the cursor to the next (or previous) event of the run — a clip change, a spike, a fork — if there is one. */
+    public void jumpToEvent(boolean next) {
+        long at = Math.round(scrubber.getValue());
+        long best = -1;
+        for (RunEvent ev : model.data().events()) {
+            long k = ev.step();
+            if (next ? k > at && (best < 0 || k < best) : k < at && (best < 0 || k > best)) best = k;
+        }
+        if (best >= 0) scrubber.setValue(best);
     }
 
     /** Shows a fork's rebuild progress (null: none under way). */

@@ -21,28 +21,36 @@ final class StepZoom {
         r.setId("zoomSlider");
         r.setPrefWidth(320);
         HBox.setHgrow(r, Priority.SOMETIMES);
-        boolean[] syncing = {false}; // the thumbs being moved to match the axis: not a user's zoom
+        // one change at a time: the thumbs moving the axis must not be moved back by the axis half-way, and the
+        // thumbs being set to match the axis are not a user's zoom
+        boolean[] busy = {false};
         Runnable apply = () -> {
-            if (syncing[0]) return;
-            boolean all = r.getLowValue() <= r.getMin() && r.getHighValue() >= r.getMax();
-            axis.fromProperty().set(all ? -1 : Math.round(r.getLowValue()));
-            axis.toProperty().set(all ? -1 : Math.round(r.getHighValue()));
+            if (busy[0]) return;
+            busy[0] = true;
+            try {
+                boolean all = r.getLowValue() <= r.getMin() && r.getHighValue() >= r.getMax();
+                long lo = Math.round(r.getLowValue()), hi = Math.round(r.getHighValue());
+                axis.fromProperty().set(all ? -1 : lo);
+                axis.toProperty().set(all ? -1 : hi);
+            } finally {
+                busy[0] = false;
+            }
         };
         r.lowValueProperty().addListener((o, a, b) -> apply.run());
         r.highValueProperty().addListener((o, a, b) -> apply.run());
         // the other way too: a wheel zoom or a drag on a chart moves the thumbs
         Runnable show = () -> {
+            if (busy[0]) return;
             double lo = axis.fromProperty().get() < 0 ? r.getMin() : axis.fromProperty().get();
             double hi = axis.toProperty().get() < 0 ? r.getMax() : axis.toProperty().get();
-            if (lo != r.getLowValue() || hi != r.getHighValue()) {
-                syncing[0] = true;
-                try {
-                    r.setHighValue(Math.max(hi, r.getLowValue()));
-                    r.setLowValue(lo);
-                    r.setHighValue(hi);
-                } finally {
-                    syncing[0] = false;
-                }
+            if (lo == r.getLowValue() && hi == r.getHighValue()) return;
+            busy[0] = true;
+            try {
+                r.setHighValue(Math.max(hi, r.getLowValue()));
+                r.setLowValue(lo);
+                r.setHighValue(hi);
+            } finally {
+                busy[0] = false;
             }
         };
         axis.fromProperty().addListener((o, a, b) -> show.run());

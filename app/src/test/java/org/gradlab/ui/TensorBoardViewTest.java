@@ -141,6 +141,24 @@ class TensorBoardViewTest extends MainWindowFixture {
         assertTrue(dash.data().series(RunViewModel.Scalar.CLIP_RATE).isEmpty() && dash.data().series(RunViewModel.Scalar.COEFFICIENT).isEmpty());
     }
 
+    /** A spike no event records (a TensorFlow job's, at step 60) is found, listed, and reached with N. */
+    @Test
+    void aSpikeFoundInTheLogIsListedAndReachedWithN(FxRobot robot, @TempDir Path tmp) throws Exception {
+        Path res = Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI());
+        Files.createDirectories(tmp.resolve("job"));
+        Files.copy(res.resolve("events.out.tfevents.1795380284.vm.31405.0.v2"), tmp.resolve("job/events.out.tfevents.1795380284.vm.31405.0.v2"));
+        robot.interact(() -> window.openTensorBoard(tmp));
+        await("it replays", () -> window.replayView() != null && robot.lookup("#scrubber").tryQuery().isPresent());
+        var replay = window.replayView();
+        await("the spike at step 60 is in the navigator", () -> replay.navigatorEntries().stream()
+                .anyMatch(e -> e.step() == 60 && e.type() == org.gradlab.run.RunEvent.Type.SPIKE && e.value().startsWith("detected")));
+        javafx.scene.control.Slider s = robot.lookup("#scrubber").queryAs(javafx.scene.control.Slider.class);
+        robot.clickOn("#scrubber");
+        robot.interact(() -> s.setValue(10));
+        robot.type(javafx.scene.input.KeyCode.N);
+        await("N reaches it", () -> replay.axis().cursorProperty().get() == 60);
+    }
+
     private static String title(FxRobot robot) {
         var l = robot.lookup("#replayTitle").tryQueryAs(javafx.scene.control.Label.class);
         return l.isPresent() ? l.get().getText() : "";

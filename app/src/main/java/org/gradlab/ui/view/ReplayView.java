@@ -17,6 +17,7 @@ import org.gradlab.telemetry.StepStats;
 import org.gradlab.ui.chart.StepAxis;
 import org.gradlab.ui.vm.ReplayModel;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 
@@ -43,6 +44,10 @@ public class ReplayView extends BorderPane {
     private java.util.function.DoubleSupplier forkProgress;
     private final Button play = new Button("Play"), forkButton = new Button("Fork at cursor");
     private final HBox controls;
+    private final ListView<RunEvent> events;
+
+    /** The navigator's entries: the run's events and the spikes found in it, by step. */
+    public List<RunEvent> navigatorEntries() { return events.getItems(); }
 
     /** Puts a chooser in front of the replay controls (the run picker of a multi-run TensorBoard logdir). */
     public void setPicker(javafx.scene.Node picker) {
@@ -84,8 +89,22 @@ public class ReplayView extends BorderPane {
         forkRow.setPadding(new Insets(0, 4, 4, 4));
         Label warning = new Label(model.damageWarning() == null ? "" : "⚠ " + model.damageWarning());
         warning.setStyle("-fx-text-fill: #d00000;");
-        ListView<RunEvent> events = new ListView<>(FXCollections.observableArrayList(model.data().events()));
+        events = new ListView<>(FXCollections.observableArrayList(model.data().events()));
         events.setId("eventsList");
+        // spikes the run did not record as events join the list (and N / P) once found, off the FX thread
+        io.submit(() -> {
+            try {
+                List<RunEvent> found = model.detectedSpikes();
+                if (!found.isEmpty()) Platform.runLater(() -> {
+                    List<RunEvent> all = new java.util.ArrayList<>(events.getItems());
+                    all.addAll(found);
+                    all.sort(java.util.Comparator.comparingLong(RunEvent::step));
+                    events.getItems().setAll(all);
+                });
+            } catch (Exception ex) {
+                // no navigation by spikes then; the Diagnose button reports what went wrong
+            }
+        });
         events.setPrefWidth(230);
         events.setCellFactory(lv -> new javafx.scene.control.ListCell<>() {
             @Override
@@ -169,11 +188,11 @@ public class ReplayView extends BorderPane {
         return true;
     }
 
-    /** Moves the cursor to the next (or previous) event of the run — a clip change, a spike, a fork — if there is one. */
+    /** Moves the cursor to the next (or previous) entry of the navigator — an event of the run or a spike found in it. */
     public void jumpToEvent(boolean next) {
         long at = Math.round(scrubber.getValue());
         long best = -1;
-        for (RunEvent ev : model.data().events()) {
+        for (RunEvent ev : events.getItems()) {
             long k = ev.step();
             if (next ? k > at && (best < 0 || k < best) : k < at && (best < 0 || k > best)) best = k;
         }

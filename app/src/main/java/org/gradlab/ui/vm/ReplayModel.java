@@ -150,6 +150,23 @@ public final class ReplayModel implements AutoCloseable {
         return org.gradlab.diagnose.Diagnose.of(org.gradlab.diagnose.RunData.of(reader), null, evals);
     }
 
+    /**
+     * Gradient-norm spikes found the way {@code diagnose} finds them (robust deviations from the recent median),
+     * as events for the replay's navigator; a spike the run already records as an event (an injected bad batch)
+     * is left out. Reads the run's records: call off the FX thread.
+     */
+    public java.util.List<org.gradlab.run.RunEvent> detectedSpikes() throws RunFileException {
+        java.util.Set<Long> recorded = new java.util.HashSet<>();
+        for (org.gradlab.run.RunEvent e : data.events()) if (e.type() == org.gradlab.run.RunEvent.Type.SPIKE) recorded.add(e.step());
+        java.util.List<org.gradlab.run.RunEvent> out = new java.util.ArrayList<>();
+        for (org.gradlab.diagnose.Spikes.Spike sp : org.gradlab.diagnose.Spikes.find(org.gradlab.diagnose.RunData.of(reader))) {
+            if (recorded.contains(sp.step())) continue;
+            out.add(new org.gradlab.run.RunEvent(sp.step(), 0, org.gradlab.run.RunEvent.Type.SPIKE, String.format(java.util.Locale.ROOT,
+                    "detected: pre-clip %.4g, %.0f× the median%s", sp.preNorm(), sp.ratio(), sp.layer() == null ? "" : ", most in " + sp.layer())));
+        }
+        return out;
+    }
+
     /** A warning line when the run's tail could not be read, else null. */
     public String damageWarning() {
         return reader.damage() == null ? null : reader.damage().bytes() + " bytes after byte " + reader.damage().offset()

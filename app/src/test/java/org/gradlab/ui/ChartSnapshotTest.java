@@ -188,6 +188,19 @@ class ChartSnapshotTest {
             String want = k[1] + ": " + String.format(java.util.Locale.ROOT, "%.6g", Float.parseFloat(m.group(1)));
             assertTrue(r.contains(want), "readout " + r + " vs inspect's " + m.group());
         }
+        // the per-layer heatmap reads its pixel column: each layer's largest pre-clip norm over the column's steps
+        robot.interact(() -> dash.layerHeatmap().redraw());
+        java.util.List<String> hr = dash.layerHeatmap().readout(400);
+        java.util.regex.Matcher span = java.util.regex.Pattern.compile("steps? (\\d+)(?:–(\\d+))?").matcher(hr.get(0));
+        assertTrue(span.matches(), hr.toString());
+        long a = Long.parseLong(span.group(1)), z = span.group(2) == null ? a : Long.parseLong(span.group(2));
+        assertTrue(a <= 400 && 400 <= z, hr.get(0));
+        for (int l = 0; l < d.layers().size(); l++) {
+            float mx = Float.NEGATIVE_INFINITY;
+            for (long k = a; k <= z; k++) mx = Math.max(mx, d.layerPre(l).valueAt(k));
+            String want = d.layers().get(l) + ": " + String.format(java.util.Locale.ROOT, a == z ? "%.4g" : "%.4g (largest)", mx);
+            assertTrue(hr.contains(want), "heatmap readout " + hr + " lacks " + want);
+        }
         // the mouse over one chart: the hovered step is shared by all charts of the view
         javafx.geometry.Bounds b = norm.canvas().localToScreen(norm.canvas().getBoundsInLocal());
         robot.moveTo(new javafx.geometry.Point2D(b.getMinX() + b.getWidth() * 0.5, b.getMinY() + b.getHeight() * 0.5));

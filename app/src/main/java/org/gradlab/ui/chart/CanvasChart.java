@@ -119,6 +119,41 @@ abstract class CanvasChart extends Region {
         return rows;
     }
 
+    /** A readout box beside a dashed crosshair at x: the first row in the text colour, the rest as rowColor says. */
+    protected static void drawReadout(GraphicsContext g, List<String> rows, double x, double left, double top, double pw) {
+        drawReadout(g, rows, x, left, top, pw, i -> Palette.text());
+    }
+
+    protected static void drawReadout(GraphicsContext g, List<String> rows, double x, double left, double top, double pw,
+                                      java.util.function.IntFunction<javafx.scene.paint.Color> rowColor) {
+        if (rows.isEmpty()) return;
+        g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.5));
+        g.setLineWidth(1);
+        g.setLineDashes(2, 2);
+        g.strokeLine(x, top, x, g.getCanvas().getHeight() - 18);
+        g.setLineDashes();
+        javafx.scene.text.Text measure = new javafx.scene.text.Text();
+        measure.setFont(g.getFont());
+        double w = 0, lh = 13;
+        int shown = Math.min(rows.size(), (int) Math.max(2, (g.getCanvas().getHeight() - top - 10) / lh));
+        for (int i = 0; i < shown; i++) {
+            measure.setText(rows.get(i));
+            w = Math.max(w, measure.getLayoutBounds().getWidth());
+        }
+        double bw = w + 10, bh = shown * lh + 6;
+        double bx = x + 8 + bw > left + pw ? x - 8 - bw : x + 8, by = top + 4;
+        g.setFill(Palette.background().deriveColor(0, 1, 1, 0.92));
+        g.fillRect(bx, by, bw, bh);
+        g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.4));
+        g.strokeRect(bx, by, bw, bh);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        for (int i = 0; i < shown; i++) {
+            g.setFill(i == 0 ? Palette.text() : rowColor.apply(i));
+            g.fillText(i == shown - 1 && shown < rows.size() ? "… " + (rows.size() - shown + 1) + " more" : rows.get(i), bx + 5, by + 3 + i * lh);
+        }
+    }
+
     /** The shared step cursor: a solid line at {@code cursor} when it lies in [x0, x1]. */
     protected static void drawCursor(GraphicsContext g, long cursor, long x0, long x1,
                                      double left, double top, double pw, double ph) {

@@ -31,6 +31,13 @@ public class HeatmapChart extends CanvasChart {
         default boolean nonFinite(int row, long from, long to) { return false; }
         /** A title that says what is shown when it is not what the chart's title says (null: the chart's title). */
         default String title() { return null; }
+        /** The steps the value of [from, to) really covers (a store that keeps several steps per bucket covers more). */
+        default long[] span(long from, long to) { return new long[] {from, to - 1}; }
+        /** The readout's text for a row's value over [from, to) (null: leave the row out). */
+        default String readout(int row, long from, long to) {
+            double v = value(row, from, to);
+            return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.4g", Math.pow(10, v)) : null;
+        }
     }
 
     /** The heatmaps mark setting changes and spikes; fork and stop markers stay on the line charts. */
@@ -51,6 +58,9 @@ public class HeatmapChart extends CanvasChart {
         this.axis = axis;
         this.source = source;
         axis.cursorProperty().addListener((o, a, b) -> redraw());
+        axis.hoverProperty().addListener((o, a, b) -> redraw());
+        canvas.setOnMouseMoved(e -> axis.hoverProperty().set(stepAt(e.getX())));
+        canvas.setOnMouseExited(e -> axis.hoverProperty().set(-1));
         // a zoom redraws at once, like the time charts: a heatmap of a finished run gets no new data to refresh it
         axis.fromProperty().addListener((o, a, b) -> redraw());
         axis.toProperty().addListener((o, a, b) -> redraw());
@@ -132,5 +142,38 @@ public class HeatmapChart extends CanvasChart {
         }
         drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
         drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);
+        drawnFrom = x0;
+        drawnTo = x1;
+        drawnWidth = pw;
+        long hover = axis.hoverProperty().get();
+        if (hover >= x0 && hover < x1) drawReadout(g, readout(hover), LEFT + (hover - x0) * (double) pw / (x1 - x0), LEFT, TOP, pw);
+    }
+
+    private long drawnFrom = -1, drawnTo = -1;
+    private int drawnWidth;
+
+    private long stepAt(double x) {
+        if (drawnFrom < 0 || x < LEFT || x >= LEFT + drawnWidth) return -1;
+        return drawnFrom + (long) ((x - LEFT) / drawnWidth * (drawnTo - drawnFrom));
+    }
+
+    /**
+     * What the pixel column holding `step` shows, row by row, and which steps it covers: the rows' values as the
+     * source reads them (a layer's largest norm there, a bin's count), rows without a value left out.
+     */
+    public java.util.List<String> readout(long step) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        Source s = source.get();
+        if (s == null || drawnFrom < 0 || drawnWidth <= 0) return out;
+        long x0 = drawnFrom, x1 = drawnTo;
+        int c = (int) Math.min(drawnWidth - 1, Math.max(0, (step - x0) * drawnWidth / (x1 - x0)));
+        long a = x0 + (x1 - x0) * c / drawnWidth, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / drawnWidth);
+        long[] span = s.span(a, b);
+        out.add(span[0] == span[1] ? "step " + span[0] : "steps " + span[0] + "–" + span[1]);
+        for (int r = 0; r < s.rows(); r++) {
+            String v = s.readout(r, a, b);
+            if (v != null) out.add(s.rowLabel(r) + ": " + v + (s.nonFinite(r, a, b) ? " (NaN/inf)" : ""));
+        }
+        return out;
     }
 }

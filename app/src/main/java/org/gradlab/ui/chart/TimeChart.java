@@ -282,32 +282,9 @@ public class TimeChart extends CanvasChart {
     private void drawReadout(GraphicsContext g, long step, long x0, long x1, double pw, double ph) {
         if (step < x0 || step > x1 || lines.isEmpty()) return;
         double x = LEFT + (step - x0) * pw / (double) (x1 - x0);
-        g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.5));
-        g.setLineWidth(1);
-        g.setLineDashes(2, 2);
-        g.strokeLine(x, top, x, top + ph);
-        g.setLineDashes();
-        List<String> rows = readout(step);
-        javafx.scene.text.Text measure = new javafx.scene.text.Text();
-        measure.setFont(g.getFont());
-        double w = 0, lh = 13;
-        for (String r : rows) {
-            measure.setText(r);
-            w = Math.max(w, measure.getLayoutBounds().getWidth());
-        }
-        double bw = w + 10, bh = rows.size() * lh + 6;
-        double bx = x + 8 + bw > LEFT + pw ? x - 8 - bw : x + 8, by = top + 4;
-        g.setFill(Palette.background().deriveColor(0, 1, 1, 0.92));
-        g.fillRect(bx, by, bw, bh);
-        g.setStroke(Palette.text().deriveColor(0, 1, 1, 0.4));
-        g.strokeRect(bx, by, bw, bh);
-        g.setTextAlign(TextAlignment.LEFT);
-        g.setTextBaseline(VPos.TOP);
-        for (int i = 0; i < rows.size(); i++) {
-            g.setFill(i == 0 ? Palette.text() : lines.get(i - 1).color());
-            g.fillText(rows.get(i), bx + 5, by + 3 + i * lh);
-        }
+        drawReadout(g, readout(step), x, LEFT, top, pw, i -> lines.get(i - 1).color());
     }
+
 
     /**
      * A one-step spike squeezed into a pixel column with many other steps shows only in the translucent band,

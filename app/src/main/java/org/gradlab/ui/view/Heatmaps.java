@@ -20,11 +20,31 @@ final class Heatmaps {
 
             @Override
             public double value(int row, long from, long to) {
-                SeriesStore st = s(row);
-                if (st.isEmpty() || to <= st.firstStep() || from > st.lastStep()) return Double.NaN;
+                float mx = largest(s(row), from, to);
+                return mx > 0 ? Math.log10(mx) : Double.NaN;
+            }
+
+            float largest(SeriesStore st, long from, long to) {
+                if (st.isEmpty() || to <= st.firstStep() || from > st.lastStep()) return Float.NaN;
                 float mx = Float.NaN;
                 for (int b = st.bucketOf(from); b <= st.bucketOf(to - 1); b++) if (!(mx >= st.max(b))) mx = Float.isNaN(st.max(b)) ? mx : st.max(b);
-                return mx > 0 ? Math.log10(mx) : Double.NaN;
+                return mx;
+            }
+
+            /** The buckets overlapping [from, to) of the first layer (every layer's store has the same buckets). */
+            @Override
+            public long[] span(long from, long to) {
+                SeriesStore st = s(0);
+                if (st.isEmpty()) return new long[] {from, to - 1};
+                long a = st.bucketStart(st.bucketOf(from)), b = st.bucketStart(st.bucketOf(to - 1)) + st.bucketWidth() - 1;
+                return new long[] {Math.min(a, from), Math.min(Math.max(b, to - 1), st.lastStep())};
+            }
+
+            @Override
+            public String readout(int row, long from, long to) {
+                float mx = largest(s(row), from, to); // the value itself, not 10^log10 of it
+                long[] sp = span(from, to);
+                return Float.isNaN(mx) ? null : String.format(java.util.Locale.ROOT, sp[0] == sp[1] ? "%.4g" : "%.4g (largest)", mx);
             }
 
             @Override
@@ -66,6 +86,21 @@ final class Heatmaps {
                     any = true;
                 }
                 return any && sum > 0 ? Math.log10(sum) : Double.NaN;
+            }
+
+            @Override
+            public long[] span(long from, long to) {
+                if (t.columns() == 0) return new long[] {from, to - 1};
+                long w = t.columnWidth();
+                long a = t.firstStep() + Math.max(0, (from - t.firstStep()) / w) * w, b = t.firstStep() + ((to - 1 - t.firstStep()) / w + 1) * w - 1;
+                return new long[] {Math.min(a, from), Math.max(b, to - 1)};
+            }
+
+            /** A bin's count (all of its counts over the column's steps), only for the bins that have any. */
+            @Override
+            public String readout(int row, long from, long to) {
+                double v = value(row, from, to);
+                return Double.isFinite(v) ? Long.toString(Math.round(Math.pow(10, v))) : null;
             }
 
             @Override

@@ -214,6 +214,30 @@ class GradLabAppTest extends MainWindowFixture {
         assertEquals(390, c.forkStep(), "the parent stays: the fork is still marked");
     }
 
+    /** The Cliff tab: a click on the map starts both descents there; the unclipped one is thrown far off the wall. */
+    @Test
+    void clickingTheCliffMapDrawsBothTrajectoriesFromThatPoint(FxRobot robot) throws Exception {
+        javafx.scene.control.Tab cliff = window.tabs().getTabs().stream().filter(t -> t.getText().equals("Cliff")).findFirst().orElseThrow();
+        robot.interact(() -> window.tabs().getSelectionModel().select(cliff));
+        await("the cliff view", () -> window.cliffView() != null && robot.lookup("#cliffCanvas").tryQuery().isPresent());
+        org.gradlab.ui.view.CliffView v = window.cliffView();
+        WaitForAsyncUtils.waitForFxEvents();
+        double[] at = v.toCanvas(3.6, -1.9);
+        javafx.geometry.Point2D screen = v.canvas().localToScreen(at[0], at[1]);
+        robot.clickOn(screen);
+        await("both trajectories start at the click", () -> !v.unclipped().isEmpty() && !v.clippedPath().isEmpty());
+        var p0 = v.unclipped().get(0);
+        assertEquals(3.6, p0.w(), 0.03, "w of the click");
+        assertEquals(-1.9, p0.b(), 0.03, "b of the click");
+        assertEquals(p0.w(), v.clippedPath().get(0).w(), 0.0);
+        assertEquals(31, v.unclipped().size(), "30 steps each");
+        assertEquals(31, v.clippedPath().size());
+        double plainJump = Math.hypot(v.unclipped().get(1).w() - p0.w(), v.unclipped().get(1).b() - p0.b());
+        double clippedJump = Math.hypot(v.clippedPath().get(1).w() - p0.w(), v.clippedPath().get(1).b() - p0.b());
+        assertTrue(clippedJump <= 2 * 0.1 + 1e-9 && plainJump > 5 * clippedJump, "thrown off: " + plainJump + " vs clipped " + clippedJump);
+        assertTrue(robot.lookup("#cliffStatus").queryAs(Label.class).getText().contains("lowest loss"));
+    }
+
     @Test
     void recordedBranchesOpenedForComparisonBringTheirParentAndTheForkStep(FxRobot robot) throws Exception {
         Path forks = Path.of("..", "sample-runs", "fork-spike-3-clips");

@@ -40,7 +40,8 @@ import java.util.stream.Stream;
  */
 public class MainWindow extends BorderPane {
     private final TabPane tabs = new TabPane();
-    private final Tab startTab = new Tab("Start"), liveTab = new Tab("Live"), compareTab = new Tab("Compare"), replayTab = new Tab("Replay"), tagsTab = new Tab("Tags");
+    private final Tab startTab = new Tab("Start"), liveTab = new Tab("Live"), compareTab = new Tab("Compare"), replayTab = new Tab("Replay"), tagsTab = new Tab("Tags"),
+            cliffTab = new Tab("Cliff");
     private final CompareView compare = new CompareView();
     private final TagBrowser tags;
     private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
@@ -78,7 +79,12 @@ public class MainWindow extends BorderPane {
         tags = new TagBrowser(io);
         tagsTab.setContent(tags);
         tagsTab.setClosable(false);
-        tabs.getTabs().addAll(startTab, liveTab, compareTab, replayTab);
+        // Pascanu's Fig. 6: made when first shown (its map costs a moment)
+        cliffTab.setClosable(false);
+        cliffTab.selectedProperty().addListener((o, a, on) -> {
+            if (on && cliffTab.getContent() == null) cliffTab.setContent(new CliffView());
+        });
+        tabs.getTabs().addAll(startTab, liveTab, compareTab, replayTab, cliffTab);
         setTop(menu());
         setCenter(tabs);
         addEventFilter(KeyEvent.KEY_PRESSED, this::keys);
@@ -142,6 +148,8 @@ public class MainWindow extends BorderPane {
     public LiveView liveView() { return live; }
     public CompareView compareView() { return compare; }
     public TagBrowser tagBrowser() { return tags; }
+    /** The Cliff tab's view (null until the tab is first shown). */
+    public CliffView cliffView() { return (CliffView) cliffTab.getContent(); }
     public ReplayView replayView() { return replay; }
 
     private MenuBar menu() {

@@ -28,7 +28,7 @@ import java.util.Locale;
 public final class CliffView extends BorderPane {
     /** The region shown: the wall and the valley beside it. */
     public static final double W0 = 2.5, W1 = 6.0, B0 = -3.5, B1 = 0.0;
-    private static final double LEFT = 46, TOP = 8, RIGHT = 150, BOTTOM = 30;
+    private static final double LEFT = 46, TOP = 8, RIGHT = 180, BOTTOM = 30;
 
     private final Canvas canvas = new Canvas(760, 560);
     private final TextField lr = new TextField("2"), threshold = new TextField("0.1"), steps = new TextField("30");

@@ -55,6 +55,8 @@ class PascanuCliffTest {
         double plainJump = Math.hypot(plain.get(1).w() - 3.6, plain.get(1).b() + 1.9);
         assertTrue(plain.get(0).gradNorm() > 0.5, "a steep wall: |g| = " + plain.get(0).gradNorm());
         assertTrue(plainJump > 1.0, "the unclipped step leaves the wall's neighbourhood: " + plainJump);
+        assertEquals(0.827, plain.get(0).gradNorm(), 0.001, "the README's |gradient| at the default start");
+        assertEquals(1.65, plainJump, 0.01, "the README's first plain step");
         double bestPlain = plain.stream().mapToDouble(PascanuCliff.Point::loss).min().orElseThrow();
         double bestClipped = clipped.stream().mapToDouble(PascanuCliff.Point::loss).min().orElseThrow();
         assertTrue(bestClipped < bestPlain / 10, "clipped descent finds the valley (" + bestClipped + ") the thrown one misses (" + bestPlain + ")");

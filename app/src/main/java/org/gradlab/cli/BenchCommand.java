@@ -31,8 +31,11 @@ public final class BenchCommand implements Runnable {
     java.nio.file.Path replay;
     @Option(names = "--tensorboard", paramLabel = "LOGDIR", description = "instead: time opening a TensorBoard log directory to an overview")
     java.nio.file.Path tensorboard;
-    @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_bare, telemetry_overhead_pct, ms_per_step_in_run}")
+    @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_bare, telemetry_overhead_pct, "
+            + "ms_per_step_in_run, gflop_per_step, gflops, threads[, peak_gflops, pct_of_peak]}")
     boolean json;
+    @Option(names = "--peak", description = "also measure this machine's fp32 FMA peak (one core and the threads used) and report each model's share of it")
+    boolean peak;
 
     @Override
     public void run() {
@@ -49,6 +52,15 @@ public final class BenchCommand implements Runnable {
         }
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         List<Map<String, Object>> rows = new ArrayList<>();
+        int threads = deviceOptions.threads != null ? deviceOptions.threads : Runtime.getRuntime().availableProcessors();
+        org.gradlab.engine.FmaPeak.Peak roof = null;
+        if (peak) {
+            roof = org.gradlab.engine.FmaPeak.measure(threads);
+            if (!json) {
+                System.out.printf("peak fp32 FMA (%s): %.1f GFLOP/s on one core, %.1f on %d threads%n",
+                        roof.lanes() > 1 ? "Vector API, " + roof.lanes() + " lanes" : "scalar loop", roof.oneCore(), roof.allCores(), roof.threads());
+            }
+        }
         try (org.gradlab.engine.Backend be = deviceOptions.open(json ? null : System.out)) {
             if (!json) {
                 System.out.println("backend " + be.name() + ", " + warmup + " warm-up + " + steps + " timed steps per model");
@@ -59,12 +71,15 @@ public final class BenchCommand implements Runnable {
                 java.util.List<RunWriter> writers = new ArrayList<>();
                 Benchmark.Result r = Benchmark.run(be, m, warmup, steps, record ? runner -> recorder(m, runner, writers) : null);
                 for (RunWriter w : writers) closeAndDelete(w);
+                double gflop = org.gradlab.run.FlopCount.step(m) / 1e9, gflops = gflop / (r.msPerStep() / 1e3);
                 if (!json) {
                     String counters = be.counters();
                     if (!counters.isEmpty()) System.out.println("  device counters after " + m + " (cumulative): " + counters);
                     System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%   in a run %8.2f ms%s%n",
                             r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent(), r.msInRun(),
                             record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");
+                    System.out.printf("%-12s %.3f GFLOP/step (matrix products)  %.1f GFLOP/s on %d threads%s%n", "", gflop, gflops, threads,
+                            roof == null ? "" : String.format(" = %.1f%% of the %d-thread peak", 100 * gflops / roof.allCores(), threads));
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", r.model());
@@ -75,6 +90,14 @@ public final class BenchCommand implements Runnable {
                 row.put("ms_per_step_bare", round(r.msBare()));
                 row.put("telemetry_overhead_pct", round(r.overheadPercent()));
                 row.put("ms_per_step_in_run", round(r.msInRun()));
+                row.put("gflop_per_step", round(gflop));
+                row.put("gflops", round(gflops));
+                row.put("threads", threads);
+                if (roof != null) {
+                    row.put("peak_gflops", round(roof.allCores()));
+                    row.put("peak_gflops_one_core", round(roof.oneCore()));
+                    row.put("pct_of_peak", round(100 * gflops / roof.allCores()));
+                }
                 if (record) {
                     row.put("record_overhead_pct", round(r.recordOverheadPercent()));
                     row.put("record_bytes_per_step", r.recordBytesPerStep());

@@ -158,6 +158,23 @@ class CliTest {
         assertTrue(row.get("ms_per_step").asDouble() > 0);
         assertTrue(row.get("steps_per_s").asDouble() > 0);
         assertTrue(row.get("ms_per_step_in_run").asDouble() > 0, "the queued steps of a run are timed too");
+        double gflop = org.gradlab.run.FlopCount.step("rnn-adding") / 1e9;
+        assertEquals(gflop, row.get("gflop_per_step").asDouble(), 1e-3, "the counted matrix-product FLOPs");
+        assertEquals(gflop / (row.get("ms_per_step").asDouble() / 1e3), row.get("gflops").asDouble(), 0.02 * row.get("gflops").asDouble());
+        assertEquals(1, row.get("threads").asInt());
+        assertTrue(row.get("peak_gflops") == null, "no peak unless asked");
+    }
+
+    @Test
+    void benchPeakPutsEachModelAgainstTheMachinesFmaPeak() throws Exception {
+        Result r = run("bench", "--models", "rnn-adding", "--steps", "2", "--warmup", "1", "--json", "--threads", "1", "--peak");
+        assertEquals(0, r.code(), r.err());
+        JsonNode row = new ObjectMapper().readTree(r.out()).get(0);
+        double peak = row.get("peak_gflops").asDouble(), one = row.get("peak_gflops_one_core").asDouble();
+        assertTrue(peak > 0 && one > 0, row.toString());
+        assertEquals(100 * row.get("gflops").asDouble() / peak, row.get("pct_of_peak").asDouble(), 0.02 * row.get("pct_of_peak").asDouble() + 0.01);
+        Result text = run("bench", "--models", "rnn-adding", "--steps", "2", "--warmup", "1", "--threads", "1", "--peak");
+        assertTrue(text.out().contains("peak fp32 FMA") && text.out().contains("% of the 1-thread peak"), text.out());
     }
 
     @Test

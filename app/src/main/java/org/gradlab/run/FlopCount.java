@@ -1,0 +1,52 @@
+package org.gradlab.run;
+
+/**
+ * The matrix-multiply FLOPs of one training step of each anchor model, counted exactly from its shapes: 2·m·n·k
+ * per product in the forward pass, twice that in the backward pass (the input's gradient and the weight's), so
+ * 3× forward in all. Elementwise work (activations, softmax, LayerNorm, the loss, the optimizer, clipping,
+ * telemetry) is not counted: it is a few percent of the step's FLOPs and none of the roofline's FMAs — the
+ * usual convention for model FLOP utilisation.
+ */
+public final class FlopCount {
+    private FlopCount() {}
+
+    /** A linear layer on `rows` rows: rows × in → rows × out. */
+    public static long linear(long rows, long in, long out) {
+        return 2 * rows * in * out;
+    }
+
+    /** One recurrent layer over T steps of a batch: per step the input and the recurrent products, `gates` × hidden wide. */
+    public static long recurrent(long batch, long steps, long in, long hidden, int gates) {
+        return steps * (linear(batch, in, gates * hidden) + linear(batch, hidden, gates * hidden));
+    }
+
+    /** Causal self-attention of one block (every score computed, masked or not) with its four projections. */
+    public static long attention(long batch, long steps, long d) {
+        long rows = batch * steps;
+        return linear(rows, d, 3 * d) + 2 * (2 * batch * steps * steps * d) + linear(rows, d, d);
+    }
+
+    /** A transformer MLP, d → 4d → d. */
+    public static long mlp(long rows, long d) {
+        return linear(rows, d, 4 * d) + linear(rows, 4 * d, d);
+    }
+
+    /** Forward matrix-multiply FLOPs of an anchor model's step. */
+    public static long forward(String anchor) {
+        long b = AnchorModels.B, t = AnchorModels.T, v = AnchorModels.V;
+        return switch (anchor) {
+            case "lstm", "gru" -> {
+                int gates = anchor.equals("lstm") ? 4 : 3;
+                yield recurrent(b, t, 64, 256, gates) + recurrent(b, t, 256, 256, gates) + linear(b * t, 256, v);
+            }
+            case "rnn-adding" -> recurrent(b, 100, 2, 128, 1) + linear(b, 128, 1); // the head reads the last step only
+            case "gpt" -> 2 * (attention(b, t, 128) + mlp(b * t, 128)) + linear(b * t, 128, v);
+            default -> throw new IllegalArgumentException("unknown anchor model '" + anchor + "'");
+        };
+    }
+
+    /** Forward and backward: 3 × forward. */
+    public static long step(String anchor) {
+        return 3 * forward(anchor);
+    }
+}

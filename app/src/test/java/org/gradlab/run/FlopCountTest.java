@@ -1,0 +1,32 @@
+package org.gradlab.run;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The FLOP counts by hand, layer type by layer type, and the anchors' totals. */
+class FlopCountTest {
+    @Test
+    void eachLayerTypeMatchesAHandCount() {
+        assertEquals(2L * 3 * 4 * 5, FlopCount.linear(3, 4, 5), "3×4 by 4×5: 60 multiply-adds");
+        // an LSTM layer, batch 2, 3 steps, input 5, hidden 7: per step x·W_ih (2×5 by 5×28) and h·W_hh (2×7 by 7×28)
+        assertEquals(3L * (2 * 2 * 5 * 28 + 2 * 2 * 7 * 28), FlopCount.recurrent(2, 3, 5, 7, 4));
+        // GRU: three gates
+        assertEquals(3L * (2 * 2 * 5 * 21 + 2 * 2 * 7 * 21), FlopCount.recurrent(2, 3, 5, 7, 3));
+        // attention, batch 2, 4 steps, width 8: qkv (8 rows × 8 → 24), QKᵀ and AV (2·4·4·8 each, per batch), out (8 → 8)
+        assertEquals(2L * 8 * 8 * 24 + 2 * (2L * 2 * 4 * 4 * 8) + 2L * 8 * 8 * 8, FlopCount.attention(2, 4, 8));
+        assertEquals(2L * 8 * 8 * 32 + 2L * 8 * 32 * 8, FlopCount.mlp(8, 8));
+    }
+
+    @Test
+    void theAnchorsTotals() {
+        // LSTM V65 E64 H256 L2 T64 B32: 1.342 G (layer 0) + 2.147 G (layer 1) + 0.068 G (head) forward
+        long lstm = 64L * (2 * 32 * 64 * 1024 + 2 * 32 * 256 * 1024) + 64L * (2 * 32 * 256 * 1024 * 2) + 2L * 32 * 64 * 256 * 65;
+        assertEquals(lstm, FlopCount.forward("lstm"));
+        assertEquals(3 * lstm, FlopCount.step("lstm"));
+        assertEquals(3_557_818_368L, FlopCount.forward("lstm"), "1,342,177,280 + 2,147,483,648 + 68,157,440: ≈ 3.56 GFLOP forward, as the engine issue measured");
+        assertEquals(100L * (2 * 32 * 2 * 128 + 2 * 32 * 128 * 128) + 2L * 32 * 128, FlopCount.forward("rnn-adding"));
+        long gptBlock = 2L * 2048 * 128 * 384 + 4L * 32 * 64 * 64 * 128 + 2L * 2048 * 128 * 128 + 2L * 2048 * 128 * 512 * 2;
+        assertEquals(2 * gptBlock + 2L * 2048 * 128 * 65, FlopCount.forward("gpt"));
+    }
+}

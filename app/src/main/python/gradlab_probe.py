@@ -38,12 +38,10 @@ FSDP/ZeRO a rank holds a shard of each gradient: use the framework's own clippin
 import itertools
 import math
 import os
-import queue
 import re
 import socket
 import struct
 import sys
-import threading
 import time
 import warnings
 
@@ -107,10 +105,11 @@ class Probe:
     """Records what clipping does, step by step, into TensorBoard event files under ``logdir``.
 
     model: the module whose parameters are clipped (names give the layers); every: log every N-th step;
-    histograms_every: histograms on every N-th logged step (0: never); start_step: the first step's number.
+    histograms_every: histograms on every N-th logged step (0: never); start_step: the first step's number;
+    flush_secs: how often the file is written (a tail sees steps that much later; close() writes the rest).
     """
 
-    def __init__(self, logdir, model, every=1, histograms_every=1, start_step=0):
+    def __init__(self, logdir, model, every=1, histograms_every=1, start_step=0, flush_secs=0.5):
         if every < 1 or histograms_every < 0:
             raise ValueError("every must be >= 1 and histograms_every >= 0")
         self.every, self.histograms_every, self.step = every, histograms_every, start_step - 1
@@ -123,7 +122,7 @@ class Probe:
         dist = torch.distributed
         self._writer = None
         if not (dist.is_available() and dist.is_initialized() and dist.get_rank() != 0):
-            self._writer = _EventWriter(logdir)
+            self._writer = _EventWriter(logdir, flush_secs)
         self._plans = {}
         self._open = None  # the current step's record: {"step": k, "grads": ..., "loss": ...}
         self._seen = set()  # the calls this step has had (a second one of a kind starts the next step)
@@ -346,7 +345,7 @@ class Probe:
 
 
 def _encode(step, v, lr, g):
-    """One step's event (on the writer thread)."""
+    """One step's event (encoded when the writer writes its batch)."""
     out = []
     if "loss" in v:
         out.append(_scalar("loss", v["loss"]))
@@ -550,55 +549,59 @@ def _event(step, summary=None, file_version=None):
 
 
 class _EventWriter:
-    """Appends framed records to a new event file of its own. Encoding, checksums and writes run on a thread of
-    their own (PyTorch releases the interpreter lock inside its kernels, so they overlap the next step's work);
-    each step is flushed as it is written, so a tail (gradlab watch) sees it; close() writes everything queued."""
+    """Appends framed records to a new event file of its own. Steps are encoded and written in batches, every
+    `flush_secs` seconds (and at close): the encoding and checksums then cost the training loop a few tens of
+    microseconds a step, where a writer thread cost more in handing the interpreter lock back and forth."""
 
     _names = itertools.count()
 
-    def __init__(self, logdir):
+    def __init__(self, logdir, flush_secs=0.5):
         os.makedirs(logdir, exist_ok=True)
         while True:  # a name no other writer holds (two probes in one process, or in one second)
             name = "events.out.tfevents.%d.%s.%d.%d.gradlab-probe" % (time.time(), socket.gethostname(), os.getpid(), next(self._names))
+            self.path = os.path.join(logdir, name)
             try:
-                self.path = os.path.join(logdir, name)
                 self._f = open(self.path, "xb")
                 break
             except FileExistsError:
                 continue
-        self._queue = queue.Queue(maxsize=64)  # a slow disk holds the job back rather than filling its memory
+        self._flush_secs = flush_secs
+        self._queued = []
+        self._last = time.monotonic()
         self._error = None
-        self._thread = threading.Thread(target=self._run, name="gradlab-probe-writer", daemon=True)
-        self._thread.start()
         self.put(lambda: _event(0, file_version="brain.Event:2"))
 
     def put(self, make_event):
-        """Queues an event (a function that encodes it, called on the writer thread)."""
-        self._queue.put(make_event)
+        """Queues an event (a function that encodes it); writes the queue when flush_secs have passed."""
+        if self._error is not None:
+            return
+        self._queued.append(make_event)
+        if time.monotonic() - self._last >= self._flush_secs:
+            self.flush()
+
+    def flush(self):
+        queued, self._queued = self._queued, []
+        self._last = time.monotonic()
+        if self._error is not None or not queued:
+            return
+        try:
+            out = []
+            for make in queued:
+                data = make()
+                head = struct.pack("<Q", len(data))
+                out.append(head + struct.pack("<I", _masked(crc32c(head))) + data + struct.pack("<I", _masked(crc32c(data))))
+            self._f.write(b"".join(out))
+            self._f.flush()
+        except Exception as e:  # reported once by the probe, which then stops logging
+            self._error = e
 
     @property
     def error(self):
         """What made writing fail (a full disk, say), or None."""
         return self._error
 
-    def _run(self):
-        while True:
-            make = self._queue.get()
-            if make is None:
-                return
-            if self._error is not None:
-                continue
-            try:
-                data = make()
-                head = struct.pack("<Q", len(data))
-                self._f.write(head + struct.pack("<I", _masked(crc32c(head))) + data + struct.pack("<I", _masked(crc32c(data))))
-                self._f.flush()
-            except Exception as e:  # reported by the next put or by close
-                self._error = e
-
     def close(self):
-        self._queue.put(None)
-        self._thread.join()
+        self.flush()
         try:
             self._f.close()
         except OSError as e:

@@ -13,10 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The CLI as a user meets it: exit codes, one-line errors, the bench JSON. */
-class CliTest {
-    record Result(int code, String out, String err) {}
+public class CliTest {
+    public record Result(int code, String out, String err) {}
 
-    static synchronized Result run(String... args) {
+    /** Runs the CLI in this JVM and returns its exit code and what it printed (also used by the ui package's tests). */
+    public static synchronized Result run(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {

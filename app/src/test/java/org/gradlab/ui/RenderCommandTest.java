@@ -1,7 +1,6 @@
 package org.gradlab.ui;
 
 import javafx.stage.Stage;
-import org.gradlab.cli.Main;
 import org.gradlab.cli.RenderCommand;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,9 +11,6 @@ import org.testfx.framework.junit5.Start;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,26 +33,14 @@ class RenderCommandTest {
         RenderCommand.setRenderer(Render::render);
     }
 
-    record Out(int code, String out, String err) {}
-
-    static synchronized Out run(String... args) {
-        PrintStream o = System.out, e = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(o);
-            System.setErr(e);
-        }
+    static org.gradlab.cli.CliTest.Result run(String... args) {
+        return org.gradlab.cli.CliTest.run(args);
     }
 
     @Test
     void theSpikeOfASampleRunIsDrawnAtItsStepInAPngOfTheAskedSize(@TempDir Path tmp) throws Exception {
         Path png = tmp.resolve("norm.png");
-        Out r = run("render", "../sample-runs/spike-lstm-clip-norm1", "--view", "norm", "--steps", "350..450", "--width", "700", "--height", "300",
+        org.gradlab.cli.CliTest.Result r = run("render", "../sample-runs/spike-lstm-clip-norm1", "--view", "norm", "--steps", "350..450", "--width", "700", "--height", "300",
                 "--out", png.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("steps 350–450 · norm"), r.out());
@@ -80,13 +64,13 @@ class RenderCommandTest {
 
     @Test
     void theDashboardAndALogdirComparisonRender(@TempDir Path tmp) throws Exception {
-        Out d = run("render", "../sample-runs/adding-rnn-clip-norm1", "--out", tmp.resolve("d.png").toString());
+        org.gradlab.cli.CliTest.Result d = run("render", "../sample-runs/adding-rnn-clip-norm1", "--out", tmp.resolve("d.png").toString());
         assertEquals(0, d.code(), d.err());
         BufferedImage img = ImageIO.read(tmp.resolve("d.png").toFile());
         assertEquals(1500, img.getWidth());
         assertEquals(900, img.getHeight());
         Path tb = Path.of(RenderCommandTest.class.getClassLoader().getResource("tb").toURI());
-        Out c = run("render", tb.toString(), "--view", "compare", "--width", "900", "--height", "500", "--out", tmp.resolve("c.png").toString());
+        org.gradlab.cli.CliTest.Result c = run("render", tb.toString(), "--view", "compare", "--width", "900", "--height", "500", "--out", tmp.resolve("c.png").toString());
         assertEquals(0, c.code(), c.err());
         assertTrue(c.out().contains("tf-demo") && c.out().contains("tensorboardx"), c.out());
     }
@@ -105,7 +89,7 @@ class RenderCommandTest {
             {"render", "../sample-runs/spike-lstm-clip-norm1"},
         };
         for (String[] a : bad) {
-            Out r = run(a);
+            org.gradlab.cli.CliTest.Result r = run(a);
             assertEquals(2, r.code(), String.join(" ", a) + ": " + r.err());
             java.util.List<String> lines = r.err().strip().lines().toList();
             assertTrue(lines.get(0).startsWith("gradlab: "), r.err());

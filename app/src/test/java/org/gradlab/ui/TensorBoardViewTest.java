@@ -123,10 +123,7 @@ class TensorBoardViewTest extends MainWindowFixture {
     /** A log without clip data: the clip and post-clip panels say so, and draw no line at zero. */
     @Test
     void aLogWithoutClipDataShowsItsClipPanelsAsNotInTheData(FxRobot robot, @TempDir Path tmp) throws Exception {
-        Path res = Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI());
-        Files.createDirectories(tmp.resolve("job"));
-        Files.copy(res.resolve("events.out.tfevents.1795380284.vm.31405.0.v2"), tmp.resolve("job/events.out.tfevents.1795380284.vm.31405.0.v2"));
-        robot.interact(() -> window.openTensorBoard(tmp));
+        openTfDemo(robot, tmp);
         await("it replays", () -> window.replayView() != null && window.replayView().model().data().steps() == 120);
         var dash = window.replayView().dashboard();
         robot.interact(() -> {
@@ -144,10 +141,7 @@ class TensorBoardViewTest extends MainWindowFixture {
     /** A spike no event records (a TensorFlow job's, at step 60) is found, listed, and reached with N. */
     @Test
     void aSpikeFoundInTheLogIsListedAndReachedWithN(FxRobot robot, @TempDir Path tmp) throws Exception {
-        Path res = Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI());
-        Files.createDirectories(tmp.resolve("job"));
-        Files.copy(res.resolve("events.out.tfevents.1795380284.vm.31405.0.v2"), tmp.resolve("job/events.out.tfevents.1795380284.vm.31405.0.v2"));
-        robot.interact(() -> window.openTensorBoard(tmp));
+        openTfDemo(robot, tmp);
         await("it replays", () -> window.replayView() != null && robot.lookup("#scrubber").tryQuery().isPresent());
         var replay = window.replayView();
         await("the spike at step 60 is in the navigator", () -> replay.navigatorEntries().stream()
@@ -157,6 +151,14 @@ class TensorBoardViewTest extends MainWindowFixture {
         robot.interact(() -> s.setValue(10));
         robot.type(javafx.scene.input.KeyCode.N);
         await("N reaches it", () -> replay.axis().cursorProperty().get() == 60);
+    }
+
+    /** The TensorFlow demo log (120 steps, no clip data, a spike at step 60) as a one-run logdir, opened. */
+    private void openTfDemo(FxRobot robot, Path tmp) throws Exception {
+        Path res = Path.of(TensorBoardViewTest.class.getClassLoader().getResource("tb/tf-demo").toURI());
+        Files.createDirectories(tmp.resolve("job"));
+        Files.copy(res.resolve("events.out.tfevents.1795380284.vm.31405.0.v2"), tmp.resolve("job/events.out.tfevents.1795380284.vm.31405.0.v2"));
+        robot.interact(() -> window.openTensorBoard(tmp));
     }
 
     private static String title(FxRobot robot) {

@@ -231,10 +231,11 @@ public class CompareView extends BorderPane {
         for (int i = 0; i < runs.size(); i++) {
             RunViewModel d = runs.get(i);
             javafx.scene.paint.Color c = Palette.series(i);
-            loss.line(() -> d.series(Scalar.LOSS_SMOOTH), c, d.name());
-            norm.line(() -> d.series(Scalar.PRE_NORM), c, d.name());
-            post.line(() -> d.series(Scalar.POST_NORM), c, d.name());
-            rate.line(() -> d.series(Scalar.CLIP_RATE), c, d.name());
+            String name = d == parent ? d.name() + " (parent)" : d.name(); // the legends say which run the others forked from
+            loss.line(() -> d.series(Scalar.LOSS_SMOOTH), c, name);
+            norm.line(() -> d.series(Scalar.PRE_NORM), c, name);
+            post.line(() -> d.series(Scalar.POST_NORM), c, name);
+            rate.line(() -> d.series(Scalar.CLIP_RATE), c, name);
             DifferenceSeries raw = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS, false);
             DifferenceSeries smooth = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS, true);
             rawDiffs.add(raw);

@@ -118,6 +118,14 @@ class TensorBoardViewTest extends MainWindowFixture {
             assertEquals((float) norm, tags.shown().get(x).valueAt(k), 1e-6f * (float) norm, "√(sum of squares) at step " + k);
         }
         assertEquals("", tags.note(), "both runs hold it");
+        // and drawn as what it is: counts over time, one heatmap per run, every logged value counted in some bin
+        assertEquals(2, tags.heatmaps().size());
+        for (com.fasterxml.jackson.databind.JsonNode h : tbx.get("histograms").get("grad/rnn.weight_ih_l0")) {
+            long[] row = tags.heatmapRows().get(x).get(h.get("step").asLong());
+            long sum = 0;
+            for (long c : row) sum += c;
+            assertEquals(Math.round(h.get("num").asDouble()), sum, "the logged count at step " + h.get("step"));
+        }
     }
 
     /** A log without clip data: the clip and post-clip panels say so, and draw no line at zero. */

@@ -57,17 +57,42 @@ final class Heatmaps {
         };
     }
 
+    /** A logged histogram tag's counts over its steps (GradLab's bins; rows as in {@link #histogram}). */
+    static HeatmapChart.Source histogramOfTag(java.util.TreeMap<Long, long[]> rows, String title) {
+        return new HeatmapChart.Source() {
+            @Override public int rows() { return HistogramLayout.WIDTH; }
+            @Override public String title() { return title; }
+            @Override public String rowLabel(int row) { return HistogramLayout.label(counter(row)); }
+            @Override public long firstStep() { return rows.isEmpty() ? 0 : rows.firstKey(); }
+            @Override public long lastStep() { return rows.isEmpty() ? -1 : rows.lastKey(); }
+
+            @Override
+            public double value(int row, long from, long to) {
+                long sum = 0;
+                for (long[] r : rows.subMap(from, true, to, false).values()) sum += r[counter(row)];
+                return sum > 0 ? Math.log10(sum) : Double.NaN;
+            }
+
+            @Override
+            public String readout(int row, long from, long to) {
+                long sum = 0;
+                for (long[] r : rows.subMap(from, true, to, false).values()) sum += r[counter(row)];
+                return sum > 0 ? Long.toString(sum) : null;
+            }
+        };
+    }
+
+    /** Row → counter: the largest positive magnitudes at the top, the largest negative at the bottom, then specials. */
+    static int counter(int row) {
+        int mags = 2 * HistogramLayout.SIDE;
+        return row < mags ? mags - 1 - row : row;
+    }
+
     /** Rows from the largest positive magnitudes at the top to the largest negative at the bottom, then specials. */
     static HeatmapChart.Source histogram(RunViewModel d, int layer) {
         HistogramTimeline t = d.histograms();
         int rows = HistogramLayout.WIDTH;
         return new HeatmapChart.Source() {
-            int counter(int row) {
-                int mags = 2 * HistogramLayout.SIDE;
-                if (row < mags) return mags - 1 - row; // top: +2^14 … bottom: −2^14
-                return row; // zero, +inf, −inf, NaN at the bottom
-            }
-
             @Override public int rows() { return rows; }
             @Override public String title() { return t.preOnly() ? "histogram over time, pre-clip only" : null; }
             @Override public String rowLabel(int row) { return HistogramLayout.label(counter(row)); }

@@ -9,6 +9,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
+import org.gradlab.ui.chart.HeatmapChart;
 import org.gradlab.ui.chart.Palette;
 import org.gradlab.ui.chart.StepAxis;
 import org.gradlab.ui.chart.TimeChart;
@@ -24,9 +25,10 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Every tag of the open TensorBoard runs, any of which can be plotted: a scalar as logged, a histogram tag as the
- * L2 norm of its values (where the writer logged their sum of squares). One line per run that holds the tag; a
- * run without it is named as such, never drawn as zero. Data is copied off the FX thread.
+ * Every tag of the open TensorBoard runs, any of which can be plotted: a scalar as logged; a histogram tag as its
+ * counts over time on GradLab's bins (one heatmap per run) under the L2 norm of its values where the writer logged
+ * their sum of squares. One line per run that holds the tag; a run without it is named as such, never drawn as
+ * zero. Data is copied off the FX thread.
  */
 public final class TagBrowser extends BorderPane {
     private final ExecutorService io;
@@ -54,7 +56,8 @@ public final class TagBrowser extends BorderPane {
         javafx.scene.layout.VBox.setVgrow(list, javafx.scene.layout.Priority.ALWAYS);
         setLeft(new VBox(4, new Label(" tags of the open logs"), list));
         setTop(bar);
-        setCenter(new Label("pick a tag on the left: a scalar is plotted as logged, a histogram tag as the L2 norm of its values"));
+        setCenter(new Label("pick a tag on the left: a scalar is plotted as logged, a histogram tag as its counts over time (and the L2 norm of "
+                + "its values where the writer logged their sum of squares)"));
     }
 
     public void add(TbRunModel m) {
@@ -103,12 +106,24 @@ public final class TagBrowser extends BorderPane {
         boolean log = logY.isSelected();
         io.submit(() -> {
             List<TreeMap<Long, Double>> values = new ArrayList<>();
-            for (TbRunModel m : rs) values.add(tag == null ? new TreeMap<>() : m.values(tag));
-            Platform.runLater(() -> draw(tag, rs, values, log));
+            List<TreeMap<Long, long[]>> rows = new ArrayList<>();
+            for (TbRunModel m : rs) {
+                values.add(tag == null ? new TreeMap<>() : m.values(tag));
+                rows.add(tag == null ? new TreeMap<>() : m.histogramRows(tag));
+            }
+            Platform.runLater(() -> draw(tag, rs, values, rows, log));
         });
     }
 
-    private void draw(String tag, List<TbRunModel> rs, List<TreeMap<Long, Double>> values, boolean log) {
+    private final List<HeatmapChart> heatmaps = new ArrayList<>();
+    private final List<TreeMap<Long, long[]>> heatmapRows = new ArrayList<>();
+
+    /** For a histogram tag: one heatmap of its counts over time per run that holds it (in run order). */
+    public List<HeatmapChart> heatmaps() { return heatmaps; }
+    /** The counts behind {@link #heatmaps}, by step, on GradLab's bins. */
+    public List<TreeMap<Long, long[]>> heatmapRows() { return heatmapRows; }
+
+    private void draw(String tag, List<TbRunModel> rs, List<TreeMap<Long, Double>> values, List<TreeMap<Long, long[]>> rows, boolean log) {
         String title = tag == null ? "pick a tag" : tag.endsWith(TbRunModel.HISTOGRAM)
                 ? tag.substring(0, tag.length() - TbRunModel.HISTOGRAM.length()) + ": L2 norm of the logged values" : tag;
         chart = new TimeChart(title, log, axis);
@@ -116,9 +131,17 @@ public final class TagBrowser extends BorderPane {
         shown.clear();
         shownNames.clear();
         List<String> without = new ArrayList<>();
+        heatmaps.clear();
+        heatmapRows.clear();
         for (int i = 0; i < rs.size(); i++) {
+            if (!rows.get(i).isEmpty()) { // a histogram tag: its counts over time, whatever else the writer logged
+                TreeMap<Long, long[]> counts = rows.get(i);
+                HeatmapChart.Source src = Heatmaps.histogramOfTag(counts, rs.get(i).data().name() + ": counts over time on GradLab's bins");
+                heatmapRows.add(counts);
+                heatmaps.add(new HeatmapChart("", axis, () -> src));
+            }
             if (values.get(i).isEmpty()) {
-                if (tag != null) without.add(rs.get(i).data().name());
+                if (tag != null && rows.get(i).isEmpty()) without.add(rs.get(i).data().name());
                 continue;
             }
             SeriesStore s = new SeriesStore(RunViewModel.CAPACITY);
@@ -128,14 +151,23 @@ public final class TagBrowser extends BorderPane {
             chart.line(() -> s, Palette.series(i), rs.get(i).data().name()); // colours match the comparison's
         }
         chart.runHasSteps(() -> tag != null);
-        note.setText(tag == null ? "" : without.isEmpty() ? "" : String.format(Locale.ROOT, "not in %s%s", String.join(", ", without),
-                tag.endsWith(TbRunModel.HISTOGRAM) && shown.isEmpty() ? " (no sums of squares logged with the histograms)" : ""));
-        if (tag == null) setCenter(new Label("pick a tag on the left"));
-        else setCenter(chart);
+        note.setText(tag == null ? "" : without.isEmpty() ? "" : String.format(Locale.ROOT, "not in %s", String.join(", ", without)));
+        if (tag == null) {
+            setCenter(new Label("pick a tag on the left"));
+        } else if (heatmaps.isEmpty()) {
+            setCenter(chart);
+        } else { // the norm (where sums of squares were logged) above one heatmap per run
+            VBox box = new VBox(4);
+            if (!shown.isEmpty()) box.getChildren().add(chart);
+            box.getChildren().addAll(heatmaps);
+            for (javafx.scene.Node n : box.getChildren()) VBox.setVgrow(n, javafx.scene.layout.Priority.ALWAYS);
+            setCenter(box);
+        }
         version++;
     }
 
     public void frame() {
         chart.refresh(version);
+        for (HeatmapChart h : heatmaps) h.refresh(version);
     }
 }

@@ -66,6 +66,19 @@ public final class TbRunModel {
     }
 
     /**
+     * A histogram tag's counts at each step on GradLab's bins (each logged bucket's count in the bin of its
+     * centre, as the importer does; call off the FX thread). Empty for a scalar tag.
+     */
+    public synchronized java.util.TreeMap<Long, long[]> histogramRows(String tag) {
+        TbLogDir.Run r = dir.runs().get(run);
+        java.util.TreeMap<Long, long[]> out = new java.util.TreeMap<>();
+        if (r == null || !tag.endsWith(HISTOGRAM)) return out;
+        var h = r.histograms.get(tag.substring(0, tag.length() - HISTOGRAM.length()));
+        if (h != null) for (var e : h.entrySet()) out.put(e.getKey(), TbImport.rebin(e.getValue()));
+        return out;
+    }
+
+    /**
      * A copy of one tag's values by step (call off the FX thread): a scalar's logged values, or for a histogram
      * tag the L2 norm of its values — √(sum of squares) where the writer logged the sum of squares; a step whose
      * histogram lacks it is absent, never estimated from the buckets.

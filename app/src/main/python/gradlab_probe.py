@@ -375,7 +375,7 @@ def _encode(step, v, lr, g):
                 row = slice(i * WIDTH, (i + 1) * WIDTH)
                 out.append(_histo("grad_hist/%s/pre_clip" % l, v["hist_pre"][row], v["pre_sq"][i]))
                 out.append(_histo("grad_hist/%s/post_clip" % l, v["hist_post"][row], v["post_sq"][i]))
-    return _event(step, summary=b"".join(_field_bytes(1, x) for x in out))
+    return _event(step, summary=b"".join(out))
 
 
 
@@ -498,9 +498,11 @@ _SCALAR_HEAD = {}
 
 
 def _scalar(tag, value):
+    """A Summary's `value` field holding a simple_value: all but the float's four bytes are the same every step."""
     head = _SCALAR_HEAD.get(tag)
-    if head is None:  # the same tags every step: their bytes are made once
-        head = _SCALAR_HEAD[tag] = _field_bytes(1, tag.encode()) + _varint(2 << 3 | 5)
+    if head is None:
+        inner = _field_bytes(1, tag.encode()) + _varint(2 << 3 | 5)
+        head = _SCALAR_HEAD[tag] = _varint(1 << 3 | 2) + _varint(len(inner) + 4) + inner
     return head + struct.pack("<f", value)
 
 
@@ -536,7 +538,7 @@ def _histo(tag, counts, sum_squares):
     if keep_l:
         h += _field_bytes(6, struct.pack("<%dd" % len(keep_l), *keep_l))
         h += _field_bytes(7, struct.pack("<%dd" % len(keep_c), *keep_c))
-    return _field_bytes(1, tag.encode()) + _field_bytes(5, h)
+    return _field_bytes(1, _field_bytes(1, tag.encode()) + _field_bytes(5, h))  # the Summary's `value` field
 
 
 def _event(step, summary=None, file_version=None):

@@ -96,6 +96,7 @@ public interface Tail extends AutoCloseable {
             List<Row> out = new ArrayList<>();
             for (TbLogDir.Run run : logs.runs().values()) {
                 String lossTag = TbMapping.lossTag(run.scalars), normTag = TbMapping.gradNormTag(run.scalars);
+                List<String> nonFiniteTags = TbMapping.nonFiniteTags(run);
                 TreeMap<Long, Boolean> steps = new TreeMap<>();
                 for (TreeMap<Long, Double> s : run.scalars.values()) for (Long k : s.keySet()) steps.put(k, true);
                 for (var h : run.histograms.values()) for (Long k : h.keySet()) steps.put(k, true);
@@ -108,33 +109,14 @@ public interface Tail extends AutoCloseable {
                     Double loss = lossTag == null ? null : run.scalars.get(lossTag).get(k);
                     Double pre = normTag == null ? null : run.scalars.get(normTag).get(k);
                     double l = loss == null ? Double.NaN : loss, p = pre == null ? Double.NaN : pre;
-                    boolean bad = (loss != null && !Double.isFinite(loss)) || (pre != null && !Double.isFinite(pre)) || loggedNonFinite(run, k);
-                    out.add(new Row(name, k, l, p, loggedClipped(run, k), bad));
+                    boolean bad = (loss != null && !Double.isFinite(loss)) || (pre != null && !Double.isFinite(pre))
+                            || TbMapping.loggedNonFinite(run, nonFiniteTags, k) > 0;
+                    out.add(new Row(name, k, l, p, TbMapping.loggedClipped(run, k), bad));
                     done = k;
                 }
                 handed.put(run.name, done);
             }
             return out;
-        }
-
-        /** Whether step k clipped, where the log says (the probe's and GradLab's clip/clipped or coefficient); else null. */
-        private static Boolean loggedClipped(TbLogDir.Run run, long k) {
-            Double flag = scalar(run, "clip/clipped", k), coef = scalar(run, "clip/coefficient", k);
-            return flag != null ? Boolean.valueOf(flag > 0.5) : coef != null && !coef.isNaN() ? Boolean.valueOf(coef < 1) : null;
-        }
-
-        /** Whether the log counts NaN/inf gradient values at step k (nonfinite/&lt;layer&gt;). */
-        private static boolean loggedNonFinite(TbLogDir.Run run, long k) {
-            for (var e : run.scalars.entrySet()) {
-                Double v = e.getKey().startsWith("nonfinite/") ? e.getValue().get(k) : null;
-                if (v != null && v > 0) return true;
-            }
-            return false;
-        }
-
-        private static Double scalar(TbLogDir.Run run, String tag, long k) {
-            TreeMap<Long, Double> s = run.scalars.get(tag);
-            return s == null ? null : s.get(k);
         }
     }
 }

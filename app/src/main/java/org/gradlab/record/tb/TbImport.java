@@ -71,7 +71,7 @@ public final class TbImport {
 
     private final TbLogDir.Run run;
     private final String lossTag, normTag, lrTag;
-    private final List<String> nonFiniteTags = new ArrayList<>();
+    private final List<String> nonFiniteTags;
     private final Map<String, TreeMap<Long, TbEvent.Histogram>> pre = new LinkedHashMap<>(), post = new LinkedHashMap<>();
     private final List<String> params;
     private final ParamLayout layout;
@@ -87,7 +87,7 @@ public final class TbImport {
         lossTag = TbMapping.lossTag(run.scalars);
         normTag = TbMapping.gradNormTag(run.scalars);
         lrTag = TbMapping.lrTag(run.scalars);
-        for (String t : run.scalars.keySet()) if (t.startsWith("nonfinite/")) nonFiniteTags.add(t);
+        nonFiniteTags = TbMapping.nonFiniteTags(run);
         Map<String, TreeMap<Long, TbEvent.Histogram>> grads = new LinkedHashMap<>();
         for (var e : run.histograms.entrySet()) if (TbMapping.isGradient(e.getKey())) grads.put(e.getKey(), e.getValue());
         if (grads.isEmpty()) grads.putAll(run.histograms);
@@ -165,8 +165,8 @@ public final class TbImport {
             }
         }
         // the probe and GradLab's exports log whether a step clipped (value clipping has no single coefficient)
-        float clippedFlag = value(run, exact(run, "clip/clipped"), k), judged = value(run, exact(run, "clip/judged_norm"), k);
-        boolean clipped = Float.isNaN(clippedFlag) ? coef < 1 : clippedFlag > 0.5f;
+        float judged = value(run, exact(run, "clip/judged_norm"), k);
+        boolean clipped = Boolean.TRUE.equals(TbMapping.loggedClipped(run, k));
         ClipAction action = !clipped ? ClipAction.NONE : Float.isNaN(coef) ? ClipAction.CLAMPED : ClipAction.SCALED;
         ClipReport c = normTag == null ? null : new ClipReport(norm, Float.isNaN(judged) ? norm : judged, postNorm, coef, clipped, thr,
                 nonFinite(k, norm), action, clipped ? 1 : 0, nanT, nanT, lPre, lPost);
@@ -181,12 +181,7 @@ public final class TbImport {
      * is NaN/inf (a divergence) and 0 otherwise (a norm the log does not hold is not a divergence).
      */
     private long nonFinite(long k, float norm) {
-        if (nonFiniteTags.isEmpty()) return normLogged(k) && !Float.isFinite(norm) ? 1 : 0;
-        long n = 0;
-        for (String t : nonFiniteTags) {
-            Double v = run.scalars.get(t).get(k);
-            if (v != null && v > 0) n += (long) Math.min(v, 1e15);
-        }
+        long n = TbMapping.loggedNonFinite(run, nonFiniteTags, k);
         return n == 0 && normLogged(k) && !Float.isFinite(norm) ? 1 : n;
     }
 

@@ -62,6 +62,37 @@ public final class TbMapping {
         return param.substring(0, dot);
     }
 
+    /**
+     * Whether step k clipped, where the log says: its clip/clipped flag (the probe's and GradLab's exports; value
+     * clipping has no single coefficient), else a logged coefficient below 1; null where the log does not say.
+     */
+    public static Boolean loggedClipped(TbLogDir.Run run, long k) {
+        Double flag = scalar(run, "clip/clipped", k), coef = scalar(run, "clip/coefficient", k);
+        return flag != null ? Boolean.valueOf(flag > 0.5) : coef != null && !coef.isNaN() ? Boolean.valueOf(coef < 1) : null;
+    }
+
+    /** The run's nonfinite/&lt;layer&gt; tags: the NaN/inf gradient values the probe and GradLab's exports count. */
+    public static java.util.List<String> nonFiniteTags(TbLogDir.Run run) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String t : run.scalars.keySet()) if (t.startsWith("nonfinite/")) out.add(t);
+        return out;
+    }
+
+    /** The NaN/inf values those tags count at step k (a layer not logged then counts none). */
+    public static long loggedNonFinite(TbLogDir.Run run, java.util.List<String> nonFiniteTags, long k) {
+        long n = 0;
+        for (String t : nonFiniteTags) {
+            Double v = scalar(run, t, k);
+            if (v != null && v > 0) n += (long) Math.min(v, 1e15);
+        }
+        return n;
+    }
+
+    private static Double scalar(TbLogDir.Run run, String tag, long k) {
+        java.util.TreeMap<Long, Double> s = run.scalars.get(tag);
+        return s == null ? null : s.get(k);
+    }
+
     private static String lower(String s) {
         return s.toLowerCase(Locale.ROOT);
     }

@@ -334,7 +334,7 @@ public class CompareView extends BorderPane {
             long diverged = -1;
             for (int b = 0; b < raw.buckets(); b++) if (diverged < 0 && raw.nonFinite(b) > 0) diverged = raw.bucketStart(b);
             for (int b = 0; b < n.buckets(); b++) if (!(max >= n.max(b)) && !Float.isNaN(n.max(b))) max = n.max(b);
-            float atCursor = valueExactlyAt(raw, at);
+            float atCursor = raw.exactlyAt(at);
             String here = Float.isNaN(atCursor) ? "—" : f(atCursor);
             String delta = "—", mean = "—";
             SeriesStore sd = smoothedDifference(i), rd = rawDifference(i);
@@ -342,7 +342,7 @@ public class CompareView extends BorderPane {
                 if (!rawDiffs.get(i).exact()) {
                     delta = mean = "runs too long for a per-step difference";
                 } else {
-                    float x = valueExactlyAt(sd, at);
+                    float x = sd.exactlyAt(at);
                     delta = Float.isNaN(x) ? "—" : signed(x);
                     mean = meanOver(rd, w0, w1);
                 }
@@ -354,18 +354,11 @@ public class CompareView extends BorderPane {
         rows.setAll(out);
     }
 
-    /** A per-step series' value at exactly step k (NaN when it has none there). */
-    private static float valueExactlyAt(SeriesStore s, long k) {
-        if (s.isEmpty() || k < s.firstStep() || k > s.lastStep()) return Float.NaN;
-        int b = s.bucketOf(k);
-        return s.bucketStart(b) == k && s.bucketWidth() == 1 ? s.last(b) : Float.NaN;
-    }
-
     private static String meanOver(SeriesStore s, long from, long to) {
         double sum = 0;
         int n = 0;
         for (long k = Math.max(from, s.isEmpty() ? 0 : s.firstStep()); !s.isEmpty() && k <= Math.min(to, s.lastStep()); k++) {
-            float v = valueExactlyAt(s, k);
+            float v = s.exactlyAt(k);
             if (Float.isNaN(v)) continue;
             sum += v;
             n++;

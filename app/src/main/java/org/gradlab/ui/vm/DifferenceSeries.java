@@ -44,10 +44,7 @@ public final class DifferenceSeries {
         if (exact && !b.isEmpty() && !p.isEmpty()) {
             for (int i = 0; i < b.buckets(); i++) {
                 long k = b.bucketStart(i);
-                if (k < p.firstStep() || k > p.lastStep()) continue;
-                int j = p.bucketOf(k);
-                if (p.bucketStart(j) != k) continue;
-                float x = b.last(i), y = p.last(j);
+                float x = b.last(i), y = p.exactlyAt(k);
                 if (!Float.isNaN(x) && !Float.isNaN(y)) out.append(k, sm == null ? x - y : (float) sm.add(x - y));
             }
         }

@@ -93,6 +93,12 @@ public final class SeriesStore {
         return (int) Math.max(0, Math.min(buckets - 1, b));
     }
 
+    /** The value of exactly step k where a bucket holds that step alone; NaN otherwise (not stored, or merged with others). */
+    public float exactlyAt(long k) {
+        if (buckets == 0 || shift != 0 || k < first || k > lastStep) return Float.NaN;
+        return last[bucketOf(k)];
+    }
+
     /** Last value at or before a step (NaN if none). */
     public float valueAt(long step) {
         int b = bucketOf(step);

@@ -66,18 +66,22 @@ final class Heatmaps {
             @Override public long firstStep() { return rows.isEmpty() ? 0 : rows.firstKey(); }
             @Override public long lastStep() { return rows.isEmpty() ? -1 : rows.lastKey(); }
 
-            @Override
-            public double value(int row, long from, long to) {
+            long count(int row, long from, long to) {
                 long sum = 0;
                 for (long[] r : rows.subMap(from, true, to, false).values()) sum += r[counter(row)];
-                return sum > 0 ? Math.log10(sum) : Double.NaN;
+                return sum;
+            }
+
+            @Override
+            public double value(int row, long from, long to) {
+                long n = count(row, from, to);
+                return n > 0 ? Math.log10(n) : Double.NaN;
             }
 
             @Override
             public String readout(int row, long from, long to) {
-                long sum = 0;
-                for (long[] r : rows.subMap(from, true, to, false).values()) sum += r[counter(row)];
-                return sum > 0 ? Long.toString(sum) : null;
+                long n = count(row, from, to);
+                return n > 0 ? Long.toString(n) : null;
             }
         };
     }

@@ -155,5 +155,31 @@ public final class InspectCommand implements Runnable {
                         : Arrays.toString(Arrays.copyOfRange(s.histPost(), g * w, (g + 1) * w)));
             }
         }
+        printRecurrent(m, s, out);
+    }
+
+    /** The gradient reaching each time step, and the spectral radii when this step measured them. */
+    private static void printRecurrent(RunManifest m, StepStats s, PrintStream out) {
+        RunManifest.Recurrent rec = m.recurrent();
+        if (rec == null) return;
+        int t = rec.steps();
+        if (s.timeGrads() == null) {
+            out.println("gradient through time: not in the data at this step");
+        } else {
+            out.println("gradient through time ‖∂L/∂h_t‖ (pre-clip, t = 1.." + t + "):");
+            for (int l = 0; l < rec.layers().size(); l++) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < t; i++) b.append(i == 0 ? "" : ", ").append(num(s.timeGrads()[l * t + i]));
+                float first = s.timeGrads()[l * t], last = s.timeGrads()[l * t + t - 1];
+                out.printf("%-24s [%s]%n%-24s h_1/h_%d %s%n", rec.layers().get(l), b, "", t, num(first / last));
+            }
+        }
+        if (s.radii() != null) {
+            for (int i = 0; i < rec.matrices().size(); i++) {
+                out.printf("spectral radius ρ(%s) %s%n", rec.matrices().get(i), num(s.radii()[i]));
+            }
+        } else if (!rec.matrices().isEmpty()) {
+            out.println("spectral radius: not measured at this step");
+        }
     }
 }

@@ -51,4 +51,16 @@ public interface Model {
 
     /** Width O of one output row. */
     int outputWidth();
+
+    /** How many ‖∂L/∂h_t‖ values a backward yields: T per recurrent layer (0 for models without a recurrence). */
+    default int timeGradientCount() {
+        return 0;
+    }
+
+    /**
+     * After a backward: Σ (∂L/∂h_t)² over the batch and the hidden units, for each recurrent layer (bottom first)
+     * and t = 1…T, into sumSq (layer-major), by the backend's next collect. ∂L/∂h_t is the whole gradient reaching
+     * the layer's output at step t: from the layer above or the head at t, and back through the recurrence from t+1.
+     */
+    default void queueTimeGradients(double[] sumSq) {}
 }

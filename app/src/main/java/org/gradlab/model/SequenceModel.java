@@ -26,6 +26,8 @@ public final class SequenceModel implements Model {
     private final float[] lossSlot = new float[1];
     private final int[] hostTokens, hostTargetIds;
     private final int headRows;
+    private int[] timeOffsets, timeSizes;
+    private double[][] timeSlot;
 
     public SequenceModel(Backend backend, SequenceModelConfig cfg) {
         this.cfg = cfg;
@@ -176,6 +178,32 @@ public final class SequenceModel implements Model {
         if (cfg.tokens()) {
             be.embeddingBackward(tokens, 0, bsz * cfg.seq(), inputs, 0, cfg.embed(), cfg.vocab(), store.grads(),
                     emb.offset());
+        }
+    }
+
+    @Override
+    public int timeGradientCount() {
+        return layers.length * cfg.seq();
+    }
+
+    @Override
+    public void queueTimeGradients(double[] sumSq) {
+        int t = cfg.seq(), blk = cfg.batch() * cfg.hidden();
+        if (timeOffsets == null) {
+            timeOffsets = new int[t];
+            timeSizes = new int[t];
+            for (int s = 0; s < t; s++) {
+                timeOffsets[s] = s * blk;
+                timeSizes[s] = blk;
+            }
+            timeSlot = new double[layers.length][t];
+        }
+        for (int l = 0; l < layers.length; l++) {
+            double[] slot = timeSlot[l];
+            be.segmentNormsAndDiff(layers[l].outputGrad(), null, timeOffsets, timeSizes, slot, null);
+            int base = l * t;
+            // the slot is filled by the next collect: copy it out then (at once on a CPU)
+            be.whenCollected(() -> System.arraycopy(slot, 0, sumSq, base, t));
         }
     }
 

@@ -29,12 +29,23 @@ import java.util.Locale;
  */
 public record RunManifest(int formatVersion, String appVersion, String createdAt, SessionConfig session,
                           List<Tensor> tensors, List<String> groups, double[] histogramEdges, int histogramWidth,
-                          Parent parent, Imported imported, String device) {
+                          Parent parent, Imported imported, String device, Recurrent recurrent) {
     /** A run converted from another tool's logs (no session config: it cannot be retrained or forked). */
     public record Imported(String format, String source) {}
 
     /** One parameter tensor of the layout. */
     public record Tensor(String name, int[] shape, int offset, int size, String group) {}
+
+    /**
+     * What a recurrent model's records carry besides the layer groups: ‖∂L/∂h_t‖ for t = 1…steps of each of
+     * `layers` (layer groups), and the spectral radius of each of `matrices` on the steps it was measured.
+     */
+    public record Recurrent(List<String> layers, int steps, List<String> matrices) {
+        public Recurrent {
+            layers = List.copyOf(layers);
+            matrices = List.copyOf(matrices);
+        }
+    }
 
     /** A fork's origin: the run directory, the step it branched at, and this branch's variant. */
     public record Parent(String run, long step, String variant) {}
@@ -50,7 +61,17 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         List<Tensor> ts = new ArrayList<>();
         for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
         return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), session, ts,
-                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent, null, device);
+                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent, null, device, recurrent(session, layout));
+    }
+
+    /** A recurrent model's layer groups ("rnn.l0"…) over the session's sequence length; null for other models. */
+    private static Recurrent recurrent(SessionConfig session, ParamLayout layout) {
+        if (session == null || !session.telemetry() || session.run().model().equals("gpt")) return null;
+        List<String> layers = new ArrayList<>();
+        for (String g : layout.groups()) if (g.startsWith("rnn.l")) layers.add(g);
+        if (layers.isEmpty()) return null;
+        List<String> matrices = session.radiusEvery() > 0 ? org.gradlab.run.RadiusTracker.names(layout) : List.of();
+        return new Recurrent(layers, session.run().seq(), matrices);
     }
 
     /** The device kind ("cpu", "cuda") this run trained on, or null when the file does not say. */
@@ -69,7 +90,7 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         List<Tensor> ts = new ArrayList<>();
         for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
         return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), null, ts, layout.groups(),
-                HistogramBins.edges(), HistogramBins.WIDTH, null, source, null);
+                HistogramBins.edges(), HistogramBins.WIDTH, null, source, null, null);
     }
 
     /** The clip spec the run started with, or a word saying why there is none. */
@@ -83,7 +104,9 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
     }
 
     public RecordShape shape() {
-        return new RecordShape(tensors.size(), groups.size(), histogramWidth);
+        return recurrent == null ? new RecordShape(tensors.size(), groups.size(), histogramWidth)
+                : new RecordShape(tensors.size(), groups.size(), histogramWidth, recurrent.layers().size(), recurrent.steps(),
+                recurrent.matrices().size());
     }
 
     public int groupIndex(String g) {
@@ -116,7 +139,7 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                 .put("schedule", o.schedule().toText());
         cfg.put("clip", session.clip().toText()).put("nonFinite", session.nonFinite().cliName())
                 .put("steps", session.steps()).put("checkpointEvery", session.checkpointEvery())
-                .put("telemetry", session.telemetry());
+                .put("telemetry", session.telemetry()).put("radiusEvery", session.radiusEvery());
         ArrayNode spikes = cfg.putArray("spikes");
         for (Spike s : session.spikes()) spikes.add(s.toText());
     }
@@ -137,6 +160,14 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                 .put("note", "rows: negative bins (largest magnitude first), positive bins (smallest first), then zero, +inf, -inf, NaN");
         ArrayNode e = h.putArray("edges");
         for (double d : histogramEdges) e.add(d);
+        if (recurrent != null) {
+            ObjectNode r = root.putObject("recurrent");
+            ArrayNode ls = r.putArray("layers");
+            recurrent.layers().forEach(ls::add);
+            r.put("steps", recurrent.steps());
+            ArrayNode ms = r.putArray("matrices");
+            recurrent.matrices().forEach(ms::add);
+        }
         if (parent != null) root.putObject("parent").put("run", parent.run()).put("step", parent.step()).put("variant", parent.variant());
         Path tmp = dir.resolve(RunFiles.MANIFEST + ".tmp");
         Files.write(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
@@ -198,7 +229,8 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
             for (JsonNode s : cfg.path("spikes")) spikes.add(Spike.parse(s.asText()));
             SessionConfig sc = new SessionConfig(rc, ClipSpec.parse(Json.text(cfg, "clip", file)),
                     NonFinitePolicy.parse(Json.text(cfg, "nonFinite", file)), Json.integer(cfg, "steps", file, 0, Long.MAX_VALUE),
-                    spikes, (int) Json.integer(cfg, "checkpointEvery", file, 0, Integer.MAX_VALUE), cfg.path("telemetry").asBoolean(true));
+                    spikes, (int) Json.integer(cfg, "checkpointEvery", file, 0, Integer.MAX_VALUE), cfg.path("telemetry").asBoolean(true),
+                    cfg.has("radiusEvery") ? (int) Json.integer(cfg, "radiusEvery", file, 0, Integer.MAX_VALUE) : 0);
             // the same ranges as the CLI and the form (run.json is untrusted input)
             String problem = org.gradlab.run.RunSettings.problem(sc);
             if (problem != null) throw new RunFileException(file, -1, "config: " + problem);
@@ -251,6 +283,20 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
             }
             String device = root.hasNonNull("device") ? root.get("device").asText() : null;
             return new RunManifest(version, root.path("appVersion").asText("?"), root.path("createdAt").asText("?"), sc, tensors,
-                    groups, edges, width, parent, imp, device);
+                    groups, edges, width, parent, imp, device, readRecurrent(root, file, groups));
+    }
+
+    private static Recurrent readRecurrent(JsonNode root, Path file, List<String> groups) throws RunFileException {
+        JsonNode r = root.get("recurrent");
+        if (r == null || !r.isObject()) return null;
+        List<String> layers = new ArrayList<>(), matrices = new ArrayList<>();
+        for (JsonNode l : Json.field(r, "layers", file)) {
+            if (!groups.contains(l.asText())) throw new RunFileException(file, -1, "recurrent layer '" + l.asText() + "' is not a layer group");
+            layers.add(l.asText());
+        }
+        for (JsonNode m : r.path("matrices")) matrices.add(m.asText());
+        int steps = (int) Json.integer(r, "steps", file, 1, 1 << 16);
+        if (layers.size() > 1024 || matrices.size() > 1024) throw new RunFileException(file, -1, "too many recurrent layers");
+        return new Recurrent(layers, steps, matrices);
     }
 }

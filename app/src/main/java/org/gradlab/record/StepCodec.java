@@ -13,7 +13,8 @@ import java.util.Arrays;
  */
 final class StepCodec {
     // HIST_POST_ABSENT: pre-clip histograms without post-clip ones (a TensorBoard log that never logged them)
-    private static final int SKIPPED = 1, HAS_CLIP = 2, HAS_HIST = 4, CLIP_POST_SAME = 8, HIST_POST_SAME = 16, HIST_POST_ABSENT = 32, KNOWN = 63;
+    private static final int SKIPPED = 1, HAS_CLIP = 2, HAS_HIST = 4, CLIP_POST_SAME = 8, HIST_POST_SAME = 16, HIST_POST_ABSENT = 32, HAS_TIME = 64,
+            HAS_RADII = 128, KNOWN = 255;
     private static final ClipAction[] ACTIONS = ClipAction.values();
 
     private StepCodec() {}
@@ -27,8 +28,10 @@ final class StepCodec {
         boolean hasHist = s.histPre() != null;
         boolean postAbsent = hasHist && s.histPost() == null;
         boolean histSame = hasHist && !postAbsent && Arrays.equals(s.histPre(), s.histPost());
+        boolean hasTime = s.timeGrads() != null, hasRadii = s.radii() != null;
         int flags = (s.skipped() ? SKIPPED : 0) | (c != null ? HAS_CLIP : 0) | (hasHist ? HAS_HIST : 0)
-                | (clipSame ? CLIP_POST_SAME : 0) | (histSame ? HIST_POST_SAME : 0) | (postAbsent ? HIST_POST_ABSENT : 0);
+                | (clipSame ? CLIP_POST_SAME : 0) | (histSame ? HIST_POST_SAME : 0) | (postAbsent ? HIST_POST_ABSENT : 0)
+                | (hasTime ? HAS_TIME : 0) | (hasRadii ? HAS_RADII : 0);
         out.u8(flags);
         out.varLong(s.step());
         out.i64(s.wallMillis());
@@ -60,6 +63,14 @@ final class StepCodec {
             check(s.histPre().length == shape.groups() * shape.histogramWidth(), "histogram size");
             for (int v : s.histPre()) out.varLong(v);
             if (!histSame && !postAbsent) for (int v : s.histPost()) out.varLong(v);
+        }
+        if (hasTime) {
+            check(s.timeGrads().length == shape.timeValues(), "gradient-through-time size");
+            out.floats(s.timeGrads());
+        }
+        if (hasRadii) {
+            check(s.radii().length == shape.radii(), "spectral radii");
+            out.floats(s.radii());
         }
     }
 
@@ -133,7 +144,9 @@ final class StepCodec {
                 for (int i = 0; i < n; i++) hPost[i] = (int) Math.min(Integer.MAX_VALUE, in.varLong());
             }
         }
+        float[] time = (flags & HAS_TIME) != 0 ? in.floats(shape.timeValues()) : null;
+        float[] radii = (flags & HAS_RADII) != 0 ? in.floats(shape.radii()) : null;
         if (!in.atEnd()) throw new ByteSource.Malformed(in.position(), "unexpected bytes after the record");
-        return new StepStats(step, wall, nanos, loss, lr, c, (flags & SKIPPED) != 0, wn, ur, hPre, hPost);
+        return new StepStats(step, wall, nanos, loss, lr, c, (flags & SKIPPED) != 0, wn, ur, hPre, hPost, time, radii);
     }
 }

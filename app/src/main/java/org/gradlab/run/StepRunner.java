@@ -38,6 +38,10 @@ public final class StepRunner {
     private ClipStrategy clip;
     private NonFinitePolicy policy;
     private boolean telemetry = true;
+    private final RadiusTracker radii;
+    private int radiusEvery = DEFAULT_RADIUS_EVERY;
+    /** Steps between spectral-radius measurements unless a session says otherwise. */
+    public static final int DEFAULT_RADIUS_EVERY = 50;
     private long skipped;
     private String stop;
     /** Queued steps whose stats wait for their statistics to come back, and stats completed but not taken. */
@@ -53,6 +57,7 @@ public final class StepRunner {
         this.groups = model.params().layout().groups().size();
         this.clip = ClipStrategy.create(clip);
         this.policy = policy;
+        this.radii = new RadiusTracker(model.params().layout());
         segments.setHistograms(true);
     }
 
@@ -79,6 +84,12 @@ public final class StepRunner {
     public void setTelemetry(boolean on) {
         telemetry = on;
         segments.setHistograms(on);
+    }
+
+    /** Measure the recurrent matrices' spectral radii every n steps (0: never); steps 0, n, 2n… carry them. */
+    public void setRadiusEvery(int n) {
+        if (n < 0) throw new IllegalArgumentException("spectral radius interval must be >= 0");
+        radiusEvery = n;
     }
 
     /**
@@ -119,6 +130,9 @@ public final class StepRunner {
         optimizer.at(step);
         model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
         model.queueForwardBackward();
+        int nTime = telemetry ? model.timeGradientCount() : 0;
+        double[] timeSq = nTime > 0 ? new double[nTime] : null;
+        if (timeSq != null) model.queueTimeGradients(timeSq);
         if (gradFactor != 1.0) segments.scaleAll((float) gradFactor);
         boolean bare = !telemetry && clip.spec().kind() == ClipSpec.Kind.NONE;
         // the loss comes back with the pre-clip statistics (or alone on the bare step): one copy on a GPU,
@@ -156,6 +170,8 @@ public final class StepRunner {
         if (measured) weights.beforeUpdate();
         if (!skip) optimizer.step();
         if (measured) weights.measureAfterUpdate(!skip);
+        float[] rho = measured && radii.any() && radiusEvery > 0 && step % radiusEvery == 0
+                ? radii.measure(model.params().readParams()) : null;
         long nanos = System.nanoTime() - t0, wall = System.currentTimeMillis();
         boolean wasSkipped = skip;
         waiting++;
@@ -167,7 +183,8 @@ public final class StepRunner {
             float[] wn = new float[groups], ur = new float[groups];
             if (measured) weights.read(wn, ur);
             int[] post = measured ? toInts(segments.postClipHistogram()) : null;
-            finished.add(new StepStats(step, wall, nanos, loss, lr, report, wasSkipped, wn, ur, pre, post));
+            finished.add(new StepStats(step, wall, nanos, loss, lr, report, wasSkipped, wn, ur, pre, post,
+                    timeNorms(timeSq, gradFactor), rho));
         });
     }
 
@@ -208,6 +225,14 @@ public final class StepRunner {
     public List<StepStats> drain() {
         if (waiting > 0) backend.collect();
         return completed();
+    }
+
+    /** ‖∂L/∂h_t‖ from the sums of squares; an injected spike multiplies the loss, so these too. */
+    private static float[] timeNorms(double[] sumSq, double gradFactor) {
+        if (sumSq == null) return null;
+        float[] out = new float[sumSq.length];
+        for (int i = 0; i < out.length; i++) out[i] = (float) (Math.sqrt(sumSq[i]) * Math.abs(gradFactor));
+        return out;
     }
 
     private static int[] toInts(long[] h) {

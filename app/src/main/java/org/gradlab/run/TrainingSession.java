@@ -53,6 +53,7 @@ public final class TrainingSession implements AutoCloseable {
             }
         }
         trainer.runner().setTelemetry(config.telemetry());
+        trainer.runner().setRadiusEvery(config.radiusEvery());
         for (Spike s : config.spikes()) trainer.checkSpike(s.kind());
         this.interpreter = new CommandInterpreter(trainer, this::emit);
         this.stepsDone = trainer.step();

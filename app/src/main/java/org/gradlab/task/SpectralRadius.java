@@ -9,11 +9,21 @@ public final class SpectralRadius {
     private SpectralRadius() {}
 
     public static double estimate(double[] a, int n) {
-        double[] x = new double[n], y = new double[n];
+        double[] x = new double[n];
         Rng r = new Rng(12345);
         for (int i = 0; i < n; i++) x[i] = r.nextGaussian();
-        normalise(x);
-        int burn = 200, iters = 2000;
+        return estimate(a, n, x, 200, 2000);
+    }
+
+    /**
+     * As {@link #estimate(double[], int)} from the start vector x (overwritten with the last iterate, so the next
+     * call on a slowly changing matrix starts warm): `burn` iterations to settle, then the average log growth
+     * over `iters`.
+     */
+    public static double estimate(double[] a, int n, double[] x, int burn, int iters) {
+        double[] y = new double[n];
+        if (normalise(x) == 0) x[0] = 1;
+        double[] start = x;
         double logSum = 0;
         for (int k = 0; k < burn + iters; k++) {
             for (int i = 0; i < n; i++) {
@@ -28,6 +38,7 @@ public final class SpectralRadius {
             x = y;
             y = t;
         }
+        if (x != start) System.arraycopy(x, 0, start, 0, n);
         return Math.exp(logSum / iters);
     }
 

@@ -18,9 +18,20 @@ import org.gradlab.clip.ClipReport;
  * @param updateRatios  per-layer ‖Δw‖/‖w‖ of this update (0 when skipped)
  * @param histPre       per-layer pre-clip gradient histograms (null when histograms are off)
  * @param histPost      per-layer post-clip gradient histograms (null when off)
+ * @param timeGrads     recurrent models: ‖∂L/∂h_t‖ per recurrent layer (bottom first) for t = 1…T, layer-major, the
+ *                      gradient reaching each time step's output before clipping (null when not measured)
+ * @param radii         recurrent models: the spectral radius of each square recurrent matrix after this step's
+ *                      update, on the steps it was measured (null on the others)
  */
 public record StepStats(long step, long wallMillis, long stepNanos, float loss, double lr, ClipReport clip,
-                        boolean skipped, float[] weightNorms, float[] updateRatios, int[] histPre, int[] histPost) {
+                        boolean skipped, float[] weightNorms, float[] updateRatios, int[] histPre, int[] histPost,
+                        float[] timeGrads, float[] radii) {
+    /** Stats without the recurrent readings (non-recurrent models, imported logs). */
+    public StepStats(long step, long wallMillis, long stepNanos, float loss, double lr, ClipReport clip,
+                     boolean skipped, float[] weightNorms, float[] updateRatios, int[] histPre, int[] histPost) {
+        this(step, wallMillis, stepNanos, loss, lr, clip, skipped, weightNorms, updateRatios, histPre, histPost, null, null);
+    }
+
     public int layers() {
         return weightNorms.length;
     }

@@ -40,6 +40,9 @@ public final class TrainCommand implements Runnable {
     String pauseOn;
     @Option(names = "--speed", paramLabel = "STEPS_PER_S", description = "at most this many steps per second (default: as fast as it goes)")
     Double speed;
+    @Option(names = "--radius-every", paramLabel = "N", defaultValue = "" + org.gradlab.run.StepRunner.DEFAULT_RADIUS_EVERY,
+            description = "vanilla RNNs: measure the recurrent matrix's spectral radius every N steps (0: never; default ${DEFAULT-VALUE})")
+    int radiusEvery;
     @Option(names = "--eval", defaultValue = "10000",
             description = "fresh sequences scored by the task's success criterion at the end (0: skip; default ${DEFAULT-VALUE})")
     int eval;
@@ -74,7 +77,9 @@ public final class TrainCommand implements Runnable {
         java.util.List<Spike> spikeList = new java.util.ArrayList<>();
         for (String sp : spikes) spikeList.add(Spike.parse(sp));
         if (checkpointEvery < 0) throw new UserError("--checkpoint-every must be >= 0");
-        SessionConfig sc = RunSettings.sessionConfig(settingValues(), spikeList, out == null ? 0 : checkpointEvery, out != null);
+        if (radiusEvery < 0) throw new UserError("--radius-every must be >= 0");
+        SessionConfig sc = RunSettings.sessionConfig(settingValues(), spikeList, out == null ? 0 : checkpointEvery, out != null)
+                .withRadiusEvery(radiusEvery);
         RunConfig cfg = sc.run();
         long steps = sc.steps();
         PrintStream console = System.out;

@@ -45,6 +45,22 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
             layers = List.copyOf(layers);
             matrices = List.copyOf(matrices);
         }
+
+        /**
+         * What a session's records carry: a recurrent model's layer groups ("rnn.l0"…) over its sequence length,
+         * and W_hh of each layer of a vanilla RNN when the radius is measured; null for other models or without
+         * telemetry.
+         */
+        public static Recurrent of(SessionConfig session, List<String> groups) {
+            if (session == null || !session.telemetry() || session.run().model().equals("gpt")) return null;
+            List<String> layers = new ArrayList<>(), matrices = new ArrayList<>();
+            for (String g : groups) if (g.startsWith("rnn.l")) layers.add(g);
+            if (layers.isEmpty()) return null;
+            if (session.radiusEvery() > 0 && org.gradlab.run.Models.vanillaRnn(session.run().model())) {
+                for (String g : layers) matrices.add("rnn.weight_hh_l" + g.substring("rnn.l".length()));
+            }
+            return new Recurrent(layers, session.run().seq(), matrices);
+        }
     }
 
     /** A fork's origin: the run directory, the step it branched at, and this branch's variant. */
@@ -61,17 +77,8 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         List<Tensor> ts = new ArrayList<>();
         for (ParamTensor t : layout.tensors()) ts.add(new Tensor(t.name(), t.shape(), t.offset(), t.size(), t.group()));
         return new RunManifest(RunFiles.FORMAT_VERSION, APP_VERSION, Instant.now().toString(), session, ts,
-                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent, null, device, recurrent(session, layout));
-    }
-
-    /** A recurrent model's layer groups ("rnn.l0"…) over the session's sequence length; null for other models. */
-    private static Recurrent recurrent(SessionConfig session, ParamLayout layout) {
-        if (session == null || !session.telemetry() || session.run().model().equals("gpt")) return null;
-        List<String> layers = new ArrayList<>();
-        for (String g : layout.groups()) if (g.startsWith("rnn.l")) layers.add(g);
-        if (layers.isEmpty()) return null;
-        List<String> matrices = session.radiusEvery() > 0 ? org.gradlab.run.RadiusTracker.names(layout) : List.of();
-        return new Recurrent(layers, session.run().seq(), matrices);
+                layout.groups(), HistogramBins.edges(), HistogramBins.WIDTH, parent, null, device,
+                Recurrent.of(session, layout.groups()));
     }
 
     /** The device kind ("cpu", "cuda") this run trained on, or null when the file does not say. */

@@ -63,7 +63,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradl
         for (Spike e : edits) if (e.step() >= at) spikes.add(e);
         RunConfig run = schedule == null ? base.run() : base.run().withOptimizer(base.run().optimizer().withSchedule(schedule));
         return new SessionConfig(run, clip != null ? clip : clipInForce, base.nonFinite(), at + steps, spikes, base.checkpointEvery(),
-                base.telemetry());
+                base.telemetry(), base.radiusEvery());
     }
 
     /** A short name for the branch's folder and label: "norm:1", "norm:1 lr=3e-4 skip=400". */

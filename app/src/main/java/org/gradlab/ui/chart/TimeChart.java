@@ -101,6 +101,17 @@ public class TimeChart extends CanvasChart {
         return this;
     }
 
+    /**
+     * The series are measured every few steps, not every step: pixel columns without a measurement are passed over
+     * and the measurements joined, instead of each standing alone as a dot between gaps.
+     */
+    public TimeChart sampled() {
+        sampled = true;
+        return this;
+    }
+
+    private boolean sampled;
+
     public TimeChart events(Supplier<List<RunEvent>> e) {
         events = e;
         return this;
@@ -430,15 +441,19 @@ public class TimeChart extends CanvasChart {
             long sa = x0 + (long) Math.floor(span * c / cols), sb = x0 + (long) Math.floor(span * (c + 1) / cols);
             boolean inRange = !(sa > s.lastStep() || sb < s.firstStep());
             float mn = Float.NaN, mx = Float.NaN, last = Float.NaN;
+            boolean measured = false;
             if (inRange) {
                 int b0 = s.bucketOf(sa), b1 = s.bucketOf(Math.max(sa, sb - 1));
                 for (int b = b0; b <= b1; b++) {
                     float a = s.min(b), z = s.max(b);
                     if (!Float.isNaN(a) && !(mn <= a)) mn = a;
                     if (!Float.isNaN(z) && !(mx >= z)) mx = z;
-                    last = s.last(b);
+                    boolean here = !Float.isNaN(s.last(b)) || s.nonFinite(b) > 0;
+                    if (here || !sampled) last = s.last(b);
+                    measured |= here;
                 }
             }
+            if (sampled && !measured) continue;
             double x = LEFT + c + 0.5;
             boolean bandOk = !l.dashed() && Float.isFinite(mn) && Float.isFinite(mx) && (!logY || mn > 0);
             colTop[c] = colBot[c] = Double.NaN;

@@ -9,6 +9,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.gradlab.telemetry.StepStats;
+import org.gradlab.ui.chart.CurveChart;
 import org.gradlab.ui.chart.HeatmapChart;
 import org.gradlab.ui.chart.HistogramChart;
 import org.gradlab.ui.chart.Palette;
@@ -32,6 +33,10 @@ public class DashboardPane extends VBox {
     private final List<TimeChart> timeCharts = new ArrayList<>();
     private final HeatmapChart layerHeat, layerHeatPost, histHeat;
     private final HistogramChart current = new HistogramChart();
+    /** A recurrent run's gradient through time (heatmap and the current step's curve) and spectral radius; null otherwise. */
+    private HeatmapChart throughHeat;
+    private CurveChart throughCurve;
+    private long curveStep = -1;
     private final ComboBox<String> layerPicker, smoothingPicker;
     private Runnable onSmoothingChanged = () -> { };
     private final org.controlsfx.control.RangeSlider zoom;
@@ -78,6 +83,7 @@ public class DashboardPane extends VBox {
         layerPicker.valueProperty().addListener((o, a, b) -> {
             int l = Math.max(0, layerPicker.getSelectionModel().getSelectedIndex());
             histHeat.setSource(() -> Heatmaps.histogram(data, l));
+            if (throughHeat != null) throughHeat.setSource(() -> Heatmaps.throughTime(data, recurrentLayer()));
             showHistogram(shown);
         });
         nonFinite.setId("nonFiniteLabel");
@@ -95,7 +101,31 @@ public class DashboardPane extends VBox {
         HBox bar = new HBox(8, new Label("loss smoothing:"), smoothingPicker, new Label("histogram layer:"), layerPicker,
                 new Label("zoom:"), zoom, nonFinite);
 
-        GridPane grid = ChartGrid.of(3, loss, norm, coef, layerHeat, histHeat, current, weights, ratios, layerHeatPost);
+        List<javafx.scene.layout.Region> charts = new ArrayList<>(List.of(loss, norm, coef, layerHeat, histHeat, current, weights,
+                ratios, layerHeatPost));
+        org.gradlab.ui.vm.ThroughTime tt = data.through();
+        if (tt != null) {
+            throughHeat = new HeatmapChart("gradient through time", axis, () -> Heatmaps.throughTime(data, recurrentLayer()))
+                    .events(data::events);
+            throughCurve = new CurveChart("t");
+            throughCurve.setId("throughTimeCurve");
+            charts.addAll(List.of(throughHeat, throughCurve));
+            if (!tt.matrices().isEmpty()) {
+                TimeChart rho = new TimeChart("spectral radius of the recurrent matrix", false, axis).sampled().events(data::events);
+                for (int m = 0; m < tt.matrices().size(); m++) {
+                    int mi = m;
+                    rho.line(() -> tt.radius(mi), Palette.series(m), "ρ(" + tt.matrices().get(m) + ")");
+                }
+                rho.dashed(tt::one, Palette.THRESHOLD, "ρ = 1");
+                rho.runHasSteps(() -> data.steps() > 0);
+                timeCharts.add(rho);
+                charts.add(rho);
+            }
+        } else {
+            throughHeat = null;
+            throughCurve = null;
+        }
+        GridPane grid = ChartGrid.of(3, charts.toArray(javafx.scene.layout.Region[]::new));
         VBox.setVgrow(grid, Priority.ALWAYS);
         getChildren().addAll(bar, grid);
     }
@@ -117,6 +147,17 @@ public class DashboardPane extends VBox {
     public HeatmapChart layerHeatmapPost() { return layerHeatPost; }
     public HeatmapChart histogramHeatmap() { return histHeat; }
     public HistogramChart currentHistogram() { return current; }
+    /** The gradient-through-time heatmap and curve (null for a run without a recurrence). */
+    public HeatmapChart throughTimeHeatmap() { return throughHeat; }
+    public CurveChart throughTimeCurve() { return throughCurve; }
+
+    /** The recurrent layer the picker names, or the first one when it names another layer (the head). */
+    private int recurrentLayer() {
+        var tt = data.through();
+        if (tt == null) return 0;
+        int i = tt.layers().indexOf(layerPicker.getValue());
+        return Math.max(0, i);
+    }
 
     /** Redraws what changed; call once per frame. */
     public void frame() {
@@ -126,6 +167,11 @@ public class DashboardPane extends VBox {
         layerHeat.refresh(v);
         layerHeatPost.refresh(v);
         histHeat.refresh(v);
+        if (throughHeat != null) {
+            throughHeat.refresh(v);
+            var tt = data.through();
+            if (followLatest && tt.latestStep() != curveStep) showCurve(tt.latestStep(), tt.latest());
+        }
         long bad = data.nonFiniteSteps();
         nonFinite.setText(bad == 0 ? "" : "⚠ " + bad + " steps with NaN/inf loss or gradients");
         if (followLatest && (shown == null || data.histograms().latestStep() != shown.step())) showLatest();
@@ -138,8 +184,16 @@ public class DashboardPane extends VBox {
         showHistogram(shown);
     }
 
+    private void showCurve(long step, float[] values) {
+        curveStep = step;
+        var tt = data.through();
+        throughCurve.show(values, tt.layers(), tt.steps(), step < 0 ? "gradient reaching each time step" : "step " + step
+                + ": ‖∂L/∂h_t‖ per time step t (log; t = " + tt.steps() + " is next to a loss at the end)");
+    }
+
     /** Shows one step's histograms (the live latest, or the replay cursor's record). */
     public void showHistogram(StepStats s) {
+        if (throughCurve != null && s != null && !followLatest) showCurve(s.step(), s.timeGrads());
         shown = s;
         if (s == null || s.histPre() == null) return;
         int l = Math.max(0, layerPicker.getSelectionModel().getSelectedIndex());

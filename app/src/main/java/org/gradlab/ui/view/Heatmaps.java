@@ -5,22 +5,45 @@ import org.gradlab.ui.chart.HeatmapChart;
 import org.gradlab.ui.vm.HistogramTimeline;
 import org.gradlab.ui.vm.RunViewModel;
 import org.gradlab.ui.vm.SeriesStore;
+import org.gradlab.ui.vm.ThroughTime;
+
+import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 /** The two heatmap sources of a dashboard: layers × steps gradient norms, and one layer's histogram over time. */
 final class Heatmaps {
     private Heatmaps() {}
 
     static HeatmapChart.Source layerNorms(RunViewModel d, boolean post) {
+        return largestOf(d.layers().size(), row -> post ? d.layerPost(row) : d.layerPre(row), d.layers()::get,
+                () -> d.series(RunViewModel.Scalar.LOSS).firstStep(), d::lastStep, null);
+    }
+
+    /**
+     * ‖∂L/∂h_t‖ of one recurrent layer: a row per time step, t = 1 at the top (the step farthest from a loss at the
+     * end of the sequence), each pixel the largest value of the steps it covers.
+     */
+    static HeatmapChart.Source throughTime(RunViewModel d, int layer) {
+        ThroughTime tt = d.through();
+        if (tt == null) return null;
+        String title = "gradient reaching each time step ‖∂L/∂h_t‖ of " + tt.layers().get(layer) + ", pre-clip (log10)";
+        return largestOf(tt.steps(), row -> tt.norm(layer, row), row -> "t=" + (row + 1),
+                () -> tt.norm(layer, 0).firstStep(), () -> tt.norm(layer, 0).lastStep(), title);
+    }
+
+    /** Rows of min/max stores drawn as log10 of each pixel column's largest value (a one-step spike keeps its pixel). */
+    private static HeatmapChart.Source largestOf(int rows, IntFunction<SeriesStore> store, IntFunction<String> label,
+                                                 LongSupplier first, LongSupplier last, String title) {
         return new HeatmapChart.Source() {
-            SeriesStore s(int row) { return post ? d.layerPost(row) : d.layerPre(row); }
-            @Override public int rows() { return d.layers().size(); }
-            @Override public String rowLabel(int row) { return d.layers().get(row); }
-            @Override public long firstStep() { return d.series(RunViewModel.Scalar.LOSS).firstStep(); }
-            @Override public long lastStep() { return d.lastStep(); }
+            @Override public int rows() { return rows; }
+            @Override public String rowLabel(int row) { return label.apply(row); }
+            @Override public long firstStep() { return first.getAsLong(); }
+            @Override public long lastStep() { return last.getAsLong(); }
+            @Override public String title() { return title; }
 
             @Override
             public double value(int row, long from, long to) {
-                float mx = largest(s(row), from, to);
+                float mx = largest(store.apply(row), from, to);
                 return mx > 0 ? Math.log10(mx) : Double.NaN;
             }
 
@@ -31,10 +54,10 @@ final class Heatmaps {
                 return mx;
             }
 
-            /** The buckets overlapping [from, to) of the first layer (every layer's store has the same buckets). */
+            /** The buckets overlapping [from, to) of the first row (every row's store has the same buckets). */
             @Override
             public long[] span(long from, long to) {
-                SeriesStore st = s(0);
+                SeriesStore st = store.apply(0);
                 if (st.isEmpty()) return new long[] {from, to - 1};
                 long a = st.bucketStart(st.bucketOf(from)), b = st.bucketStart(st.bucketOf(to - 1)) + st.bucketWidth() - 1;
                 return new long[] {Math.min(a, from), Math.min(Math.max(b, to - 1), st.lastStep())};
@@ -42,14 +65,14 @@ final class Heatmaps {
 
             @Override
             public String readout(int row, long from, long to) {
-                float mx = largest(s(row), from, to); // the value itself, not 10^log10 of it
+                float mx = largest(store.apply(row), from, to); // the value itself, not 10^log10 of it
                 long[] sp = span(from, to);
                 return Float.isNaN(mx) ? null : String.format(java.util.Locale.ROOT, sp[0] == sp[1] ? "%.4g" : "%.4g (largest)", mx);
             }
 
             @Override
             public boolean nonFinite(int row, long from, long to) {
-                SeriesStore st = s(row);
+                SeriesStore st = store.apply(row);
                 if (st.isEmpty() || to <= st.firstStep() || from > st.lastStep()) return false;
                 for (int b = st.bucketOf(from); b <= st.bucketOf(to - 1); b++) if (st.nonFinite(b) > 0) return true;
                 return false;

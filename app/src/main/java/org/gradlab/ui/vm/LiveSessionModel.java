@@ -72,6 +72,7 @@ public final class LiveSessionModel implements AutoCloseable {
         this.deviceName = session.deviceName();
         this.deviceNote = session.deviceNote();
         this.data = new RunViewModel(name, session.layerGroups());
+        data.enableThroughTime(RunManifest.Recurrent.of(session.config(), session.layerGroups()));
         this.queue = session.subscribe(1 << 16);
         this.monitor = new org.gradlab.diagnose.AlertMonitor(name, org.gradlab.diagnose.AlertMonitor.Settings.DEFAULT);
         show(session.status());

@@ -18,7 +18,8 @@ import java.util.function.DoubleConsumer;
 
 /**
  * A recorded run opened for replay: the scalar series come from the index (every step, no record reads),
- * per-layer norms and histograms from about a thousand evenly spread full records; the record at the cursor
+ * per-layer norms, histograms and the gradient through time from about a thousand evenly spread full records,
+ * spectral radii from every record that measured one; the record at the cursor
  * is read on demand. Loading runs off the FX thread ({@link #load}); the result is handed to the view.
  */
 public final class ReplayModel implements AutoCloseable {
@@ -43,6 +44,10 @@ public final class ReplayModel implements AutoCloseable {
             int stride = Math.max(1, n / SAMPLED_RECORDS);
             boolean imported = r.manifest().imported() != null; // NaN there means "not in the logs", not a NaN gradient
             if (imported) d.markLogged();
+            d.enableThroughTime(r.manifest().recurrent());
+            // the spectral radius is on every radiusEvery-th record only: those are read too
+            int radiusEvery = d.through() == null || d.through().matrices().isEmpty() || r.manifest().session() == null ? 0
+                    : r.manifest().session().radiusEvery();
             for (int i = 0; i < n; i++) {
                 long k = ix.stepAt(i);
                 float post = ix.valueAt(i, Series.POST_NORM), coef = ix.valueAt(i, Series.COEFFICIENT);
@@ -54,8 +59,10 @@ public final class ReplayModel implements AutoCloseable {
                     d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,
                             known(s.clip() == null ? null : s.clip().layerPre(), imported), known(s.clip() == null ? null : s.clip().layerPost(), imported),
                             known(s.weightNorms(), imported), known(s.updateRatios(), imported), s.histPre(), s.histPost());
+                    d.appendThroughTime(k, s.timeGrads(), s.radii());
                 } else {
                     d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip, null, null, null, null, null, null);
+                    if (radiusEvery > 0 && k % radiusEvery == 0) d.appendThroughTime(k, null, r.step(k).radii());
                 }
             }
             r.events().forEach(d::addEvent);

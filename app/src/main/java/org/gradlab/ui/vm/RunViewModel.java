@@ -33,6 +33,7 @@ public final class RunViewModel {
     private final LongProperty cursor = new SimpleLongProperty(this, "cursor", -1);
     private final Smoothing smoothing = new Smoothing();
     private final ClipRate clipRate = new ClipRate(100);
+    private ThroughTime through;
     private long nonFiniteSteps;
     private long steps;
     private long version;
@@ -68,6 +69,20 @@ public final class RunViewModel {
         smoothing.reset();
         for (int i = 0; i < steps.length; i++) s.append(steps[i], (float) smoothing.add(loss[i]));
         smoothed = s;
+        version++;
+    }
+    /** A recurrent run's gradient through time and spectral radii: null for other runs. */
+    public ThroughTime through() { return through; }
+
+    /** Makes this a recurrent run's model (before the first step): its records carry what `shape` says. */
+    public void enableThroughTime(org.gradlab.record.RunManifest.Recurrent shape) {
+        through = shape == null ? null : new ThroughTime(shape);
+    }
+
+    /** A step's gradient through time and spectral radii (either null when not measured); ignored for other runs. */
+    public void appendThroughTime(long k, float[] timeGrads, float[] radii) {
+        if (through == null || (timeGrads == null && radii == null)) return;
+        through.append(k, timeGrads, radii);
         version++;
     }
     public SeriesStore layerPre(int l) { return layerPre[l]; }
@@ -106,6 +121,7 @@ public final class RunViewModel {
         }
         row(s.step(), lossKnown, s.loss(), (float) s.lr(), clip, c == null ? null : c.layerPre(), c == null ? null : c.layerPost(),
                 s.weightNorms(), s.updateRatios(), s.histPre(), s.histPost());
+        appendThroughTime(s.step(), s.timeGrads(), s.radii());
     }
 
     /** A log's steps hold only what was logged: a NaN there means absent (never appended), not diverged. */

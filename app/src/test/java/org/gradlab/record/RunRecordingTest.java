@@ -70,6 +70,45 @@ class RunRecordingTest {
         }
     }
 
+    @Test
+    void aRecurrentRunRecordsTheGradientThroughTimeEveryStepAndTheSpectralRadiusEveryNSteps() throws Exception {
+        Path dir = tmp.resolve("rnn");
+        List<StepStats> seen = record(dir, "rnn", "adding", 120, 0, List.of(), List.of());
+        try (RunReader r = RunReader.open(dir)) {
+            RunManifest.Recurrent rec = r.manifest().recurrent();
+            assertEquals(List.of("rnn.l0", "rnn.l1"), rec.layers());
+            assertEquals(16, rec.steps());
+            // the names the manifest writes are the matrices the tracker measures
+            try (CpuBackend be = new CpuBackend(1)) {
+                TrainingSession s = new TrainingSession(be, RecordFixtures.small("rnn", "adding", 1, 0, List.of()));
+                assertEquals(org.gradlab.run.RadiusTracker.names(s.layout()), rec.matrices());
+                assertEquals(List.of("rnn.weight_hh_l0", "rnn.weight_hh_l1"), rec.matrices());
+            }
+            assertEquals(120, seen.size());
+            for (StepStats want : seen) {
+                StepStats got = r.step(want.step());
+                assertSameStep(want, got);
+                assertEquals(2 * 16, got.timeGrads().length);
+                for (float v : got.timeGrads()) assertTrue(v > 0 && Float.isFinite(v), "step " + want.step());
+                assertEquals(want.step() % org.gradlab.run.StepRunner.DEFAULT_RADIUS_EVERY == 0, got.radii() != null, "step " + want.step());
+                if (got.radii() != null) for (float v : got.radii()) assertTrue(v > 0.1 && v < 10, "ρ " + v);
+            }
+        }
+    }
+
+    @Test
+    void gatedCellsRecordTheGradientThroughTimeAndNoRadius() throws Exception {
+        Path dir = tmp.resolve("gru");
+        List<StepStats> seen = record(dir, "gru", "adding", 60, 0, List.of(), List.of());
+        try (RunReader r = RunReader.open(dir)) {
+            assertEquals(List.of(), r.manifest().recurrent().matrices());
+            for (StepStats want : seen) {
+                assertEquals(2 * 16, r.step(want.step()).timeGrads().length);
+                assertNull(r.step(want.step()).radii());
+            }
+        }
+    }
+
     static void assertSameStep(StepStats a, StepStats b) {
         assertEquals(a.step(), b.step());
         assertEquals(a.wallMillis(), b.wallMillis());
@@ -80,6 +119,8 @@ class RunRecordingTest {
         assertArrayEquals(a.updateRatios(), b.updateRatios());
         assertArrayEquals(a.histPre(), b.histPre());
         assertArrayEquals(a.histPost(), b.histPost());
+        assertArrayEquals(a.timeGrads(), b.timeGrads());
+        assertArrayEquals(a.radii(), b.radii());
         ClipReport x = a.clip(), y = b.clip();
         assertEquals((float) x.preNorm(), (float) y.preNorm());
         assertEquals((float) x.postNorm(), (float) y.postNorm());

@@ -171,7 +171,7 @@ public final class InspectCommand implements Runnable {
                 StringBuilder b = new StringBuilder();
                 for (int i = 0; i < t; i++) b.append(i == 0 ? "" : ", ").append(num(s.timeGrads()[l * t + i]));
                 float first = s.timeGrads()[l * t], last = s.timeGrads()[l * t + t - 1];
-                out.printf("%-24s [%s]%n%-24s h_1/h_%d %s%n", rec.layers().get(l), b, "", t, num(first / last));
+                out.printf("%-24s [%s]%n%-24s ‖∂L/∂h_1‖ / ‖∂L/∂h_%d‖ = %s%n", rec.layers().get(l), b, "", t, num(first / last));
             }
         }
         if (s.radii() != null) {

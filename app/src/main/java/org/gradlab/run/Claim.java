@@ -156,4 +156,39 @@ public sealed interface Claim {
             return new Verdict(jump <= delta, String.format(Locale.ROOT, "it moved by %+.4f", jump));
         }
     }
+
+    /**
+     * At `step`, the gradient reaching the first time step is between `min` and `max` times the one at the last:
+     * ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of the first recurrent layer (tiny: vanished; near or above 1: it reaches back).
+     */
+    record ReachesBack(String run, long step, double min, double max) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: at step %d, ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ is %s", run, step, range(min, max));
+        }
+
+        public Verdict judge(ScenarioCheck.Results r) {
+            float[] v = r.run(run).reachBack();
+            double x = step < v.length ? v[(int) step] : Double.NaN;
+            return new Verdict(x >= min && x <= max, String.format(Locale.ROOT, "it is %.3g", x));
+        }
+    }
+
+    /** At `step` (a step that measured it), the first recurrent matrix's spectral radius is within [min, max]. */
+    record Radius(String run, long step, double min, double max) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: at step %d, the spectral radius of W_hh is %s", run, step, range(min, max));
+        }
+
+        public Verdict judge(ScenarioCheck.Results r) {
+            float[] v = r.run(run).radius();
+            double x = step < v.length ? v[(int) step] : Double.NaN;
+            return new Verdict(x >= min && x <= max, Double.isNaN(x) ? "not measured at that step" : String.format(Locale.ROOT, "ρ = %.3f", x));
+        }
+    }
+
+    private static String range(double min, double max) {
+        if (min <= 0) return String.format(Locale.ROOT, "below %.3g", max);
+        if (Double.isInfinite(max)) return String.format(Locale.ROOT, "above %.3g", min);
+        return String.format(Locale.ROOT, "between %.3g and %.3g", min, max);
+    }
 }

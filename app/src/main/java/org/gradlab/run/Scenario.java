@@ -69,14 +69,23 @@ public record Scenario(String title, String whatToLookFor, List<Named> runs, Pau
         out.add(new Scenario("Pascanu's temporal order: three initialisations",
                 "The 2-bit temporal-order task at T=50 with a 50-unit RNN, SGD lr 0.01 and clipping at 1.0, started three times from "
                         + "the same seed: 'sigmoid' (sigmoid units, N(0,0.01)), 'basic tanh' N(0,0.1) and 'smart tanh' (sparse, spectral "
-                        + "radius 0.95). Only smart tanh learns within 12,000 steps: the other two stay at chance (one class in four), "
-                        + "because too little of the gradient from the end of the sequence reaches the early steps that hold the answer. "
-                        + "Smart tanh learns while clipping at 1.0 binds on most of its steps: the threshold sets those steps' size.",
+                        + "radius 0.95). The answer sits in the first steps of each sequence; the loss is at the last. Compare the three "
+                        + "'‖∂L/∂h_t‖' heatmaps (time step t down, training step across) and the curves below them: how much of the gradient "
+                        + "at t=50 reaches t=1. Sigmoid's vanishes outright (under 1e-20 of it; black rows are exactly zero, below "
+                        + "float32's smallest number); basic tanh's (ρ(W_hh) ≈ 0.73) fades to about 1e-8; smart tanh's (ρ = 0.95) keeps a "
+                        + "few percent — and only smart tanh learns within 12,000 steps, while the other two stay at chance (one class in "
+                        + "four). As it learns its ρ climbs past 1 (the spectral-radius chart) and the gradient grows back through time "
+                        + "instead of fading: now clipping at 1.0 binds on most steps, and the threshold sets those steps' size.",
                 List.of(named("sigmoid", cfg("rnn-sigmoid", "temporal-order", 50, 1, 20, 50, sgd(0.01), "sigmoid", 1, "norm:1", List.of())),
                         named("basic tanh", cfg("rnn", "temporal-order", 50, 1, 20, 50, sgd(0.01), "basic-tanh", 1, "norm:1", List.of())),
                         named("smart tanh", cfg("rnn", "temporal-order", 50, 1, 20, 50, sgd(0.01), "smart-tanh", 1, "norm:1", List.of()))),
                 PauseRules.NONE, 12_000, List.of(),
-                List.of(new Claim.Learns("smart tanh", 0.3, 0.4), new Claim.ClipRate("smart tanh", 0.5, 1), new Claim.NoBetterThanGuessing("sigmoid", 0.05),
+                List.of(new Claim.ReachesBack("sigmoid", 0, 0, 1e-20), new Claim.ReachesBack("basic tanh", 0, 1e-10, 1e-6),
+                        new Claim.ReachesBack("smart tanh", 0, 0.01, 0.2), new Claim.Radius("basic tanh", 0, 0.65, 0.8),
+                        new Claim.Radius("smart tanh", 0, 0.9, 1.0), new Claim.Learns("smart tanh", 0.3, 0.4),
+                        new Claim.Radius("smart tanh", 11_950, 1.0, Double.POSITIVE_INFINITY),
+                        new Claim.ReachesBack("smart tanh", 11_999, 1, Double.POSITIVE_INFINITY),
+                        new Claim.ClipRate("smart tanh", 0.5, 1), new Claim.NoBetterThanGuessing("sigmoid", 0.05),
                         new Claim.NoBetterThanGuessing("basic tanh", 0.05))));
 
         SessionConfig lstm = cfg("lstm", "charlm", 64, 2, 16, 32, adam(3e-3), RunConfig.DEFAULT_INIT, 1, "norm:1", List.of());

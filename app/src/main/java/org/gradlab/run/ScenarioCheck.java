@@ -15,8 +15,13 @@ import java.util.Map;
  */
 public final class ScenarioCheck {
     /** One run's readings per step, its evaluation on fresh sequences, and what a constant guess scores there. */
-    public record RunResult(String name, float[] loss, float[] pre, boolean[] clipped, boolean[] nonFinite, Evaluation evaluation,
-                            Evaluation baseline) {
+    /**
+     * reachBack: per step, ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of the first recurrent layer (how much of the gradient at the end of
+     * the sequence reaches its start; NaN for other models); radius: per step, ρ of the first recurrent matrix
+     * (NaN on steps that did not measure it).
+     */
+    public record RunResult(String name, float[] loss, float[] pre, boolean[] clipped, boolean[] nonFinite, float[] reachBack,
+                            float[] radius, Evaluation evaluation, Evaluation baseline) {
         public long firstNonFinite() {
             for (int i = 0; i < nonFinite.length; i++) if (nonFinite[i]) return i;
             return -1;
@@ -82,6 +87,7 @@ public final class ScenarioCheck {
             int len = (int) steps;
             float[] loss = new float[len], pre = new float[len];
             boolean[] clipped = new boolean[len], nonFinite = new boolean[len];
+            float[] reach = new float[len], radius = new float[len];
             for (int k = 0; k < len; k++) {
                 Spike spike = null;
                 for (Spike sp : sc.spikes()) if (sp.step() == k) spike = sp;
@@ -90,8 +96,12 @@ public final class ScenarioCheck {
                 pre[k] = st.clip() == null ? Float.NaN : (float) st.clip().preNorm();
                 clipped[k] = st.clip() != null && st.clip().clipped();
                 nonFinite[k] = st.nonFinite();
+                int seq = st.timeGrads() == null ? 0 : sc.run().seq();
+                reach[k] = seq == 0 ? Float.NaN : st.timeGrads()[0] / st.timeGrads()[seq - 1];
+                radius[k] = st.radii() == null || st.radii().length == 0 ? Float.NaN : st.radii()[0];
             }
-            return new RunResult(n.name(), loss, pre, clipped, nonFinite, t.evaluate(evalSequences), t.constantBaseline(evalSequences));
+            return new RunResult(n.name(), loss, pre, clipped, nonFinite, reach, radius, t.evaluate(evalSequences),
+                    t.constantBaseline(evalSequences));
         }
     }
 

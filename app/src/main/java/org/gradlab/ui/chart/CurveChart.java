@@ -105,12 +105,25 @@ public class CurveChart extends CanvasChart {
                 down = true;
             }
             g.stroke();
-            g.setFill(Palette.series(c));
-            g.setTextAlign(TextAlignment.LEFT);
-            g.setTextBaseline(VPos.TOP);
-            g.fillText("— " + names.get(c), 6 + c * 110, 18);
         }
+        drawLegend(g, w);
         if (hover >= 0) drawReadout(g, readout(hover), xOf(hover, pw), LEFT, TOP, pw, i -> Palette.series(i - 1));
+    }
+
+    /** One entry per curve under the caption, each after the last one's measured width. */
+    private void drawLegend(GraphicsContext g, double w) {
+        javafx.scene.text.Text measure = new javafx.scene.text.Text();
+        measure.setFont(g.getFont());
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setTextBaseline(VPos.TOP);
+        double x = 6;
+        for (int c = 0; c < names.size(); c++) {
+            String label = "— " + names.get(c);
+            measure.setText(label);
+            g.setFill(Palette.series(c));
+            g.fillText(label, x, 18);
+            x += measure.getLayoutBounds().getWidth() + 12;
+        }
     }
 
     private void drawAxes(GraphicsContext g, double pw, double ph) {

@@ -25,7 +25,7 @@ public class HeatmapChart extends CanvasChart {
         String rowLabel(int row);
         long firstStep();
         long lastStep();
-        /** log10-scaled value in any range (NaN for no data) of `row` over steps [from, to). */
+        /** log10-scaled value in any range (NaN for no data, −∞ for exactly zero) of `row` over steps [from, to). */
         double value(int row, long from, long to);
         /** True where the row holds non-finite values in [from, to) (drawn red). */
         default boolean nonFinite(int row, long from, long to) { return false; }
@@ -43,6 +43,8 @@ public class HeatmapChart extends CanvasChart {
     /** The heatmaps mark setting changes and spikes; fork and stop markers stay on the line charts. */
     private static final Set<RunEvent.Type> MARKED = EnumSet.of(RunEvent.Type.CLIP, RunEvent.Type.LR, RunEvent.Type.SPIKE);
     private static final double LEFT = 110, RIGHT = 10, TOP = 22, BOTTOM = 20;
+    /** The colour of an exact zero (an underflowed gradient). */
+    public static final int ZERO = 0xFF000000;
 
     private final String title;
     private final StepAxis axis;
@@ -107,11 +109,14 @@ public class HeatmapChart extends CanvasChart {
                 }
             }
         }
+        boolean zeros = false;
         for (int r = 0; r < rows; r++) {
             for (int c = 0; c < pw; c++) {
                 double v = vals[r * pw + c];
                 long a = x0 + (x1 - x0) * c / pw, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / pw);
-                pixels[r * pw + c] = s.nonFinite(r, a, b) ? 0xFFFF0000
+                zeros |= v == Double.NEGATIVE_INFINITY;
+                // exactly zero has no place on a log scale: black, below the palette's darkest, never blank (blank is "no data")
+                pixels[r * pw + c] = s.nonFinite(r, a, b) ? 0xFFFF0000 : v == Double.NEGATIVE_INFINITY ? ZERO
                         : Palette.heat(Double.isFinite(v) ? (hi > lo ? (v - lo) / (hi - lo) : 0.5) : Double.NaN);
             }
         }
@@ -132,7 +137,10 @@ public class HeatmapChart extends CanvasChart {
         }
         if (Double.isFinite(lo)) {
             g.setTextAlign(TextAlignment.RIGHT);
-            g.fillText(String.format("log10 %.1f … %.1f", lo, hi), w - RIGHT, 4);
+            g.fillText(String.format("log10 %.1f … %.1f%s", lo, hi, zeros ? ", black = 0" : ""), w - RIGHT, 4);
+        } else if (zeros) {
+            g.setTextAlign(TextAlignment.RIGHT);
+            g.fillText("every value is 0 (black)", w - RIGHT, 4);
         } else {
             // steps but not one value: the data does not hold this series (a log that never recorded it)
             g.setTextAlign(TextAlignment.CENTER);

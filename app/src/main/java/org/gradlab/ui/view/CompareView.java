@@ -56,7 +56,11 @@ public class CompareView extends BorderPane {
     private final Label cursorLabel = new Label();
     private final Label notes = new Label();
     private long version = -1;
-    private final GridPane grid;
+    private GridPane grid;
+    /** Recurrent runs compared on their own pictures: one gradient-through-time heatmap per run, the curves, ρ. */
+    private final List<org.gradlab.ui.chart.HeatmapChart> throughHeats = new ArrayList<>();
+    private final org.gradlab.ui.chart.CurveChart throughCurves = new org.gradlab.ui.chart.CurveChart("t");
+    private final TimeChart radius = new TimeChart("spectral radius of W_hh (ρ = 1 dashed)", false, axis).sampled();
 
     public CompareView() {
         for (TimeChart c : List.of(loss, norm, post, rate)) c.runHasSteps(() -> runs.stream().anyMatch(r -> r.steps() > 0));
@@ -104,6 +108,8 @@ public class CompareView extends BorderPane {
         notes.setWrapText(true);
         notes.setStyle("-fx-text-fill: #b00000;");
         grid = ChartGrid.of(2, loss, norm, rate, post, diff);
+        throughCurves.setId("compareThroughTime");
+        radius.runHasSteps(() -> runs.stream().anyMatch(r -> r.steps() > 0));
         for (TimeChart c : allCharts()) c.events(this::markers);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
         VBox.setVgrow(grid, Priority.ALWAYS);
@@ -140,7 +146,58 @@ public class CompareView extends BorderPane {
     public org.gradlab.ui.vm.SeriesStore smoothedDifference(int i) { return i < smoothDiffs.size() && smoothDiffs.get(i) != null ? smoothDiffs.get(i).get() : null; }
 
     private List<TimeChart> allCharts() {
-        return List.of(loss, norm, post, rate, diff);
+        return List.of(loss, norm, post, rate, diff, radius);
+    }
+
+    /** The gradient-through-time heatmaps, one per recurrent run in the comparison (empty when none is recurrent). */
+    public List<org.gradlab.ui.chart.HeatmapChart> throughTimeHeatmaps() { return throughHeats; }
+    public org.gradlab.ui.chart.CurveChart throughTimeCurves() { return throughCurves; }
+    public TimeChart radiusChart() { return radius; }
+
+    /**
+     * The charts for the runs now compared: loss, norms and clip rate; and where runs are recurrent, each one's
+     * gradient-through-time heatmap side by side on the shared step axis, their latest ‖∂L/∂h_t‖ curves on one log
+     * axis, and their spectral radii — the pictures that tell initialisations apart, which global norms do not.
+     */
+    private void layoutCharts() {
+        throughHeats.clear();
+        List<javafx.scene.layout.Region> cells = new ArrayList<>();
+        for (RunViewModel d : runs) {
+            if (d.through() == null) continue;
+            throughHeats.add(new org.gradlab.ui.chart.HeatmapChart(d.name(), axis, () -> Heatmaps.throughTime(d, 0, d.name() + ": "))
+                    .events(this::markers));
+        }
+        if (throughHeats.isEmpty()) {
+            grid = ChartGrid.of(2, loss, norm, rate, post, diff);
+        } else {
+            cells.addAll(List.of(loss, norm, rate));
+            cells.addAll(throughHeats);
+            while (cells.size() % 3 != 0) cells.add(new javafx.scene.layout.Pane());
+            cells.addAll(List.of(throughCurves, radius, parent != null ? diff : post));
+            grid = ChartGrid.of(3, cells.toArray(javafx.scene.layout.Region[]::new));
+        }
+        VBox.setVgrow(grid, Priority.ALWAYS);
+        setCenter(grid);
+    }
+
+    /** Each recurrent run's newest ‖∂L/∂h_t‖ of its first layer, on one log axis. */
+    private void showCurves() {
+        List<String> names = new ArrayList<>();
+        List<RunViewModel> rec = runs.stream().filter(d -> d.through() != null).toList();
+        int len = 0;
+        for (RunViewModel d : rec) len = Math.max(len, d.through().steps());
+        if (rec.isEmpty() || len == 0) return;
+        float[] v = new float[rec.size() * len];
+        java.util.Arrays.fill(v, Float.NaN);
+        boolean any = false;
+        for (int i = 0; i < rec.size(); i++) {
+            var tt = rec.get(i).through();
+            names.add(rec.get(i).name() + (tt.latestStep() < 0 ? "" : " @" + tt.latestStep()));
+            if (tt.latest() == null) continue;
+            System.arraycopy(tt.latest(), 0, v, i * len, tt.steps());
+            any = true;
+        }
+        throughCurves.show(any ? v : null, names, len, "latest step of each run: ‖∂L/∂h_t‖ per time step t (log)");
     }
 
     /**
@@ -236,6 +293,12 @@ public class CompareView extends BorderPane {
             norm.line(() -> d.series(Scalar.PRE_NORM), c, name);
             post.line(() -> d.series(Scalar.POST_NORM), c, name);
             rate.line(() -> d.series(Scalar.CLIP_RATE), c, name);
+            if (d.through() != null) {
+                for (int m = 0; m < d.through().matrices().size(); m++) {
+                    int mi = m;
+                    radius.line(() -> d.through().radius(mi), c, d.through().matrices().size() == 1 ? name : name + " " + d.through().matrices().get(m));
+                }
+            }
             DifferenceSeries raw = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS, false);
             DifferenceSeries smooth = parent == null || d == parent ? null : new DifferenceSeries(d, parent, Scalar.LOSS, true);
             rawDiffs.add(raw);
@@ -245,6 +308,11 @@ public class CompareView extends BorderPane {
                 diff.line(smooth::get, c, d.name());
             }
         }
+        if (runs.stream().anyMatch(d -> d.through() != null && !d.through().matrices().isEmpty())) {
+            RunViewModel first = runs.stream().filter(d -> d.through() != null && !d.through().matrices().isEmpty()).findFirst().get();
+            radius.dashed(() -> first.through().one(), Palette.text().deriveColor(0, 1, 1, 0.5), "ρ = 1");
+        }
+        layoutCharts();
         version = -1;
     }
 
@@ -305,9 +373,11 @@ public class CompareView extends BorderPane {
         }
         cursorLabel.setText(axis.cursorProperty().get() < 0 ? "" : "step " + axis.cursorProperty().get());
         for (TimeChart c : allCharts()) c.refresh(v);
+        for (var h : throughHeats) h.refresh(v);
         if (v != version) {
             version = v;
             updateTable();
+            if (!throughHeats.isEmpty()) showCurves();
         }
     }
 

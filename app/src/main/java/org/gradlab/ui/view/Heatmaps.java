@@ -24,9 +24,14 @@ final class Heatmaps {
      * end of the sequence), each pixel the largest value of the steps it covers.
      */
     static HeatmapChart.Source throughTime(RunViewModel d, int layer) {
+        return throughTime(d, layer, "gradient reaching each time step ");
+    }
+
+    /** As {@link #throughTime(RunViewModel, int)}, its title starting with `prefix` (a run's name in a comparison). */
+    static HeatmapChart.Source throughTime(RunViewModel d, int layer, String prefix) {
         ThroughTime tt = d.through();
         if (tt == null) return null;
-        String title = "gradient reaching each time step ‖∂L/∂h_t‖ of " + tt.layers().get(layer) + ", pre-clip (log10)";
+        String title = prefix + "‖∂L/∂h_t‖ of " + tt.layers().get(layer) + ", pre-clip (log10)";
         return largestOf(tt.steps(), row -> tt.norm(layer, row), row -> "t=" + (row + 1),
                 () -> tt.norm(layer, 0).firstStep(), () -> tt.norm(layer, 0).lastStep(), title);
     }
@@ -41,10 +46,11 @@ final class Heatmaps {
             @Override public long lastStep() { return last.getAsLong(); }
             @Override public String title() { return title; }
 
+            /** log10 of the largest value; −∞ for exactly zero (a gradient that underflowed), NaN for none. */
             @Override
             public double value(int row, long from, long to) {
                 float mx = largest(store.apply(row), from, to);
-                return mx > 0 ? Math.log10(mx) : Double.NaN;
+                return mx > 0 ? Math.log10(mx) : mx == 0 ? Double.NEGATIVE_INFINITY : Double.NaN;
             }
 
             float largest(SeriesStore st, long from, long to) {

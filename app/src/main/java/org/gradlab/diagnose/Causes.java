@@ -20,6 +20,9 @@ public final class Causes {
 
     private Causes() {}
 
+    /** ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ below which the first steps of a sequence get practically no gradient. */
+    static final double VANISHED = 1e-4;
+
     /** Unexplained spikes from which "one bad batch" stops being the likely story. */
     static final int RECURRING = 5;
 
@@ -81,7 +84,7 @@ public final class Causes {
             out.add(new Cause("learning-rate", 0.6, String.format(Locale.ROOT, "at learning rate %.3g the updates fed the explosion; "
                     + "a lower rate (or clipping at the healthy norm) keeps the run out of it", d.config.run().optimizer().lr())));
         }
-        boolean radiusAbove = c.spectralRadius().stream().anyMatch(r -> r.rho() > 1);
+        boolean radiusAbove = c.radiusAboveOne();
         if ("binding-from-start".equals(regime) || "constant".equals(regime) || radiusAbove || c.layerNormRatio() > 1e3
                 || exploded) {
             List<String> why = new ArrayList<>();
@@ -91,12 +94,24 @@ public final class Causes {
             for (Conditioning.Radius r : c.spectralRadius()) {
                 if (r.rho() > 1) why.add(String.format(Locale.ROOT, "ρ(%s) = %.2f > 1 at initialisation", r.tensor(), r.rho()));
             }
+            for (Conditioning.Radius r : c.radiusRecorded()) {
+                if (r.rho() > 1) why.add(String.format(Locale.ROOT, "ρ(%s) = %.2f > 1 at step %d%s", r.tensor(), r.rho(), c.radiusStep(),
+                        c.reachBackLast() > 1 ? String.format(Locale.ROOT, ": the gradient grows back through time (‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ "
+                                + "= %.3g at the last step)", c.reachBackLast()) : ""));
+            }
             if (c.layerNormRatio() > 1e3) why.add(String.format(Locale.ROOT, "layer norms at the start differ %.0f-fold", c.layerNormRatio()));
             if (exploded) {
                 why.add(String.format(Locale.ROOT, "exploding gradients: the pre-clip norm grew %.1e-fold before the first NaN/inf at step %d",
                         growth, nf.firstStep()));
             }
             out.add(new Cause("conditioning", exploded ? 0.85 : "constant".equals(regime) && !radiusAbove ? 0.6 : 0.7, String.join("; ", why)));
+        }
+        if (c.reachBackLast() < VANISHED) {
+            String share = c.reachBackLast() == 0 ? "none" : String.format(Locale.ROOT, "%.3g", c.reachBackLast());
+            out.add(new Cause("conditioning", 0.75, "the gradient through time vanishes: " + share + " of the gradient at the sequence's "
+                    + "last step reaches its first (‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ at the last step" + (c.reachBackLast() == 0 ? ": it underflowed to 0" : "")
+                    + "), so nothing learns from the early steps; clipping cannot bring it back (it only shrinks gradients) — an "
+                    + "initialisation with ρ(W_hh) near 1 (smart tanh), a gated cell (LSTM, GRU) or shorter sequences can"));
         }
         if (out.isEmpty() && !d.hasPre) {
             out.add(new Cause("unknown", 0, "the run recorded no gradient norms (no clipping and no telemetry), only its loss: spikes, "

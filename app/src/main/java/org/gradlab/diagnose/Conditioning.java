@@ -13,8 +13,14 @@ import java.util.List;
  * well below, vanish).
  */
 public record Conditioning(List<String> layers, float[] layerNormsAtStart, double layerNormRatio, double normFirstTenth,
-                           double normLastTenth, List<Radius> spectralRadius) {
+                           double normLastTenth, List<Radius> spectralRadius, List<Radius> radiusRecorded, long radiusStep,
+                           double reachBackFirst, double reachBackLast) {
     public record Radius(String tensor, double rho) {}
+
+    /** ρ at initialisation or, measured while training, at its last measurement: above 1 the gradient through time can grow. */
+    public boolean radiusAboveOne() {
+        return spectralRadius.stream().anyMatch(r -> r.rho() > 1) || radiusRecorded.stream().anyMatch(r -> r.rho() > 1);
+    }
 
     public static Conditioning of(RunData d) {
         float[] first = null;
@@ -29,8 +35,18 @@ public record Conditioning(List<String> layers, float[] layerNormsAtStart, doubl
             }
         }
         int tenth = Math.max(1, d.size() / 10);
+        List<Radius> recorded = new ArrayList<>();
+        long at = -1;
+        for (int i = d.size() - 1; i >= 0 && at < 0; i--) {
+            if (d.radii[i] == null || d.radii[i].length != d.radiusNames.size()) continue;
+            at = d.steps[i];
+            for (int m = 0; m < d.radii[i].length; m++) recorded.add(new Radius(d.radiusNames.get(m), d.radii[i][m]));
+        }
+        double reachFirst = Double.NaN, reachLast = Double.NaN;
+        for (int i = 0; i < d.size() && Double.isNaN(reachFirst); i++) reachFirst = d.reachBack[i];
+        for (int i = d.size() - 1; i >= 0 && Double.isNaN(reachLast); i--) reachLast = d.reachBack[i];
         return new Conditioning(d.layers, first, hi > 0 && lo < Double.POSITIVE_INFINITY ? hi / lo : Double.NaN, meanPre(d, 0, tenth),
-                meanPre(d, d.size() - tenth, d.size()), radii(d.config == null ? null : d.config.run()));
+                meanPre(d, d.size() - tenth, d.size()), radii(d.config == null ? null : d.config.run()), recorded, at, reachFirst, reachLast);
     }
 
     private static double meanPre(RunData d, int from, int to) {

@@ -76,6 +76,12 @@ public record Diagnosis(String run, String source, int steps, long firstStep, lo
         }
         ArrayNode rho = c.putArray("spectral_radius");
         for (Conditioning.Radius r : conditioning.spectralRadius()) num(rho.addObject().put("tensor", r.tensor()), "rho", r.rho());
+        ArrayNode rhoRec = c.putArray("spectral_radius_recorded");
+        for (Conditioning.Radius r : conditioning.radiusRecorded()) {
+            num(rhoRec.addObject().put("tensor", r.tensor()).put("step", conditioning.radiusStep()), "rho", r.rho());
+        }
+        num(c, "reach_back_first_step", conditioning.reachBackFirst());
+        num(c, "reach_back_last_step", conditioning.reachBackLast());
         ObjectNode a = o.putObject("threshold_advice");
         num(a, "mean_norm", advice.meanNorm());
         a.putArray("healthy_window").add(advice.healthyFrom()).add(advice.healthyTo());
@@ -142,6 +148,13 @@ public record Diagnosis(String run, String source, int steps, long firstStep, lo
                 conditioning.normFirstTenth(), conditioning.normLastTenth()));
         if (!Double.isNaN(conditioning.layerNormRatio())) cond.append(String.format(Locale.ROOT, "; layer norms at the start differ %.3g-fold", conditioning.layerNormRatio()));
         for (Conditioning.Radius r : conditioning.spectralRadius()) cond.append(String.format(Locale.ROOT, "; ρ(%s) = %.3f at initialisation", r.tensor(), r.rho()));
+        for (Conditioning.Radius r : conditioning.radiusRecorded()) {
+            cond.append(String.format(Locale.ROOT, ", %.3f at step %d", r.rho(), conditioning.radiusStep()));
+        }
+        if (!Double.isNaN(conditioning.reachBackFirst())) {
+            cond.append(String.format(Locale.ROOT, "; gradient reaching t=1 over t=T: %.3g at the first step, %.3g at the last",
+                    conditioning.reachBackFirst(), conditioning.reachBackLast()));
+        }
         l.add(cond.toString());
         if (!Double.isNaN(advice.meanNorm())) {
             l.add(String.format(Locale.ROOT, "  threshold advice: mean pre-clip norm %.4g over steps %d–%d (spikes left out); Pascanu's range %.3g–%.3g; "

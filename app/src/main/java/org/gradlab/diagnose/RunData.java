@@ -29,6 +29,13 @@ public final class RunData {
     public final boolean[] clipped;
     /** Per step, the pre-clip norm of each layer (a row may be null where the step's record has none). */
     public final float[][] layerPre;
+    /**
+     * A recurrent run's records: ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ of its first recurrent layer per step (NaN where not
+     * recorded), and the spectral radii of `radiusNames` on the steps that measured them (null elsewhere).
+     */
+    public final float[] reachBack;
+    public final float[][] radii;
+    public List<String> radiusNames = List.of();
     public final List<String> layers;
     public final List<RunEvent> events;
     /** The training config (GradLab runs), null for logs. */
@@ -55,6 +62,8 @@ public final class RunData {
         this.nonFiniteValues = new float[n];
         this.clipped = new boolean[n];
         this.layerPre = new float[n][];
+        this.reachBack = nan(n);
+        this.radii = new float[n][];
         this.layers = List.copyOf(layers);
         this.events = List.copyOf(events);
         this.config = config;
@@ -93,6 +102,8 @@ public final class RunData {
         boolean imported = sc == null;
         RunData d = new RunData(r.dir().toString(), imported ? "imported" : "gradlab", n, r.manifest().groups(), r.events(), sc,
                 !imported || anyFinite(ix, Series.POST_NORM), normsMeasured(ix), Double.NaN);
+        org.gradlab.record.RunManifest.Recurrent rec = r.manifest().recurrent();
+        if (rec != null) d.radiusNames = rec.matrices();
         for (int i = 0; i < n; i++) {
             d.steps[i] = ix.stepAt(i);
             d.loss[i] = ix.valueAt(i, Series.LOSS);
@@ -105,6 +116,8 @@ public final class RunData {
             d.nonFiniteValues[i] = ix.valueAt(i, Series.NON_FINITE);
             StepStats s = r.step(d.steps[i]);
             if (s.clip() != null) d.layerPre[i] = s.clip().layerPre();
+            if (s.timeGrads() != null && rec != null) d.reachBack[i] = s.timeGrads()[0] / s.timeGrads()[rec.steps() - 1];
+            d.radii[i] = s.radii();
         }
         if (r.damage() != null) {
             d.notes.add("steps.bin is damaged after byte " + r.damage().offset() + " (" + r.damage().reason() + "): the intact "

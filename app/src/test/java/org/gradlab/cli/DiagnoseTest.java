@@ -47,6 +47,33 @@ class DiagnoseTest {
         return out;
     }
 
+    Path pascanu(String init, int steps) {
+        Path out = tmp.resolve(init);
+        assertEquals(0, run("train", "--model", init.equals("sigmoid") ? "rnn-sigmoid" : "rnn", "--init", init, "--task", "temporal-order",
+                "--hidden", "50", "--seq", "50", "--batch", "20", "--optimizer", "sgd", "--lr", "0.01", "--clip", "norm:1", "--steps",
+                Integer.toString(steps), "--radius-every", "25", "--eval", "0", "--threads", "1", "--out", out.toString()).code());
+        return out;
+    }
+
+    @Test
+    void aVanishingGradientThroughTimeIsNamedAndTheRecordedSpectrumReported() throws Exception {
+        JsonNode sig = diagnose(pascanu("sigmoid", 60).toString());
+        JsonNode top = sig.get("causes").get(0);
+        assertEquals("conditioning", top.get("cause").asText(), sig.get("causes").toPrettyString());
+        assertTrue(top.get("evidence").asText().startsWith("the gradient through time vanishes: none of the gradient"), top.toString());
+        assertEquals(0.0, sig.get("conditioning").get("reach_back_last_step").asDouble());
+
+        JsonNode smart = diagnose(pascanu("smart-tanh", 60).toString());
+        JsonNode c = smart.get("conditioning");
+        assertEquals(0.95, c.get("spectral_radius").get(0).get("rho").asDouble(), 1e-3, "at initialisation");
+        JsonNode rec = c.get("spectral_radius_recorded").get(0);
+        assertEquals(50, rec.get("step").asLong(), "the last step that measured it (every 25)");
+        assertEquals(0.95, rec.get("rho").asDouble(), 0.05, "60 steps of SGD at lr 0.01 move it little");
+        double first = c.get("reach_back_first_step").asDouble();
+        assertTrue(first > 0.01 && first < 0.2, "smart tanh keeps a few percent of the gradient at t=1: " + first);
+        for (JsonNode x : smart.get("causes")) assertFalse(x.get("evidence").asText().contains("vanishes"), x.toString());
+    }
+
     @Test
     void anInjectedSpikeIsFoundAtItsStepAndExplainedAsInjected() throws Exception {
         JsonNode d = diagnose(lstm("spike", 300, "none", "--spike", "150:grad:1000").toString());

@@ -19,6 +19,8 @@ final class RecurrentLayer {
     private final ParamTensor wih, whh, bih, bhh;
     private ParamStore store;
     private Buf wihT, whhT, xg, hg, gates, hs, cs, dH, dPreX, dPreH, dc, dSink;
+    /** Where this layer's output gradient starts in dH (the model keeps every layer's in one buffer). */
+    private int dHOff;
 
     RecurrentLayer(ParamLayout.Builder layout, String prefix, String group, int layer, CellType cell, int in,
                    int hidden, int batch, int seq) {
@@ -35,8 +37,11 @@ final class RecurrentLayer {
         bhh = layout.add(prefix + ".bias_hh_l" + layer, group, init, gh);
     }
 
-    void bind(ParamStore s) {
+    /** Allocates the layer's work buffers; its output gradient is dH[dHOff, dHOff + T·B·H), owned by the model. */
+    void bind(ParamStore s, Buf dH, int dHOff) {
         store = s;
+        this.dH = dH;
+        this.dHOff = dHOff;
         Backend be = s.backend();
         int rows = batch * seq;
         wihT = be.alloc(in * gh);
@@ -46,7 +51,6 @@ final class RecurrentLayer {
         gates = cell.gates == 1 ? null : be.alloc(rows * gh);
         hs = be.alloc((seq + 1) * batch * hid);
         cs = cell == CellType.LSTM ? be.alloc((seq + 1) * batch * hid) : null;
-        dH = be.alloc(rows * hid);
         dPreX = be.alloc(rows * gh);
         dPreH = cell == CellType.GRU ? be.alloc(rows * gh) : dPreX;
         dc = be.alloc(batch * hid);
@@ -62,9 +66,13 @@ final class RecurrentLayer {
         return batch * hid;
     }
 
-    /** Gradient wrt the outputs, filled by the layer above (or the head) before {@link #backward}. */
+    /** Gradient wrt the outputs, filled by the layer above (or the head) before {@link #backward}, from {@link #outputGradOffset()}. */
     Buf outputGrad() {
         return dH;
+    }
+
+    int outputGradOffset() {
+        return dHOff;
     }
 
     void forward(Buf x, int xOff) {
@@ -98,14 +106,14 @@ final class RecurrentLayer {
         if (cell == CellType.LSTM) be.fill(dc, 0, blk, 0f);
         for (int t = seq - 1; t >= 0; t--) {
             switch (cell) {
-                case RNN_TANH -> be.rnnTanhBackward(batch, hid, hs, (t + 1) * blk, dH, t * blk, dPreX, t * gblk);
-                case RNN_SIGMOID -> be.rnnSigmoidBackward(batch, hid, hs, (t + 1) * blk, dH, t * blk, dPreX, t * gblk);
-                case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, t * blk,
+                case RNN_TANH -> be.rnnTanhBackward(batch, hid, hs, (t + 1) * blk, dH, dHOff + t * blk, dPreX, t * gblk);
+                case RNN_SIGMOID -> be.rnnSigmoidBackward(batch, hid, hs, (t + 1) * blk, dH, dHOff + t * blk, dPreX, t * gblk);
+                case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, dHOff + t * blk,
                         dc, 0, dPreX, t * gblk);
-                case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, t * blk,
-                        dPreX, t * gblk, dPreH, t * gblk, t > 0 ? dH : dSink, t > 0 ? (t - 1) * blk : 0);
+                case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, dHOff + t * blk,
+                        dPreX, t * gblk, dPreH, t * gblk, t > 0 ? dH : dSink, t > 0 ? dHOff + (t - 1) * blk : 0);
             }
-            if (t > 0) be.gemm(batch, hid, gh, dPreH, t * gblk, gh, 1, p, whh.offset(), hid, dH, (t - 1) * blk, hid, true);
+            if (t > 0) be.gemm(batch, hid, gh, dPreH, t * gblk, gh, 1, p, whh.offset(), hid, dH, dHOff + (t - 1) * blk, hid, true);
         }
         be.gemm(gh, hid, rows, dPreH, 0, 1, gh, hs, 0, hid, g, whh.offset(), hid, true);
         be.gemm(gh, in, rows, dPreX, 0, 1, gh, x, xOff, in, g, wih.offset(), in, true);

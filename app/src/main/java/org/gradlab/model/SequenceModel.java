@@ -21,13 +21,12 @@ public final class SequenceModel implements Model {
     private final Linear head;
     private final Backend be;
     private final IntBuf tokens, targetIds;
-    private final Buf inputs, targets, out, dOut;
+    private final Buf inputs, targets, out, dOut, outputGrads;
     private final float[] hostIn, hostTargets, hostOut, hostOutBatchFirst;
     private final float[] lossSlot = new float[1];
     private final int[] hostTokens, hostTargetIds;
     private final int headRows;
     private int[] timeOffsets, timeSizes;
-    private double[][] timeSlot;
 
     public SequenceModel(Backend backend, SequenceModelConfig cfg) {
         this.cfg = cfg;
@@ -43,7 +42,10 @@ public final class SequenceModel implements Model {
         }
         head = new Linear(lb, "head", "head", cfg.hidden(), cfg.outputs());
         store = new ParamStore(backend, lb.build());
-        for (RecurrentLayer r : layers) r.bind(store);
+        // every layer's output gradient in one buffer: the gradient through time of all layers is one pass
+        int grad = b * t * cfg.hidden();
+        outputGrads = be.alloc(layers.length * grad);
+        for (int l = 0; l < layers.length; l++) layers[l].bind(store, outputGrads, l * grad);
         head.bind(store);
 
         int rows = b * t;
@@ -159,21 +161,23 @@ public final class SequenceModel implements Model {
         int bsz = cfg.batch(), hid = cfg.hidden();
         RecurrentLayer top = layers[layers.length - 1];
         Buf dTop = top.outputGrad();
+        int topOff = top.outputGradOffset();
         if (cfg.everyStep()) {
-            head.backward(top.outputs(), top.outputOffset(), headRows, dOut, 0, dTop, 0, false);
+            head.backward(top.outputs(), top.outputOffset(), headRows, dOut, 0, dTop, topOff, false);
         } else {
             int last = (cfg.seq() - 1) * bsz * hid;
-            be.fill(dTop, 0, last, 0f);
-            head.backward(top.outputs(), top.outputOffset() + last, headRows, dOut, 0, dTop, last, false);
+            be.fill(dTop, topOff, last, 0f);
+            head.backward(top.outputs(), top.outputOffset() + last, headRows, dOut, 0, dTop, topOff + last, false);
         }
         for (int l = layers.length - 1; l >= 0; l--) {
             boolean first = l == 0;
             Buf x = first ? inputs : layers[l - 1].outputs();
             int xOff = first ? 0 : layers[l - 1].outputOffset();
             Buf dx = first ? (cfg.tokens() ? inputs : null) : layers[l - 1].outputGrad();
+            int dxOff = first ? 0 : layers[l - 1].outputGradOffset();
             // the first layer's input is no longer needed once its weight gradient is taken, so the
             // embedding gradient reuses the input buffer
-            layers[l].backward(x, xOff, dx, 0);
+            layers[l].backward(x, xOff, dx, dxOff);
         }
         if (cfg.tokens()) {
             be.embeddingBackward(tokens, 0, bsz * cfg.seq(), inputs, 0, cfg.embed(), cfg.vocab(), store.grads(),
@@ -188,23 +192,17 @@ public final class SequenceModel implements Model {
 
     @Override
     public void queueTimeGradients(double[] sumSq) {
-        int t = cfg.seq(), blk = cfg.batch() * cfg.hidden();
         if (timeOffsets == null) {
-            timeOffsets = new int[t];
-            timeSizes = new int[t];
-            for (int s = 0; s < t; s++) {
+            // layer-major: segment l·T + t is layer l's output gradient at step t + 1
+            int n = layers.length * cfg.seq(), blk = cfg.batch() * cfg.hidden();
+            timeOffsets = new int[n];
+            timeSizes = new int[n];
+            for (int s = 0; s < n; s++) {
                 timeOffsets[s] = s * blk;
                 timeSizes[s] = blk;
             }
-            timeSlot = new double[layers.length][t];
         }
-        for (int l = 0; l < layers.length; l++) {
-            double[] slot = timeSlot[l];
-            be.segmentNormsAndDiff(layers[l].outputGrad(), null, timeOffsets, timeSizes, slot, null);
-            int base = l * t;
-            // the slot is filled by the next collect: copy it out then (at once on a CPU)
-            be.whenCollected(() -> System.arraycopy(slot, 0, sumSq, base, t));
-        }
+        be.segmentNormsAndDiff(outputGrads, null, timeOffsets, timeSizes, sumSq, null);
     }
 
     @Override

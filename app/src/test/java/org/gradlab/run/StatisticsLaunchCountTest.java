@@ -26,14 +26,16 @@ class StatisticsLaunchCountTest {
             "clampValues", "rowSumSquares", "scaleRows");
 
     @Test
-    void normClipWithFullTelemetryIsAtMostThreePassesPerStepWhateverTheLayerCount() {
-        assertEquals(List.of(3, 3), passesPerStep("norm:0.001"), "pre-clip stats, scale + post-clip stats, weight norms");
+    void normClipWithFullTelemetryIsAtMostFourPassesPerStepWhateverTheLayerCount() {
+        assertEquals(List.of(4, 4), passesPerStep("norm:0.001"),
+                "the gradient through time of every layer, pre-clip stats, scale + post-clip stats, weight norms");
     }
 
     @Test
-    void agcIsFivePassesPerStepWhateverTheLayerCount() {
-        assertEquals(List.of(5, 5), passesPerStep("agc:0.001"),
-                "pre-clip stats, every unit's weight and gradient norms, the row scaling, post-clip stats, weight norms");
+    void agcIsSixPassesPerStepWhateverTheLayerCount() {
+        assertEquals(List.of(6, 6), passesPerStep("agc:0.001"),
+                "the gradient through time, pre-clip stats, every unit's weight and gradient norms, the row scaling, post-clip stats, "
+                        + "weight norms");
     }
 
     /** Statistics-family calls in one clipping step with full telemetry, for 1 and 3 layers. */

@@ -17,14 +17,11 @@ import java.util.concurrent.Executor;
 import java.util.function.DoubleConsumer;
 
 /**
- * A recorded run opened for replay: the scalar series come from the index (every step, no record reads),
- * per-layer norms, histograms and the gradient through time from about a thousand evenly spread full records,
- * spectral radii from every record that measured one; the record at the cursor
+ * A recorded run opened for replay: the scalar series come from the index, per-layer norms, histograms, the
+ * gradient through time and spectral radii from one sequential pass over every record; the record at the cursor
  * is read on demand. Loading runs off the FX thread ({@link #load}); the result is handed to the view.
  */
 public final class ReplayModel implements AutoCloseable {
-    public static final int SAMPLED_RECORDS = 1024;
-
     private final RunReader reader;
     private final RunViewModel data;
 
@@ -41,30 +38,22 @@ public final class ReplayModel implements AutoCloseable {
             RunViewModel d = new RunViewModel(name, r.manifest().groups());
             StepIndex ix = r.index();
             int n = ix.count();
-            int stride = Math.max(1, n / SAMPLED_RECORDS);
             boolean imported = r.manifest().imported() != null; // NaN there means "not in the logs", not a NaN gradient
             if (imported) d.markLogged();
             d.enableThroughTime(r.manifest().recurrent());
-            // the spectral radius is on every radiusEvery-th record only: those are read too
-            int radiusEvery = d.through() == null || d.through().matrices().isEmpty() || r.manifest().session() == null ? 0
-                    : r.manifest().session().radiusEvery();
-            for (int i = 0; i < n; i++) {
+            // every record, read in order in large blocks: the per-layer stores keep each bucket's true min and max
+            // and the histogram columns every step's counts, so the replay is exact at any zoom, as the live view is
+            r.forEachStep((i, s) -> {
                 long k = ix.stepAt(i);
                 float post = ix.valueAt(i, Series.POST_NORM), coef = ix.valueAt(i, Series.COEFFICIENT);
                 // a log that says nothing of clipping: whether a step clipped is unknown, not "no"
                 float clipped = imported && Float.isNaN(post) && Float.isNaN(coef) ? Float.NaN : ix.valueAt(i, Series.CLIPPED);
                 float[] clip = {ix.valueAt(i, Series.PRE_NORM), post, coef, ix.valueAt(i, Series.THRESHOLD), clipped, ix.valueAt(i, Series.NON_FINITE)};
-                if (i % stride == 0 || i == n - 1) {
-                    StepStats s = r.step(k);
-                    d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,
-                            known(s.clip() == null ? null : s.clip().layerPre(), imported), known(s.clip() == null ? null : s.clip().layerPost(), imported),
-                            known(s.weightNorms(), imported), known(s.updateRatios(), imported), s.histPre(), s.histPost());
-                    d.appendThroughTime(k, s.timeGrads(), s.radii());
-                } else {
-                    d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip, null, null, null, null, null, null);
-                    if (radiusEvery > 0 && k % radiusEvery == 0) d.appendThroughTime(k, null, r.step(k).radii());
-                }
-            }
+                d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,
+                        known(s.clip() == null ? null : s.clip().layerPre(), imported), known(s.clip() == null ? null : s.clip().layerPost(), imported),
+                        known(s.weightNorms(), imported), known(s.updateRatios(), imported), s.histPre(), s.histPost());
+                d.appendThroughTime(k, s.timeGrads(), s.radii());
+            });
             r.events().forEach(d::addEvent);
             if (n > 0) d.cursorProperty().set(ix.firstStep());
             return new ReplayModel(r, d);

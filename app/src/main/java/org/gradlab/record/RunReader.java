@@ -172,14 +172,19 @@ public final class RunReader implements AutoCloseable {
      * blocks (one read per megabyte instead of one per record), for passes over a whole run.
      */
     public void forEachStep(StepVisitor v) throws RunFileException {
+        forEachStep(0, index.count(), v);
+    }
+
+    /** As {@link #forEachStep(StepVisitor)} for the records at index positions [from, to). */
+    public void forEachStep(int from, int to, StepVisitor v) throws RunFileException {
         Path file = dir.resolve(RunFiles.STEPS);
-        int n = index.count();
-        if (n == 0) return;
+        int n = Math.min(to, index.count());
+        if (from >= n) return;
         if (steps == null) throw new RunFileException(file, -1, "cannot read: the steps file is gone");
         byte[] buf = new byte[1 << 20];
         long bufStart = 0;
         int bufLen = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = Math.max(0, from); i < n; i++) {
             long off = index.offsetAt(i), frame = index.frameLengthAt(i);
             checkFrame(file, off, frame);
             if (off < bufStart || off + frame > bufStart + bufLen) {

@@ -42,7 +42,7 @@ public final class Render {
 
     public static String render(List<Path> targets, String view, int width, int height, long from, long to, Path out) throws Exception {
         List<Loaded> runs = new ArrayList<>();
-        for (Path t : targets) runs.addAll(load(t)); // off the FX thread: the reading
+        for (Path t : targets) runs.addAll(load(t, from, to)); // off the FX thread: the reading
         if (runs.isEmpty()) throw new IllegalArgumentException("nothing to draw in " + targets);
         startToolkit();
         CompletableFuture<String> done = new CompletableFuture<>();
@@ -56,9 +56,10 @@ public final class Render {
         return done.get(5, TimeUnit.MINUTES);
     }
 
-    private static List<Loaded> load(Path target) throws Exception {
+    private static List<Loaded> load(Path target, long from, long to) throws Exception {
         if (Files.exists(target.resolve("run.json"))) {
             ReplayModel m = ReplayModel.load(target);
+            if (from >= 0 && to >= 0) m.data().attachDetail(m.detail(from, to)); // --steps: that window one step per bucket, as Replay's zoom
             var manifest = m.reader().manifest();
             Path parent = manifest.parent() == null ? null : target.resolve(manifest.parent().run()).toAbsolutePath().normalize();
             return List.of(new Loaded(m.data(), manifest.imported() != null ? "imported" : manifest.clipText(), target.toAbsolutePath().normalize(),

@@ -29,6 +29,8 @@ public class HeatmapChart extends CanvasChart {
         double value(int row, long from, long to);
         /** True where the row holds non-finite values in [from, to) (drawn red). */
         default boolean nonFinite(int row, long from, long to) { return false; }
+        /** The steps [x0, x1) about to be drawn (a source may read them from a finer store when zoomed in). */
+        default void window(long x0, long x1) {}
         /** A title that says what is shown when it is not what the chart's title says (null: the chart's title). */
         default String title() { return null; }
         /** The steps the value of [from, to) really covers (a store that keeps several steps per bucket covers more). */
@@ -92,6 +94,7 @@ public class HeatmapChart extends CanvasChart {
         }
         int rows = s.rows();
         long x0 = axis.resolveFrom(s.firstStep()), x1 = Math.max(axis.resolveTo(s.lastStep()) + 1, x0 + 1);
+        s.window(x0, x1);
         if (image == null || image.getWidth() != pw || image.getHeight() != rows) {
             image = new WritableImage(pw, rows);
             pixels = new int[pw * rows];
@@ -160,6 +163,21 @@ public class HeatmapChart extends CanvasChart {
     private long drawnFrom = -1, drawnTo = -1;
     private int drawnWidth;
 
+    /** The x of the centre of the pixel column holding `step` in the last drawing (NaN outside it); for tests. */
+    public double xOf(long step) {
+        if (drawnFrom < 0 || step < drawnFrom || step >= drawnTo || drawnWidth <= 0) return Double.NaN;
+        int c = (int) ((step - drawnFrom) * drawnWidth / (drawnTo - drawnFrom));
+        while (c > 0 && drawnFrom + (drawnTo - drawnFrom) * c / drawnWidth > step) c--;
+        while (c < drawnWidth - 1 && drawnFrom + (drawnTo - drawnFrom) * (c + 1) / drawnWidth <= step) c++;
+        return LEFT + (c + 0.5) * 1.0;
+    }
+
+    /** The y of the centre of row r in the last drawing. */
+    public double yOfRow(int r, int rows) {
+        double ph = canvas.getHeight() - TOP - BOTTOM;
+        return TOP + (r + 0.5) * ph / rows;
+    }
+
     private long stepAt(double x) {
         if (drawnFrom < 0 || x < LEFT || x >= LEFT + drawnWidth) return -1;
         return drawnFrom + (long) ((x - LEFT) / drawnWidth * (drawnTo - drawnFrom));
@@ -174,6 +192,7 @@ public class HeatmapChart extends CanvasChart {
         Source s = source.get();
         if (s == null || drawnFrom < 0 || drawnWidth <= 0) return out;
         long x0 = drawnFrom, x1 = drawnTo;
+        s.window(x0, x1);
         int c = (int) Math.min(drawnWidth - 1, Math.max(0, (step - x0) * drawnWidth / (x1 - x0)));
         long a = x0 + (x1 - x0) * c / drawnWidth, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / drawnWidth);
         long[] span = s.span(a, b);

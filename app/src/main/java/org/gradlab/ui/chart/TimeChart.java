@@ -166,7 +166,7 @@ public class TimeChart extends CanvasChart {
         spikes.clear();
         for (int i = 0; i < lines.size(); i++) {
             Line l = lines.get(i);
-            SeriesStore s = l.data().get();
+            SeriesStore s = window(l.data().get(), x0, x1);
             if (s == null || s.isEmpty()) continue;
             drawSeries(g, s, l, pw, ph, x0, x1, ymin, ymax);
             double lx = legend[i][0], ly = legend[i][1];
@@ -208,6 +208,25 @@ public class TimeChart extends CanvasChart {
         }
         top = TOP + (y - 4);
         return at;
+    }
+
+    /**
+     * Where the last drawing put `step`: the x of the centre of the pixel column holding it (as drawSeries splits
+     * the window into columns), or NaN outside the window. For tests that look for a step's pixels.
+     */
+    public double xOf(long step) {
+        double pw = canvas.getWidth() - LEFT - RIGHT;
+        int cols = (int) Math.max(1, Math.floor(pw));
+        long span = drawnTo - drawnFrom;
+        if (drawnFrom < 0 || step < drawnFrom || step > drawnTo || span <= 0) return Double.NaN;
+        int c = 0;
+        while (c < cols - 1 && drawnFrom + (long) Math.floor(span * (double) (c + 1) / cols) <= step) c++;
+        return LEFT + c + 0.5;
+    }
+
+    /** The plot's top and bottom y in the last drawing (below the legend, above the step labels). */
+    public double[] plotYRange() {
+        return new double[] {top, canvas.getHeight() - BOTTOM};
     }
 
     /** Rows the legend took in the last drawing. */
@@ -268,7 +287,7 @@ public class TimeChart extends CanvasChart {
         List<String> out = new ArrayList<>();
         out.add("step " + step);
         for (Line l : lines) {
-            SeriesStore s = l.data().get();
+            SeriesStore s = window(l.data().get(), drawnFrom, drawnTo);
             if (s == null || s.isEmpty() || step < s.firstStep() || step > s.lastStep()) {
                 out.add(l.label() + ": —");
                 continue;
@@ -326,10 +345,15 @@ public class TimeChart extends CanvasChart {
         }
     }
 
+    /** The store to draw [x0, x1] from: a finer one where the window is narrower than the store's buckets can show. */
+    private static SeriesStore window(SeriesStore s, long x0, long x1) {
+        return s == null ? null : s.forWindow(x0, x1);
+    }
+
     /** Whether any line holds a value (finite, or a recorded NaN/inf) between x0 and x1. */
     private boolean anyValue(long x0, long x1) {
         for (Line l : lines) {
-            SeriesStore s = l.data().get();
+            SeriesStore s = window(l.data().get(), x0, x1);
             if (s == null || s.isEmpty()) continue;
             for (int b = s.bucketOf(x0); b <= s.bucketOf(x1); b++) if (!Float.isNaN(s.max(b)) || s.nonFinite(b) > 0) return true;
         }
@@ -348,7 +372,7 @@ public class TimeChart extends CanvasChart {
         if (!Double.isNaN(fixedMin)) return new double[] {fixedMin, fixedMax};
         double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
         for (Line l : lines) {
-            SeriesStore s = l.data().get();
+            SeriesStore s = window(l.data().get(), x0, x1);
             if (s == null || s.isEmpty()) continue;
             int b0 = s.bucketOf(x0), b1 = s.bucketOf(x1);
             for (int b = b0; b <= b1; b++) {
@@ -509,7 +533,7 @@ public class TimeChart extends CanvasChart {
 
     private void drawNonFinite(GraphicsContext g, double pw, long x0, long x1) {
         if (nonFinite == null) return;
-        SeriesStore s = nonFinite.get();
+        SeriesStore s = window(nonFinite.get(), x0, x1);
         if (s == null || s.isEmpty()) return;
         g.setStroke(Palette.NON_FINITE);
         g.setLineWidth(2);

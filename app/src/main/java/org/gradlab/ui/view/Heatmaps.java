@@ -37,9 +37,23 @@ final class Heatmaps {
     }
 
     /** Rows of min/max stores drawn as log10 of each pixel column's largest value (a one-step spike keeps its pixel). */
-    private static HeatmapChart.Source largestOf(int rows, IntFunction<SeriesStore> store, IntFunction<String> label,
+    private static HeatmapChart.Source largestOf(int rows, IntFunction<SeriesStore> stores, IntFunction<String> label,
                                                  LongSupplier first, LongSupplier last, String title) {
         return new HeatmapChart.Source() {
+            /** The window being drawn: each row is read from the store that resolves it (finer when zoomed in). */
+            long from = -1, to = -1;
+
+            @Override
+            public void window(long x0, long x1) {
+                from = x0;
+                to = x1;
+            }
+
+            SeriesStore store(int row) {
+                SeriesStore s = stores.apply(row);
+                return from < 0 ? s : s.forWindow(from, to);
+            }
+
             @Override public int rows() { return rows; }
             @Override public String rowLabel(int row) { return label.apply(row); }
             @Override public long firstStep() { return first.getAsLong(); }
@@ -49,7 +63,7 @@ final class Heatmaps {
             /** log10 of the largest value; −∞ for exactly zero (a gradient that underflowed), NaN for none. */
             @Override
             public double value(int row, long from, long to) {
-                float mx = largest(store.apply(row), from, to);
+                float mx = largest(store(row), from, to);
                 return mx > 0 ? Math.log10(mx) : mx == 0 ? Double.NEGATIVE_INFINITY : Double.NaN;
             }
 
@@ -63,7 +77,7 @@ final class Heatmaps {
             /** The buckets overlapping [from, to) of the first row (every row's store has the same buckets). */
             @Override
             public long[] span(long from, long to) {
-                SeriesStore st = store.apply(0);
+                SeriesStore st = store(0);
                 if (st.isEmpty()) return new long[] {from, to - 1};
                 long a = st.bucketStart(st.bucketOf(from)), b = st.bucketStart(st.bucketOf(to - 1)) + st.bucketWidth() - 1;
                 return new long[] {Math.min(a, from), Math.min(Math.max(b, to - 1), st.lastStep())};
@@ -71,14 +85,14 @@ final class Heatmaps {
 
             @Override
             public String readout(int row, long from, long to) {
-                float mx = largest(store.apply(row), from, to); // the value itself, not 10^log10 of it
+                float mx = largest(store(row), from, to); // the value itself, not 10^log10 of it
                 long[] sp = span(from, to);
                 return Float.isNaN(mx) ? null : String.format(java.util.Locale.ROOT, sp[0] == sp[1] ? "%.4g" : "%.4g (largest)", mx);
             }
 
             @Override
             public boolean nonFinite(int row, long from, long to) {
-                SeriesStore st = store.apply(row);
+                SeriesStore st = store(row);
                 if (st.isEmpty() || to <= st.firstStep() || from > st.lastStep()) return false;
                 for (int b = st.bucketOf(from); b <= st.bucketOf(to - 1); b++) if (st.nonFinite(b) > 0) return true;
                 return false;
@@ -123,14 +137,22 @@ final class Heatmaps {
 
     /** Rows from the largest positive magnitudes at the top to the largest negative at the bottom, then specials. */
     static HeatmapChart.Source histogram(RunViewModel d, int layer) {
-        HistogramTimeline t = d.histograms();
+        HistogramTimeline all = d.histograms();
         int rows = HistogramLayout.WIDTH;
         return new HeatmapChart.Source() {
+            /** The timeline the window is read from: finer than the whole run's columns when zoomed in. */
+            HistogramTimeline t = all;
+
+            @Override
+            public void window(long x0, long x1) {
+                t = all.forWindow(x0, x1);
+            }
+
             @Override public int rows() { return rows; }
-            @Override public String title() { return t.preOnly() ? "histogram over time, pre-clip only" : null; }
+            @Override public String title() { return all.preOnly() ? "histogram over time, pre-clip only" : null; }
             @Override public String rowLabel(int row) { return HistogramLayout.label(counter(row)); }
-            @Override public long firstStep() { return t.firstStep(); }
-            @Override public long lastStep() { return t.columns() == 0 ? -1 : t.firstStep() + t.columns() * t.columnWidth() - 1; }
+            @Override public long firstStep() { return all.firstStep(); }
+            @Override public long lastStep() { return all.columns() == 0 ? -1 : all.firstStep() + all.columns() * all.columnWidth() - 1; }
 
             @Override
             public double value(int row, long from, long to) {

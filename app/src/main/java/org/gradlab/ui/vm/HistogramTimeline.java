@@ -19,9 +19,62 @@ public final class HistogramTimeline {
     private long latestStep = -1;
 
     public HistogramTimeline(int layers, int capacity) {
+        this(layers, capacity, 0);
+    }
+
+    /** The latest steps one per column (at least recentCapacity / 2 of them), for a zoom past the columns' width. */
+    private final int recentCapacity;
+    private HistogramTimeline recent, detail;
+
+    public HistogramTimeline(int layers, int capacity, int recentCapacity) {
         this.layers = layers;
         this.capacity = capacity;
+        this.recentCapacity = recentCapacity;
         this.columns = new long[capacity][];
+    }
+
+    /** A finer timeline a replay read for a window (null drops it). */
+    public void setDetail(HistogramTimeline d) {
+        detail = d;
+    }
+
+    /** The timeline to draw steps [from, to] from: this one, or a finer one that holds all of that window. */
+    public HistogramTimeline forWindow(long from, long to) {
+        if (shift == 0 || count == 0) return this;
+        long hi = Math.min(to, lastStep);
+        if (recent != null && recent.count > 0 && recent.first <= Math.max(from, first) && recent.lastStep >= hi) return recent;
+        if (detail != null && detail.count > 0 && detail.first <= Math.max(from, first) && detail.lastStep >= hi && detail.shift < shift) {
+            return detail;
+        }
+        return this;
+    }
+
+    private void keepRecent(long step, int[] pre, int[] post) {
+        if (recent != null && recent.count > 0 && step - recent.first >= recentCapacity) {
+            // a new one from the second half of the full one: its columns are single steps, copied as they are
+            HistogramTimeline next = new HistogramTimeline(layers, recentCapacity);
+            long from = step - recentCapacity / 2;
+            for (int c = 0; c < recent.count; c++) {
+                long k = recent.first + c;
+                if (k < from || recent.columns[c] == null) continue;
+                next.appendColumn(k, recent.columns[c]);
+            }
+            next.preOnly = recent.preOnly;
+            recent = next;
+        }
+        if (recent == null) recent = new HistogramTimeline(layers, recentCapacity);
+        recent.append(step, pre, post);
+    }
+
+    private void appendColumn(long step, long[] counts) {
+        if (first < 0) first = step;
+        lastStep = step;
+        int c = (int) (step - first);
+        while (count <= c) {
+            columns[count] = new long[layers * width];
+            count++;
+        }
+        System.arraycopy(counts, 0, columns[c], 0, counts.length);
     }
 
     private boolean preOnly;
@@ -35,6 +88,7 @@ public final class HistogramTimeline {
         if (first < 0) first = step;
         if (step <= lastStep) return;
         lastStep = step;
+        if (recentCapacity > 0) keepRecent(step, pre, post);
         int c = (int) ((step - first) >> shift);
         while (c >= capacity) {
             compact();

@@ -43,17 +43,7 @@ public final class ReplayModel implements AutoCloseable {
             d.enableThroughTime(r.manifest().recurrent());
             // every record, read in order in large blocks: the per-layer stores keep each bucket's true min and max
             // and the histogram columns every step's counts, so the replay is exact at any zoom, as the live view is
-            r.forEachStep((i, s) -> {
-                long k = ix.stepAt(i);
-                float post = ix.valueAt(i, Series.POST_NORM), coef = ix.valueAt(i, Series.COEFFICIENT);
-                // a log that says nothing of clipping: whether a step clipped is unknown, not "no"
-                float clipped = imported && Float.isNaN(post) && Float.isNaN(coef) ? Float.NaN : ix.valueAt(i, Series.CLIPPED);
-                float[] clip = {ix.valueAt(i, Series.PRE_NORM), post, coef, ix.valueAt(i, Series.THRESHOLD), clipped, ix.valueAt(i, Series.NON_FINITE)};
-                d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,
-                        known(s.clip() == null ? null : s.clip().layerPre(), imported), known(s.clip() == null ? null : s.clip().layerPost(), imported),
-                        known(s.weightNorms(), imported), known(s.updateRatios(), imported), s.histPre(), s.histPost());
-                d.appendThroughTime(k, s.timeGrads(), s.radii());
-            });
+            fill(r, d, 0, n, imported);
             r.events().forEach(d::addEvent);
             if (n > 0) d.cursorProperty().set(ix.firstStep());
             return new ReplayModel(r, d);
@@ -61,6 +51,57 @@ public final class ReplayModel implements AutoCloseable {
             r.close();
             throw e;
         }
+    }
+
+    /** Appends the steps at index positions [from, to) to d: scalars from the index, the rest from their records. */
+    private static void fill(RunReader r, RunViewModel d, int from, int to, boolean imported) throws RunFileException {
+        StepIndex ix = r.index();
+        r.forEachStep(from, to, (i, s) -> {
+            long k = ix.stepAt(i);
+            float post = ix.valueAt(i, Series.POST_NORM), coef = ix.valueAt(i, Series.COEFFICIENT);
+            // a log that says nothing of clipping: whether a step clipped is unknown, not "no"
+            float clipped = imported && Float.isNaN(post) && Float.isNaN(coef) ? Float.NaN : ix.valueAt(i, Series.CLIPPED);
+            float[] clip = {ix.valueAt(i, Series.PRE_NORM), post, coef, ix.valueAt(i, Series.THRESHOLD), clipped, ix.valueAt(i, Series.NON_FINITE)};
+            d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,
+                    known(s.clip() == null ? null : s.clip().layerPre(), imported), known(s.clip() == null ? null : s.clip().layerPost(), imported),
+                    known(s.weightNorms(), imported), known(s.updateRatios(), imported), s.histPre(), s.histPost());
+            d.appendThroughTime(k, s.timeGrads(), s.radii());
+        });
+    }
+
+    /** Widest window (in steps) a detail read covers: at most 4 steps per bucket of its stores. */
+    public static final int DETAIL_STEPS = 4 * RunViewModel.CAPACITY;
+
+    /**
+     * The steps around [from, to] read from their records into a view-model of their own — one step per bucket
+     * for windows up to 4,096 steps — for {@link RunViewModel#attachDetail} when a zoom is narrower than the whole
+     * run's buckets can show. Reads files: call off the FX thread. Null when the window is wider than
+     * {@link #DETAIL_STEPS} or outside the run.
+     */
+    public RunViewModel detail(long from, long to) throws RunFileException {
+        StepIndex ix = reader.index();
+        if (ix.count() == 0 || to < from || to - from > DETAIL_STEPS) return null;
+        long w = to - from, margin = Math.min(w, (RunViewModel.CAPACITY - w) / 2);
+        // 100 steps more before the window, so the rolling clip rate at its first step counts its 100 steps
+        int a = lowerBound(ix, from - Math.max(0, margin) - 100), b = lowerBound(ix, to + Math.max(0, margin) + 1);
+        if (a >= b) return null;
+        RunViewModel d = new RunViewModel(data.name(), data.layers(), 0);
+        boolean imported = reader.manifest().imported() != null;
+        if (imported) d.markLogged();
+        d.enableThroughTime(reader.manifest().recurrent());
+        fill(reader, d, a, b, imported);
+        return d;
+    }
+
+    /** The first index position whose step is at least k. */
+    private static int lowerBound(StepIndex ix, long k) {
+        int lo = 0, hi = ix.count();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ix.stepAt(mid) < k) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
     }
 
     private static float[] known(float[] v, boolean imported) {

@@ -21,11 +21,14 @@ public final class RunViewModel {
     public enum Scalar { LOSS, LOSS_SMOOTH, PRE_NORM, POST_NORM, COEFFICIENT, THRESHOLD, CLIP_RATE, LR, NON_FINITE }
 
     public static final int CAPACITY = 4096;
+    /** Steps kept one per bucket besides the buckets (at least half of it), so a live zoom on recent steps is exact. */
+    public static final int RECENT = 8192;
 
     private final String name;
     private final List<String> layers;
     private final SeriesStore[] scalars = new SeriesStore[Scalar.values().length];
-    private SeriesStore smoothed = new SeriesStore(CAPACITY);
+    private final int recent;
+    private SeriesStore smoothed;
     private final SeriesStore[] layerPre, layerPost, weightNorm, updateRatio;
     private final HistogramTimeline histograms;
     private final List<RunEvent> events = new ArrayList<>();
@@ -39,21 +42,28 @@ public final class RunViewModel {
     private long version;
 
     public RunViewModel(String name, List<String> layers) {
+        this(name, layers, RECENT);
+    }
+
+    /** recent: steps kept one per bucket besides the buckets (0: none, for a replay's detail window). */
+    public RunViewModel(String name, List<String> layers, int recent) {
         this.name = name;
         this.layers = List.copyOf(layers);
-        for (int i = 0; i < scalars.length; i++) scalars[i] = new SeriesStore(CAPACITY);
+        this.recent = recent;
+        for (int i = 0; i < scalars.length; i++) scalars[i] = new SeriesStore(CAPACITY, recent);
         int n = layers.size();
         layerPre = new SeriesStore[n];
         layerPost = new SeriesStore[n];
         weightNorm = new SeriesStore[n];
         updateRatio = new SeriesStore[n];
         for (int l = 0; l < n; l++) {
-            layerPre[l] = new SeriesStore(CAPACITY);
-            layerPost[l] = new SeriesStore(CAPACITY);
-            weightNorm[l] = new SeriesStore(CAPACITY);
-            updateRatio[l] = new SeriesStore(CAPACITY);
+            layerPre[l] = new SeriesStore(CAPACITY, recent);
+            layerPost[l] = new SeriesStore(CAPACITY, recent);
+            weightNorm[l] = new SeriesStore(CAPACITY, recent);
+            updateRatio[l] = new SeriesStore(CAPACITY, recent);
         }
-        histograms = new HistogramTimeline(n, 1024);
+        smoothed = new SeriesStore(CAPACITY, recent);
+        histograms = new HistogramTimeline(n, recent == 0 ? CAPACITY : 1024, recent == 0 ? 0 : 2048);
     }
 
     public String name() { return name; }
@@ -65,12 +75,31 @@ public final class RunViewModel {
      * has all of history; a live run applies new settings from the next step on and never rewrites).
      */
     public void resmooth(long[] steps, float[] loss) {
-        SeriesStore s = new SeriesStore(CAPACITY);
+        SeriesStore s = new SeriesStore(CAPACITY, recent);
         smoothing.reset();
         for (int i = 0; i < steps.length; i++) s.append(steps[i], (float) smoothing.add(loss[i]));
         smoothed = s;
         version++;
     }
+    /**
+     * Draws zoomed windows that d covers from d's finer stores (a replay's detail read); the smoothed loss keeps
+     * its own (smoothing depends on all history before the window). Null detaches.
+     */
+    public void attachDetail(RunViewModel d) {
+        for (Scalar s : Scalar.values()) {
+            if (s != Scalar.LOSS_SMOOTH) series(s).setDetail(d == null ? null : d.series(s));
+        }
+        for (int l = 0; l < layers.size(); l++) {
+            layerPre[l].setDetail(d == null ? null : d.layerPre[l]);
+            layerPost[l].setDetail(d == null ? null : d.layerPost[l]);
+            weightNorm[l].setDetail(d == null ? null : d.weightNorm[l]);
+            updateRatio[l].setDetail(d == null ? null : d.updateRatio[l]);
+        }
+        histograms.setDetail(d == null ? null : d.histograms);
+        if (through != null) through.setDetail(d == null ? null : d.through);
+        version++;
+    }
+
     /** A recurrent run's gradient through time and spectral radii: null for other runs. */
     public ThroughTime through() { return through; }
 

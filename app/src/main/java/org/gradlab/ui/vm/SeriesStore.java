@@ -7,9 +7,17 @@ import java.util.Arrays;
  * (NaN values are counted, not averaged away). When the buckets fill up, neighbours merge and the bucket width
  * doubles — so a million-step run costs a fixed few hundred kilobytes and any full-run view stays exact in
  * its per-pixel min/max/last.
+ *
+ * Zoomed in past the buckets' width, a window is drawn from a finer store ({@link #forWindow}): the recent
+ * steps one per bucket (kept as they arrive, when the store is made with a recent capacity), or a detail store
+ * for a window that a replay read from its records ({@link #setDetail}).
  */
 public final class SeriesStore {
     private final int capacity;
+    /** The latest steps one per bucket (covers at least the last recentCapacity / 2 steps); null when not kept. */
+    private SeriesStore recent;
+    private final int recentCapacity;
+    private SeriesStore detail;
     private float[] min, max, last;
     private int[] nonFinite;
     private long first = -1;
@@ -18,8 +26,14 @@ public final class SeriesStore {
     private long lastStep = -1;
 
     public SeriesStore(int capacity) {
+        this(capacity, 0);
+    }
+
+    /** With recentCapacity > 0, also keeps the last recentCapacity / 2 or more steps one per bucket, for deep zoom. */
+    public SeriesStore(int capacity, int recentCapacity) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) throw new IllegalArgumentException("capacity must be a power of two >= 2");
         this.capacity = capacity;
+        this.recentCapacity = recentCapacity;
         min = new float[capacity];
         max = new float[capacity];
         last = new float[capacity];
@@ -30,6 +44,7 @@ public final class SeriesStore {
         if (first < 0) first = step;
         if (step <= lastStep) return; // already have it (a re-delivered step)
         lastStep = step;
+        if (recentCapacity > 0) keepRecent(step, v);
         int b = (int) ((step - first) >> shift);
         while (b >= capacity) {
             compact();
@@ -49,6 +64,41 @@ public final class SeriesStore {
         }
         if (!(min[b] <= v)) min[b] = v;
         if (!(max[b] >= v)) max[b] = v;
+    }
+
+    /** Appends to the one-per-bucket store; when it is full, starts a new one holding its second half. */
+    private void keepRecent(long step, float v) {
+        if (recent != null && recent.buckets > 0 && step - recent.first >= recentCapacity) {
+            SeriesStore next = new SeriesStore(recentCapacity);
+            long from = step - recentCapacity / 2;
+            for (int b = 0; b < recent.buckets; b++) {
+                long k = recent.first + b;
+                if (k < from) continue;
+                if (recent.nonFinite[b] > 0) next.append(k, recent.last[b]);
+                else if (!Float.isNaN(recent.last[b])) next.append(k, recent.last[b]);
+            }
+            recent = next;
+        }
+        if (recent == null) recent = new SeriesStore(recentCapacity);
+        recent.append(step, v);
+    }
+
+    /** A finer store read for a window (a replay's records around its zoom); null drops it. */
+    public void setDetail(SeriesStore d) {
+        detail = d;
+    }
+
+    /**
+     * The store to draw steps [from, to] from: this one, or where its buckets are wider than one step, a finer one
+     * that holds all of that window — the recent steps or a replay's detail — so a one-step spike stays one step wide.
+     */
+    public SeriesStore forWindow(long from, long to) {
+        if (shift == 0 || buckets == 0) return this;
+        long hi = Math.min(to, lastStep);
+        if (recent != null && recent.buckets > 0 && recent.first <= Math.max(from, first) && recent.lastStep >= hi) return recent;
+        if (detail != null && detail.buckets > 0 && detail.first <= Math.max(from, first) && detail.lastStep >= hi
+                && detail.shift < shift) return detail;
+        return this;
     }
 
     private void compact() {

@@ -11,7 +11,7 @@ import java.util.List;
  */
 public final class ThroughTime {
     /** Enough buckets for any heatmap width; T stores per layer, so fewer than the scalars get. */
-    static final int CAPACITY = 1024;
+    static final int CAPACITY = 1024, RECENT = 2048;
 
     private final RunManifest.Recurrent shape;
     private final SeriesStore[][] norms;
@@ -23,7 +23,7 @@ public final class ThroughTime {
     public ThroughTime(RunManifest.Recurrent shape) {
         this.shape = shape;
         norms = new SeriesStore[shape.layers().size()][shape.steps()];
-        for (SeriesStore[] layer : norms) for (int t = 0; t < layer.length; t++) layer[t] = new SeriesStore(CAPACITY);
+        for (SeriesStore[] layer : norms) for (int t = 0; t < layer.length; t++) layer[t] = new SeriesStore(CAPACITY, RECENT);
         radii = new SeriesStore[shape.matrices().size()];
         for (int m = 0; m < radii.length; m++) radii[m] = new SeriesStore(RunViewModel.CAPACITY);
     }
@@ -31,6 +31,15 @@ public final class ThroughTime {
     public List<String> layers() { return shape.layers(); }
     public int steps() { return shape.steps(); }
     public List<String> matrices() { return shape.matrices(); }
+
+    /** Zoomed windows that d covers are drawn from its finer stores (a replay's detail read); null detaches. */
+    void setDetail(ThroughTime d) {
+        for (int l = 0; l < norms.length; l++) {
+            for (int t = 0; t < norms[l].length; t++) {
+                norms[l][t].setDetail(d == null || l >= d.norms.length || t >= d.norms[l].length ? null : d.norms[l][t]);
+            }
+        }
+    }
 
     /** ‖∂L/∂h_{t+1}‖ of layer l over training (t 0-based). */
     public SeriesStore norm(int layer, int t) { return norms[layer][t]; }

@@ -12,11 +12,11 @@ import java.util.List;
  * The spectral radius of each square recurrent matrix (a vanilla RNN's W_hh) while a run trains. Each
  * measurement is a Gelfand power iteration ({@link SpectralRadius}); the first starts cold (200 settling, 2,000
  * averaging iterations), later ones from the previous measurement's vector: the matrix moves little between
- * measurements, so 100 settling and 400 averaging iterations stay within 1% of the exact radius (checked
- * against PyTorch's eigenvalues by RadiusTrackerTest) at H² × 500 multiply-adds.
+ * measurements, so 30 settling and 120 averaging iterations stay within 1% of the exact radius (checked
+ * against PyTorch's eigenvalues by RadiusTrackerTest) at H² × 150 multiply-adds.
  */
 public final class RadiusTracker {
-    static final int BURN = 100, ITERS = 400, COLD_BURN = 200, COLD_ITERS = 2000;
+    static final int BURN = 30, ITERS = 120, COLD_BURN = 200, COLD_ITERS = 2000;
     private boolean warm;
     private final List<ParamTensor> matrices = new ArrayList<>();
     private final List<double[]> vectors = new ArrayList<>();

@@ -9,11 +9,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 main=org.gradlab.ui.UiBenchmark
 if [ "${1:-}" = replay ]; then main=org.gradlab.ui.ReplayOpenBenchmark; shift; fi
-mvn -q -B -DskipTests test-compile
 cpfile=$(mktemp)
-mvn -q -B -pl app dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" >/dev/null
+# compiled in the same reactor, so the kernels module resolves from it (it is not installed); app comes last, so the
+# file holds its classpath
+mvn -q -B -DskipTests -pl app -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" >/dev/null
 cp=$(cat "$cpfile")
 rm -f "$cpfile"
 java --add-modules jdk.incubator.vector -Xmx2g -Dglass.platform=Monocle -Dmonocle.platform=Headless -Dprism.order=sw \
-    -Dheadless.geometry=1600x1000-32 -cp "app/target/classes:app/target/test-classes:$cp" "$main" "$@" \
+    -Dheadless.geometry=1600x1000-32 -cp "app/target/classes:app/target/test-classes:kernels/target/classes:$cp" "$main" "$@" \
     2> >(grep -v -e 'incubator' -e 'Unsupported JavaFX' -e 'PlatformImpl startup' >&2)

@@ -175,8 +175,83 @@ public final class RunReader implements AutoCloseable {
         forEachStep(0, index.count(), v);
     }
 
-    /** As {@link #forEachStep(StepVisitor)} for the records at index positions [from, to). */
+    /** Records decoded ahead, in order, from the first index position they hold. */
+    private record Batch(int first, List<StepStats> steps) {}
+
+    private static final Batch END = new Batch(-1, List.of());
+
+    /**
+     * As {@link #forEachStep(StepVisitor)} for the records at index positions [from, to). A long pass decodes on a
+     * second thread, a batch ahead of the visitor (reading and checking a record costs about as much as what a
+     * replay does with it).
+     */
     public void forEachStep(int from, int to, StepVisitor v) throws RunFileException {
+        if (to - from < 20_000) {
+            readInOrder(from, to, v);
+            return;
+        }
+        java.util.concurrent.BlockingQueue<Object> q = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        Thread decoder = new Thread(() -> {
+            List<StepStats> batch = new java.util.ArrayList<>(512);
+            int[] first = {from};
+            try {
+                readInOrder(from, to, (i, s) -> {
+                    if (batch.isEmpty()) first[0] = i;
+                    batch.add(s);
+                    if (batch.size() == 512) {
+                        put(q, new Batch(first[0], List.copyOf(batch)));
+                        batch.clear();
+                    }
+                });
+                if (!batch.isEmpty()) put(q, new Batch(first[0], List.copyOf(batch)));
+                put(q, END);
+            } catch (Interrupted stop) {
+                // the visitor failed: nobody is reading
+            } catch (RunFileException | RuntimeException e) {
+                try {
+                    // the records before the bad one are handed out first, as a pass on one thread would
+                    if (!batch.isEmpty()) q.put(new Batch(first[0], List.copyOf(batch)));
+                    q.put(e);
+                } catch (InterruptedException ignored) {
+                    // the reader stopped first
+                }
+            }
+        }, "gradlab-decode");
+        decoder.setDaemon(true);
+        decoder.start();
+        try {
+            while (true) {
+                Object o = q.take();
+                if (o == END) return;
+                if (o instanceof RunFileException e) throw e;
+                if (o instanceof RuntimeException e) throw e;
+                Batch b = (Batch) o;
+                for (int i = 0; i < b.steps().size(); i++) v.visit(b.first() + i, b.steps().get(i));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RunFileException(dir.resolve(RunFiles.STEPS), -1, "interrupted while reading");
+        } finally {
+            decoder.interrupt();
+        }
+    }
+
+    /** Stops the decoder when the visitor has gone. */
+    private static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void put(java.util.concurrent.BlockingQueue<Object> q, Object o) {
+        try {
+            q.put(o);
+        } catch (InterruptedException e) {
+            throw new Interrupted();
+        }
+    }
+
+    private void readInOrder(int from, int to, StepVisitor v) throws RunFileException {
         Path file = dir.resolve(RunFiles.STEPS);
         int n = Math.min(to, index.count());
         if (from >= n) return;

@@ -48,6 +48,32 @@ public final class ReplayOpenBenchmark {
         }
     }
 
+    /** On the FX thread: the dashboard's first full frame, then 100 cursor moves; {first frame ms, ms per move}. */
+    static double[] firstFrameAndScrub(ReplayModel m, int sitting) throws Exception {
+        long a = System.nanoTime();
+        DashboardPane dash = new DashboardPane(m.data(), new StepAxis());
+        dash.setFollowLatest(false);
+        Stage stage = new Stage();
+        stage.setScene(new Scene(dash, 1500, 900));
+        stage.show();
+        dash.frame();
+        dash.layout();
+        long first = System.nanoTime();
+        SplittableRandom r = new SplittableRandom(sitting);
+        long work = 0;
+        for (int i = 0; i < 100; i++) {
+            long s0 = System.nanoTime();
+            long k = r.nextLong(m.firstStep(), m.lastStep() + 1);
+            dash.axis().cursorProperty().set(k);
+            StepStats s = m.record(k);
+            dash.showHistogram(s);
+            dash.frame();
+            work += System.nanoTime() - s0;
+        }
+        stage.close();
+        return new double[] {(first - a) / 1e6, work / 1e6 / 100};
+    }
+
     public static void main(String[] args) throws Exception {
         long steps = Long.parseLong(args[0]);
         Path dir = Path.of(args[1]);
@@ -56,6 +82,7 @@ public final class ReplayOpenBenchmark {
             write(dir, steps);
             System.out.printf("wrote %,d steps in %.1f s%n", steps, (System.nanoTime() - t0) / 1e9);
         }
+        Platform.setImplicitExit(false); // each sitting closes its window
         Platform.startup(() -> { });
         for (int sit = 0; sit < 3; sit++) {
             int sitting = sit;
@@ -64,33 +91,11 @@ public final class ReplayOpenBenchmark {
             long t1 = System.nanoTime();
             CompletableFuture<double[]> frame = new CompletableFuture<>();
             Platform.runLater(() -> {
-                long a = System.nanoTime();
-                DashboardPane dash = new DashboardPane(m.data(), new StepAxis());
-                dash.setFollowLatest(false);
-                Stage stage = new Stage();
-                stage.setScene(new Scene(dash, 1500, 900));
-                stage.show();
-                dash.frame();
-                dash.layout();
-                long first = System.nanoTime();
-                SplittableRandom r = new SplittableRandom(sitting);
-                long work = 0;
                 try {
-                    for (int i = 0; i < 100; i++) {
-                        long s0 = System.nanoTime();
-                        long k = r.nextLong(m.firstStep(), m.lastStep() + 1);
-                        dash.axis().cursorProperty().set(k);
-                        StepStats s = m.record(k);
-                        dash.showHistogram(s);
-                        dash.frame();
-                        work += System.nanoTime() - s0;
-                    }
-                } catch (Exception e) {
+                    frame.complete(firstFrameAndScrub(m, sitting));
+                } catch (Throwable e) {
                     frame.completeExceptionally(e);
-                    return;
                 }
-                stage.close();
-                frame.complete(new double[] {(first - a) / 1e6, work / 1e6 / 100});
             });
             double[] f = frame.get();
             System.out.printf("sitting %d: %,d steps: load (every record) %.0f ms, first full frame %.0f ms, total to first frame %.0f ms; "

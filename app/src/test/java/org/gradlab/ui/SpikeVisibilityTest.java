@@ -60,6 +60,14 @@ class SpikeVisibilityTest {
         stage = s;
     }
 
+    /** A window of its own for each dashboard (a stage resized between scenes upsets the headless painter). */
+    private void show(DashboardPane d, int w, int h) {
+        stage.close();
+        stage = new Stage();
+        stage.setScene(new Scene(d, w, h));
+        stage.show();
+    }
+
     /** Quiet steps (norms about 1, histograms in the middle bins) and one spike: ×1000 in one layer, counts in the +2^14 bin. */
     static StepStats step(long k, SplittableRandom rng) {
         return step(k, rng, SPIKE);
@@ -98,7 +106,7 @@ class SpikeVisibilityTest {
         RunViewModel liveRecent = new RunViewModel("live", layers());
         SplittableRandom rng2 = new SplittableRandom(1);
         for (long k = 0; k < STEPS; k++) liveRecent.append(step(k, rng2, recentSpike));
-        for (int[] size : new int[][] {{900, 700}, {1600, 1000}}) {
+        for (int[] size : new int[][] {{900, 700}, {1500, 900}}) {
             for (long[] zoom : new long[][] {{-1, -1}, {SPIKE - 5_000, SPIKE + 5_000}, {recentSpike - 10, recentSpike + 10}}) {
                 boolean deep = zoom[0] >= 0 && zoom[1] - zoom[0] < 100;
                 checkDashboard(robot, deep ? liveRecent : live, deep ? recentSpike : SPIKE, size, zoom, "live");
@@ -112,8 +120,7 @@ class SpikeVisibilityTest {
         AtomicReference<DashboardPane> dash = new AtomicReference<>();
         robot.interact(() -> {
             DashboardPane d = new DashboardPane(data, new StepAxis());
-            stage.setScene(new Scene(d, size[0], size[1]));
-            stage.show();
+            show(d, size[0], size[1]);
             dash.set(d);
         });
         robot.interact(() -> { }); // one layout pass
@@ -191,8 +198,7 @@ class SpikeVisibilityTest {
         AtomicReference<DashboardPane> dash = new AtomicReference<>();
         robot.interact(() -> {
             DashboardPane d = new DashboardPane(data, new StepAxis());
-            stage.setScene(new Scene(d, 1500, 900));
-            stage.show();
+            show(d, 1500, 900);
             dash.set(d);
         });
         AtomicReference<WritableImage> img = new AtomicReference<>();
@@ -252,7 +258,7 @@ class SpikeVisibilityTest {
             RunViewModel replay = m.data();
             // zoomed to 20 steps anywhere in the run: that window's records, one step per bucket
             replay.attachDetail(m.detail(SPIKE - 10, SPIKE + 10));
-            checkDashboard(robot, replay, SPIKE, new int[] {1600, 1000}, new long[] {SPIKE - 10, SPIKE + 10}, "replay");
+            checkDashboard(robot, replay, SPIKE, new int[] {1500, 900}, new long[] {SPIKE - 10, SPIKE + 10}, "replay");
             checkDashboard(robot, replay, SPIKE, new int[] {900, 700}, new long[] {-1, -1}, "replay");
             checkHistogram(robot, replay, SPIKE, new long[] {SPIKE - 10, SPIKE + 10}, "replay");
             assertEquals(STEPS, replay.steps());

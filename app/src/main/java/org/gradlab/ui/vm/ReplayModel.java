@@ -35,7 +35,8 @@ public final class ReplayModel implements AutoCloseable {
         RunReader r = RunReader.open(dir);
         try {
             String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
-            RunViewModel d = new RunViewModel(name, r.manifest().groups());
+            // no recent-steps stores: a zoom past the buckets reads that window's records (detail)
+            RunViewModel d = new RunViewModel(name, r.manifest().groups(), 0);
             StepIndex ix = r.index();
             int n = ix.count();
             boolean imported = r.manifest().imported() != null; // NaN there means "not in the logs", not a NaN gradient
@@ -85,7 +86,7 @@ public final class ReplayModel implements AutoCloseable {
         // 100 steps more before the window, so the rolling clip rate at its first step counts its 100 steps
         int a = lowerBound(ix, from - Math.max(0, margin) - 100), b = lowerBound(ix, to + Math.max(0, margin) + 1);
         if (a >= b) return null;
-        RunViewModel d = new RunViewModel(data.name(), data.layers(), 0);
+        RunViewModel d = RunViewModel.window(data.name(), data.layers());
         boolean imported = reader.manifest().imported() != null;
         if (imported) d.markLogged();
         d.enableThroughTime(reader.manifest().recurrent());

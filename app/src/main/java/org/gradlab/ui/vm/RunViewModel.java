@@ -45,8 +45,17 @@ public final class RunViewModel {
         this(name, layers, RECENT);
     }
 
-    /** recent: steps kept one per bucket besides the buckets (0: none, for a replay's detail window). */
+    /** recent: steps kept one per bucket besides the buckets (0: none, as a replay, which reads a zoomed window's records). */
     public RunViewModel(String name, List<String> layers, int recent) {
+        this(name, layers, recent, 1024);
+    }
+
+    /** A view-model for a window of up to {@link #CAPACITY} steps read from records: one step per bucket and column. */
+    public static RunViewModel window(String name, List<String> layers) {
+        return new RunViewModel(name, layers, 0, CAPACITY);
+    }
+
+    private RunViewModel(String name, List<String> layers, int recent, int histogramColumns) {
         this.name = name;
         this.layers = List.copyOf(layers);
         this.recent = recent;
@@ -63,7 +72,7 @@ public final class RunViewModel {
             updateRatio[l] = new SeriesStore(CAPACITY, recent);
         }
         smoothed = new SeriesStore(CAPACITY, recent);
-        histograms = new HistogramTimeline(n, recent == 0 ? CAPACITY : 1024, recent == 0 ? 0 : 2048);
+        histograms = new HistogramTimeline(n, histogramColumns, recent == 0 ? 0 : 2048);
     }
 
     public String name() { return name; }

@@ -113,6 +113,25 @@ class ThroughTimeViewTest {
         assertTrue(compare.radiusChart().message().isEmpty(), compare.radiusChart().message());
     }
 
+    @Test
+    void aHoverDrawsOverTheKeptImageAndAZoomRecomputesIt(FxRobot robot) {
+        robot.interact(() -> compare.frame());
+        HeatmapChart h = compare.throughTimeHeatmaps().get(2);
+        AtomicReference<long[]> counts = new AtomicReference<>();
+        robot.interact(() -> {
+            long before = h.imagesComputed();
+            for (long k = 10; k < 110; k += 10) compare.axis().hoverProperty().set(k); // the readout follows the mouse
+            long afterHover = h.imagesComputed();
+            compare.axis().fromProperty().set(20);
+            compare.axis().toProperty().set(80);
+            counts.set(new long[] {before, afterHover, h.imagesComputed()});
+        });
+        assertEquals(counts.get()[0], counts.get()[1], "ten hover moves recomputed no image");
+        assertTrue(counts.get()[2] > counts.get()[1], "a zoom recomputes it");
+        List<String> r = h.readout(50);
+        assertTrue(r.get(0).equals("step 50"), r.toString());
+    }
+
     private static double value(String readout) {
         return Double.parseDouble(readout.substring(readout.lastIndexOf(' ') + 1));
     }

@@ -35,11 +35,15 @@ abstract class CanvasChart extends Region {
         if (canvas.getWidth() != getWidth() || canvas.getHeight() != getHeight()) {
             canvas.setWidth(getWidth());
             canvas.setHeight(getHeight());
+            invalidate();
             redraw();
         }
     }
 
     public abstract void redraw();
+
+    /** The data, size or theme changed: what a chart keeps between redraws (a computed image) must be made again. */
+    protected void invalidate() {}
 
     /** What the last drawing said instead of data ("not in the data", "no data yet"), or "" when it drew data. */
     protected String message = "";
@@ -54,6 +58,7 @@ abstract class CanvasChart extends Region {
             drawnVersion = version;
             drawnAt = now;
             drawnTheme = Palette.theme();
+            invalidate();
             redraw();
         }
     }

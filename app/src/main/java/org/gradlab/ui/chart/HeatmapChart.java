@@ -61,13 +61,38 @@ public class HeatmapChart extends CanvasChart {
         this.title = title;
         this.axis = axis;
         this.source = source;
+        // the cursor and the hover readout are drawn over the kept image: only data, zoom, size or theme recompute it
         axis.cursorProperty().addListener((o, a, b) -> redraw());
         axis.hoverProperty().addListener((o, a, b) -> redraw());
         canvas.setOnMouseMoved(e -> axis.hoverProperty().set(stepAt(e.getX())));
         canvas.setOnMouseExited(e -> axis.hoverProperty().set(-1));
         // a zoom redraws at once, like the time charts: a heatmap of a finished run gets no new data to refresh it
-        axis.fromProperty().addListener((o, a, b) -> redraw());
-        axis.toProperty().addListener((o, a, b) -> redraw());
+        axis.fromProperty().addListener((o, a, b) -> {
+            invalidate();
+            redraw();
+        });
+        axis.toProperty().addListener((o, a, b) -> {
+            invalidate();
+            redraw();
+        });
+    }
+
+    /** Whether the kept image must be computed again before it is drawn. */
+    private boolean imageStale = true;
+    private long imageFrom = -1, imageTo = -1;
+    private double imageLo, imageHi;
+    private boolean imageZeros;
+
+    @Override
+    protected void invalidate() {
+        imageStale = true;
+    }
+
+    /** Images computed so far (for tests: a hover must not recompute one). */
+    private long imagesComputed;
+
+    public long imagesComputed() {
+        return imagesComputed;
     }
 
     public HeatmapChart events(Supplier<List<RunEvent>> e) {
@@ -77,6 +102,7 @@ public class HeatmapChart extends CanvasChart {
 
     public void setSource(Supplier<Source> s) {
         source = s;
+        invalidate();
         redraw();
     }
 
@@ -95,35 +121,51 @@ public class HeatmapChart extends CanvasChart {
         int rows = s.rows();
         long x0 = axis.resolveFrom(s.firstStep()), x1 = Math.max(axis.resolveTo(s.lastStep()) + 1, x0 + 1);
         s.window(x0, x1);
-        if (image == null || image.getWidth() != pw || image.getHeight() != rows) {
-            image = new WritableImage(pw, rows);
-            pixels = new int[pw * rows];
-        }
-        double[] vals = new double[pw * rows];
-        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < pw; c++) {
-            long a = x0 + (x1 - x0) * c / pw, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / pw);
-            for (int r = 0; r < rows; r++) {
-                double v = s.value(r, a, b);
-                vals[r * pw + c] = v;
-                if (Double.isFinite(v)) {
-                    lo = Math.min(lo, v);
-                    hi = Math.max(hi, v);
+        boolean zeros;
+        double lo, hi;
+        if (imageStale || image == null || image.getWidth() != pw || image.getHeight() != rows || imageFrom != x0 || imageTo != x1) {
+            if (image == null || image.getWidth() != pw || image.getHeight() != rows) {
+                image = new WritableImage(pw, rows);
+                pixels = new int[pw * rows];
+            }
+            double[] vals = new double[pw * rows];
+            lo = Double.POSITIVE_INFINITY;
+            hi = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < pw; c++) {
+                long a = x0 + (x1 - x0) * c / pw, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / pw);
+                for (int r = 0; r < rows; r++) {
+                    double v = s.value(r, a, b);
+                    vals[r * pw + c] = v;
+                    if (Double.isFinite(v)) {
+                        lo = Math.min(lo, v);
+                        hi = Math.max(hi, v);
+                    }
                 }
             }
-        }
-        boolean zeros = false;
-        for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < pw; c++) {
-                double v = vals[r * pw + c];
-                long a = x0 + (x1 - x0) * c / pw, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / pw);
-                zeros |= v == Double.NEGATIVE_INFINITY;
-                // exactly zero has no place on a log scale: black, below the palette's darkest, never blank (blank is "no data")
-                pixels[r * pw + c] = s.nonFinite(r, a, b) ? 0xFFFF0000 : v == Double.NEGATIVE_INFINITY ? ZERO
-                        : Palette.heat(Double.isFinite(v) ? (hi > lo ? (v - lo) / (hi - lo) : 0.5) : Double.NaN);
+            zeros = false;
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < pw; c++) {
+                    double v = vals[r * pw + c];
+                    long a = x0 + (x1 - x0) * c / pw, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / pw);
+                    zeros |= v == Double.NEGATIVE_INFINITY;
+                    // exactly zero has no place on a log scale: black, below the palette's darkest, never blank (blank is "no data")
+                    pixels[r * pw + c] = s.nonFinite(r, a, b) ? 0xFFFF0000 : v == Double.NEGATIVE_INFINITY ? ZERO
+                            : Palette.heat(Double.isFinite(v) ? (hi > lo ? (v - lo) / (hi - lo) : 0.5) : Double.NaN);
+                }
             }
+            image.getPixelWriter().setPixels(0, 0, pw, rows, PixelFormat.getIntArgbInstance(), pixels, 0, pw);
+            imageStale = false;
+            imageFrom = x0;
+            imageTo = x1;
+            imageLo = lo;
+            imageHi = hi;
+            imageZeros = zeros;
+            imagesComputed++;
+        } else {
+            lo = imageLo;
+            hi = imageHi;
+            zeros = imageZeros;
         }
-        image.getPixelWriter().setPixels(0, 0, pw, rows, PixelFormat.getIntArgbInstance(), pixels, 0, pw);
         g.setImageSmoothing(false);
         g.drawImage(image, LEFT, TOP, pw, ph);
         double rowH = (double) ph / rows;
@@ -166,10 +208,16 @@ public class HeatmapChart extends CanvasChart {
     /** The x of the centre of the pixel column holding `step` in the last drawing (NaN outside it); for tests. */
     public double xOf(long step) {
         if (drawnFrom < 0 || step < drawnFrom || step >= drawnTo || drawnWidth <= 0) return Double.NaN;
-        int c = (int) ((step - drawnFrom) * drawnWidth / (drawnTo - drawnFrom));
-        while (c > 0 && drawnFrom + (drawnTo - drawnFrom) * c / drawnWidth > step) c--;
-        while (c < drawnWidth - 1 && drawnFrom + (drawnTo - drawnFrom) * (c + 1) / drawnWidth <= step) c++;
-        return LEFT + (c + 0.5) * 1.0;
+        return LEFT + columnOf(step) + 0.5;
+    }
+
+    /** The pixel column whose steps [a, b) — as redraw splits the window — hold `step`. */
+    private int columnOf(long step) {
+        long x0 = drawnFrom, span = drawnTo - drawnFrom;
+        int c = (int) Math.min(drawnWidth - 1, Math.max(0, (step - x0) * drawnWidth / span));
+        while (c > 0 && x0 + span * c / drawnWidth > step) c--;
+        while (c < drawnWidth - 1 && Math.max(x0 + span * c / drawnWidth + 1, x0 + span * (c + 1) / drawnWidth) <= step) c++;
+        return c;
     }
 
     /** The y of the centre of row r in the last drawing. */
@@ -193,7 +241,7 @@ public class HeatmapChart extends CanvasChart {
         if (s == null || drawnFrom < 0 || drawnWidth <= 0) return out;
         long x0 = drawnFrom, x1 = drawnTo;
         s.window(x0, x1);
-        int c = (int) Math.min(drawnWidth - 1, Math.max(0, (step - x0) * drawnWidth / (x1 - x0)));
+        int c = columnOf(step);
         long a = x0 + (x1 - x0) * c / drawnWidth, b = Math.max(a + 1, x0 + (x1 - x0) * (c + 1) / drawnWidth);
         long[] span = s.span(a, b);
         out.add(span[0] == span[1] ? "step " + span[0] : "steps " + span[0] + "–" + span[1]);

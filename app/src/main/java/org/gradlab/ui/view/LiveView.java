@@ -38,10 +38,13 @@ public class LiveView extends BorderPane {
     private final Button play = new Button("Pause");
     private final TextField forkField = new TextField("norm:1, value:0.01");
 
-    public LiveView(LiveSessionModel model, Consumer<List<String>> onFork, Runnable onExportPng, Runnable onExportCsv) {
+    /** io: where a zoom on older steps reads them from the run's recording (one step per bucket, as Replay). */
+    public LiveView(LiveSessionModel model, java.util.concurrent.Executor io, Consumer<List<String>> onFork, Runnable onExportPng,
+                    Runnable onExportCsv) {
         this.model = model;
         StepAxis axis = new StepAxis();
         this.dashboard = new DashboardPane(model.data(), axis);
+        new DetailLoader(axis, model.data(), model::detail, io, status::setText);
 
         play.setId("playButton");
         play.setTooltip(new Tooltip("Play / pause (Space)"));

@@ -273,7 +273,7 @@ public class MainWindow extends BorderPane {
                         device, trainingThreads(), false, null, s.rules());
                 m.setOnArrival(this::wakeLater);
                 reportFailure(m);
-                live = new LiveView(m, this::fork, this::exportPng, this::exportCsv);
+                live = new LiveView(m, io, this::fork, this::exportPng, this::exportCsv);
                 liveTab.setContent(live);
                 tabs.getSelectionModel().select(liveTab);
             } else {

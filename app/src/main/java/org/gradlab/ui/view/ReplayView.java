@@ -66,8 +66,7 @@ public class ReplayView extends BorderPane {
         HBox.setHgrow(scrubber, Priority.ALWAYS);
         scrubber.valueProperty().addListener((o, a, b) -> seek(Math.round(b.doubleValue())));
         // a zoom narrower than the whole run's buckets: that window's records are read, one step per bucket
-        axis.fromProperty().addListener((o, a, b) -> requestDetail());
-        axis.toProperty().addListener((o, a, b) -> requestDetail());
+        new DetailLoader(axis, model.data(), model::detail, io, position::setText);
         play.setId("replayPlay");
         play.setTooltip(new javafx.scene.control.Tooltip("Play / pause the replay (Space); ← → move the cursor one step"));
         play.setOnAction(e -> togglePlay());
@@ -216,35 +215,6 @@ public class ReplayView extends BorderPane {
     public DashboardPane dashboard() { return dashboard; }
     public Slider scrubber() { return scrubber; }
     public StepAxis axis() { return axis; }
-
-    /** The window whose detail was last asked for, and the steps the attached detail covers. */
-    private volatile long detailAsked = Long.MIN_VALUE;
-    private long detailFrom = -1, detailTo = -1;
-
-    /** Reads the zoomed window's records off the FX thread when the run's buckets are wider than one step. */
-    private void requestDetail() {
-        long from = axis.fromProperty().get(), to = axis.toProperty().get();
-        var loss = model.data().series(org.gradlab.ui.vm.RunViewModel.Scalar.LOSS);
-        if (from < 0 || to < 0 || loss.bucketWidth() == 1 || to - from > ReplayModel.DETAIL_STEPS) return;
-        if (detailFrom >= 0 && detailFrom <= from && detailTo >= Math.min(to, model.lastStep())) return;
-        long ask = from * 31 + to;
-        detailAsked = ask;
-        io.submit(() -> {
-            if (detailAsked != ask) return; // a newer zoom came in first
-            try {
-                var d = model.detail(from, to);
-                if (d == null) return;
-                Platform.runLater(() -> {
-                    model.data().attachDetail(d);
-                    var l = d.series(org.gradlab.ui.vm.RunViewModel.Scalar.LOSS);
-                    detailFrom = l.firstStep();
-                    detailTo = l.lastStep();
-                });
-            } catch (Exception e) {
-                Platform.runLater(() -> position.setText("cannot read steps " + from + "–" + to + ": " + e.getMessage()));
-            }
-        });
-    }
 
     private void seek(long step) {
         axis.cursorProperty().set(step);

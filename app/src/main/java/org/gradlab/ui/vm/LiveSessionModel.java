@@ -140,6 +140,17 @@ public final class LiveSessionModel implements AutoCloseable {
     public StringProperty timeErrorProperty() { return timeError; }
     public double stepsPerSecond() { return stepsPerSecond; }
     public Path recordDir() { return writer == null ? null : writer.dir(); }
+
+    /**
+     * The recorded steps around [from, to], read from this run's recording as it is being written, for a zoom on
+     * steps older than the view-model keeps one per bucket; null when the run is not recorded. Call off the FX thread.
+     */
+    public RunViewModel detail(long from, long to) throws org.gradlab.record.RunFileException {
+        if (writer == null) return null;
+        try (org.gradlab.record.RunReader r = org.gradlab.record.RunReader.open(writer.dir())) {
+            return ReplayModel.detail(r, data, from, to);
+        }
+    }
     public SessionConfig config() { return session.config(); }
 
     /** Steps the slow consumer (the UI) missed because training outran it. */

@@ -80,13 +80,18 @@ public final class ReplayModel implements AutoCloseable {
      * {@link #DETAIL_STEPS} or outside the run.
      */
     public RunViewModel detail(long from, long to) throws RunFileException {
+        return detail(reader, data, from, to);
+    }
+
+    /** As {@link #detail(long, long)} from any reader of the run `like` shows (a live run's recording too). */
+    public static RunViewModel detail(RunReader reader, RunViewModel like, long from, long to) throws RunFileException {
         StepIndex ix = reader.index();
         if (ix.count() == 0 || to < from || to - from > DETAIL_STEPS) return null;
         long w = to - from, margin = Math.min(w, (RunViewModel.CAPACITY - w) / 2);
         // 100 steps more before the window, so the rolling clip rate at its first step counts its 100 steps
         int a = lowerBound(ix, from - Math.max(0, margin) - 100), b = lowerBound(ix, to + Math.max(0, margin) + 1);
         if (a >= b) return null;
-        RunViewModel d = RunViewModel.window(data.name(), data.layers());
+        RunViewModel d = RunViewModel.window(like.name(), like.layers());
         boolean imported = reader.manifest().imported() != null;
         if (imported) d.markLogged();
         d.enableThroughTime(reader.manifest().recurrent());

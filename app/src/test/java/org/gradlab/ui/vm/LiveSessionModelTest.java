@@ -43,6 +43,30 @@ class LiveSessionModelTest {
     }
 
     @Test
+    void aZoomOnOldStepsOfALiveRunReadsThemFromItsRecordingOneStepPerBucket(@TempDir Path tmp) throws Exception {
+        org.gradlab.run.RunConfig rc = new org.gradlab.run.RunConfig("rnn", "adding", 8, 1, 8, 16, 2, 4, 8,
+                org.gradlab.optim.OptimizerConfig.defaults(org.gradlab.optim.OptimizerConfig.Kind.ADAM, 1e-2), "default", 11);
+        SessionConfig sc = new SessionConfig(rc, org.gradlab.clip.ClipSpec.parse("norm:1"), org.gradlab.clip.NonFinitePolicy.PROPAGATE,
+                100_000, List.of(), 0, true);
+        int steps = 3 * RunViewModel.RECENT;
+        try (LiveSessionModel m = LiveSessionModel.start("t", sc, null, tmp.resolve("run"), "cpu", 1, true, null, PauseRules.NONE)) {
+            answer(m.runTo(Integer.toString(steps)));
+            frames(m, () -> m.state() == SessionState.PAUSED && m.step() == steps);
+            SeriesStore pre = m.data().series(RunViewModel.Scalar.PRE_NORM);
+            assertTrue(pre.bucketWidth() > 1, "a long run: several steps per bucket");
+            assertTrue(pre.forWindow(100, 120) == pre, "step 100 is older than the recent steps kept one per bucket");
+            assertTrue(pre.forWindow(steps - 100, steps - 80).bucketWidth() == 1, "recent steps are kept one per bucket");
+            RunViewModel d = m.detail(100, 120); // what the live view's zoom reads, off the FX thread
+            m.data().attachDetail(d);
+            SeriesStore fine = pre.forWindow(100, 120);
+            assertEquals(1, fine.bucketWidth());
+            try (org.gradlab.record.RunReader r = org.gradlab.record.RunReader.open(tmp.resolve("run"))) {
+                for (long k = 100; k <= 120; k++) assertEquals((float) r.step(k).clip().preNorm(), fine.exactlyAt(k), "step " + k);
+            }
+        }
+    }
+
+    @Test
     void propertiesFollowTheStreamAndCommandsAnswerWithTheirStep(@TempDir Path tmp) throws Exception {
         try (LiveSessionModel m = LiveSessionModel.start("t", config(), null, tmp.resolve("run"), "cpu", 1, true, null, PauseRules.NONE)) {
             assertEquals(12, answer(m.runTo("12")));

@@ -167,8 +167,7 @@ public sealed interface Claim {
         }
 
         public Verdict judge(ScenarioCheck.Results r) {
-            float[] v = r.run(run).reachBack();
-            double x = step < v.length ? v[(int) step] : Double.NaN;
+            double x = at(r.run(run).reachBack(), step);
             return new Verdict(x >= min && x <= max, String.format(Locale.ROOT, "it is %.3g", x));
         }
     }
@@ -180,10 +179,14 @@ public sealed interface Claim {
         }
 
         public Verdict judge(ScenarioCheck.Results r) {
-            float[] v = r.run(run).radius();
-            double x = step < v.length ? v[(int) step] : Double.NaN;
+            double x = at(r.run(run).radius(), step);
             return new Verdict(x >= min && x <= max, Double.isNaN(x) ? "not measured at that step" : String.format(Locale.ROOT, "ρ = %.3f", x));
         }
+    }
+
+    /** A per-step reading at `step` (NaN past the run's end). */
+    private static double at(float[] perStep, long step) {
+        return step < perStep.length ? perStep[(int) step] : Double.NaN;
     }
 
     private static String range(double min, double max) {

@@ -28,7 +28,8 @@ final class StepCodec {
         boolean hasHist = s.histPre() != null;
         boolean postAbsent = hasHist && s.histPost() == null;
         boolean histSame = hasHist && !postAbsent && Arrays.equals(s.histPre(), s.histPost());
-        boolean hasTime = s.timeGrads() != null, hasRadii = s.radii() != null;
+        // a run recorded before these readings (resumed now) has no room for them in its shape: left out
+        boolean hasTime = s.timeGrads() != null && shape.timeValues() > 0, hasRadii = s.radii() != null && shape.radii() > 0;
         int flags = (s.skipped() ? SKIPPED : 0) | (c != null ? HAS_CLIP : 0) | (hasHist ? HAS_HIST : 0)
                 | (clipSame ? CLIP_POST_SAME : 0) | (histSame ? HIST_POST_SAME : 0) | (postAbsent ? HIST_POST_ABSENT : 0)
                 | (hasTime ? HAS_TIME : 0) | (hasRadii ? HAS_RADII : 0);

@@ -34,6 +34,25 @@ class CliFaultsTest {
     }
 
     @Test
+    void aRunRecordedBeforeTheRecurrentReadingsResumesWithoutThem() throws Exception {
+        // the shipped tanh-RNN sample was recorded before ‖∂L/∂h_t‖ and ρ were: its run.json has no room for them
+        Path copy = tmp.resolve("old");
+        try (var w = Files.walk(Path.of("..", "sample-runs", "adding-rnn-clip-norm1"))) {
+            for (Path p : (Iterable<Path>) w::iterator) {
+                Path to = copy.resolve(Path.of("..", "sample-runs", "adding-rnn-clip-norm1").relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(to);
+                else Files.copy(p, to);
+            }
+        }
+        assertFalse(Files.readString(copy.resolve(RunFiles.MANIFEST)).contains("\"recurrent\""));
+        CliTest.Result r = run("resume", copy.toString(), "--steps", "20", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        CliTest.Result step = run("inspect", copy.toString(), "--step", "10015");
+        assertEquals(0, step.code(), step.err());
+        assertFalse(step.out().contains("gradient through time"), "nothing the run has no room for: " + step.out());
+    }
+
+    @Test
     void impossibleSizesAreRefusedUpFrontInOneLine() {
         assertTrue(refusal("train", "--model", "lstm", "--task", "charlm", "--batch", "65536", "--seq", "65536", "--steps", "1")
                 .startsWith("gradlab: this run needs about "), "a memory estimate, not an exception");

@@ -197,7 +197,7 @@ public class CompareView extends BorderPane {
             System.arraycopy(tt.latest(), 0, v, i * len, tt.steps());
             any = true;
         }
-        throughCurves.show(any ? v : null, names, len, "latest step of each run: ‖∂L/∂h_t‖ per time step t (log)");
+        throughCurves.show(any ? v : null, names, len, "each run's latest step: ‖∂L/∂h_t‖ per t (log)");
     }
 
     /**

@@ -188,7 +188,7 @@ public class DashboardPane extends VBox {
         curveStep = step;
         var tt = data.through();
         throughCurve.show(values, tt.layers(), tt.steps(), step < 0 ? "gradient reaching each time step" : "step " + step
-                + ": ‖∂L/∂h_t‖ per time step t (log; t = " + tt.steps() + " is next to a loss at the end)");
+                + ": ‖∂L/∂h_t‖ per time step t (log)");
     }
 
     /** Shows one step's histograms (the live latest, or the replay cursor's record). */

@@ -24,14 +24,14 @@ final class Heatmaps {
      * end of the sequence), each pixel the largest value of the steps it covers.
      */
     static HeatmapChart.Source throughTime(RunViewModel d, int layer) {
-        return throughTime(d, layer, "gradient reaching each time step ");
+        return throughTime(d, layer, "");
     }
 
     /** As {@link #throughTime(RunViewModel, int)}, its title starting with `prefix` (a run's name in a comparison). */
     static HeatmapChart.Source throughTime(RunViewModel d, int layer, String prefix) {
         ThroughTime tt = d.through();
         if (tt == null) return null;
-        String title = prefix + "‖∂L/∂h_t‖ of " + tt.layers().get(layer) + ", pre-clip (log10)";
+        String title = prefix + "‖∂L/∂h_t‖ per time step t, " + tt.layers().get(layer);
         return largestOf(tt.steps(), row -> tt.norm(layer, row), row -> "t=" + (row + 1),
                 () -> tt.norm(layer, 0).firstStep(), () -> tt.norm(layer, 0).lastStep(), title);
     }

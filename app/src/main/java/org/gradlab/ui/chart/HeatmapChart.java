@@ -29,6 +29,8 @@ public class HeatmapChart extends CanvasChart {
         double value(int row, long from, long to);
         /** True where the row holds non-finite values in [from, to) (drawn red). */
         default boolean nonFinite(int row, long from, long to) { return false; }
+        /** A row that keeps its label however densely rows are packed (the zero bin of a histogram). */
+        default boolean keyRow(int row) { return false; }
         /** The steps [x0, x1) about to be drawn (a source may read them from a finer store when zoomed in). */
         default void window(long x0, long x1) {}
         /** A title that says what is shown when it is not what the chart's title says (null: the chart's title). */
@@ -172,8 +174,9 @@ public class HeatmapChart extends CanvasChart {
         g.setTextAlign(TextAlignment.RIGHT);
         g.setTextBaseline(VPos.CENTER);
         g.setFill(Palette.text());
-        int every = Math.max(1, (int) Math.ceil(12 / rowH));
-        for (int r = 0; r < rows; r += every) g.fillText(s.rowLabel(r), LEFT - 4, TOP + (r + 0.5) * rowH);
+        for (int r : labelledRows(s, rows, Math.max(1, (int) Math.ceil(12 / rowH)))) {
+            g.fillText(s.rowLabel(r), LEFT - 4, TOP + (r + 0.5) * rowH);
+        }
         g.setTextAlign(TextAlignment.CENTER);
         g.setTextBaseline(VPos.TOP);
         for (int i = 0; i <= 4; i++) {
@@ -204,6 +207,23 @@ public class HeatmapChart extends CanvasChart {
 
     private long drawnFrom = -1, drawnTo = -1;
     private int drawnWidth;
+
+    /**
+     * The rows that get a label when there is room for one every `every` rows: the source's key rows always (a
+     * histogram's zero row), and every `every`-th other row not within `every` rows of a label already given.
+     */
+    static java.util.List<Integer> labelledRows(Source s, int rows, int every) {
+        java.util.List<Integer> keys = new java.util.ArrayList<>(), out = new java.util.ArrayList<>();
+        for (int r = 0; r < rows; r++) if (s.keyRow(r)) keys.add(r);
+        for (int r = 0; r < rows; r += every) {
+            boolean near = false;
+            for (int k : keys) near |= Math.abs(k - r) < every && k != r;
+            if (!near && !keys.contains(r)) out.add(r);
+        }
+        out.addAll(keys);
+        java.util.Collections.sort(out);
+        return out;
+    }
 
     /** The x of the centre of the pixel column holding `step` in the last drawing (NaN outside it); for tests. */
     public double xOf(long step) {

@@ -106,6 +106,7 @@ final class Heatmaps {
             @Override public int rows() { return HistogramLayout.WIDTH; }
             @Override public String title() { return title; }
             @Override public String rowLabel(int row) { return HistogramLayout.label(counter(row)); }
+            @Override public boolean keyRow(int row) { return counter(row) == HistogramLayout.ZERO; }
             @Override public long firstStep() { return rows.isEmpty() ? 0 : rows.firstKey(); }
             @Override public long lastStep() { return rows.isEmpty() ? -1 : rows.lastKey(); }
 
@@ -150,6 +151,7 @@ final class Heatmaps {
 
             @Override public int rows() { return rows; }
             @Override public String title() { return all.preOnly() ? "histogram over time, pre-clip only" : null; }
+            @Override public boolean keyRow(int row) { return counter(row) == HistogramLayout.ZERO; }
             @Override public String rowLabel(int row) { return HistogramLayout.label(counter(row)); }
             @Override public long firstStep() { return all.firstStep(); }
             @Override public long lastStep() { return all.columns() == 0 ? -1 : all.firstStep() + all.columns() * all.columnWidth() - 1; }

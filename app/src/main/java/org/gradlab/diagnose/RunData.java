@@ -104,7 +104,8 @@ public final class RunData {
                 !imported || anyFinite(ix, Series.POST_NORM), normsMeasured(ix), Double.NaN);
         org.gradlab.record.RunManifest.Recurrent rec = r.manifest().recurrent();
         if (rec != null) d.radiusNames = rec.matrices();
-        for (int i = 0; i < n; i++) {
+        // one sequential pass in large blocks (not a seek per step)
+        r.forEachStep(0, n, (i, s) -> {
             d.steps[i] = ix.stepAt(i);
             d.loss[i] = ix.valueAt(i, Series.LOSS);
             d.lr[i] = ix.valueAt(i, Series.LR);
@@ -114,11 +115,10 @@ public final class RunData {
             d.threshold[i] = ix.valueAt(i, Series.THRESHOLD);
             d.clipped[i] = ix.valueAt(i, Series.CLIPPED) > 0;
             d.nonFiniteValues[i] = ix.valueAt(i, Series.NON_FINITE);
-            StepStats s = r.step(d.steps[i]);
             if (s.clip() != null) d.layerPre[i] = s.clip().layerPre();
             if (s.timeGrads() != null && rec != null) d.reachBack[i] = s.timeGrads()[0] / s.timeGrads()[rec.steps() - 1];
             d.radii[i] = s.radii();
-        }
+        });
         if (r.damage() != null) {
             d.notes.add("steps.bin is damaged after byte " + r.damage().offset() + " (" + r.damage().reason() + "): the intact "
                     + n + " steps are diagnosed");

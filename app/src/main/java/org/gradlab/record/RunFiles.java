@@ -8,7 +8,7 @@ import java.nio.file.Path;
 /** Names and limits of the run directory format. */
 public final class RunFiles {
     public static final int FORMAT_VERSION = 1;
-    public static final String MANIFEST = "run.json", EVENTS = "events.jsonl", STEPS = "steps.bin", INDEX = "index.bin",
+    public static final String MANIFEST = "run.json", EVENTS = "events.jsonl", STEPS = "steps.bin", INDEX = "index.bin", SUMMARY = "summary.bin",
             CHECKPOINTS = "checkpoints", INCOMPLETE = "INCOMPLETE", LOCK = ".lock";
     /** steps.bin frame: u32 payload length, u32 CRC32C of the payload, payload. */
     public static final int FRAME_HEADER = 8;

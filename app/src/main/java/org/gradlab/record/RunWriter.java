@@ -43,6 +43,8 @@ public final class RunWriter implements SessionListener, AutoCloseable {
     private final RecordShape shape;
     private final FileChannel steps, events;
     private final StepIndex index;
+    /** The per-layer overview of every step written, saved beside the index at a clean close; null: none kept. */
+    private final org.gradlab.overview.LayerOverview overview;
     private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final ByteSink payload = new ByteSink(), frame = new ByteSink();
     private final Thread thread;
@@ -59,8 +61,10 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         FileChannel open(Path file, java.nio.file.OpenOption... options) throws IOException;
     }
 
-    private RunWriter(Path dir, RunManifest manifest, StepIndex index, RunLock lock, Opener opener) throws IOException {
+    private RunWriter(Path dir, RunManifest manifest, StepIndex index, org.gradlab.overview.LayerOverview overview, RunLock lock, Opener opener)
+            throws IOException {
         this.dir = dir;
+        this.overview = overview;
         this.lock = lock;
         this.manifest = manifest;
         this.shape = manifest.shape();
@@ -112,7 +116,8 @@ public final class RunWriter implements SessionListener, AutoCloseable {
             Files.createFile(dir.resolve(RunFiles.STEPS));
             StepIndex ix = new StepIndex();
             ix.setFirstStep(manifest.firstStep());
-            return new RunWriter(dir, manifest, ix, lock, opener);
+            // another tool's log keeps its own rules for what a NaN means: its replay reads its records
+            return new RunWriter(dir, manifest, ix, manifest.imported() == null ? SummaryFile.fresh(manifest) : null, lock, opener);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -137,10 +142,20 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         StepsFile.Damage damage;
         StepIndex index;
         RunManifest manifest;
+        org.gradlab.overview.LayerOverview overview = null;
         try (RunReader r = RunReader.open(dir)) {
             damage = r.damage();
             index = r.index();
             manifest = r.manifest();
+            if (manifest.imported() == null) {
+                // the saved summary when it covers exactly the intact steps; else one pass over their records
+                overview = SummaryFile.load(dir, manifest, index);
+                if (overview == null) {
+                    org.gradlab.overview.LayerOverview o = SummaryFile.fresh(manifest);
+                    r.forEachStep(0, index.count(), (i, st) -> o.append(st));
+                    overview = o;
+                }
+            }
         }
         if (damage != null) {
             Path stepsFile = dir.resolve(RunFiles.STEPS);
@@ -155,6 +170,7 @@ public final class RunWriter implements SessionListener, AutoCloseable {
             }
         }
         Files.deleteIfExists(dir.resolve(RunFiles.INDEX)); // derived: rebuilt at the next close
+        SummaryFile.delete(dir); // the same
         Files.deleteIfExists(dir.resolve(RunFiles.INDEX + ".tmp"));
         RunFiles.markIncomplete(dir);
         try (java.util.stream.Stream<Path> tmp = Files.list(dir.resolve(RunFiles.CHECKPOINTS))) {
@@ -162,7 +178,7 @@ public final class RunWriter implements SessionListener, AutoCloseable {
         } catch (java.nio.file.NoSuchFileException e) {
             // no checkpoints folder: nothing half-written there
         }
-        return new RunWriter(dir, manifest, index, lock, FileChannel::open);
+        return new RunWriter(dir, manifest, index, overview, lock, FileChannel::open);
     }
 
     public Path dir() { return dir; }
@@ -291,6 +307,7 @@ public final class RunWriter implements SessionListener, AutoCloseable {
             synchronized (index) {
                 index.add(pos, steps.position(), f.stats());
             }
+            if (overview != null) overview.append(f.stats());
             dirty = true;
         } else if (it instanceof Line l) {
             ByteBuffer b = ByteBuffer.wrap(l.bytes());
@@ -339,6 +356,13 @@ public final class RunWriter implements SessionListener, AutoCloseable {
                 index.save(dir);
             } catch (IOException e) {
                 throw failed(RunFiles.INDEX, e);
+            }
+            if (overview != null) {
+                try {
+                    SummaryFile.save(dir, overview, index);
+                } catch (IOException e) {
+                    // derived, like the index, but not needed to read the run: its replay reads the records instead
+                }
             }
         }
     }

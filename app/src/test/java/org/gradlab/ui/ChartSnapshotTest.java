@@ -123,7 +123,7 @@ class ChartSnapshotTest {
         AtomicReference<Integer> rows = new AtomicReference<>();
         robot.interact(() -> {
             org.gradlab.ui.chart.TimeChart c = new org.gradlab.ui.chart.TimeChart("per-layer gradient norm", true, new StepAxis());
-            org.gradlab.ui.vm.SeriesStore s = new org.gradlab.ui.vm.SeriesStore(16);
+            org.gradlab.overview.SeriesStore s = new org.gradlab.overview.SeriesStore(16);
             for (int k = 0; k < 10; k++) s.append(k, 1 + k);
             for (int i = 0; i < 8; i++) c.line(() -> s, Palette.series(i), "blocks." + i + ".attn.qkv");
             javafx.scene.layout.StackPane p = new javafx.scene.layout.StackPane(c);
@@ -233,7 +233,7 @@ class ChartSnapshotTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertEquals(-1, dash.axis().fromProperty().get(), "a double click shows every step");
         // a store with several steps per bucket: min … max over the steps, not one of them
-        org.gradlab.ui.vm.SeriesStore coarse = new org.gradlab.ui.vm.SeriesStore(4);
+        org.gradlab.overview.SeriesStore coarse = new org.gradlab.overview.SeriesStore(4);
         for (int k = 0; k < 10; k++) coarse.append(k, k == 5 ? 50f : k);
         AtomicReference<java.util.List<String>> rows = new AtomicReference<>();
         robot.interact(() -> rows.set(new org.gradlab.ui.chart.TimeChart("t", false, new StepAxis()).line(() -> coarse, Color.RED, "x").readout(5)));

@@ -24,7 +24,7 @@ import org.gradlab.ui.chart.TimeChart;
 import org.gradlab.ui.view.DashboardPane;
 import org.gradlab.ui.vm.ReplayModel;
 import org.gradlab.ui.vm.RunViewModel;
-import org.gradlab.ui.vm.SeriesStore;
+import org.gradlab.overview.SeriesStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;

@@ -6,7 +6,7 @@ import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.paint.Color;
 import javafx.scene.text.TextAlignment;
 import org.gradlab.run.RunEvent;
-import org.gradlab.ui.vm.SeriesStore;
+import org.gradlab.overview.SeriesStore;
 
 import java.util.ArrayList;
 import java.util.EnumSet;

@@ -21,7 +21,7 @@ import org.gradlab.ui.vm.DifferenceSeries;
 import org.gradlab.ui.vm.LiveSessionModel;
 import org.gradlab.ui.vm.RunViewModel;
 import org.gradlab.ui.vm.RunViewModel.Scalar;
-import org.gradlab.ui.vm.SeriesStore;
+import org.gradlab.overview.SeriesStore;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -142,8 +142,8 @@ public class CompareView extends BorderPane {
     public long forkStep() { return forkStep; }
     public TimeChart differenceChart() { return diff; }
     /** branch − parent, per step: the raw loss difference of run i (null for the parent or without a fork). */
-    public org.gradlab.ui.vm.SeriesStore rawDifference(int i) { return i < rawDiffs.size() && rawDiffs.get(i) != null ? rawDiffs.get(i).get() : null; }
-    public org.gradlab.ui.vm.SeriesStore smoothedDifference(int i) { return i < smoothDiffs.size() && smoothDiffs.get(i) != null ? smoothDiffs.get(i).get() : null; }
+    public org.gradlab.overview.SeriesStore rawDifference(int i) { return i < rawDiffs.size() && rawDiffs.get(i) != null ? rawDiffs.get(i).get() : null; }
+    public org.gradlab.overview.SeriesStore smoothedDifference(int i) { return i < smoothDiffs.size() && smoothDiffs.get(i) != null ? smoothDiffs.get(i).get() : null; }
 
     private List<TimeChart> allCharts() {
         return List.of(loss, norm, post, rate, diff, radius);

@@ -103,7 +103,7 @@ public class DashboardPane extends VBox {
 
         List<javafx.scene.layout.Region> charts = new ArrayList<>(List.of(loss, norm, coef, layerHeat, histHeat, current, weights,
                 ratios, layerHeatPost));
-        org.gradlab.ui.vm.ThroughTime tt = data.through();
+        org.gradlab.overview.ThroughTime tt = data.through();
         if (tt != null) {
             throughHeat = new HeatmapChart("gradient through time", axis, () -> Heatmaps.throughTime(data, recurrentLayer()))
                     .events(data::events);

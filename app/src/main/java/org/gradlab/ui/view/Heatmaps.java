@@ -2,10 +2,10 @@ package org.gradlab.ui.view;
 
 import org.gradlab.telemetry.HistogramLayout;
 import org.gradlab.ui.chart.HeatmapChart;
-import org.gradlab.ui.vm.HistogramTimeline;
+import org.gradlab.overview.HistogramTimeline;
 import org.gradlab.ui.vm.RunViewModel;
-import org.gradlab.ui.vm.SeriesStore;
-import org.gradlab.ui.vm.ThroughTime;
+import org.gradlab.overview.SeriesStore;
+import org.gradlab.overview.ThroughTime;
 
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;

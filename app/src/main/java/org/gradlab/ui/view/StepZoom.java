@@ -4,7 +4,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import org.controlsfx.control.RangeSlider;
 import org.gradlab.ui.chart.StepAxis;
-import org.gradlab.ui.vm.SeriesStore;
+import org.gradlab.overview.SeriesStore;
 
 import java.util.function.Supplier;
 

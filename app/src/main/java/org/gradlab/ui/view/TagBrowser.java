@@ -14,7 +14,7 @@ import org.gradlab.ui.chart.Palette;
 import org.gradlab.ui.chart.StepAxis;
 import org.gradlab.ui.chart.TimeChart;
 import org.gradlab.ui.vm.RunViewModel;
-import org.gradlab.ui.vm.SeriesStore;
+import org.gradlab.overview.SeriesStore;
 import org.gradlab.ui.vm.TbRunModel;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package org.gradlab.ui.vm;
 
+import org.gradlab.overview.SeriesStore;
+
 /**
  * One run's series minus another's, step by step (a fork's branch − its parent), at every step both hold. Exact
  * while both series keep one value per step (up to {@link RunViewModel#CAPACITY} steps); past that the stores

@@ -6,6 +6,8 @@ import org.gradlab.record.RunFileException;
 import org.gradlab.record.RunReader;
 import org.gradlab.record.Series;
 import org.gradlab.record.StepIndex;
+import org.gradlab.record.SummaryFile;
+import org.gradlab.overview.LayerOverview;
 import org.gradlab.run.SessionConfig;
 import org.gradlab.run.Snapshot;
 import org.gradlab.telemetry.StepStats;
@@ -17,13 +19,15 @@ import java.util.concurrent.Executor;
 import java.util.function.DoubleConsumer;
 
 /**
- * A recorded run opened for replay: the scalar series come from the index, per-layer norms, histograms, the
- * gradient through time and spectral radii from one sequential pass over every record; the record at the cursor
+ * A recorded run opened for replay: the scalar series come from the index; per-layer norms, histograms, the
+ * gradient through time and spectral radii from the recorder's summary.bin when it covers exactly the indexed
+ * steps, else from one sequential pass over every record; the record at the cursor
  * is read on demand. Loading runs off the FX thread ({@link #load}); the result is handed to the view.
  */
 public final class ReplayModel implements AutoCloseable {
     private final RunReader reader;
     private final RunViewModel data;
+    private boolean summarised;
 
     private ReplayModel(RunReader reader, RunViewModel data) {
         this.reader = reader;
@@ -42,12 +46,21 @@ public final class ReplayModel implements AutoCloseable {
             boolean imported = r.manifest().imported() != null; // NaN there means "not in the logs", not a NaN gradient
             if (imported) d.markLogged();
             d.enableThroughTime(r.manifest().recurrent());
-            // every record, read in order in large blocks: the per-layer stores keep each bucket's true min and max
-            // and the histogram columns every step's counts, so the replay is exact at any zoom, as the live view is
-            fill(r, d, 0, n, imported);
+            LayerOverview saved = imported ? null : SummaryFile.load(dir, r.manifest(), ix);
+            if (saved != null) {
+                // the recorder's own overview of every step (summary.bin): the scalars come from the index alone
+                d.adoptPerLayer(saved);
+                fillScalars(r, d, imported);
+            } else {
+                // every record, read in order in large blocks: the per-layer stores keep each bucket's true min and
+                // max and the histogram columns every step's counts, so the replay is exact at any zoom, as live is
+                fill(r, d, 0, n, imported);
+            }
             r.events().forEach(d::addEvent);
             if (n > 0) d.cursorProperty().set(ix.firstStep());
-            return new ReplayModel(r, d);
+            ReplayModel m = new ReplayModel(r, d);
+            m.summarised = saved != null;
+            return m;
         } catch (RunFileException | RuntimeException e) {
             r.close();
             throw e;
@@ -59,16 +72,32 @@ public final class ReplayModel implements AutoCloseable {
         StepIndex ix = r.index();
         r.forEachStep(from, to, (i, s) -> {
             long k = ix.stepAt(i);
-            float post = ix.valueAt(i, Series.POST_NORM), coef = ix.valueAt(i, Series.COEFFICIENT);
-            // a log that says nothing of clipping: whether a step clipped is unknown, not "no"
-            float clipped = imported && Float.isNaN(post) && Float.isNaN(coef) ? Float.NaN : ix.valueAt(i, Series.CLIPPED);
-            float[] clip = {ix.valueAt(i, Series.PRE_NORM), post, coef, ix.valueAt(i, Series.THRESHOLD), clipped, ix.valueAt(i, Series.NON_FINITE)};
-            d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clip,
+            d.appendRow(k, ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clipRow(ix, i, imported),
                     known(s.clip() == null ? null : s.clip().layerPre(), imported), known(s.clip() == null ? null : s.clip().layerPost(), imported),
                     known(s.weightNorms(), imported), known(s.updateRatios(), imported), s.histPre(), s.histPost());
             d.appendThroughTime(k, s.timeGrads(), s.radii());
         });
     }
+
+    /** Appends every step's scalars from the index alone (the per-layer overview came from summary.bin). */
+    private static void fillScalars(RunReader r, RunViewModel d, boolean imported) {
+        StepIndex ix = r.index();
+        for (int i = 0, n = ix.count(); i < n; i++) {
+            d.appendRow(ix.stepAt(i), ix.valueAt(i, Series.LOSS), ix.valueAt(i, Series.LR), clipRow(ix, i, imported),
+                    null, null, null, null, null, null);
+        }
+    }
+
+    /** A step's clip scalars as {@link RunViewModel#appendRow} takes them. */
+    private static float[] clipRow(StepIndex ix, int i, boolean imported) {
+        float post = ix.valueAt(i, Series.POST_NORM), coef = ix.valueAt(i, Series.COEFFICIENT);
+        // a log that says nothing of clipping: whether a step clipped is unknown, not "no"
+        float clipped = imported && Float.isNaN(post) && Float.isNaN(coef) ? Float.NaN : ix.valueAt(i, Series.CLIPPED);
+        return new float[] {ix.valueAt(i, Series.PRE_NORM), post, coef, ix.valueAt(i, Series.THRESHOLD), clipped, ix.valueAt(i, Series.NON_FINITE)};
+    }
+
+    /** Whether this replay's per-layer views came from the run's summary.bin rather than a pass over its records. */
+    public boolean summarised() { return summarised; }
 
     /** Widest window (in steps) a detail read covers: at most 4 steps per bucket of its stores. */
     public static final int DETAIL_STEPS = 4 * RunViewModel.CAPACITY;
@@ -80,7 +109,22 @@ public final class ReplayModel implements AutoCloseable {
      * {@link #DETAIL_STEPS} or outside the run.
      */
     public RunViewModel detail(long from, long to) throws RunFileException {
-        return detail(reader, data, from, to);
+        RunViewModel d = detail(reader, data, from, to);
+        if (d != null) {
+            // the smoothed loss over the window, from every loss before it with this replay's settings (as resmooth)
+            StepIndex ix = reader.index();
+            int a = lowerBound(ix, d.series(RunViewModel.Scalar.LOSS).firstStep()), b = lowerBound(ix, d.lastStep() + 1);
+            long[] steps = new long[b];
+            float[] loss = new float[b];
+            for (int i = 0; i < b; i++) {
+                steps[i] = ix.stepAt(i);
+                loss[i] = ix.valueAt(i, Series.LOSS);
+            }
+            Smoothing sm = data.smoothing();
+            d.smoothing().configure(sm.kind(), sm.weight(), sm.window());
+            d.resmooth(steps, loss, a);
+        }
+        return d;
     }
 
     /** As {@link #detail(long, long)} from any reader of the run `like` shows (a live run's recording too). */

@@ -1,5 +1,9 @@
 package org.gradlab.ui.vm;
 
+import org.gradlab.overview.HistogramTimeline;
+import org.gradlab.overview.LayerOverview;
+import org.gradlab.overview.SeriesStore;
+import org.gradlab.overview.ThroughTime;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
@@ -20,7 +24,7 @@ import java.util.List;
 public final class RunViewModel {
     public enum Scalar { LOSS, LOSS_SMOOTH, PRE_NORM, POST_NORM, COEFFICIENT, THRESHOLD, CLIP_RATE, LR, NON_FINITE }
 
-    public static final int CAPACITY = 4096;
+    public static final int CAPACITY = LayerOverview.CAPACITY;
     /** Steps kept one per bucket besides the buckets (at least half of it), so a live zoom on recent steps is exact. */
     public static final int RECENT = 8192;
 
@@ -29,14 +33,12 @@ public final class RunViewModel {
     private final SeriesStore[] scalars = new SeriesStore[Scalar.values().length];
     private final int recent;
     private SeriesStore smoothed;
-    private final SeriesStore[] layerPre, layerPost, weightNorm, updateRatio;
-    private final HistogramTimeline histograms;
+    private LayerOverview perLayer;
     private final List<RunEvent> events = new ArrayList<>();
     private final ReadOnlyLongWrapper lastStep = new ReadOnlyLongWrapper(this, "lastStep", -1);
     private final LongProperty cursor = new SimpleLongProperty(this, "cursor", -1);
     private final Smoothing smoothing = new Smoothing();
     private final ClipRate clipRate = new ClipRate(100);
-    private ThroughTime through;
     private long nonFiniteSteps;
     private long steps;
     private long version;
@@ -47,7 +49,7 @@ public final class RunViewModel {
 
     /** recent: steps kept one per bucket besides the buckets (0: none, as a replay, which reads a zoomed window's records). */
     public RunViewModel(String name, List<String> layers, int recent) {
-        this(name, layers, recent, 1024);
+        this(name, layers, recent, LayerOverview.HISTOGRAM_COLUMNS);
     }
 
     /** A view-model for a window of up to {@link #CAPACITY} steps read from records: one step per bucket and column. */
@@ -60,19 +62,8 @@ public final class RunViewModel {
         this.layers = List.copyOf(layers);
         this.recent = recent;
         for (int i = 0; i < scalars.length; i++) scalars[i] = new SeriesStore(CAPACITY, recent);
-        int n = layers.size();
-        layerPre = new SeriesStore[n];
-        layerPost = new SeriesStore[n];
-        weightNorm = new SeriesStore[n];
-        updateRatio = new SeriesStore[n];
-        for (int l = 0; l < n; l++) {
-            layerPre[l] = new SeriesStore(CAPACITY, recent);
-            layerPost[l] = new SeriesStore(CAPACITY, recent);
-            weightNorm[l] = new SeriesStore(CAPACITY, recent);
-            updateRatio[l] = new SeriesStore(CAPACITY, recent);
-        }
         smoothed = new SeriesStore(CAPACITY, recent);
-        histograms = new HistogramTimeline(n, histogramColumns, recent == 0 ? 0 : 2048);
+        perLayer = new LayerOverview(layers.size(), recent, histogramColumns);
     }
 
     public String name() { return name; }
@@ -84,50 +75,67 @@ public final class RunViewModel {
      * has all of history; a live run applies new settings from the next step on and never rewrites).
      */
     public void resmooth(long[] steps, float[] loss) {
+        resmooth(steps, loss, 0);
+    }
+
+    /**
+     * As {@link #resmooth(long[], float[])}, keeping only positions from `from` on: the values before it feed the
+     * smoother (a zoomed window's smoothed loss depends on all history before it) but are not stored.
+     */
+    public void resmooth(long[] steps, float[] loss, int from) {
         SeriesStore s = new SeriesStore(CAPACITY, recent);
         smoothing.reset();
-        for (int i = 0; i < steps.length; i++) s.append(steps[i], (float) smoothing.add(loss[i]));
+        for (int i = 0; i < steps.length; i++) {
+            double v = smoothing.add(loss[i]);
+            if (i >= from) s.append(steps[i], (float) v);
+        }
         smoothed = s;
+        smoothedFromHistory = from > 0 || steps.length > 0;
         version++;
     }
+
+    /** Whether this model's smoothed loss was derived from the run's whole history (a replay's detail window). */
+    private boolean smoothedFromHistory;
     /**
-     * Draws zoomed windows that d covers from d's finer stores (a replay's detail read); the smoothed loss keeps
-     * its own (smoothing depends on all history before the window). Null detaches.
+     * Draws zoomed windows that d covers from d's finer stores (a replay's detail read); the smoothed loss only
+     * where d's was derived from all history before its window (smoothing depends on it). Null detaches.
      */
     public void attachDetail(RunViewModel d) {
         for (Scalar s : Scalar.values()) {
             if (s != Scalar.LOSS_SMOOTH) series(s).setDetail(d == null ? null : d.series(s));
         }
-        for (int l = 0; l < layers.size(); l++) {
-            layerPre[l].setDetail(d == null ? null : d.layerPre[l]);
-            layerPost[l].setDetail(d == null ? null : d.layerPost[l]);
-            weightNorm[l].setDetail(d == null ? null : d.weightNorm[l]);
-            updateRatio[l].setDetail(d == null ? null : d.updateRatio[l]);
-        }
-        histograms.setDetail(d == null ? null : d.histograms);
-        if (through != null) through.setDetail(d == null ? null : d.through);
+        smoothed.setDetail(d == null || !d.smoothedFromHistory ? null : d.smoothed);
+        perLayer.setDetail(d == null ? null : d.perLayer);
         version++;
     }
 
     /** A recurrent run's gradient through time and spectral radii: null for other runs. */
-    public ThroughTime through() { return through; }
+    public ThroughTime through() { return perLayer.through(); }
 
     /** Makes this a recurrent run's model (before the first step): its records carry what `shape` says. */
     public void enableThroughTime(org.gradlab.record.RunManifest.Recurrent shape) {
-        through = shape == null ? null : new ThroughTime(shape);
+        if (shape != null) perLayer.enableThroughTime(shape.layers(), shape.steps(), shape.matrices());
     }
 
     /** A step's gradient through time and spectral radii (either null when not measured); ignored for other runs. */
     public void appendThroughTime(long k, float[] timeGrads, float[] radii) {
-        if (through == null || (timeGrads == null && radii == null)) return;
-        through.append(k, timeGrads, radii);
+        if (perLayer.appendThroughTime(k, timeGrads, radii)) version++;
+    }
+    public SeriesStore layerPre(int l) { return perLayer.pre(l); }
+    public SeriesStore layerPost(int l) { return perLayer.post(l); }
+    public SeriesStore weightNorm(int l) { return perLayer.weight(l); }
+    public SeriesStore updateRatio(int l) { return perLayer.ratio(l); }
+    public HistogramTimeline histograms() { return perLayer.histograms(); }
+
+    /**
+     * Takes a recorded run's per-layer overview as its summary file holds it (before the index's scalars are
+     * appended with {@link #appendRow} and null per-layer readings); it must have this model's layers.
+     */
+    public void adoptPerLayer(LayerOverview o) {
+        if (o.layers() != layers.size()) throw new IllegalArgumentException(o.layers() + " layers, not " + layers.size());
+        perLayer = o;
         version++;
     }
-    public SeriesStore layerPre(int l) { return layerPre[l]; }
-    public SeriesStore layerPost(int l) { return layerPost[l]; }
-    public SeriesStore weightNorm(int l) { return weightNorm[l]; }
-    public SeriesStore updateRatio(int l) { return updateRatio[l]; }
-    public HistogramTimeline histograms() { return histograms; }
     public List<RunEvent> events() { return Collections.unmodifiableList(events); }
     public ReadOnlyLongProperty lastStepProperty() { return lastStep.getReadOnlyProperty(); }
     public long lastStep() { return lastStep.get(); }
@@ -168,6 +176,7 @@ public final class RunViewModel {
     /** Marks this as another tool's log (TensorBoard): values it does not hold are left out, not shown as NaN. */
     public void markLogged() {
         logged = true;
+        perLayer.markLogged();
     }
 
     /** Appends v unless this is a log and v is NaN (a value the log does not hold). */
@@ -208,13 +217,7 @@ public final class RunViewModel {
             series(Scalar.NON_FINITE).append(k, clip[5]);
             bad = org.gradlab.telemetry.StepStats.isNonFinite(lossKnown ? loss : 0f, clip[0], clip[5]);
         }
-        for (int l = 0; l < layers.size(); l++) {
-            if (layerPreNorms != null && l < layerPreNorms.length && !(logged && Float.isNaN(layerPreNorms[l]))) layerPre[l].append(k, layerPreNorms[l]);
-            if (layerPostNorms != null && l < layerPostNorms.length && !(logged && Float.isNaN(layerPostNorms[l]))) layerPost[l].append(k, layerPostNorms[l]);
-            if (weights != null && l < weights.length) weightNorm[l].append(k, weights[l]);
-            if (ratios != null && l < ratios.length) updateRatio[l].append(k, ratios[l]);
-        }
-        if (histPre != null || histPost != null) histograms.append(k, histPre, histPost);
+        perLayer.append(k, layerPreNorms, layerPostNorms, weights, ratios, histPre, histPost);
         if (bad) nonFiniteSteps++;
         steps++;
         version++;

@@ -1,5 +1,6 @@
 package org.gradlab.ui.vm;
 
+import org.gradlab.overview.SeriesStore;
 import org.gradlab.run.PauseRules;
 import org.gradlab.run.RunEvent;
 import org.gradlab.run.SessionConfig;

@@ -1,7 +1,10 @@
-package org.gradlab.ui.vm;
+package org.gradlab.overview;
 
 import org.gradlab.telemetry.HistogramLayout;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -119,6 +122,76 @@ public final class HistogramTimeline {
         shift++;
     }
 
+    /** Its columns (not the recent or detail ones) and the newest step's histograms, for a run's summary file. */
+    public void write(DataOutput out) throws IOException {
+        out.writeLong(first);
+        out.writeLong(lastStep);
+        out.writeInt(shift);
+        out.writeInt(count);
+        out.writeBoolean(preOnly);
+        for (int c = 0; c < count; c++) {
+            long[] col = columns[c];
+            for (long v : col) writeCount(out, v); // mostly zeros and small counts: one byte each
+        }
+        out.writeLong(latestStep);
+        writeCounts(out, latestPre);
+        writeCounts(out, latestPost);
+    }
+
+    /** Reads what {@link #write} wrote into this freshly made timeline of the same layers and capacity. */
+    public void read(DataInput in) throws IOException {
+        first = in.readLong();
+        lastStep = in.readLong();
+        shift = in.readInt();
+        count = in.readInt();
+        boolean empty = count == 0 && lastStep == -1;
+        if (count < 0 || count > capacity || shift < 0 || shift > 62 || (!empty && (first < 0 || lastStep < first
+                || ((lastStep - first) >> shift) != count - 1))) {
+            throw new IOException("a histogram timeline with " + count + " columns of 2^" + shift + " steps over " + first + ".." + lastStep);
+        }
+        preOnly = in.readBoolean();
+        for (int c = 0; c < count; c++) {
+            long[] col = new long[layers * width];
+            for (int i = 0; i < col.length; i++) col[i] = readCount(in);
+            columns[c] = col;
+        }
+        latestStep = in.readLong();
+        latestPre = readCounts(in, layers * width);
+        latestPost = readCounts(in, layers * width);
+    }
+
+    private static void writeCount(DataOutput out, long v) throws IOException {
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) (v & 0x7F) | 0x80);
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    private static long readCount(DataInput in) throws IOException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) return v;
+        }
+        throw new IOException("a histogram count longer than 64 bits");
+    }
+
+    private static void writeCounts(DataOutput out, int[] v) throws IOException {
+        out.writeInt(v == null ? -1 : v.length);
+        if (v != null) for (int x : v) writeCount(out, x & 0xFFFFFFFFL);
+    }
+
+    private static int[] readCounts(DataInput in, int max) throws IOException {
+        int n = in.readInt();
+        if (n == -1) return null;
+        if (n < 0 || n > max) throw new IOException("a histogram of " + n + " bins");
+        int[] v = new int[n];
+        for (int i = 0; i < n; i++) v[i] = (int) readCount(in);
+        return v;
+    }
+
     /** True when some step had no post-clip histogram, so the columns count pre-clip values. */
     public boolean preOnly() { return preOnly; }
 
@@ -127,7 +200,7 @@ public final class HistogramTimeline {
     public long firstStep() { return first; }
     public long columnWidth() { return 1L << shift; }
 
-    /** Post-clip counts of a column for one layer ({@link HistogramBins#WIDTH} values). */
+    /** Post-clip counts of a column for one layer ({@link HistogramLayout#WIDTH} values). */
     public long count(int column, int layer, int bin) {
         return columns[column][layer * width + bin];
     }

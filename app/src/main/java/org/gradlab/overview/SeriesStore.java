@@ -1,5 +1,8 @@
-package org.gradlab.ui.vm;
+package org.gradlab.overview;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -122,6 +125,41 @@ public final class SeriesStore {
 
     private static float nanMax(float a, float b) {
         return Float.isNaN(a) ? b : Float.isNaN(b) ? a : Math.max(a, b);
+    }
+
+    /** Its buckets (not the recent or detail stores), for a run's summary file. */
+    public void write(DataOutput out) throws IOException {
+        out.writeLong(first);
+        out.writeLong(lastStep);
+        out.writeInt(shift);
+        out.writeInt(buckets);
+        for (int b = 0; b < buckets; b++) {
+            out.writeFloat(min[b]);
+            out.writeFloat(max[b]);
+            out.writeFloat(last[b]);
+            out.writeInt(nonFinite[b]);
+        }
+    }
+
+    /** A store of `capacity` buckets as {@link #write} wrote it; a bucket layout no store could have is refused. */
+    public static SeriesStore read(DataInput in, int capacity) throws IOException {
+        SeriesStore s = new SeriesStore(capacity);
+        s.first = in.readLong();
+        s.lastStep = in.readLong();
+        s.shift = in.readInt();
+        s.buckets = in.readInt();
+        boolean empty = s.buckets == 0 && s.lastStep == -1;
+        if (s.buckets < 0 || s.buckets > capacity || s.shift < 0 || s.shift > 62 || (!empty && (s.first < 0 || s.lastStep < s.first
+                || ((s.lastStep - s.first) >> s.shift) != s.buckets - 1))) {
+            throw new IOException("a series store with " + s.buckets + " buckets of 2^" + s.shift + " steps over " + s.first + ".." + s.lastStep);
+        }
+        for (int b = 0; b < s.buckets; b++) {
+            s.min[b] = in.readFloat();
+            s.max[b] = in.readFloat();
+            s.last[b] = in.readFloat();
+            s.nonFinite[b] = in.readInt();
+        }
+        return s;
     }
 
     public boolean isEmpty() { return buckets == 0; }

@@ -26,7 +26,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The replay benchmark (a main, not a timed test), through the app's own path: a synthetic recorded run of N
  * steps × 8 layer groups with every step's histograms (written by the real recorder, once, into DIR), then
- * {@link ReplayModel#load} — which reads every record — and the dashboard's first full frame, then scrubbing:
+ * {@link ReplayModel#load} — from the recorder's summary.bin, or reading every record where there is none — and the dashboard's first full frame, then scrubbing:
  * the cursor moved to 100 random steps, each move reading that step's record and redrawing, as the Replay tab's
  * scrubber does. Run with {@code bash scripts/ui-bench.sh replay N DIR} (headless, Monocle).
  */
@@ -98,8 +98,8 @@ public final class ReplayOpenBenchmark {
                 }
             });
             double[] f = frame.get();
-            System.out.printf("sitting %d: %,d steps: load (every record) %.0f ms, first full frame %.0f ms, total to first frame %.0f ms; "
-                    + "scrubbing: %.1f ms per cursor move = %.0f moves/s%n", sitting + 1, m.data().steps(), (t1 - t0) / 1e6, f[0],
+            System.out.printf("sitting %d: %,d steps: load (%s) %.0f ms, first full frame %.0f ms, total to first frame %.0f ms; "
+                    + "scrubbing: %.1f ms per cursor move = %.0f moves/s%n", sitting + 1, m.data().steps(), m.summarised() ? "summary.bin" : "every record", (t1 - t0) / 1e6, f[0],
                     (t1 - t0) / 1e6 + f[0], f[1], 1000 / f[1]);
             m.close();
         }

@@ -40,7 +40,20 @@ public final class GradLabApp extends Application {
         if (window != null) window.shutdown();
     }
 
+    /**
+     * Held here so the level sticks (a logger nobody references can be collected and forget it): JavaFX warns
+     * at every start that it was loaded from the class path rather than as modules, which is how a single jar
+     * runs it and says nothing a user can act on.
+     */
+    private static final java.util.logging.Logger FX_LOG = java.util.logging.Logger.getLogger("javafx");
+
+    /** Keeps JavaFX's start-up warning about the class path off the console (its errors still show). */
+    static void quietToolkitStartup() {
+        FX_LOG.setLevel(java.util.logging.Level.SEVERE);
+    }
+
     public static void main(String[] args) {
+        quietToolkitStartup();
         launch(GradLabApp.class, args);
     }
 }

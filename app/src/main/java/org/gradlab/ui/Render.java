@@ -95,6 +95,7 @@ public final class Render {
             System.setProperty("java.awt.headless", "true");
         }
         Platform.setImplicitExit(false);
+        GradLabApp.quietToolkitStartup();
         try {
             Platform.startup(() -> { });
         } catch (IllegalStateException alreadyRunning) {

@@ -29,6 +29,8 @@ final class VectorGemm {
     static final class Scratch {
         final float[] ap = new float[MC * KC];
         final float[] tile = new float[MR * NR];
+        /** B's last columns (fewer than a vector) padded to one, k-major. */
+        final float[] tail = new float[KC * L];
         float[] bp = new float[KC * 8 * NR];
 
         float[] bPanel(int n) {
@@ -69,11 +71,23 @@ final class VectorGemm {
                     }
                 }
                 int j = nFull;
+                // columns past the last full strip, six rows at a time (six independent sums in flight, where one row
+                // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
+                // a vector and summed with a separate multiply and add, as the scalar loop they replace did
                 for (; j + L <= n1; j += L) {
-                    for (int r = 0; r < mc; r++) rowVectors(kc, ap, r / MR * MR * kc, r % MR, b, bBlock + j, ldb, c, cBlock + r * ldc + j, accBlock, 1);
+                    for (int i = 0; i < mc; i += MR) {
+                        int rows = Math.min(MR, mc - i);
+                        column6(kc, ap, i * kc, rows, b, bBlock + j, ldb, L, c, cBlock + i * ldc + j, ldc, accBlock, true, s.tile);
+                    }
                 }
                 if (j < n1) {
-                    for (int r = 0; r < mc; r++) rowScalar(kc, ap, r / MR * MR * kc, r % MR, b, bBlock, ldb, c, cBlock + r * ldc, accBlock, j, n1);
+                    int w = n1 - j;
+                    float[] bt = s.tail;
+                    for (int p = 0; p < kc; p++) System.arraycopy(b, bBlock + p * ldb + j, bt, p * L, w);
+                    for (int i = 0; i < mc; i += MR) {
+                        int rows = Math.min(MR, mc - i);
+                        column6(kc, ap, i * kc, rows, bt, 0, L, w, c, cBlock + i * ldc + j, ldc, accBlock, false, s.tile);
+                    }
                 }
             }
         }
@@ -161,27 +175,64 @@ final class VectorGemm {
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
-    /** One row (lane `lane` of a packed panel) times `nv` full vectors of B. */
-    private static void rowVectors(int kc, float[] ap, int a0, int lane, float[] b, int b0, int ldb, float[] c, int c0,
-                                   boolean acc, int nv) {
-        for (int v = 0; v < nv; v++) {
-            FloatVector r = acc ? FloatVector.fromArray(S, c, c0 + v * L) : FloatVector.zero(S);
-            int ai = a0 + lane, bp = b0 + v * L;
-            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
-                r = FloatVector.fromArray(S, b, bp).fma(FloatVector.broadcast(S, ap[ai]), r);
-            }
-            r.intoArray(c, c0 + v * L);
+    /**
+     * `rows` (at most MR) rows of a packed panel times one vector of B's columns, of which the first w are C's:
+     * straight into C when the block is whole, else through a scratch tile (no masked vector ops: slow on JDK 17).
+     * fused: c = fma(a, b, c) in k order, as the strips; else c + a·b rounded twice, as a plain Java loop — so
+     * every element keeps the bits it had when these columns ran one row at a time.
+     */
+    private static void column6(int kc, float[] ap, int a0, int rows, float[] b, int b0, int ldb, int w, float[] c, int c0, int ldc,
+                                boolean acc, boolean fused, float[] tile) {
+        if (rows == MR && w == L) {
+            kernel6x1(kc, ap, a0, b, b0, ldb, c, c0, ldc, acc, fused);
+            return;
         }
+        if (acc) for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * L, w);
+        kernel6x1(kc, ap, a0, b, b0, ldb, tile, 0, L, acc, fused);
+        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
     }
 
-    /** Columns [j0, j1) narrower than a vector: plain loops (masked vector ops are slow on JDK 17). */
-    private static void rowScalar(int kc, float[] ap, int a0, int lane, float[] b, int b0, int ldb, float[] c, int c0,
-                                  boolean acc, int j0, int j1) {
-        for (int j = j0; j < j1; j++) {
-            float s = acc ? c[c0 + j] : 0f;
-            int ai = a0 + lane, bp = b0 + j;
-            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) s += ap[ai] * b[bp];
-            c[c0 + j] = s;
+    private static void kernel6x1(int kc, float[] ap, int a0, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
+                                  boolean acc, boolean fused) {
+        FloatVector c0v, c1v, c2v, c3v, c4v, c5v;
+        if (acc) {
+            c0v = FloatVector.fromArray(S, c, c0);
+            c1v = FloatVector.fromArray(S, c, c0 + ldc);
+            c2v = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+            c3v = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+            c4v = FloatVector.fromArray(S, c, c0 + 4 * ldc);
+            c5v = FloatVector.fromArray(S, c, c0 + 5 * ldc);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0v = z; c1v = z; c2v = z; c3v = z; c4v = z; c5v = z;
         }
+        int ai = a0, bp = b0;
+        if (fused) {
+            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
+                FloatVector bv = FloatVector.fromArray(S, b, bp);
+                c0v = bv.fma(FloatVector.broadcast(S, ap[ai]), c0v);
+                c1v = bv.fma(FloatVector.broadcast(S, ap[ai + 1]), c1v);
+                c2v = bv.fma(FloatVector.broadcast(S, ap[ai + 2]), c2v);
+                c3v = bv.fma(FloatVector.broadcast(S, ap[ai + 3]), c3v);
+                c4v = bv.fma(FloatVector.broadcast(S, ap[ai + 4]), c4v);
+                c5v = bv.fma(FloatVector.broadcast(S, ap[ai + 5]), c5v);
+            }
+        } else {
+            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
+                FloatVector bv = FloatVector.fromArray(S, b, bp);
+                c0v = c0v.add(bv.mul(ap[ai]));
+                c1v = c1v.add(bv.mul(ap[ai + 1]));
+                c2v = c2v.add(bv.mul(ap[ai + 2]));
+                c3v = c3v.add(bv.mul(ap[ai + 3]));
+                c4v = c4v.add(bv.mul(ap[ai + 4]));
+                c5v = c5v.add(bv.mul(ap[ai + 5]));
+            }
+        }
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + ldc);
+        c2v.intoArray(c, c0 + 2 * ldc);
+        c3v.intoArray(c, c0 + 3 * ldc);
+        c4v.intoArray(c, c0 + 4 * ldc);
+        c5v.intoArray(c, c0 + 5 * ldc);
     }
 }

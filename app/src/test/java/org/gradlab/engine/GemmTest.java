@@ -32,6 +32,43 @@ class GemmTest {
         }
     }
 
+    /**
+     * Every element of the vector GEMM is one chain in k order: fused multiply-adds in the column strips and the
+     * whole vectors after them, a multiply then an add in the last columns narrower than a vector (as the scalar
+     * loop that first computed them). Pinned bit for bit, so a faster kernel cannot change a recorded run's
+     * numbers (forks and resumes check the rebuilt state against the recording).
+     */
+    @Test
+    void everyElementIsOneChainInKOrderBitForBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        SplittableRandom rng = new SplittableRandom(11);
+        int lanes = VectorGemm.L, strip = VectorGemm.NR;
+        for (int trial = 0; trial < 300; trial++) {
+            int m = 1 + rng.nextInt(40), n = 1 + rng.nextInt(3 * strip + 7), k = 1 + rng.nextInt(trial % 5 == 0 ? 300 : 60);
+            boolean transA = rng.nextBoolean(), acc = rng.nextBoolean();
+            int lda = transA ? m : k, ldb = n + rng.nextInt(3), ldc = n + rng.nextInt(3);
+            int ars = transA ? 1 : lda, acs = transA ? lda : 1;
+            float[] a = rand(rng, (transA ? k : m) * lda), b = rand(rng, k * ldb), c = rand(rng, m * ldc);
+            float[] want = c.clone();
+            int nFull = n / strip * strip, vecEnd = nFull + (n - nFull) / lanes * lanes;
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    float s = acc ? c[i * ldc + j] : 0f;
+                    for (int p = 0; p < k; p++) {
+                        float x = a[i * ars + p * acs], y = b[p * ldb + j];
+                        s = j < vecEnd ? Math.fma(x, y, s) : s + x * y;
+                    }
+                    want[i * ldc + j] = s;
+                }
+            }
+            VectorGemm.gemm(m, k, a, 0, ars, acs, b, 0, ldb, c, 0, ldc, acc, 0, n, new VectorGemm.Scratch());
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(c[i]),
+                        "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " acc=" + acc + " at " + i + ": " + want[i] + " vs " + c[i]);
+            }
+        }
+    }
+
     private static void check(CpuBackend be, SplittableRandom rng, int m, int n, int k, boolean transA, boolean acc, int pad) {
         int lda = (transA ? m : k) + pad, ldb = n + pad, ldc = n + pad;
         int aRows = transA ? k : m;

@@ -83,6 +83,11 @@ class ChartSnapshotTest {
         int coloured = count(heat, 120, 30, heat.getWidth() - 15, heat.getHeight() - 25,
                 c -> Math.abs(c.getRed() - c.getGreen()) > 0.1 || Math.abs(c.getGreen() - c.getBlue()) > 0.1);
         assertTrue(coloured > 2000, "heatmap cells painted: " + coloured);
+        // the spike's marker stands in the margins, so no cell of the spike's column is covered
+        java.util.function.Predicate<Color> marker = c -> Math.abs(c.getRed() - Palette.MARKER.getRed()) < 0.08
+                && Math.abs(c.getGreen() - Palette.MARKER.getGreen()) < 0.08 && Math.abs(c.getBlue() - Palette.MARKER.getBlue()) < 0.08;
+        assertEquals(0, count(heat, 110, 22, heat.getWidth() - 10, heat.getHeight() - 20, marker), "no marker over the heatmap's cells");
+        assertTrue(count(heat, 110, 0, heat.getWidth() - 10, 22, marker) > 10, "the spike's marker above the heatmap");
         WritableImage hist = snap(robot, dash.histogramHeatmap().canvas(), out.resolve("histogram-heatmap.png"));
         assertTrue(count(hist, Palette.MARKER, 0.08) > 10, "marker on the histogram heatmap too");
         snap(robot, dash.timeCharts().get(0).canvas(), out.resolve("loss.png"));

@@ -108,6 +108,21 @@ abstract class CanvasChart extends Region {
     }
 
     /**
+     * Events as small triangles in the margins just above and below the plot, at their step: for heatmaps, whose
+     * one-step columns a line through the data would cover (a spike's column stays whole at full colour).
+     */
+    protected static void drawEdgeMarkers(GraphicsContext g, List<RunEvent> events, Set<RunEvent.Type> shown,
+                                          long x0, long x1, double left, double top, double pw, double ph) {
+        g.setFill(Palette.MARKER);
+        for (RunEvent e : events) {
+            if (!shown.contains(e.type()) || e.step() < x0 || e.step() > x1) continue;
+            double x = left + (e.step() + 0.5 - x0) * pw / (double) (x1 - x0); // the middle of the step's column
+            g.fillPolygon(new double[] {x - 4, x + 4, x}, new double[] {top - 7, top - 7, top - 1}, 3);
+            g.fillPolygon(new double[] {x - 4, x + 4, x}, new double[] {top + ph + 7, top + ph + 7, top + ph + 1}, 3);
+        }
+    }
+
+    /**
      * Rows for marker labels drawn at x + 3 (xs ascending): each goes to the first row whose last label ends
      * before it starts, so neighbouring markers' labels stack instead of overprinting.
      */

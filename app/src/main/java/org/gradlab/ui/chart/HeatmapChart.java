@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * A rows × steps heatmap (per-layer gradient norms, or one layer's histogram over time) drawn into a
  * WritableImage one pixel column at a time from a {@link Source}, then scaled onto a Canvas with labels,
- * markers and the cursor. Only the image is rewritten per frame; no scene-graph node per cell.
+ * markers (in the margins, so a column of data is never covered) and the cursor. Only the image is rewritten per
+ * frame; no scene-graph node per cell.
  */
 public class HeatmapChart extends CanvasChart {
     /** What to draw: rows, their labels, the step range, and the value of a row over a step interval. */
@@ -196,7 +197,7 @@ public class HeatmapChart extends CanvasChart {
             message = "not in the data";
             g.fillText(message, LEFT + pw / 2.0, TOP + ph / 2.0);
         }
-        drawEventMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
+        drawEdgeMarkers(g, events.get(), MARKED, x0, x1, LEFT, TOP, pw, ph);
         drawCursor(g, axis.cursorProperty().get(), x0, x1, LEFT, TOP, pw, ph);
         drawnFrom = x0;
         drawnTo = x1;

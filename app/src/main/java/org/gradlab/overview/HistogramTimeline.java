@@ -144,11 +144,7 @@ public final class HistogramTimeline {
         lastStep = in.readLong();
         shift = in.readInt();
         count = in.readInt();
-        boolean empty = count == 0 && lastStep == -1;
-        if (count < 0 || count > capacity || shift < 0 || shift > 62 || (!empty && (first < 0 || lastStep < first
-                || ((lastStep - first) >> shift) != count - 1))) {
-            throw new IOException("a histogram timeline with " + count + " columns of 2^" + shift + " steps over " + first + ".." + lastStep);
-        }
+        SeriesStore.checkLayout("a histogram timeline", first, lastStep, shift, count, capacity);
         preOnly = in.readBoolean();
         for (int c = 0; c < count; c++) {
             long[] col = new long[layers * width];

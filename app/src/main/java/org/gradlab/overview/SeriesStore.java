@@ -148,11 +148,7 @@ public final class SeriesStore {
         s.lastStep = in.readLong();
         s.shift = in.readInt();
         s.buckets = in.readInt();
-        boolean empty = s.buckets == 0 && s.lastStep == -1;
-        if (s.buckets < 0 || s.buckets > capacity || s.shift < 0 || s.shift > 62 || (!empty && (s.first < 0 || s.lastStep < s.first
-                || ((s.lastStep - s.first) >> s.shift) != s.buckets - 1))) {
-            throw new IOException("a series store with " + s.buckets + " buckets of 2^" + s.shift + " steps over " + s.first + ".." + s.lastStep);
-        }
+        checkLayout("a series store", s.first, s.lastStep, s.shift, s.buckets, capacity);
         for (int b = 0; b < s.buckets; b++) {
             s.min[b] = in.readFloat();
             s.max[b] = in.readFloat();
@@ -160,6 +156,18 @@ public final class SeriesStore {
             s.nonFinite[b] = in.readInt();
         }
         return s;
+    }
+
+    /**
+     * Refuses a read pyramid whose buckets no store could have made: `count` buckets of 2^shift steps from `first`
+     * must end at the bucket holding `last` (or be empty), within `capacity`. Shared by every pyramid's read.
+     */
+    static void checkLayout(String what, long first, long last, int shift, int count, int capacity) throws IOException {
+        boolean empty = count == 0 && last == -1;
+        if (count < 0 || count > capacity || shift < 0 || shift > 62
+                || (!empty && (first < 0 || last < first || ((last - first) >> shift) != count - 1))) {
+            throw new IOException(what + " with " + count + " buckets of 2^" + shift + " steps over " + first + ".." + last);
+        }
     }
 
     public boolean isEmpty() { return buckets == 0; }

@@ -357,12 +357,13 @@ public final class RunWriter implements SessionListener, AutoCloseable {
             } catch (IOException e) {
                 throw failed(RunFiles.INDEX, e);
             }
-            if (overview != null) {
-                try {
-                    SummaryFile.save(dir, overview, index);
-                } catch (IOException e) {
-                    // derived, like the index, but not needed to read the run: its replay reads the records instead
-                }
+        }
+        // outside the lock (readers of the step count need not wait on it): only this thread writes the index now
+        if (overview != null) {
+            try {
+                SummaryFile.save(dir, overview, index);
+            } catch (IOException e) {
+                // derived, like the index, but not needed to read the run: its replay reads the records instead
             }
         }
     }

@@ -114,15 +114,9 @@ public final class ReplayModel implements AutoCloseable {
             // the smoothed loss over the window, from every loss before it with this replay's settings (as resmooth)
             StepIndex ix = reader.index();
             int a = lowerBound(ix, d.series(RunViewModel.Scalar.LOSS).firstStep()), b = lowerBound(ix, d.lastStep() + 1);
-            long[] steps = new long[b];
-            float[] loss = new float[b];
-            for (int i = 0; i < b; i++) {
-                steps[i] = ix.stepAt(i);
-                loss[i] = ix.valueAt(i, Series.LOSS);
-            }
             Smoothing sm = data.smoothing();
             d.smoothing().configure(sm.kind(), sm.weight(), sm.window());
-            d.resmooth(steps, loss, a);
+            d.resmooth(stepsUpTo(ix, b), lossesUpTo(ix, b), a);
         }
         return d;
     }
@@ -165,13 +159,21 @@ public final class ReplayModel implements AutoCloseable {
     /** Re-derives the smoothed loss from the index's raw losses with the view-model's current smoothing. */
     public void resmooth() {
         StepIndex ix = reader.index();
-        long[] steps = new long[ix.count()];
-        float[] loss = new float[ix.count()];
-        for (int i = 0; i < steps.length; i++) {
-            steps[i] = ix.stepAt(i);
-            loss[i] = ix.valueAt(i, Series.LOSS);
-        }
-        data.resmooth(steps, loss);
+        data.resmooth(stepsUpTo(ix, ix.count()), lossesUpTo(ix, ix.count()));
+    }
+
+    /** The steps at index positions [0, n). */
+    private static long[] stepsUpTo(StepIndex ix, int n) {
+        long[] steps = new long[n];
+        for (int i = 0; i < n; i++) steps[i] = ix.stepAt(i);
+        return steps;
+    }
+
+    /** The raw losses at index positions [0, n). */
+    private static float[] lossesUpTo(StepIndex ix, int n) {
+        float[] loss = new float[n];
+        for (int i = 0; i < n; i++) loss[i] = ix.valueAt(i, Series.LOSS);
+        return loss;
     }
     public RunReader reader() { return reader; }
     public long firstStep() { return reader.firstStep(); }

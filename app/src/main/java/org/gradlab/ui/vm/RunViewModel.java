@@ -90,7 +90,7 @@ public final class RunViewModel {
             if (i >= from) s.append(steps[i], (float) v);
         }
         smoothed = s;
-        smoothedFromHistory = from > 0 || steps.length > 0;
+        smoothedFromHistory = true;
         version++;
     }
 

@@ -55,6 +55,27 @@ public interface Backend extends AutoCloseable {
 
     /** dPre = dh ⊙ h(1 − h). */
     void rnnSigmoidBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff);
+
+    /**
+     * A single-gate RNN's whole recurrence (tanh, or sigmoid when `sigmoid`), h_0 already in h[0, B·H): for
+     * t = 0..T−1, hg_t = h_t·W_hhᵀ + b_hh, then h_{t+1} = act(xg_t + hg_t). whhT is W_hh transposed ([H, H]); hg
+     * is scratch of T·B·H. The default is the per-step calls; a backend may run the whole loop in one call, with
+     * the same arithmetic per element (recorded runs replay bit for bit either way).
+     */
+    default void rnnSequenceForward(boolean sigmoid, int seq, int batch, int hidden, Buf whhT, int whhTOff,
+                                    Buf bias, int biasOff, Buf xg, int xgOff, Buf hg, Buf h) {
+        RecurrenceSteps.forward(this, sigmoid, seq, batch, hidden, whhT, whhTOff, bias, biasOff, xg, xgOff, hg, h);
+    }
+
+    /**
+     * The matching backward through time: for t = T−1..0, dPre_t = dH_t ⊙ act'(h_{t+1}), then (t > 0)
+     * dH_{t−1} += dPre_t·W_hh. dH (from dHOff, T·B·H) holds the output gradients and is updated in place.
+     */
+    default void rnnSequenceBackward(boolean sigmoid, int seq, int batch, int hidden, Buf whh, int whhOff, Buf h,
+                                     Buf dH, int dHOff, Buf dPre) {
+        RecurrenceSteps.backward(this, sigmoid, seq, batch, hidden, whh, whhOff, h, dH, dHOff, dPre);
+    }
+
     /** gates (activated i,f,g,o) and c, h of one step; PyTorch gate order i,f,g,o. */
     void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
                      Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff);

@@ -10,6 +10,7 @@ public final class CpuBackend implements Backend {
 
     private final WorkerPool pool;
     private final GemmJob gemmJob = new GemmJob();
+    private final RecurrenceJob recurrenceJob = new RecurrenceJob();
     private final CellJob cellJob = new CellJob();
     private final AttentionJob attentionJob = new AttentionJob();
     private final RowsJob rowsJob = new RowsJob();
@@ -128,7 +129,11 @@ public final class CpuBackend implements Backend {
             int rowAlign = VectorSupport.ENABLED ? VectorGemm.MR : 4;
             int colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
             boolean splitRows = m >= n && m >= 2 * rowAlign * chunks || n < colAlign * chunks;
-            if (chunks == 1) {
+            if (VectorSupport.ENABLED && VectorTallGemm.suits(m, n, k, ars)) {
+                int n0 = WorkerPool.splitStart(n, chunk, chunks, 1), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, 1);
+                if (n1 > n0) VectorTallGemm.gemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1,
+                        scratch(chunk, VectorTallGemm.scratchSize(m, n)));
+            } else if (chunks == 1) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
             } else if (!splitRows) {
                 int n0 = WorkerPool.splitStart(n, chunk, chunks, colAlign), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, colAlign);
@@ -282,6 +287,59 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void rnnSequenceForward(boolean sigmoid, int seq, int batch, int hidden, Buf whhT, int whhTOff,
+                                   Buf bias, int biasOff, Buf xg, int xgOff, Buf hg, Buf h) {
+        if (!VectorSupport.ENABLED) {
+            RecurrenceSteps.forward(this, sigmoid, seq, batch, hidden, whhT, whhTOff, bias, biasOff, xg, xgOff, hg, h);
+            return;
+        }
+        RecurrenceJob j = recurrenceJob.prepare(false, sigmoid, seq, batch, hidden, arr(whhT), whhTOff);
+        j.bias = arr(bias); j.biasOff = biasOff; j.xg = arr(xg); j.xgOff = xgOff; j.hg = arr(hg); j.h = arr(h);
+        runRecurrence(j);
+    }
+
+    @Override
+    public void rnnSequenceBackward(boolean sigmoid, int seq, int batch, int hidden, Buf whh, int whhOff, Buf h,
+                                    Buf dH, int dHOff, Buf dPre) {
+        if (!VectorSupport.ENABLED) {
+            RecurrenceSteps.backward(this, sigmoid, seq, batch, hidden, whh, whhOff, h, dH, dHOff, dPre);
+            return;
+        }
+        RecurrenceJob j = recurrenceJob.prepare(true, sigmoid, seq, batch, hidden, arr(whh), whhOff);
+        j.h = arr(h); j.dH = arr(dH); j.dHOff = dHOff; j.dPre = arr(dPre);
+        runRecurrence(j);
+    }
+
+    /** One share of the batch rows per thread for the whole sequence: one hand-off per call, none per step. */
+    private void runRecurrence(RecurrenceJob j) {
+        if (pool.threads() == 1 || j.batch < 2 || (long) j.seq * j.batch * j.hidden * j.hidden < PARALLEL_GEMM_FLOPS) j.run(0, 1);
+        else pool.invoke(j);
+    }
+
+    private final class RecurrenceJob implements WorkerPool.Job {
+        boolean backward, sigmoid;
+        int seq, batch, hidden, biasOff, xgOff, dHOff;
+        float[] padded = new float[0], bias, xg, hg, h, dH, dPre;
+
+        RecurrenceJob prepare(boolean backward, boolean sigmoid, int seq, int batch, int hidden, float[] w, int wOff) {
+            this.backward = backward; this.sigmoid = sigmoid; this.seq = seq; this.batch = batch; this.hidden = hidden;
+            int size = hidden * VectorRecurrence.padded(hidden);
+            if (padded.length < size) padded = new float[size];
+            VectorRecurrence.pad(hidden, hidden, w, wOff, hidden, padded);
+            return this;
+        }
+
+        @Override
+        public void run(int chunk, int chunks) {
+            int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
+            if (r1 <= r0) return;
+            float[] tile = scratch(chunk, VectorGemm.MR * VectorRecurrence.padded(hidden));
+            if (backward) VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile);
+            else VectorRecurrence.forward(r0, r1, sigmoid, seq, batch, hidden, padded, bias, biasOff, xg, xgOff, hg, h, tile);
+        }
+    }
+
+    @Override
     public void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
                             Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff) {
         cellArgs(xg, xgOff, hg, hgOff, cPrev, cPrevOff);
@@ -348,7 +406,10 @@ public final class CpuBackend implements Backend {
             if (r1 <= r0) return;
             switch (op) {
                 case ADD_BIAS -> addBiasRows(r0, r1, dim, ld, p0, o0, p1, o1);
-                case COL_SUMS -> columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
+                case COL_SUMS -> {
+                    if (VectorSupport.ENABLED) VectorColumns.sums(r0, r1, dim, ld, p0, o0, p1, o1);
+                    else columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
+                }
                 case LN_F -> CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
                 case GELU_F -> {
                     if (VectorSupport.ENABLED && !flag) VectorGelu.forward(r0, r1, p0, o0, p1, o1);

@@ -23,10 +23,13 @@ final class VectorActivations {
     static void tanh(float[] x, int off, int n) {
         int i = off, end = off + n;
         for (; i + S.length() <= end; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            FloatVector e = VectorMath.exp(v.mul(2f)).add(1f);
-            ONE.sub(TWO.div(e)).intoArray(x, i);
+            tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
         }
         for (; i < end; i++) x[i] = Activations.tanh(x[i]);
+    }
+
+    /** 1 − 2/(e^{2v} + 1) per lane: the vector half of {@link Activations#tanh(float)}. */
+    static FloatVector tanh(FloatVector v) {
+        return ONE.sub(TWO.div(VectorMath.exp(v.mul(2f)).add(1f)));
     }
 }

@@ -84,12 +84,14 @@ final class RecurrentLayer {
         be.gemmBias(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, p, bih.offset());
         be.fill(hs, 0, batch * hid, 0f);
         if (cs != null) be.fill(cs, 0, batch * hid, 0f);
+        if (cell.gates == 1) {
+            be.rnnSequenceForward(cell == CellType.RNN_SIGMOID, seq, batch, hid, whhT, 0, p, bhh.offset(), xg, 0, hg, hs);
+            return;
+        }
         int blk = batch * hid, gblk = batch * gh;
         for (int t = 0; t < seq; t++) {
             be.gemmBias(batch, gh, hid, hs, t * blk, hid, 1, whhT, 0, gh, hg, t * gblk, gh, p, bhh.offset());
             switch (cell) {
-                case RNN_TANH -> be.rnnTanhForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, (t + 1) * blk);
-                case RNN_SIGMOID -> be.rnnSigmoidForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, (t + 1) * blk);
                 case LSTM -> be.lstmForward(batch, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk,
                         cs, (t + 1) * blk, hs, (t + 1) * blk);
                 case GRU -> be.gruForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, t * blk, gates, t * gblk,
@@ -104,10 +106,10 @@ final class RecurrentLayer {
         Buf p = store.params(), g = store.grads();
         int rows = batch * seq, blk = batch * hid, gblk = batch * gh;
         if (cell == CellType.LSTM) be.fill(dc, 0, blk, 0f);
-        for (int t = seq - 1; t >= 0; t--) {
+        if (cell.gates == 1) {
+            be.rnnSequenceBackward(cell == CellType.RNN_SIGMOID, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX);
+        } else for (int t = seq - 1; t >= 0; t--) {
             switch (cell) {
-                case RNN_TANH -> be.rnnTanhBackward(batch, hid, hs, (t + 1) * blk, dH, dHOff + t * blk, dPreX, t * gblk);
-                case RNN_SIGMOID -> be.rnnSigmoidBackward(batch, hid, hs, (t + 1) * blk, dH, dHOff + t * blk, dPreX, t * gblk);
                 case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, dHOff + t * blk,
                         dc, 0, dPreX, t * gblk);
                 case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, dHOff + t * blk,

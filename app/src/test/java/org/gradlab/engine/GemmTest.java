@@ -97,6 +97,53 @@ class GemmTest {
         }
     }
 
+    /**
+     * Weight gradients over many rows (Aᵀ·B, k long, G small) take the tall kernel, which runs its vectors down G's
+     * rows instead of across its columns; every element must still be GemmTest's chain, bit for bit — with G's
+     * columns split across threads, A's last row ending the array, and accumulation on or off.
+     */
+    @Test
+    void tallTransposedProductsKeepTheChainBitForBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        SplittableRandom rng = new SplittableRandom(13);
+        int lanes = VectorGemm.L, trials = 0;
+        for (int threads : new int[] {1, 2, 3}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int trial = 0; trial < 25; trial++, trials++) {
+                    int m = 1 + rng.nextInt(64), n = 1 + rng.nextInt(Math.min(64, 4096 / m)), k = 384 + rng.nextInt(2200);
+                    assertTrue(VectorTallGemm.suits(m, n, k, 1));
+                    boolean acc = rng.nextBoolean();
+                    int lda = m + rng.nextInt(3), ldb = n + rng.nextInt(3), ldc = n + rng.nextInt(3), aOff = rng.nextInt(4);
+                    float[] a = rand(rng, aOff + (k - 1) * lda + m), b = rand(rng, k * ldb), c = rand(rng, m * ldc);
+                    float[] want = c.clone();
+                    int vecEnd = n - n % lanes;
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            float s = acc ? c[i * ldc + j] : 0f;
+                            for (int p = 0; p < k; p++) {
+                                float x = a[aOff + p * lda + i], y = b[p * ldb + j];
+                                s = j < vecEnd ? Math.fma(x, y, s) : s + x * y;
+                            }
+                            want[i * ldc + j] = s;
+                        }
+                    }
+                    Buf ab = be.alloc(a.length), bb = be.alloc(b.length), cb = be.alloc(c.length);
+                    be.upload(a, 0, ab, 0, a.length);
+                    be.upload(b, 0, bb, 0, b.length);
+                    be.upload(c, 0, cb, 0, c.length);
+                    be.gemm(m, n, k, ab, aOff, 1, lda, bb, 0, ldb, cb, 0, ldc, acc);
+                    float[] got = new float[c.length];
+                    be.download(cb, 0, got, 0, c.length);
+                    for (int i = 0; i < c.length; i++) {
+                        assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                                "m=" + m + " n=" + n + " k=" + k + " acc=" + acc + " threads=" + threads + " at " + i);
+                    }
+                }
+            }
+        }
+        assertEquals(75, trials);
+    }
+
     private static float[] rand(SplittableRandom rng, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (rng.nextDouble() * 2 - 1);

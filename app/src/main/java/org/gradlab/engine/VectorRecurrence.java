@@ -1,0 +1,194 @@
+package org.gradlab.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A single-gate RNN's whole time loop in one call, for the small recurrent models where per-step costs dominate.
+ * A thread takes a share of the batch rows through every step (rows never meet in the recurrence, so there is no
+ * synchronisation per step); W_hh is padded to whole vectors once per call and stays in cache; the hidden state
+ * is read in place, six rows at a time, with no packing per step.
+ * <p>
+ * Every element is computed as {@link VectorGemm} computes it: one chain in k order, fused multiply-adds in the
+ * columns that fill whole vectors, multiply then add in the narrower tail; bias, sum and activation go through
+ * the same {@link CpuCells} code as the per-step path. A run is therefore bit-identical to the per-step calls
+ * ({@code RecurrenceParityTest}), which recorded runs rely on when they are forked or resumed.
+ */
+final class VectorRecurrence {
+    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final int L = VectorGemm.L, MR = VectorGemm.MR;
+
+    private VectorRecurrence() {}
+
+    /** Width of a row padded to whole vectors. */
+    static int padded(int n) {
+        return (n + L - 1) / L * L;
+    }
+
+    /** out[p·np + j] = B(p, j) for j < n and 0 beyond, for k rows of B, np = {@link #padded}(n). */
+    static void pad(int k, int n, float[] b, int bOff, int ldb, float[] out) {
+        int np = padded(n);
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, bOff + p * ldb, out, p * np, n);
+            java.util.Arrays.fill(out, p * np + n, (p + 1) * np, 0f);
+        }
+    }
+
+    /** Rows [r0, r1) through all steps: hg_t = h_t·W + b, h_{t+1} = act(xg_t + hg_t); wp is W_hhᵀ padded. */
+    static void forward(int r0, int r1, boolean sigmoid, int seq, int batch, int hid, float[] wp, float[] bias,
+                        int biasOff, float[] xg, int xgOff, float[] hg, float[] h, float[] tile) {
+        int np = padded(hid), blk = batch * hid;
+        for (int t = 0; t < seq; t++) {
+            int at = t * blk;
+            for (int i = r0; i < r1; i += MR) {
+                int rows = Math.min(MR, r1 - i);
+                product(hid, hid, h, at + i * hid, rows, wp, tile, false);
+                if (!sigmoid) {
+                    for (int r = 0; r < rows; r++) tanhRow(hid, tile, r * np, bias, biasOff, xg, xgOff + at + (i + r) * hid, h, at + blk + (i + r) * hid);
+                    continue;
+                }
+                for (int r = 0; r < rows; r++) {
+                    int dst = at + (i + r) * hid, src = r * np;
+                    for (int j = 0; j < hid; j++) hg[dst + j] = tile[src + j] + bias[biasOff + j];
+                }
+                CpuCells.rnnSigmoidForward(i, i + rows, hid, xg, xgOff + at, hg, at, h, at + blk);
+            }
+        }
+    }
+
+    /**
+     * h = tanh(xg + (acc + b)) for one row, straight from the product's tile: the operations of addBias, then
+     * CpuCells.rnnTanhForward (vector lanes as VectorActivations, the narrow tail as Activations.tanh).
+     */
+    private static void tanhRow(int hid, float[] tile, int src, float[] bias, int biasOff, float[] xg, int xo, float[] h, int ho) {
+        int j = 0;
+        for (; j + L <= hid; j += L) {
+            FloatVector hg = FloatVector.fromArray(S, tile, src + j).add(FloatVector.fromArray(S, bias, biasOff + j));
+            VectorActivations.tanh(FloatVector.fromArray(S, xg, xo + j).add(hg)).intoArray(h, ho + j);
+        }
+        for (; j < hid; j++) h[ho + j] = Activations.tanh(xg[xo + j] + (tile[src + j] + bias[biasOff + j]));
+    }
+
+    /** Rows [r0, r1) back through all steps: dPre_t = dH_t ⊙ act'(h_{t+1}), dH_{t−1} += dPre_t·W; wp is W_hh padded. */
+    static void backward(int r0, int r1, boolean sigmoid, int seq, int batch, int hid, float[] wp, float[] h,
+                         float[] dH, int dHOff, float[] dPre, float[] tile) {
+        int np = padded(hid), blk = batch * hid;
+        for (int t = seq - 1; t >= 0; t--) {
+            int at = t * blk;
+            if (sigmoid) CpuCells.rnnSigmoidBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
+            else CpuCells.rnnTanhBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
+            if (t == 0) break;
+            for (int i = r0; i < r1; i += MR) {
+                int rows = Math.min(MR, r1 - i), c0 = dHOff + at - blk + i * hid;
+                for (int r = 0; r < rows; r++) System.arraycopy(dH, c0 + r * hid, tile, r * np, hid);
+                product(hid, hid, dPre, at + i * hid, rows, wp, tile, true);
+                for (int r = 0; r < rows; r++) System.arraycopy(tile, r * np, dH, c0 + r * hid, hid);
+            }
+        }
+    }
+
+    /**
+     * tile[r·np + j] (+)= Σ_p A(r, p)·B(p, j) for `rows` ≤ 6 rows of A (row stride k, from a0) and all n columns;
+     * missing rows repeat the last one and land in tile rows nobody reads.
+     */
+    private static void product(int k, int n, float[] a, int a0, int rows, float[] bp, float[] tile, boolean acc) {
+        int np = padded(n), fused = n - n % L, last = rows - 1;
+        int o0 = a0, o1 = a0 + Math.min(1, last) * k, o2 = a0 + Math.min(2, last) * k;
+        int o3 = a0 + Math.min(3, last) * k, o4 = a0 + Math.min(4, last) * k, o5 = a0 + last * k;
+        int v = 0;
+        for (; v + 2 * L <= fused; v += 2 * L) kernel6x2(k, a, o0, o1, o2, o3, o4, o5, bp, np, v, tile, acc);
+        for (; v < np; v += L) {
+            if (v < fused) kernel6x1Fma(k, a, o0, o1, o2, o3, o4, o5, bp, np, v, tile, acc);
+            else kernel6x1Mul(k, a, o0, o1, o2, o3, o4, o5, bp, np, v, tile, acc);
+        }
+    }
+
+    private static void kernel6x2(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np,
+                                  int v, float[] c, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (acc) {
+            c00 = FloatVector.fromArray(S, c, v); c01 = FloatVector.fromArray(S, c, v + L);
+            c10 = FloatVector.fromArray(S, c, np + v); c11 = FloatVector.fromArray(S, c, np + v + L);
+            c20 = FloatVector.fromArray(S, c, 2 * np + v); c21 = FloatVector.fromArray(S, c, 2 * np + v + L);
+            c30 = FloatVector.fromArray(S, c, 3 * np + v); c31 = FloatVector.fromArray(S, c, 3 * np + v + L);
+            c40 = FloatVector.fromArray(S, c, 4 * np + v); c41 = FloatVector.fromArray(S, c, 4 * np + v + L);
+            c50 = FloatVector.fromArray(S, c, 5 * np + v); c51 = FloatVector.fromArray(S, c, 5 * np + v + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[o0 + p]);
+            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
+            av = FloatVector.broadcast(S, a[o1 + p]);
+            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
+            av = FloatVector.broadcast(S, a[o2 + p]);
+            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
+            av = FloatVector.broadcast(S, a[o3 + p]);
+            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
+            av = FloatVector.broadcast(S, a[o4 + p]);
+            c40 = b0.fma(av, c40); c41 = b1.fma(av, c41);
+            av = FloatVector.broadcast(S, a[o5 + p]);
+            c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
+        }
+        c00.intoArray(c, v); c01.intoArray(c, v + L);
+        c10.intoArray(c, np + v); c11.intoArray(c, np + v + L);
+        c20.intoArray(c, 2 * np + v); c21.intoArray(c, 2 * np + v + L);
+        c30.intoArray(c, 3 * np + v); c31.intoArray(c, 3 * np + v + L);
+        c40.intoArray(c, 4 * np + v); c41.intoArray(c, 4 * np + v + L);
+        c50.intoArray(c, 5 * np + v); c51.intoArray(c, 5 * np + v + L);
+    }
+
+    /**
+     * One vector of columns: c = fma(a, b, c) in k order (Fma) or c + a·b rounded twice (Mul, VectorGemm's narrow
+     * tail). One loop per method: with both, the method grew past C2's inlining budget and boxed its vectors.
+     */
+    private static void kernel6x1Fma(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np,
+                                     int v, float[] c, boolean acc) {
+        FloatVector c0, c1, c2, c3, c4, c5;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);
+            c2 = FloatVector.fromArray(S, c, 2 * np + v); c3 = FloatVector.fromArray(S, c, 3 * np + v);
+            c4 = FloatVector.fromArray(S, c, 4 * np + v); c5 = FloatVector.fromArray(S, c, 5 * np + v);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = bv.fma(FloatVector.broadcast(S, a[o0 + p]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[o1 + p]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[o2 + p]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[o3 + p]), c3);
+            c4 = bv.fma(FloatVector.broadcast(S, a[o4 + p]), c4);
+            c5 = bv.fma(FloatVector.broadcast(S, a[o5 + p]), c5);
+        }
+        c0.intoArray(c, v); c1.intoArray(c, np + v); c2.intoArray(c, 2 * np + v);
+        c3.intoArray(c, 3 * np + v); c4.intoArray(c, 4 * np + v); c5.intoArray(c, 5 * np + v);
+    }
+
+    private static void kernel6x1Mul(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np,
+                                     int v, float[] c, boolean acc) {
+        FloatVector c0, c1, c2, c3, c4, c5;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);
+            c2 = FloatVector.fromArray(S, c, 2 * np + v); c3 = FloatVector.fromArray(S, c, 3 * np + v);
+            c4 = FloatVector.fromArray(S, c, 4 * np + v); c5 = FloatVector.fromArray(S, c, 5 * np + v);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = c0.add(bv.mul(a[o0 + p]));
+            c1 = c1.add(bv.mul(a[o1 + p]));
+            c2 = c2.add(bv.mul(a[o2 + p]));
+            c3 = c3.add(bv.mul(a[o3 + p]));
+            c4 = c4.add(bv.mul(a[o4 + p]));
+            c5 = c5.add(bv.mul(a[o5 + p]));
+        }
+        c0.intoArray(c, v); c1.intoArray(c, np + v); c2.intoArray(c, 2 * np + v);
+        c3.intoArray(c, 3 * np + v); c4.intoArray(c, 4 * np + v); c5.intoArray(c, 5 * np + v);
+    }
+}

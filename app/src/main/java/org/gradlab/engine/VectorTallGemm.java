@@ -1,0 +1,211 @@
+package org.gradlab.engine;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * G[m, n] (+)= Aᵀ·B for a long k and a small G: a weight gradient summed over every row of a batch × time (a
+ * recurrent layer's dW over T·B rows). The blocked GEMM would pack Aᵀ six values at a time and pad B's narrow
+ * columns for each k block; here the vectors run down G's rows instead — a row of A is contiguous — with six of
+ * G's columns broadcast from a row of B, and G is held transposed in a tile for the whole product.
+ * <p>
+ * Each element keeps VectorGemm's chain exactly: k in order, fused multiply-adds for the columns j &lt; n − n mod L
+ * (the ones VectorGemm covers with whole vectors) and a multiply then an add for the rest (GemmTest pins the chain).
+ */
+final class VectorTallGemm {
+    private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final int L = VectorGemm.L, NJ = 6;
+    /** Rows of A and B per pass over G's tile: both blocks stay in the first-level caches. */
+    private static final int KB = 96;
+
+    private VectorTallGemm() {}
+
+    /** Where this kernel beats the blocked GEMM: Aᵀ (rows of A contiguous), G small, k long. */
+    static boolean suits(int m, int n, int k, int ars) {
+        return ars == 1 && (long) m * n <= 64 * 64 && k >= 4 * KB;
+    }
+
+    /** Floats of scratch {@link #gemm} needs. */
+    static int scratchSize(int m, int n) {
+        int mp = VectorRecurrence.padded(m);
+        return n * mp + NJ * mp;
+    }
+
+    /** G(i, j) = g[gOff + i·ldg + j] for j in [j0, j1); A(p, i) = a[aOff + p·lda + i]; B(p, j) = b[bOff + p·ldb + j]. */
+    static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] g, int gOff,
+                     int ldg, boolean acc, int j0, int j1, float[] scratch) {
+        int mp = VectorRecurrence.padded(m), fused = n - n % L;
+        float[] t = scratch; // t[j·mp + i] = G(i, j): G transposed, rows padded to whole vectors
+        for (int j = j0; j < j1; j++) {
+            int row = j * mp;
+            for (int i = 0; i < m; i++) t[row + i] = acc ? g[gOff + i * ldg + j] : 0f;
+            java.util.Arrays.fill(t, row + m, row + mp, 0f);
+        }
+        // rows of A whose last vector would read past the array go through a padded copy
+        int safe = k;
+        while (safe > 0 && aOff + (safe - 1) * lda + mp > a.length) safe--;
+        float[] last = null;
+        int lastOff = n * mp;
+        for (int p0 = 0; p0 < k; p0 += KB) {
+            int p1 = Math.min(k, p0 + KB);
+            float[] ab = a;
+            int ao = aOff;
+            for (int part = 0; part < 2; part++) {
+                int q0 = part == 0 ? p0 : Math.max(p0, safe), q1 = part == 0 ? Math.min(p1, safe) : p1;
+                if (q1 <= q0) continue;
+                if (part == 1) { // one padded row at a time
+                    for (int p = q0; p < q1; p++) {
+                        System.arraycopy(a, aOff + p * lda, t, lastOff, m);
+                        java.util.Arrays.fill(t, lastOff + m, lastOff + mp, 0f);
+                        columns(p, p + 1, m, mp, t, lastOff - p * lda, lda, b, bOff, ldb, t, j0, j1, fused);
+                    }
+                    continue;
+                }
+                columns(q0, q1, m, mp, ab, ao, lda, b, bOff, ldb, t, j0, j1, fused);
+            }
+        }
+        for (int j = j0; j < j1; j++) {
+            int row = j * mp;
+            for (int i = 0; i < m; i++) g[gOff + i * ldg + j] = t[row + i];
+        }
+    }
+
+    /** Rows [p0, p1) into the tile for every column block: six columns at a time, split where fusing stops. */
+    private static void columns(int p0, int p1, int m, int mp, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] t, int j0, int j1, int fused) {
+        for (int j = j0; j < j1; ) {
+            int end = Math.min(j1, Math.min(j + NJ, j < fused ? fused : j1));
+            boolean fma = j < fused;
+            int v = 0;
+            // one loop per method, fused or not: a method with both grew past C2's inlining budget and boxed its vectors
+            for (; v + 2 * L <= mp; v += 2 * L) {
+                if (fma) kernel2Fma(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
+                else kernel2Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
+            }
+            if (v < mp) {
+                if (fma) kernel1Fma(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
+                else kernel1Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
+            }
+            j = end;
+        }
+    }
+
+    /** Two vectors of G's rows × columns [j, end) (≤ 6; missing ones repeat the last, stored twice with one value). */
+    private static void kernel2Fma(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
+                                   float[] t, int mp, int v) {
+        int last = end - 1;
+        int j0 = j, j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last), j3 = Math.min(j + 3, last);
+        int j4 = Math.min(j + 4, last), j5 = Math.min(j + 5, last);
+        int t0 = j0 * mp + v, t1 = j1 * mp + v, t2 = j2 * mp + v, t3 = j3 * mp + v, t4 = j4 * mp + v, t5 = j5 * mp + v;
+        FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, t, t1), c11 = FloatVector.fromArray(S, t, t1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, t, t2), c21 = FloatVector.fromArray(S, t, t2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, t, t3), c31 = FloatVector.fromArray(S, t, t3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, t, t4), c41 = FloatVector.fromArray(S, t, t4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, t, t5), c51 = FloatVector.fromArray(S, t, t5 + L);
+        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
+            FloatVector y = FloatVector.broadcast(S, b[bi + j0]);
+            c00 = x0.fma(y, c00); c01 = x1.fma(y, c01);
+            y = FloatVector.broadcast(S, b[bi + j1]);
+            c10 = x0.fma(y, c10); c11 = x1.fma(y, c11);
+            y = FloatVector.broadcast(S, b[bi + j2]);
+            c20 = x0.fma(y, c20); c21 = x1.fma(y, c21);
+            y = FloatVector.broadcast(S, b[bi + j3]);
+            c30 = x0.fma(y, c30); c31 = x1.fma(y, c31);
+            y = FloatVector.broadcast(S, b[bi + j4]);
+            c40 = x0.fma(y, c40); c41 = x1.fma(y, c41);
+            y = FloatVector.broadcast(S, b[bi + j5]);
+            c50 = x0.fma(y, c50); c51 = x1.fma(y, c51);
+        }
+        c00.intoArray(t, t0); c01.intoArray(t, t0 + L);
+        c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
+        c20.intoArray(t, t2); c21.intoArray(t, t2 + L);
+        c30.intoArray(t, t3); c31.intoArray(t, t3 + L);
+        c40.intoArray(t, t4); c41.intoArray(t, t4 + L);
+        c50.intoArray(t, t5); c51.intoArray(t, t5 + L);
+    }
+
+    private static void kernel2Mul(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
+                                   float[] t, int mp, int v) {
+        int last = end - 1;
+        int j0 = j, j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last), j3 = Math.min(j + 3, last);
+        int j4 = Math.min(j + 4, last), j5 = Math.min(j + 5, last);
+        int t0 = j0 * mp + v, t1 = j1 * mp + v, t2 = j2 * mp + v, t3 = j3 * mp + v, t4 = j4 * mp + v, t5 = j5 * mp + v;
+        FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, t, t1), c11 = FloatVector.fromArray(S, t, t1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, t, t2), c21 = FloatVector.fromArray(S, t, t2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, t, t3), c31 = FloatVector.fromArray(S, t, t3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, t, t4), c41 = FloatVector.fromArray(S, t, t4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, t, t5), c51 = FloatVector.fromArray(S, t, t5 + L);
+        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
+            float y = b[bi + j0];
+            c00 = c00.add(x0.mul(y)); c01 = c01.add(x1.mul(y));
+            y = b[bi + j1];
+            c10 = c10.add(x0.mul(y)); c11 = c11.add(x1.mul(y));
+            y = b[bi + j2];
+            c20 = c20.add(x0.mul(y)); c21 = c21.add(x1.mul(y));
+            y = b[bi + j3];
+            c30 = c30.add(x0.mul(y)); c31 = c31.add(x1.mul(y));
+            y = b[bi + j4];
+            c40 = c40.add(x0.mul(y)); c41 = c41.add(x1.mul(y));
+            y = b[bi + j5];
+            c50 = c50.add(x0.mul(y)); c51 = c51.add(x1.mul(y));
+        }
+        c00.intoArray(t, t0); c01.intoArray(t, t0 + L);
+        c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
+        c20.intoArray(t, t2); c21.intoArray(t, t2 + L);
+        c30.intoArray(t, t3); c31.intoArray(t, t3 + L);
+        c40.intoArray(t, t4); c41.intoArray(t, t4 + L);
+        c50.intoArray(t, t5); c51.intoArray(t, t5 + L);
+    }
+
+    private static void kernel1Fma(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
+                                   float[] t, int mp, int v) {
+        int last = end - 1;
+        int j0 = j, j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last), j3 = Math.min(j + 3, last);
+        int j4 = Math.min(j + 4, last), j5 = Math.min(j + 5, last);
+        int t0 = j0 * mp + v, t1 = j1 * mp + v, t2 = j2 * mp + v, t3 = j3 * mp + v, t4 = j4 * mp + v, t5 = j5 * mp + v;
+        FloatVector c0 = FloatVector.fromArray(S, t, t0), c1 = FloatVector.fromArray(S, t, t1);
+        FloatVector c2 = FloatVector.fromArray(S, t, t2), c3 = FloatVector.fromArray(S, t, t3);
+        FloatVector c4 = FloatVector.fromArray(S, t, t4), c5 = FloatVector.fromArray(S, t, t5);
+        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x = FloatVector.fromArray(S, a, ai);
+            c0 = x.fma(FloatVector.broadcast(S, b[bi + j0]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, b[bi + j1]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, b[bi + j2]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, b[bi + j3]), c3);
+            c4 = x.fma(FloatVector.broadcast(S, b[bi + j4]), c4);
+            c5 = x.fma(FloatVector.broadcast(S, b[bi + j5]), c5);
+        }
+        c0.intoArray(t, t0); c1.intoArray(t, t1); c2.intoArray(t, t2);
+        c3.intoArray(t, t3); c4.intoArray(t, t4); c5.intoArray(t, t5);
+    }
+
+    private static void kernel1Mul(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
+                                   float[] t, int mp, int v) {
+        int last = end - 1;
+        int j0 = j, j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last), j3 = Math.min(j + 3, last);
+        int j4 = Math.min(j + 4, last), j5 = Math.min(j + 5, last);
+        int t0 = j0 * mp + v, t1 = j1 * mp + v, t2 = j2 * mp + v, t3 = j3 * mp + v, t4 = j4 * mp + v, t5 = j5 * mp + v;
+        FloatVector c0 = FloatVector.fromArray(S, t, t0), c1 = FloatVector.fromArray(S, t, t1);
+        FloatVector c2 = FloatVector.fromArray(S, t, t2), c3 = FloatVector.fromArray(S, t, t3);
+        FloatVector c4 = FloatVector.fromArray(S, t, t4), c5 = FloatVector.fromArray(S, t, t5);
+        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x = FloatVector.fromArray(S, a, ai);
+            c0 = c0.add(x.mul(b[bi + j0]));
+            c1 = c1.add(x.mul(b[bi + j1]));
+            c2 = c2.add(x.mul(b[bi + j2]));
+            c3 = c3.add(x.mul(b[bi + j3]));
+            c4 = c4.add(x.mul(b[bi + j4]));
+            c5 = c5.add(x.mul(b[bi + j5]));
+        }
+        c0.intoArray(t, t0); c1.intoArray(t, t1); c2.intoArray(t, t2);
+        c3.intoArray(t, t3); c4.intoArray(t, t4); c5.intoArray(t, t5);
+    }
+}

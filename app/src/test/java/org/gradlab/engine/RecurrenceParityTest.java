@@ -1,0 +1,102 @@
+package org.gradlab.engine;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CPU backend's whole-sequence RNN (one call per forward or backward, rows split across threads once) against
+ * the per-step calls it replaces, bit for bit: recorded runs are forked and resumed by recomputing them, and a
+ * rerun must land on the recorded bits whichever path computed the recording.
+ */
+class RecurrenceParityTest {
+    @Test
+    void wholeSequenceEqualsPerStepCallsBitForBit() {
+        SplittableRandom rng = new SplittableRandom(5);
+        int[] hiddens = {1, 3, 15, 16, 17, 31, 32, 33, 48, 50, 64, 100, 130};
+        int cases = 0;
+        for (int threads : new int[] {1, 2, 3}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int trial = 0; trial < 40; trial++) {
+                    int hidden = hiddens[rng.nextInt(hiddens.length)];
+                    int batch = 1 + rng.nextInt(trial % 4 == 0 ? 40 : 14), seq = 1 + rng.nextInt(12);
+                    check(be, rng, trial % 3 == 0, seq, batch, hidden);
+                    cases++;
+                }
+            }
+        }
+        assertEquals(120, cases);
+    }
+
+    /** Pascanu's temporal-order size, where the whole-sequence path matters most. */
+    @Test
+    void pascanuSizeEqualsPerStepCallsBitForBit() {
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int threads : new int[] {1, 2}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                check(be, rng, false, 100, 20, 50);
+                check(be, rng, true, 100, 20, 50);
+            }
+        }
+    }
+
+    private static void check(CpuBackend be, SplittableRandom rng, boolean sigmoid, int seq, int batch, int hidden) {
+        int blk = batch * hidden, xgOff = 7;
+        float scale = (float) (1.5 / Math.sqrt(hidden));
+        float[] whh = rand(rng, hidden * hidden + 5, scale), bias = rand(rng, hidden + 3, 0.5f);
+        float[] xg = rand(rng, xgOff + seq * blk, 1f), h0 = rand(rng, blk, 1f), dOut = rand(rng, 3 + seq * blk, 1f);
+        int whhOff = 5, biasOff = 3, dHOff = 3;
+        Buf w = up(be, whh), wT = be.alloc(hidden * hidden), b = up(be, bias), x = up(be, xg);
+        be.transpose(w, whhOff, hidden, hidden, wT, 0);
+
+        Buf[] hs = new Buf[2], hgs = new Buf[2], dHs = new Buf[2], dPres = new Buf[2];
+        for (int path = 0; path < 2; path++) {
+            hs[path] = be.alloc((seq + 1) * blk);
+            be.upload(h0, 0, hs[path], 0, blk);
+            hgs[path] = be.alloc(seq * blk);
+            dHs[path] = up(be, dOut);
+            dPres[path] = be.alloc(seq * blk);
+            if (path == 0) {
+                RecurrenceSteps.forward(be, sigmoid, seq, batch, hidden, wT, 0, b, biasOff, x, xgOff, hgs[0], hs[0]);
+                RecurrenceSteps.backward(be, sigmoid, seq, batch, hidden, w, whhOff, hs[0], dHs[0], dHOff, dPres[0]);
+            } else {
+                be.rnnSequenceForward(sigmoid, seq, batch, hidden, wT, 0, b, biasOff, x, xgOff, hgs[1], hs[1]);
+                be.rnnSequenceBackward(sigmoid, seq, batch, hidden, w, whhOff, hs[1], dHs[1], dHOff, dPres[1]);
+            }
+        }
+        String what = (sigmoid ? "sigmoid" : "tanh") + " T=" + seq + " B=" + batch + " H=" + hidden + " threads=" + be.threads();
+        float[] last = sameBits(be, hs, (seq + 1) * blk, what + " h");
+        sameBits(be, dHs, 3 + seq * blk, what + " dH");
+        sameBits(be, dPres, seq * blk, what + " dPre");
+        // the comparison is only worth something if the recurrence did not saturate or die out
+        double energy = 0;
+        for (int i = seq * blk; i < (seq + 1) * blk; i++) energy += Math.abs(last[i]);
+        assertTrue(energy > 0, what + ": last state all zero");
+    }
+
+    private static float[] sameBits(CpuBackend be, Buf[] pair, int n, String what) {
+        float[] want = new float[n], got = new float[n];
+        be.download(pair[0], 0, want, 0, n);
+        be.download(pair[1], 0, got, 0, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                    what + " at " + i + ": " + want[i] + " vs " + got[i]);
+        }
+        return got;
+    }
+
+    private static Buf up(CpuBackend be, float[] v) {
+        Buf b = be.alloc(v.length);
+        be.upload(v, 0, b, 0, v.length);
+        return b;
+    }
+
+    private static float[] rand(SplittableRandom rng, int n, float scale) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) ((rng.nextDouble() * 2 - 1) * scale);
+        return v;
+    }
+}

@@ -12,26 +12,39 @@ import org.junit.jupiter.api.Test;
 /**
  * On a GPU every backend call is a kernel launch, and a recurrent layer's launches grow with the sequence:
  * per time step it costs exactly four — the hidden GEMM (its bias added in the same pass) and the cell,
- * forward and backward. Everything else is done once per sequence.
+ * forward and backward. Everything else is done once per sequence. The CPU backend runs a single-gate RNN's
+ * whole recurrence in one call each way, so there its calls do not grow with the sequence at all.
  */
 class RecurrentLaunchCountTest {
     @Test
     void eachTimeStepCostsFourBackendCallsPerLayer() {
         for (CellType cell : CellType.values()) {
             for (int layers : new int[] {1, 2}) {
-                int shortRun = callsPerStep(cell, layers, 8), longRun = callsPerStep(cell, layers, 16);
+                int shortRun = callsPerStep(cell, layers, 8, true), longRun = callsPerStep(cell, layers, 16, true);
                 assertEquals(4 * 8 * layers, longRun - shortRun, cell + ", " + layers + " layer(s)");
             }
         }
     }
 
-    /** Backend calls of one forward + backward of a small token model. */
-    static int callsPerStep(CellType cell, int layers, int seq) {
+    @Test
+    void theCpuRunsASingleGateRecurrenceInOneCallEachWay() {
+        for (CellType cell : CellType.values()) {
+            int shortRun = callsPerStep(cell, 2, 8, false), longRun = callsPerStep(cell, 2, 16, false);
+            assertEquals(cell.gates == 1 ? 0 : 4 * 8 * 2, longRun - shortRun, cell.toString());
+        }
+    }
+
+    /**
+     * Backend calls of one forward + backward of a small token model; with `stepwise` the backend's whole-sequence
+     * methods run as their defaults (as on a backend without its own, the GPU's), so their per-step calls count.
+     */
+    static int callsPerStep(CellType cell, int layers, int seq, boolean stepwise) {
         int[] calls = {0};
         try (CpuBackend cpu = new CpuBackend(1)) {
             Backend counting = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
                     new Class<?>[] {Backend.class}, (proxy, m, args) -> {
                         calls[0]++;
+                        if (stepwise && m.isDefault()) return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, args);
                         try {
                             return m.invoke(cpu, args);
                         } catch (InvocationTargetException e) {

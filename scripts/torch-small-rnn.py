@@ -3,7 +3,7 @@
 tanh RNN, 6 one-hot inputs, hidden 50, batch 20, T=100, a linear head on the last step to 4 classes, cross entropy,
 clip_grad_norm_(1.0), SGD lr 0.05 -- the step `gradlab train --model rnn --task temporal-order --hidden 50 --batch 20
 --seq 100 --optimizer sgd --clip norm:1` takes (ours also records full telemetry every step).
-Usage: python3 scripts/torch-small-rnn.py THREADS [STEPS]; prints "steps/s N" (best of three timed blocks).
+Usage: /usr/bin/python3 scripts/torch-small-rnn.py THREADS [STEPS] (Debian's python3-torch); prints "steps/s N" (best of three timed blocks).
 Run it as PyTorch runs best here (see ../shared/bench/torch-best): OMP_WAIT_POLICY=PASSIVE for 2 threads,
 OPENBLAS_CORETYPE unset and ATEN_CPU_CAPABILITY=avx512 where the CPU has it.
 """

@@ -17,8 +17,12 @@ import java.util.Map;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Time training steps of the anchor models (the shapes of app/src/test/python/torch_cpu_bench.py).")
 public final class BenchCommand implements Runnable {
-    @Option(names = "--models", split = ",", description = "comma-separated subset of lstm, gru, rnn-adding, gpt (default: all)")
+    @Option(names = "--models", split = ",", description = "comma-separated subset of lstm, gru, rnn-adding, gpt (default: all), "
+            + "or sizes of them: lstm-h512-t256, gru-h128-t64, gpt-d256")
     List<String> models = new ArrayList<>(AnchorModels.NAMES);
+    @Option(names = "--scale", description = "the scaling table instead: the LSTM at hidden 128/256/512/1024 and T 64/256, the GPT at d 128/256/512 "
+            + "(compare with scripts/torch-scale.py)")
+    boolean scale;
     @picocli.CommandLine.Mixin
     DeviceOptions deviceOptions = new DeviceOptions();
     @Option(names = "--steps", defaultValue = "30", description = "timed steps per model (default ${DEFAULT-VALUE})")
@@ -47,8 +51,10 @@ public final class BenchCommand implements Runnable {
             benchTensorBoard();
             return;
         }
+        if (scale) models = new ArrayList<>(AnchorModels.SCALE);
         for (String m : models) {
-            if (!AnchorModels.NAMES.contains(m)) throw new UserError("unknown model '" + m + "' (expected " + String.join(", ", AnchorModels.NAMES) + ")");
+            if (!AnchorModels.known(m)) throw new UserError("unknown model '" + m + "' (expected " + String.join(", ", AnchorModels.NAMES)
+                    + ", or a size such as lstm-h512-t256 or gpt-d256)");
         }
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -75,10 +81,10 @@ public final class BenchCommand implements Runnable {
                 if (!json) {
                     String counters = be.counters();
                     if (!counters.isEmpty()) System.out.println("  device counters after " + m + " (cumulative): " + counters);
-                    System.out.printf("%-12s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%   in a run %8.2f ms%s%n",
+                    System.out.printf("%-15s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   bare %8.2f ms  overhead %+5.1f%%   in a run %8.2f ms%s%n",
                             r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.msBare(), r.overheadPercent(), r.msInRun(),
                             record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");
-                    System.out.printf("%-12s %.3f GFLOP/step (matrix products)  %.1f GFLOP/s on %d threads%s%n", "", gflop, gflops, threads,
+                    System.out.printf("%-15s %.3f GFLOP/step (matrix products)  %.1f GFLOP/s on %d threads%s%n", "", gflop, gflops, threads,
                             roof == null ? "" : String.format(" = %.1f%% of the %d-thread peak", 100 * gflops / roof.allCores(), threads));
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -118,8 +124,12 @@ public final class BenchCommand implements Runnable {
     private static Benchmark.StepSink recorder(String model, org.gradlab.engine.ParamLayout layout, java.util.List<RunWriter> writers) {
         try {
             java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gradlab-bench-");
-            String arch = model.equals("rnn-adding") ? "rnn" : model;
-            org.gradlab.run.RunConfig rc = org.gradlab.run.RunConfig.defaults(arch, model.equals("rnn-adding") ? "adding" : "charlm");
+            AnchorModels.Shape shape = AnchorModels.Shape.of(model);
+            String family = shape.family(), arch = family.equals("rnn-adding") ? "rnn" : family;
+            org.gradlab.run.RunConfig d = org.gradlab.run.RunConfig.defaults(arch, family.equals("rnn-adding") ? "adding" : "charlm");
+            boolean gpt = family.equals("gpt"); // the manifest describes the anchor at its size (the recorder checks every record's shape)
+            org.gradlab.run.RunConfig rc = new org.gradlab.run.RunConfig(d.model(), d.task(), gpt ? d.hidden() : shape.size(), d.layers(),
+                    d.embed(), gpt ? shape.size() : d.dim(), d.heads(), d.batch(), shape.seq(), d.optimizer(), d.init(), d.seed());
             org.gradlab.run.SessionConfig sc = new org.gradlab.run.SessionConfig(rc, org.gradlab.clip.ClipSpec.parse("norm:1.0"),
                     org.gradlab.clip.NonFinitePolicy.PROPAGATE, Long.MAX_VALUE, java.util.List.of(), 0, true);
             RunWriter w = RunWriter.create(dir, org.gradlab.record.RunManifest.create(sc, layout, null));

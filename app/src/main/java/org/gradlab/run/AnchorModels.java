@@ -22,7 +22,40 @@ import java.util.function.LongFunction;
  */
 public final class AnchorModels {
     public static final List<String> NAMES = List.of("lstm", "gru", "rnn-adding", "gpt");
+    /**
+     * The scaling table's sizes: the LSTM anchor at hidden 128–1024 and T 64 or 256, the GPT anchor at d 128–512
+     * (four heads) — scripts/torch-scale.py builds the same in PyTorch.
+     */
+    public static final List<String> SCALE = List.of("lstm-h128-t64", "lstm-h256-t64", "lstm-h512-t64", "lstm-h1024-t64",
+            "lstm-h128-t256", "lstm-h256-t256", "lstm-h512-t256", "lstm-h1024-t256", "gpt-d128", "gpt-d256", "gpt-d512");
     static final int B = 32, T = 64, V = 65;
+    private static final java.util.regex.Pattern SIZED = java.util.regex.Pattern.compile("(lstm|gru)-h(\\d{1,4})-t(\\d{1,4})|gpt-d(\\d{1,4})");
+
+    /**
+     * An anchor's family and size: "lstm" is {@code lstm-h256-t64}, "gpt" is {@code gpt-d128}; sized names (as in
+     * {@link #SCALE}) take any hidden size or width from 8 to 4096 and T from 2 to 4096.
+     */
+    public record Shape(String family, int size, int seq) {
+        public static Shape of(String name) {
+            switch (name) {
+                case "lstm", "gru" -> { return new Shape(name, 256, T); }
+                case "rnn-adding" -> { return new Shape(name, 128, 100); }
+                case "gpt" -> { return new Shape(name, 128, T); }
+                default -> { }
+            }
+            java.util.regex.Matcher m = SIZED.matcher(name);
+            if (!m.matches()) return null;
+            Shape s = m.group(1) != null ? new Shape(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)))
+                    : new Shape("gpt", Integer.parseInt(m.group(4)), T);
+            boolean ok = s.size >= 8 && s.size <= 4096 && s.seq >= 2 && s.seq <= 4096 && (!s.family.equals("gpt") || s.size % 4 == 0);
+            return ok ? s : null;
+        }
+    }
+
+    /** Whether {@link #create} knows this name. */
+    public static boolean known(String name) {
+        return Shape.of(name) != null;
+    }
 
     /** A built anchor: the model and its batch stream. */
     public record Anchor(String name, Model model, LongFunction<Batch> batches) {}
@@ -30,37 +63,39 @@ public final class AnchorModels {
     private AnchorModels() {}
 
     public static Anchor create(String name, Backend be, long seed) {
+        Shape shape = Shape.of(name);
+        if (shape == null) throw new IllegalArgumentException("unknown anchor model '" + name + "' (expected one of "
+                + String.join(", ", NAMES) + ", or a size such as lstm-h512-t256 or gpt-d256)");
+        int n = shape.size(), t = shape.seq();
         Model m;
         LongFunction<Batch> data;
-        switch (name) {
+        switch (shape.family()) {
             case "lstm", "gru" -> {
-                m = new SequenceModel(be, new SequenceModelConfig(name.equals("lstm") ? CellType.LSTM : CellType.GRU,
-                        0, V, 64, 256, 2, V, true, LossKind.CROSS_ENTROPY, B, T));
-                data = randomTokens(seed);
+                m = new SequenceModel(be, new SequenceModelConfig(shape.family().equals("lstm") ? CellType.LSTM : CellType.GRU,
+                        0, V, 64, n, 2, V, true, LossKind.CROSS_ENTROPY, B, t));
+                data = randomTokens(seed, t);
             }
             case "rnn-adding" -> {
-                m = new SequenceModel(be, new SequenceModelConfig(CellType.RNN_TANH, 2, 0, 0, 128, 1, 1, false,
-                        LossKind.MSE, B, 100));
-                MarkedPairTask task = new MarkedPairTask(MarkedPairTask.Op.ADDING, B, 100, seed);
+                m = new SequenceModel(be, new SequenceModelConfig(CellType.RNN_TANH, 2, 0, 0, n, 1, 1, false,
+                        LossKind.MSE, B, t));
+                MarkedPairTask task = new MarkedPairTask(MarkedPairTask.Op.ADDING, B, t, seed);
                 data = task::batch;
             }
-            case "gpt" -> {
-                m = new GptModel(be, new GptConfig(V, 128, 4, 2, T, 1e-5f, false, B, T));
-                data = randomTokens(seed);
+            default -> {
+                m = new GptModel(be, new GptConfig(V, n, 4, 2, t, 1e-5f, false, B, t));
+                data = randomTokens(seed, t);
             }
-            default -> throw new IllegalArgumentException("unknown anchor model '" + name + "' (expected one of "
-                    + String.join(", ", NAMES) + ")");
         }
         m.params().initialize(new SplittableRandom(seed));
         return new Anchor(name, m, data);
     }
 
-    private static LongFunction<Batch> randomTokens(long seed) {
+    private static LongFunction<Batch> randomTokens(long seed, int t) {
         Rng rng = new Rng(0);
-        Batch b = new Batch(B, T, null, new int[B * T], null, new int[B * T]);
+        Batch b = new Batch(B, t, null, new int[B * t], null, new int[B * t]);
         return k -> {
             rng.reseed(seed, k);
-            for (int i = 0; i < B * T; i++) {
+            for (int i = 0; i < B * t; i++) {
                 b.tokens()[i] = rng.nextInt(V);
                 b.targetIds()[i] = rng.nextInt(V);
             }

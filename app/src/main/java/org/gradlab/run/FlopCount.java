@@ -31,17 +31,18 @@ public final class FlopCount {
         return linear(rows, d, 4 * d) + linear(rows, 4 * d, d);
     }
 
-    /** Forward matrix-multiply FLOPs of an anchor model's step. */
+    /** Forward matrix-multiply FLOPs of an anchor model's step (any name {@link AnchorModels#known} accepts). */
     public static long forward(String anchor) {
-        long b = AnchorModels.B, t = AnchorModels.T, v = AnchorModels.V;
-        return switch (anchor) {
+        AnchorModels.Shape s = AnchorModels.Shape.of(anchor);
+        if (s == null) throw new IllegalArgumentException("unknown anchor model '" + anchor + "'");
+        long b = AnchorModels.B, t = s.seq(), v = AnchorModels.V, n = s.size();
+        return switch (s.family()) {
             case "lstm", "gru" -> {
-                int gates = anchor.equals("lstm") ? 4 : 3;
-                yield recurrent(b, t, 64, 256, gates) + recurrent(b, t, 256, 256, gates) + linear(b * t, 256, v);
+                int gates = s.family().equals("lstm") ? 4 : 3;
+                yield recurrent(b, t, 64, n, gates) + recurrent(b, t, n, n, gates) + linear(b * t, n, v);
             }
-            case "rnn-adding" -> recurrent(b, 100, 2, 128, 1) + linear(b, 128, 1); // the head reads the last step only
-            case "gpt" -> 2 * (attention(b, t, 128) + mlp(b * t, 128)) + linear(b * t, 128, v);
-            default -> throw new IllegalArgumentException("unknown anchor model '" + anchor + "'");
+            case "rnn-adding" -> recurrent(b, t, 2, n, 1) + linear(b, n, 1); // the head reads the last step only
+            default -> 2 * (attention(b, t, n) + mlp(b * t, n)) + linear(b * t, n, v);
         };
     }
 

@@ -167,6 +167,18 @@ public class CliTest {
     }
 
     @Test
+    void benchTakesSizedAnchorsAndRefusesUnknownOnes() throws Exception {
+        Result r = run("bench", "--models", "gpt-d16,lstm-h16-t4", "--steps", "1", "--warmup", "0", "--json", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        JsonNode list = new ObjectMapper().readTree(r.out());
+        assertEquals("gpt-d16", list.get(0).get("model").asText());
+        assertEquals(org.gradlab.run.FlopCount.step("lstm-h16-t4") / 1e9, list.get(1).get("gflop_per_step").asDouble(), 1e-3);
+        Result bad = run("bench", "--models", "lstm-h3-t4");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown model 'lstm-h3-t4'") && bad.err().lines().count() == 1, bad.err());
+    }
+
+    @Test
     void benchPeakPutsEachModelAgainstTheMachinesFmaPeak() throws Exception {
         Result r = run("bench", "--models", "rnn-adding", "--steps", "2", "--warmup", "1", "--json", "--threads", "1", "--peak");
         assertEquals(0, r.code(), r.err());

@@ -29,4 +29,33 @@ class FlopCountTest {
         long gptBlock = 2L * 2048 * 128 * 384 + 4L * 32 * 64 * 64 * 128 + 2L * 2048 * 128 * 128 + 2L * 2048 * 128 * 512 * 2;
         assertEquals(2 * gptBlock + 2L * 2048 * 128 * 65, FlopCount.forward("gpt"));
     }
+
+    @Test
+    void sizedAnchorsForTheScalingTable() {
+        assertEquals(FlopCount.forward("lstm"), FlopCount.forward("lstm-h256-t64"), "the default LSTM is h256, T 64");
+        assertEquals(FlopCount.forward("gpt"), FlopCount.forward("gpt-d128"));
+        // LSTM hidden 512, T 256: per step layer 0 is 32×64 by 64×2048 and 32×512 by 512×2048, layer 1 twice 32×512 by 512×2048
+        long lstm = 256L * (2 * 32 * 64 * 2048 + 2 * 32 * 512 * 2048) + 256L * (2 * 32 * 512 * 2048 * 2) + 2L * 32 * 256 * 512 * 65;
+        assertEquals(lstm, FlopCount.forward("lstm-h512-t256"));
+        long gru = 64L * (2 * 32 * 64 * 384 + 2 * 32 * 128 * 384) + 64L * (2 * 32 * 128 * 384 * 2) + 2L * 32 * 64 * 128 * 65;
+        assertEquals(gru, FlopCount.forward("gru-h128-t64"));
+        // GPT d 256 (T 64, B 32: 2,048 rows): qkv, QKᵀ and AV, the projection, the 4× MLP; two blocks and the head
+        long block = 2L * 2048 * 256 * 768 + 4L * 32 * 64 * 64 * 256 + 2L * 2048 * 256 * 256 + 2L * 2048 * 256 * 1024 * 2;
+        assertEquals(2 * block + 2L * 2048 * 256 * 65, FlopCount.forward("gpt-d256"));
+        for (String name : AnchorModels.SCALE) org.junit.jupiter.api.Assertions.assertTrue(AnchorModels.known(name), name);
+        for (String bad : new String[] {"lstm-h4-t64", "lstm-h128", "gpt-d130", "gpt-d99999", "rnn-h50-t100", "lstm-h128-t1"}) {
+            org.junit.jupiter.api.Assertions.assertFalse(AnchorModels.known(bad), bad);
+        }
+    }
+
+    @Test
+    void aSizedAnchorIsBuiltAtItsSize() {
+        try (org.gradlab.engine.CpuBackend be = new org.gradlab.engine.CpuBackend(1)) {
+            // embedding 65×64; LSTM layer 0: 4·32·(64+32) + 2·4·32; layer 1: 4·32·(32+32) + 2·4·32; head 32·65 + 65
+            long want = 65L * 64 + (4L * 32 * (64 + 32) + 2 * 4 * 32) + (4L * 32 * (32 + 32) + 2 * 4 * 32) + 32L * 65 + 65;
+            AnchorModels.Anchor a = AnchorModels.create("lstm-h32-t8", be, 1);
+            assertEquals(want, a.model().params().size());
+            assertEquals(8, a.batches().apply(0).seq());
+        }
+    }
 }

@@ -40,8 +40,8 @@ final class VectorRecurrence {
         int np = padded(hid), blk = batch * hid;
         for (int t = 0; t < seq; t++) {
             int at = t * blk;
-            for (int i = r0; i < r1; i += MR) {
-                int rows = Math.min(MR, r1 - i);
+            for (int i = r0, rows; i < r1; i += rows) {
+                rows = tileRows(r1 - i);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
                     for (int r = 0; r < rows; r++) tanhRow(hid, tile, r * np, bias, biasOff, xg, xgOff + at + (i + r) * hid, h, at + blk + (i + r) * hid);
@@ -78,8 +78,9 @@ final class VectorRecurrence {
             if (sigmoid) CpuCells.rnnSigmoidBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             else CpuCells.rnnTanhBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             if (t == 0) break;
-            for (int i = r0; i < r1; i += MR) {
-                int rows = Math.min(MR, r1 - i), c0 = dHOff + at - blk + i * hid;
+            for (int i = r0, rows; i < r1; i += rows) {
+                rows = tileRows(r1 - i);
+                int c0 = dHOff + at - blk + i * hid;
                 for (int r = 0; r < rows; r++) System.arraycopy(dH, c0 + r * hid, tile, r * np, hid);
                 product(hid, hid, dPre, at + i * hid, rows, wp, tile, true);
                 for (int r = 0; r < rows; r++) System.arraycopy(tile, r * np, dH, c0 + r * hid, hid);
@@ -88,14 +89,32 @@ final class VectorRecurrence {
     }
 
     /**
+     * Rows for the next tile of the `left` still to do: six, or four where that makes the rest come out in whole
+     * tiles (20 rows run as 4 + 4 + 6 + 6, where sixes alone would compute 24).
+     */
+    static int tileRows(int left) {
+        if (left <= 4) return left;
+        int r = left % MR;
+        return r == 4 || r == 2 || r == 1 ? 4 : Math.min(MR, left);
+    }
+
+    /**
      * tile[r·np + j] (+)= Σ_p A(r, p)·B(p, j) for `rows` ≤ 6 rows of A (row stride k, from a0) and all n columns;
-     * missing rows repeat the last one and land in tile rows nobody reads.
+     * up to four rows take the four-row kernels; missing rows repeat the last one and land in tile rows nobody reads.
      */
     private static void product(int k, int n, float[] a, int a0, int rows, float[] bp, float[] tile, boolean acc) {
         int np = padded(n), fused = n - n % L, last = rows - 1;
         int o0 = a0, o1 = a0 + Math.min(1, last) * k, o2 = a0 + Math.min(2, last) * k;
         int o3 = a0 + Math.min(3, last) * k, o4 = a0 + Math.min(4, last) * k, o5 = a0 + last * k;
         int v = 0;
+        if (rows <= 4) {
+            for (; v + 2 * L <= fused; v += 2 * L) kernel4x2(k, a, o0, o1, o2, o3, bp, np, v, tile, acc);
+            for (; v < np; v += L) {
+                if (v < fused) kernel4x1Fma(k, a, o0, o1, o2, o3, bp, np, v, tile, acc);
+                else kernel4x1Mul(k, a, o0, o1, o2, o3, bp, np, v, tile, acc);
+            }
+            return;
+        }
         for (; v + 2 * L <= fused; v += 2 * L) kernel6x2(k, a, o0, o1, o2, o3, o4, o5, bp, np, v, tile, acc);
         for (; v < np; v += L) {
             if (v < fused) kernel6x1Fma(k, a, o0, o1, o2, o3, o4, o5, bp, np, v, tile, acc);
@@ -190,5 +209,74 @@ final class VectorRecurrence {
         }
         c0.intoArray(c, v); c1.intoArray(c, np + v); c2.intoArray(c, 2 * np + v);
         c3.intoArray(c, 3 * np + v); c4.intoArray(c, 4 * np + v); c5.intoArray(c, 5 * np + v);
+    }
+
+    private static void kernel4x2(int k, float[] a, int o0, int o1, int o2, int o3, float[] b, int np, int v, float[] c,
+                                  boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (acc) {
+            c00 = FloatVector.fromArray(S, c, v); c01 = FloatVector.fromArray(S, c, v + L);
+            c10 = FloatVector.fromArray(S, c, np + v); c11 = FloatVector.fromArray(S, c, np + v + L);
+            c20 = FloatVector.fromArray(S, c, 2 * np + v); c21 = FloatVector.fromArray(S, c, 2 * np + v + L);
+            c30 = FloatVector.fromArray(S, c, 3 * np + v); c31 = FloatVector.fromArray(S, c, 3 * np + v + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[o0 + p]);
+            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
+            av = FloatVector.broadcast(S, a[o1 + p]);
+            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
+            av = FloatVector.broadcast(S, a[o2 + p]);
+            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
+            av = FloatVector.broadcast(S, a[o3 + p]);
+            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
+        }
+        c00.intoArray(c, v); c01.intoArray(c, v + L);
+        c10.intoArray(c, np + v); c11.intoArray(c, np + v + L);
+        c20.intoArray(c, 2 * np + v); c21.intoArray(c, 2 * np + v + L);
+        c30.intoArray(c, 3 * np + v); c31.intoArray(c, 3 * np + v + L);
+    }
+
+    private static void kernel4x1Fma(int k, float[] a, int o0, int o1, int o2, int o3, float[] b, int np, int v, float[] c,
+                                     boolean acc) {
+        FloatVector c0, c1, c2, c3;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);
+            c2 = FloatVector.fromArray(S, c, 2 * np + v); c3 = FloatVector.fromArray(S, c, 3 * np + v);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = bv.fma(FloatVector.broadcast(S, a[o0 + p]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[o1 + p]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[o2 + p]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[o3 + p]), c3);
+        }
+        c0.intoArray(c, v); c1.intoArray(c, np + v); c2.intoArray(c, 2 * np + v); c3.intoArray(c, 3 * np + v);
+    }
+
+    private static void kernel4x1Mul(int k, float[] a, int o0, int o1, int o2, int o3, float[] b, int np, int v, float[] c,
+                                     boolean acc) {
+        FloatVector c0, c1, c2, c3;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);
+            c2 = FloatVector.fromArray(S, c, 2 * np + v); c3 = FloatVector.fromArray(S, c, 3 * np + v);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = c0.add(bv.mul(a[o0 + p]));
+            c1 = c1.add(bv.mul(a[o1 + p]));
+            c2 = c2.add(bv.mul(a[o2 + p]));
+            c3 = c3.add(bv.mul(a[o3 + p]));
+        }
+        c0.intoArray(c, v); c1.intoArray(c, np + v); c2.intoArray(c, 2 * np + v); c3.intoArray(c, 3 * np + v);
     }
 }

@@ -43,6 +43,22 @@ class RecurrenceParityTest {
         }
     }
 
+    /** Row tiles cover the rows exactly, at most six each, and an even count runs in whole tiles of four and six. */
+    @Test
+    void rowTilesComeOutWhole() {
+        for (int rows = 1; rows <= 100; rows++) {
+            int done = 0, wasted = 0;
+            while (done < rows) {
+                int t = VectorRecurrence.tileRows(rows - done);
+                assertTrue(t >= 1 && t <= 6 && t <= rows - done, rows + ": tile " + t);
+                wasted += t <= 4 ? 4 - t : 6 - t;
+                done += t;
+            }
+            assertEquals(rows, done);
+            if (rows % 2 == 0 && rows >= 4) assertEquals(0, wasted, rows + " rows");
+        }
+    }
+
     private static void check(CpuBackend be, SplittableRandom rng, boolean sigmoid, int seq, int batch, int hidden) {
         int blk = batch * hidden, xgOff = 7;
         float scale = (float) (1.5 / Math.sqrt(hidden));

@@ -15,7 +15,7 @@ final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int MR = 6, NR = 2 * L;
-    static final int KC = 128, MC = 120;
+    static final int KC = 384, MC = 96;
     /** Row count from which packing B pays for itself. */
     static final int PACK_B_MIN_ROWS = Integer.getInteger("gradlab.packB", 96);
 

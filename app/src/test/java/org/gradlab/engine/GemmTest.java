@@ -23,7 +23,7 @@ class GemmTest {
             try (CpuBackend be = new CpuBackend(threads)) {
                 for (int trial = 0; trial < 60; trial++) {
                     int m = sizes[rng.nextInt(sizes.length)], n = sizes[rng.nextInt(sizes.length)];
-                    int k = trial % 10 == 0 ? 300 : sizes[rng.nextInt(sizes.length)];
+                    int k = trial % 10 == 0 ? 900 : sizes[rng.nextInt(sizes.length)];
                     boolean transA = rng.nextBoolean(), acc = rng.nextBoolean();
                     int pad = rng.nextInt(3);
                     check(be, rng, m, n, k, transA, acc, pad);
@@ -44,7 +44,7 @@ class GemmTest {
         SplittableRandom rng = new SplittableRandom(11);
         int lanes = VectorGemm.L, strip = VectorGemm.NR;
         for (int trial = 0; trial < 300; trial++) {
-            int m = 1 + rng.nextInt(40), n = 1 + rng.nextInt(3 * strip + 7), k = 1 + rng.nextInt(trial % 5 == 0 ? 300 : 60);
+            int m = 1 + rng.nextInt(40), n = 1 + rng.nextInt(3 * strip + 7), k = 1 + rng.nextInt(trial % 5 == 0 ? 1000 : 60);
             boolean transA = rng.nextBoolean(), acc = rng.nextBoolean();
             int lda = transA ? m : k, ldb = n + rng.nextInt(3), ldc = n + rng.nextInt(3);
             int ars = transA ? 1 : lda, acs = transA ? lda : 1;

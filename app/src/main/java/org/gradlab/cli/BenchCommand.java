@@ -18,7 +18,7 @@ import java.util.Map;
         description = "Time training steps of the anchor models (the shapes of app/src/test/python/torch_cpu_bench.py).")
 public final class BenchCommand implements Runnable {
     @Option(names = "--models", split = ",", description = "comma-separated subset of lstm, gru, rnn-adding, gpt (default: all), "
-            + "or sizes of them: lstm-h512-t256, gru-h128-t64, gpt-d256")
+            + "or sizes of them: lstm-h512-t256, gru-h128-t64, rnn-h50-t100, gpt-d256")
     List<String> models = new ArrayList<>(AnchorModels.NAMES);
     @Option(names = "--scale", description = "the scaling table instead: the LSTM at hidden 128/256/512/1024 and T 64/256, the GPT at d 128/256/512 "
             + "(compare with scripts/torch-scale.py)")

@@ -29,11 +29,12 @@ public final class AnchorModels {
     public static final List<String> SCALE = List.of("lstm-h128-t64", "lstm-h256-t64", "lstm-h512-t64", "lstm-h1024-t64",
             "lstm-h128-t256", "lstm-h256-t256", "lstm-h512-t256", "lstm-h1024-t256", "gpt-d128", "gpt-d256", "gpt-d512");
     static final int B = 32, T = 64, V = 65;
-    private static final java.util.regex.Pattern SIZED = java.util.regex.Pattern.compile("(lstm|gru)-h(\\d{1,4})-t(\\d{1,4})|gpt-d(\\d{1,4})");
+    private static final java.util.regex.Pattern SIZED = java.util.regex.Pattern.compile("(lstm|gru|rnn)-h(\\d{1,4})-t(\\d{1,4})|gpt-d(\\d{1,4})");
 
     /**
-     * An anchor's family and size: "lstm" is {@code lstm-h256-t64}, "gpt" is {@code gpt-d128}; sized names (as in
-     * {@link #SCALE}) take any hidden size or width from 8 to 4096 and T from 2 to 4096.
+     * An anchor's family and size: "lstm" is {@code lstm-h256-t64}, "gpt" is {@code gpt-d128}, "rnn-adding" is
+     * {@code rnn-h128-t100}; sized names (as in {@link #SCALE}) take any hidden size or width from 8 to 4096 and T
+     * from 2 to 4096.
      */
     public record Shape(String family, int size, int seq) {
         public static Shape of(String name) {
@@ -45,7 +46,8 @@ public final class AnchorModels {
             }
             java.util.regex.Matcher m = SIZED.matcher(name);
             if (!m.matches()) return null;
-            Shape s = m.group(1) != null ? new Shape(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)))
+            String family = "rnn".equals(m.group(1)) ? "rnn-adding" : m.group(1); // rnn-h50-t100: the adding task's tanh RNN at that size
+            Shape s = family != null ? new Shape(family, Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)))
                     : new Shape("gpt", Integer.parseInt(m.group(4)), T);
             boolean ok = s.size >= 8 && s.size <= 4096 && s.seq >= 2 && s.seq <= 4096 && (!s.family.equals("gpt") || s.size % 4 == 0);
             return ok ? s : null;

@@ -42,8 +42,10 @@ class FlopCountTest {
         // GPT d 256 (T 64, B 32: 2,048 rows): qkv, QKᵀ and AV, the projection, the 4× MLP; two blocks and the head
         long block = 2L * 2048 * 256 * 768 + 4L * 32 * 64 * 64 * 256 + 2L * 2048 * 256 * 256 + 2L * 2048 * 256 * 1024 * 2;
         assertEquals(2 * block + 2L * 2048 * 256 * 65, FlopCount.forward("gpt-d256"));
+        assertEquals(FlopCount.forward("rnn-adding"), FlopCount.forward("rnn-h128-t100"));
+        assertEquals(100L * (2 * 32 * 2 * 50 + 2 * 32 * 50 * 50) + 2L * 32 * 50, FlopCount.forward("rnn-h50-t100"), "Pascanu's size on the adding task");
         for (String name : AnchorModels.SCALE) org.junit.jupiter.api.Assertions.assertTrue(AnchorModels.known(name), name);
-        for (String bad : new String[] {"lstm-h4-t64", "lstm-h128", "gpt-d130", "gpt-d99999", "rnn-h50-t100", "lstm-h128-t1"}) {
+        for (String bad : new String[] {"lstm-h4-t64", "lstm-h128", "gpt-d130", "gpt-d99999", "rnn-h50", "lstm-h128-t1"}) {
             org.junit.jupiter.api.Assertions.assertFalse(AnchorModels.known(bad), bad);
         }
     }

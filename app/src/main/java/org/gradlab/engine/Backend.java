@@ -57,14 +57,16 @@ public interface Backend extends AutoCloseable {
     void rnnSigmoidBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff);
 
     /**
-     * A single-gate RNN's whole recurrence (tanh, or sigmoid when `sigmoid`), h_0 already in h[0, B·H): for
-     * t = 0..T−1, hg_t = h_t·W_hhᵀ + b_hh, then h_{t+1} = act(xg_t + hg_t). whhT is W_hh transposed ([H, H]); hg
-     * is scratch of T·B·H. The default is the per-step calls; a backend may run the whole loop in one call, with
-     * the same arithmetic per element (recorded runs replay bit for bit either way).
+     * A single-gate RNN's whole forward (tanh, or sigmoid when `sigmoid`), h_0 already in h[0, B·H): the input
+     * projection xg = x·W_ihᵀ + b_ih of all T·B rows of x ([T·B, in], time-major, from xOff), then for t = 0..T−1
+     * hg_t = h_t·W_hhᵀ + b_hh and h_{t+1} = act(xg_t + hg_t). wihT and whhT are the weights transposed ([in, H],
+     * [H, H]); the biases are at bihOff and bhhOff in `bias`; xg and hg are scratch of T·B·H. The default is one GEMM
+     * and then the per-step calls ({@link RecurrenceSteps}); a backend may run the whole loop in one call, with the
+     * same arithmetic per element (recorded runs replay bit for bit either way).
      */
-    default void rnnSequenceForward(boolean sigmoid, int seq, int batch, int hidden, Buf whhT, int whhTOff,
-                                    Buf bias, int biasOff, Buf xg, int xgOff, Buf hg, Buf h) {
-        RecurrenceSteps.forward(this, sigmoid, seq, batch, hidden, whhT, whhTOff, bias, biasOff, xg, xgOff, hg, h);
+    default void rnnSequenceForward(boolean sigmoid, int seq, int batch, int in, int hidden, Buf x, int xOff, Buf wihT,
+                                    Buf whhT, Buf bias, int bihOff, int bhhOff, Buf xg, Buf hg, Buf h) {
+        RecurrenceSteps.forward(this, sigmoid, seq, batch, in, hidden, x, xOff, wihT, whhT, bias, bihOff, bhhOff, xg, hg, h);
     }
 
     /**

@@ -287,14 +287,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void rnnSequenceForward(boolean sigmoid, int seq, int batch, int hidden, Buf whhT, int whhTOff,
-                                   Buf bias, int biasOff, Buf xg, int xgOff, Buf hg, Buf h) {
+    public void rnnSequenceForward(boolean sigmoid, int seq, int batch, int in, int hidden, Buf x, int xOff, Buf wihT,
+                                   Buf whhT, Buf bias, int bihOff, int bhhOff, Buf xg, Buf hg, Buf h) {
         if (!VectorSupport.ENABLED) {
-            RecurrenceSteps.forward(this, sigmoid, seq, batch, hidden, whhT, whhTOff, bias, biasOff, xg, xgOff, hg, h);
+            RecurrenceSteps.forward(this, sigmoid, seq, batch, in, hidden, x, xOff, wihT, whhT, bias, bihOff, bhhOff, xg, hg, h);
             return;
         }
-        RecurrenceJob j = recurrenceJob.prepare(false, sigmoid, seq, batch, hidden, arr(whhT), whhTOff);
-        j.bias = arr(bias); j.biasOff = biasOff; j.xg = arr(xg); j.xgOff = xgOff; j.hg = arr(hg); j.h = arr(h);
+        RecurrenceJob j = recurrenceJob.prepare(false, sigmoid, seq, batch, hidden, arr(whhT), 0);
+        j.padInput(in, arr(wihT));
+        j.x = arr(x); j.xOff = xOff; j.bias = arr(bias); j.bihOff = bihOff; j.bhhOff = bhhOff;
+        j.xg = arr(xg); j.hg = arr(hg); j.h = arr(h);
         runRecurrence(j);
     }
 
@@ -318,8 +320,10 @@ public final class CpuBackend implements Backend {
 
     private final class RecurrenceJob implements WorkerPool.Job {
         boolean backward, sigmoid;
-        int seq, batch, hidden, biasOff, xgOff, dHOff;
-        float[] padded = new float[0], bias, xg, hg, h, dH, dPre;
+        int seq, batch, in, hidden, xOff, bihOff, bhhOff, dHOff;
+        float[] padded = new float[0], paddedIn = new float[0], x, bias, xg, hg, h, dH, dPre;
+        /** Per thread: the input projection's tile (the hidden product's is the thread's scratch). */
+        float[][] inputTiles = new float[0][];
 
         RecurrenceJob prepare(boolean backward, boolean sigmoid, int seq, int batch, int hidden, float[] w, int wOff) {
             this.backward = backward; this.sigmoid = sigmoid; this.seq = seq; this.batch = batch; this.hidden = hidden;
@@ -329,13 +333,27 @@ public final class CpuBackend implements Backend {
             return this;
         }
 
+        void padInput(int in, float[] wihT) {
+            this.in = in;
+            if (inputTiles.length < pool.threads()) inputTiles = new float[pool.threads()][0];
+            int size = in * VectorRecurrence.padded(hidden);
+            if (paddedIn.length < size) paddedIn = new float[size];
+            VectorRecurrence.pad(in, hidden, wihT, 0, hidden, paddedIn);
+        }
+
         @Override
         public void run(int chunk, int chunks) {
             int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
             if (r1 <= r0) return;
-            float[] tile = scratch(chunk, VectorGemm.MR * VectorRecurrence.padded(hidden));
-            if (backward) VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile);
-            else VectorRecurrence.forward(r0, r1, sigmoid, seq, batch, hidden, padded, bias, biasOff, xg, xgOff, hg, h, tile);
+            int tileSize = VectorGemm.MR * VectorRecurrence.padded(hidden);
+            float[] tile = scratch(chunk, tileSize);
+            if (backward) {
+                VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile);
+                return;
+            }
+            if (inputTiles[chunk].length < tileSize) inputTiles[chunk] = new float[tileSize];
+            VectorRecurrence.forward(r0, r1, sigmoid, seq, batch, in, hidden, x, xOff, paddedIn, padded, bias, bihOff, bhhOff,
+                    xg, hg, h, inputTiles[chunk], tile);
         }
     }
 

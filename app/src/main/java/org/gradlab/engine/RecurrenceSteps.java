@@ -8,13 +8,14 @@ package org.gradlab.engine;
 public final class RecurrenceSteps {
     private RecurrenceSteps() {}
 
-    public static void forward(Backend be, boolean sigmoid, int seq, int batch, int hidden, Buf whhT, int whhTOff,
-                               Buf bias, int biasOff, Buf xg, int xgOff, Buf hg, Buf h) {
+    public static void forward(Backend be, boolean sigmoid, int seq, int batch, int in, int hidden, Buf x, int xOff,
+                               Buf wihT, Buf whhT, Buf bias, int bihOff, int bhhOff, Buf xg, Buf hg, Buf h) {
         int blk = batch * hidden;
+        be.gemmBias(seq * batch, hidden, in, x, xOff, in, 1, wihT, 0, hidden, xg, 0, hidden, bias, bihOff);
         for (int t = 0; t < seq; t++) {
-            be.gemmBias(batch, hidden, hidden, h, t * blk, hidden, 1, whhT, whhTOff, hidden, hg, t * blk, hidden, bias, biasOff);
-            if (sigmoid) be.rnnSigmoidForward(batch, hidden, xg, xgOff + t * blk, hg, t * blk, h, (t + 1) * blk);
-            else be.rnnTanhForward(batch, hidden, xg, xgOff + t * blk, hg, t * blk, h, (t + 1) * blk);
+            be.gemmBias(batch, hidden, hidden, h, t * blk, hidden, 1, whhT, 0, hidden, hg, t * blk, hidden, bias, bhhOff);
+            if (sigmoid) be.rnnSigmoidForward(batch, hidden, xg, t * blk, hg, t * blk, h, (t + 1) * blk);
+            else be.rnnTanhForward(batch, hidden, xg, t * blk, hg, t * blk, h, (t + 1) * blk);
         }
     }
 

@@ -34,39 +34,54 @@ final class VectorRecurrence {
         }
     }
 
-    /** Rows [r0, r1) through all steps: hg_t = h_t·W + b, h_{t+1} = act(xg_t + hg_t); wp is W_hhᵀ padded. */
-    static void forward(int r0, int r1, boolean sigmoid, int seq, int batch, int hid, float[] wp, float[] bias,
-                        int biasOff, float[] xg, int xgOff, float[] hg, float[] h, float[] tile) {
+    /**
+     * Rows [r0, r1) through all steps: xg_t = x_t·W_ih + b_ih and hg_t = h_t·W_hh + b_hh, each row tile's input
+     * projection computed where it is used, then h_{t+1} = act(xg_t + hg_t); wip and wp are W_ihᵀ and W_hhᵀ padded.
+     */
+    static void forward(int r0, int r1, boolean sigmoid, int seq, int batch, int in, int hid, float[] x, int xOff,
+                        float[] wip, float[] wp, float[] bias, int bihOff, int bhhOff, float[] xg, float[] hg, float[] h,
+                        float[] inputTile, float[] tile) {
         int np = padded(hid), blk = batch * hid;
         for (int t = 0; t < seq; t++) {
             int at = t * blk;
             for (int i = r0, rows; i < r1; i += rows) {
                 rows = tileRows(r1 - i);
+                product(in, hid, x, xOff + (t * batch + i) * in, rows, wip, inputTile, false);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
-                    for (int r = 0; r < rows; r++) tanhRow(hid, tile, r * np, bias, biasOff, xg, xgOff + at + (i + r) * hid, h, at + blk + (i + r) * hid);
+                    for (int r = 0; r < rows; r++) {
+                        tanhRow(hid, inputTile, tile, r * np, bias, bihOff, bhhOff, h, at + blk + (i + r) * hid);
+                    }
                     continue;
                 }
                 for (int r = 0; r < rows; r++) {
                     int dst = at + (i + r) * hid, src = r * np;
-                    for (int j = 0; j < hid; j++) hg[dst + j] = tile[src + j] + bias[biasOff + j];
+                    for (int j = 0; j < hid; j++) {
+                        xg[dst + j] = inputTile[src + j] + bias[bihOff + j];
+                        hg[dst + j] = tile[src + j] + bias[bhhOff + j];
+                    }
                 }
-                CpuCells.rnnSigmoidForward(i, i + rows, hid, xg, xgOff + at, hg, at, h, at + blk);
+                CpuCells.rnnSigmoidForward(i, i + rows, hid, xg, at, hg, at, h, at + blk);
             }
         }
     }
 
     /**
-     * h = tanh(xg + (acc + b)) for one row, straight from the product's tile: the operations of addBias, then
-     * CpuCells.rnnTanhForward (vector lanes as VectorActivations, the narrow tail as Activations.tanh).
+     * h = tanh((accX + b_ih) + (accH + b_hh)) for one row, straight from the two products' tiles: the operations of
+     * the input GEMM's and the step GEMM's bias passes, then CpuCells.rnnTanhForward (vector lanes as
+     * VectorActivations, the narrow tail as Activations.tanh).
      */
-    private static void tanhRow(int hid, float[] tile, int src, float[] bias, int biasOff, float[] xg, int xo, float[] h, int ho) {
+    private static void tanhRow(int hid, float[] xTile, float[] hTile, int src, float[] bias, int bihOff, int bhhOff,
+                                float[] h, int ho) {
         int j = 0;
         for (; j + L <= hid; j += L) {
-            FloatVector hg = FloatVector.fromArray(S, tile, src + j).add(FloatVector.fromArray(S, bias, biasOff + j));
-            VectorActivations.tanh(FloatVector.fromArray(S, xg, xo + j).add(hg)).intoArray(h, ho + j);
+            FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bias, bihOff + j));
+            FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bias, bhhOff + j));
+            VectorActivations.tanh(xg.add(hg)).intoArray(h, ho + j);
         }
-        for (; j < hid; j++) h[ho + j] = Activations.tanh(xg[xo + j] + (tile[src + j] + bias[biasOff + j]));
+        for (; j < hid; j++) {
+            h[ho + j] = Activations.tanh((xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j]));
+        }
     }
 
     /** Rows [r0, r1) back through all steps: dPre_t = dH_t ⊙ act'(h_{t+1}), dH_{t−1} += dPre_t·W; wp is W_hh padded. */

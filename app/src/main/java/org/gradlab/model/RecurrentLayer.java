@@ -81,13 +81,14 @@ final class RecurrentLayer {
         int rows = batch * seq;
         be.transpose(p, wih.offset(), gh, in, wihT, 0);
         be.transpose(p, whh.offset(), gh, hid, whhT, 0);
-        be.gemmBias(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, p, bih.offset());
         be.fill(hs, 0, batch * hid, 0f);
-        if (cs != null) be.fill(cs, 0, batch * hid, 0f);
         if (cell.gates == 1) {
-            be.rnnSequenceForward(cell == CellType.RNN_SIGMOID, seq, batch, hid, whhT, 0, p, bhh.offset(), xg, 0, hg, hs);
+            be.rnnSequenceForward(cell == CellType.RNN_SIGMOID, seq, batch, in, hid, x, xOff, wihT, whhT, p, bih.offset(),
+                    bhh.offset(), xg, hg, hs);
             return;
         }
+        be.gemmBias(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, p, bih.offset());
+        if (cs != null) be.fill(cs, 0, batch * hid, 0f);
         int blk = batch * hid, gblk = batch * gh;
         for (int t = 0; t < seq; t++) {
             be.gemmBias(batch, gh, hid, hs, t * blk, hid, 1, whhT, 0, gh, hg, t * gblk, gh, p, bhh.offset());

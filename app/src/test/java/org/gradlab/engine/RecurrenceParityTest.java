@@ -60,30 +60,31 @@ class RecurrenceParityTest {
     }
 
     private static void check(CpuBackend be, SplittableRandom rng, boolean sigmoid, int seq, int batch, int hidden) {
-        int blk = batch * hidden, xgOff = 7;
+        int blk = batch * hidden, in = (seq + hidden) % 4 == 0 ? 20 + hidden % 50 : 1 + (seq * 7 + hidden) % 9, xOff = 7;
         float scale = (float) (1.5 / Math.sqrt(hidden));
-        float[] whh = rand(rng, hidden * hidden + 5, scale), bias = rand(rng, hidden + 3, 0.5f);
-        float[] xg = rand(rng, xgOff + seq * blk, 1f), h0 = rand(rng, blk, 1f), dOut = rand(rng, 3 + seq * blk, 1f);
-        int whhOff = 5, biasOff = 3, dHOff = 3;
-        Buf w = up(be, whh), wT = be.alloc(hidden * hidden), b = up(be, bias), x = up(be, xg);
+        float[] whh = rand(rng, hidden * hidden + 5, scale), wih = rand(rng, hidden * in, 1f), bias = rand(rng, 2 * hidden + 3, 0.5f);
+        float[] xs = rand(rng, xOff + seq * batch * in, 1f), h0 = rand(rng, blk, 1f), dOut = rand(rng, 3 + seq * blk, 1f);
+        int whhOff = 5, bihOff = 3, bhhOff = 3 + hidden, dHOff = 3;
+        Buf w = up(be, whh), wT = be.alloc(hidden * hidden), wi = up(be, wih), wiT = be.alloc(hidden * in), b = up(be, bias), x = up(be, xs);
         be.transpose(w, whhOff, hidden, hidden, wT, 0);
+        be.transpose(wi, 0, hidden, in, wiT, 0);
 
-        Buf[] hs = new Buf[2], hgs = new Buf[2], dHs = new Buf[2], dPres = new Buf[2];
+        Buf[] hs = new Buf[2], dHs = new Buf[2], dPres = new Buf[2];
         for (int path = 0; path < 2; path++) {
             hs[path] = be.alloc((seq + 1) * blk);
             be.upload(h0, 0, hs[path], 0, blk);
-            hgs[path] = be.alloc(seq * blk);
+            Buf xg = be.alloc(seq * blk), hg = be.alloc(seq * blk);
             dHs[path] = up(be, dOut);
             dPres[path] = be.alloc(seq * blk);
             if (path == 0) {
-                RecurrenceSteps.forward(be, sigmoid, seq, batch, hidden, wT, 0, b, biasOff, x, xgOff, hgs[0], hs[0]);
+                RecurrenceSteps.forward(be, sigmoid, seq, batch, in, hidden, x, xOff, wiT, wT, b, bihOff, bhhOff, xg, hg, hs[0]);
                 RecurrenceSteps.backward(be, sigmoid, seq, batch, hidden, w, whhOff, hs[0], dHs[0], dHOff, dPres[0]);
             } else {
-                be.rnnSequenceForward(sigmoid, seq, batch, hidden, wT, 0, b, biasOff, x, xgOff, hgs[1], hs[1]);
+                be.rnnSequenceForward(sigmoid, seq, batch, in, hidden, x, xOff, wiT, wT, b, bihOff, bhhOff, xg, hg, hs[1]);
                 be.rnnSequenceBackward(sigmoid, seq, batch, hidden, w, whhOff, hs[1], dHs[1], dHOff, dPres[1]);
             }
         }
-        String what = (sigmoid ? "sigmoid" : "tanh") + " T=" + seq + " B=" + batch + " H=" + hidden + " threads=" + be.threads();
+        String what = (sigmoid ? "sigmoid" : "tanh") + " T=" + seq + " B=" + batch + " in=" + in + " H=" + hidden + " threads=" + be.threads();
         float[] last = sameBits(be, hs, (seq + 1) * blk, what + " h");
         sameBits(be, dHs, 3 + seq * blk, what + " dH");
         sameBits(be, dPres, seq * blk, what + " dPre");

@@ -327,7 +327,7 @@ public final class CpuBackend implements Backend {
 
         RecurrenceJob prepare(boolean backward, boolean sigmoid, int seq, int batch, int hidden, float[] w, int wOff) {
             this.backward = backward; this.sigmoid = sigmoid; this.seq = seq; this.batch = batch; this.hidden = hidden;
-            int size = hidden * VectorRecurrence.padded(hidden);
+            int size = hidden * VectorGemm.padded(hidden);
             if (padded.length < size) padded = new float[size];
             VectorRecurrence.pad(hidden, hidden, w, wOff, hidden, padded);
             return this;
@@ -336,7 +336,7 @@ public final class CpuBackend implements Backend {
         void padInput(int in, float[] wihT) {
             this.in = in;
             if (inputTiles.length < pool.threads()) inputTiles = new float[pool.threads()][0];
-            int size = in * VectorRecurrence.padded(hidden);
+            int size = in * VectorGemm.padded(hidden);
             if (paddedIn.length < size) paddedIn = new float[size];
             VectorRecurrence.pad(in, hidden, wihT, 0, hidden, paddedIn);
         }
@@ -345,7 +345,7 @@ public final class CpuBackend implements Backend {
         public void run(int chunk, int chunks) {
             int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
             if (r1 <= r0) return;
-            int tileSize = VectorGemm.MR * VectorRecurrence.padded(hidden);
+            int tileSize = VectorGemm.MR * VectorGemm.padded(hidden);
             float[] tile = scratch(chunk, tileSize);
             if (backward) {
                 VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile);

@@ -21,6 +21,11 @@ final class VectorGemm {
 
     private VectorGemm() {}
 
+    /** Width of a row of n floats padded to whole vectors. */
+    static int padded(int n) {
+        return (n + L - 1) / L * L;
+    }
+
     static String describe() {
         return S.vectorBitSize() + "-bit, " + L + " floats";
     }

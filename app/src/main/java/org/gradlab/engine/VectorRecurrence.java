@@ -6,12 +6,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A single-gate RNN's whole time loop in one call, for the small recurrent models where per-step costs dominate.
  * A thread takes a share of the batch rows through every step (rows never meet in the recurrence, so there is no
- * synchronisation per step); W_hh is padded to whole vectors once per call and stays in cache; the hidden state
- * is read in place, six rows at a time, with no packing per step.
+ * synchronisation per step); W_ih and W_hh are padded to whole vectors once per call and stay in cache; the input
+ * and the hidden state are read in place, in row tiles of six or four, with no packing per step.
  * <p>
  * Every element is computed as {@link VectorGemm} computes it: one chain in k order, fused multiply-adds in the
- * columns that fill whole vectors, multiply then add in the narrower tail; bias, sum and activation go through
- * the same {@link CpuCells} code as the per-step path. A run is therefore bit-identical to the per-step calls
+ * columns that fill whole vectors, multiply then add in the narrower tail; the bias adds, the sum and the
+ * activation are the per-step path's operations in its order (tanh's lanes as {@link VectorActivations}, its tail
+ * and the sigmoid as {@link CpuCells}). A run is therefore bit-identical to the per-step calls
  * ({@code RecurrenceParityTest}), which recorded runs rely on when they are forked or resumed.
  */
 final class VectorRecurrence {
@@ -20,14 +21,9 @@ final class VectorRecurrence {
 
     private VectorRecurrence() {}
 
-    /** Width of a row padded to whole vectors. */
-    static int padded(int n) {
-        return (n + L - 1) / L * L;
-    }
-
-    /** out[p·np + j] = B(p, j) for j < n and 0 beyond, for k rows of B, np = {@link #padded}(n). */
+    /** out[p·np + j] = B(p, j) for j < n and 0 beyond, for k rows of B, np = {@link VectorGemm#padded}(n). */
     static void pad(int k, int n, float[] b, int bOff, int ldb, float[] out) {
-        int np = padded(n);
+        int np = VectorGemm.padded(n);
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, bOff + p * ldb, out, p * np, n);
             java.util.Arrays.fill(out, p * np + n, (p + 1) * np, 0f);
@@ -41,7 +37,7 @@ final class VectorRecurrence {
     static void forward(int r0, int r1, boolean sigmoid, int seq, int batch, int in, int hid, float[] x, int xOff,
                         float[] wip, float[] wp, float[] bias, int bihOff, int bhhOff, float[] xg, float[] hg, float[] h,
                         float[] inputTile, float[] tile) {
-        int np = padded(hid), blk = batch * hid;
+        int np = VectorGemm.padded(hid), blk = batch * hid;
         for (int t = 0; t < seq; t++) {
             int at = t * blk;
             for (int i = r0, rows; i < r1; i += rows) {
@@ -87,7 +83,7 @@ final class VectorRecurrence {
     /** Rows [r0, r1) back through all steps: dPre_t = dH_t ⊙ act'(h_{t+1}), dH_{t−1} += dPre_t·W; wp is W_hh padded. */
     static void backward(int r0, int r1, boolean sigmoid, int seq, int batch, int hid, float[] wp, float[] h,
                          float[] dH, int dHOff, float[] dPre, float[] tile) {
-        int np = padded(hid), blk = batch * hid;
+        int np = VectorGemm.padded(hid), blk = batch * hid;
         for (int t = seq - 1; t >= 0; t--) {
             int at = t * blk;
             if (sigmoid) CpuCells.rnnSigmoidBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
@@ -118,7 +114,7 @@ final class VectorRecurrence {
      * up to four rows take the four-row kernels; missing rows repeat the last one and land in tile rows nobody reads.
      */
     private static void product(int k, int n, float[] a, int a0, int rows, float[] bp, float[] tile, boolean acc) {
-        int np = padded(n), fused = n - n % L, last = rows - 1;
+        int np = VectorGemm.padded(n), fused = n - n % L, last = rows - 1;
         int o0 = a0, o1 = a0 + Math.min(1, last) * k, o2 = a0 + Math.min(2, last) * k;
         int o3 = a0 + Math.min(3, last) * k, o4 = a0 + Math.min(4, last) * k, o5 = a0 + last * k;
         int v = 0;

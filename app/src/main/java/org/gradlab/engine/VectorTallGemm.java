@@ -25,44 +25,31 @@ final class VectorTallGemm {
         return ars == 1 && (long) m * n <= 64 * 64 && k >= 4 * KB;
     }
 
-    /** Floats of scratch {@link #gemm} needs. */
+    /** Floats of scratch {@link #gemm} needs: G transposed and padded, and one padded row of A. */
     static int scratchSize(int m, int n) {
-        int mp = VectorRecurrence.padded(m);
-        return n * mp + NJ * mp;
+        return (n + 1) * VectorGemm.padded(m);
     }
 
     /** G(i, j) = g[gOff + i·ldg + j] for j in [j0, j1); A(p, i) = a[aOff + p·lda + i]; B(p, j) = b[bOff + p·ldb + j]. */
     static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] g, int gOff,
                      int ldg, boolean acc, int j0, int j1, float[] scratch) {
-        int mp = VectorRecurrence.padded(m), fused = n - n % L;
+        int mp = VectorGemm.padded(m), fused = n - n % L;
         float[] t = scratch; // t[j·mp + i] = G(i, j): G transposed, rows padded to whole vectors
         for (int j = j0; j < j1; j++) {
             int row = j * mp;
             for (int i = 0; i < m; i++) t[row + i] = acc ? g[gOff + i * ldg + j] : 0f;
             java.util.Arrays.fill(t, row + m, row + mp, 0f);
         }
-        // rows of A whose last vector would read past the array go through a padded copy
+        // rows of A whose last vector would read past the array (a few at its end) go through a padded copy,
+        // after all the others: k stays in order
         int safe = k;
         while (safe > 0 && aOff + (safe - 1) * lda + mp > a.length) safe--;
-        float[] last = null;
-        int lastOff = n * mp;
-        for (int p0 = 0; p0 < k; p0 += KB) {
-            int p1 = Math.min(k, p0 + KB);
-            float[] ab = a;
-            int ao = aOff;
-            for (int part = 0; part < 2; part++) {
-                int q0 = part == 0 ? p0 : Math.max(p0, safe), q1 = part == 0 ? Math.min(p1, safe) : p1;
-                if (q1 <= q0) continue;
-                if (part == 1) { // one padded row at a time
-                    for (int p = q0; p < q1; p++) {
-                        System.arraycopy(a, aOff + p * lda, t, lastOff, m);
-                        java.util.Arrays.fill(t, lastOff + m, lastOff + mp, 0f);
-                        columns(p, p + 1, m, mp, t, lastOff - p * lda, lda, b, bOff, ldb, t, j0, j1, fused);
-                    }
-                    continue;
-                }
-                columns(q0, q1, m, mp, ab, ao, lda, b, bOff, ldb, t, j0, j1, fused);
-            }
+        for (int p0 = 0; p0 < safe; p0 += KB) columns(p0, Math.min(safe, p0 + KB), m, mp, a, aOff, lda, b, bOff, ldb, t, j0, j1, fused);
+        int copy = n * mp;
+        for (int p = safe; p < k; p++) {
+            System.arraycopy(a, aOff + p * lda, t, copy, m);
+            java.util.Arrays.fill(t, copy + m, copy + mp, 0f);
+            columns(p, p + 1, m, mp, t, copy - p * lda, lda, b, bOff, ldb, t, j0, j1, fused);
         }
         for (int j = j0; j < j1; j++) {
             int row = j * mp;

@@ -10,16 +10,17 @@ import java.util.Arrays;
 
 /**
  * Times full training steps (batch load, forward, backward, clip, Adam) of an anchor model after warm-up,
- * twice: as the PyTorch anchor script runs it (clip_grad_norm_ 1.0) with GradLab's full telemetry
- * (histograms, per-layer norms, update ratios), and bare (no clipping, no telemetry). Rounds alternate so
- * drifting machine load hits both alike; each of those steps is timed to its end, report included. Then the
+ * three ways: as the PyTorch anchor script runs it (clip_grad_norm_ 1.0) with GradLab's full telemetry
+ * (histograms, per-layer norms, update ratios, gradients through time), the same clipped step without telemetry
+ * (so telemetry's own cost is the difference), and bare (no clipping, no telemetry). Rounds alternate so
+ * drifting machine load hits all alike; each of those steps is timed to its end, report included. Then the
  * full step once more as a training run makes it: consecutive queued steps, each step's report completed by
  * the next step's copy (on a GPU one copy per step instead of two; the same work on the CPU).
  */
 public final class Benchmark {
     /** One model's figures; ms values are means over the timed steps. */
-    public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msBare,
-                         double msRecorded, int recordBytesPerStep, double msInRun) {
+    public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msClipped,
+                         double msBare, double msRecorded, int recordBytesPerStep, double msInRun) {
         /** Extra time of recording every step over the same step unrecorded, in percent (NaN if not measured). */
         public double recordOverheadPercent() {
             return 100.0 * (msRecorded / msPerStep - 1);
@@ -27,6 +28,11 @@ public final class Benchmark {
 
         public double stepsPerSecond() {
             return 1000.0 / msPerStep;
+        }
+
+        /** Extra time of telemetry over the same clipped step without it, in percent. */
+        public double telemetryPercent() {
+            return 100.0 * (msPerStep / msClipped - 1);
         }
 
         /** Extra time of clipping + telemetry over the bare step, in percent. */
@@ -53,15 +59,17 @@ public final class Benchmark {
         StepRunner full = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
         StepRunner bare = new StepRunner(a.model(), opt, ClipSpec.parse("none"), NonFinitePolicy.PROPAGATE);
         bare.setTelemetry(false);
+        StepRunner clipped = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
+        clipped.setTelemetry(false);
         long k = 0;
         for (int i = 0; i < warmup; i++) {
-            full.run(k, a.batches().apply(k));
-            k++;
-            bare.run(k, a.batches().apply(k));
-            k++;
+            for (StepRunner r : new StepRunner[] {full, clipped, bare}) {
+                r.run(k, a.batches().apply(k));
+                k++;
+            }
         }
         StepSink sink = recorder == null ? null : recorder.apply(full.model().params().layout());
-        double[] tFull = new double[steps], tBare = new double[steps], tRec = new double[steps];
+        double[] tFull = new double[steps], tClipped = new double[steps], tBare = new double[steps], tRec = new double[steps];
         // a GPU backend queues work: each timed step ends when the device is done with it (a no-op on the CPU)
         be.synchronize();
         for (int i = 0; i < steps; i++) {
@@ -70,17 +78,22 @@ public final class Benchmark {
             k++;
             be.synchronize();
             long t1 = System.nanoTime();
+            clipped.run(k, a.batches().apply(k));
+            k++;
+            be.synchronize();
+            long t2 = System.nanoTime();
             bare.run(k, a.batches().apply(k));
             k++;
             be.synchronize();
             tFull[i] = (t1 - t0) / 1e6;
-            tBare[i] = (System.nanoTime() - t1) / 1e6;
+            tClipped[i] = (t2 - t1) / 1e6;
+            tBare[i] = (System.nanoTime() - t2) / 1e6;
             if (sink != null) {
-                long t2 = System.nanoTime();
+                long t3 = System.nanoTime();
                 sink.accept(full.run(k, a.batches().apply(k)));
                 k++;
                 be.synchronize();
-                tRec[i] = (System.nanoTime() - t2) / 1e6;
+                tRec[i] = (System.nanoTime() - t3) / 1e6;
             }
         }
         long tq = System.nanoTime();
@@ -93,10 +106,11 @@ public final class Benchmark {
         be.synchronize();
         double msInRun = (System.nanoTime() - tq) / 1e6 / steps;
         double meanFull = Arrays.stream(tFull).average().orElse(Double.NaN);
+        double meanClipped = Arrays.stream(tClipped).average().orElse(Double.NaN);
         double meanBare = Arrays.stream(tBare).average().orElse(Double.NaN);
         double meanRec = sink == null ? Double.NaN : Arrays.stream(tRec).average().orElse(Double.NaN);
         int bytes = sink == null ? 0 : (int) (sink.bytes() / steps);
         Arrays.sort(tFull);
-        return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanBare, meanRec, bytes, msInRun);
+        return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanClipped, meanBare, meanRec, bytes, msInRun);
     }
 }

@@ -159,6 +159,12 @@ public class CliTest {
         assertTrue(row.get("ms_per_step").asDouble() > 0);
         assertTrue(row.get("steps_per_s").asDouble() > 0);
         assertTrue(row.get("ms_per_step_in_run").asDouble() > 0, "the queued steps of a run are timed too");
+        double full = row.get("ms_per_step").asDouble(), clipped = row.get("ms_per_step_clipped").asDouble();
+        double bare = row.get("ms_per_step_bare").asDouble();
+        assertTrue(clipped > 0 && bare > 0, "the clipped step without telemetry and the bare step are timed too");
+        assertEquals(100 * (full / clipped - 1), row.get("telemetry_overhead_pct").asDouble(), 0.1,
+                "telemetry's share is the full step over the same clipped step without it");
+        assertEquals(100 * (full / bare - 1), row.get("clip_and_telemetry_overhead_pct").asDouble(), 0.1);
         double gflop = org.gradlab.run.FlopCount.step("rnn-adding") / 1e9;
         assertEquals(gflop, row.get("gflop_per_step").asDouble(), 1e-3, "the counted matrix-product FLOPs");
         assertEquals(gflop / (row.get("ms_per_step").asDouble() / 1e3), row.get("gflops").asDouble(), 0.02 * row.get("gflops").asDouble());

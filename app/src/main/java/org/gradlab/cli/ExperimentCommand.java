@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.gradlab.clip.ClipSpec;
 import org.gradlab.clip.NonFinitePolicy;
 import org.gradlab.engine.CpuBackend;
 import org.gradlab.optim.OptimizerConfig;
@@ -50,7 +49,8 @@ public final class ExperimentCommand implements Runnable {
         int seeds;
         @Option(names = "--steps", defaultValue = "30000", description = "most steps a cell trains (default ${DEFAULT-VALUE})")
         long steps;
-        @Option(names = "--arms", split = ",", defaultValue = "none,norm:1", description = "clip specs compared (default ${DEFAULT-VALUE})")
+        @Option(names = "--arms", split = ",", defaultValue = "none,norm:1", description = "arms compared: clip specs, each optionally with "
+                + "Pascanu's regulariser as SPEC+omega:ALPHA (none = their SGD, norm:1 = SGD-C, norm:1+omega:4 = SGD-CR; default ${DEFAULT-VALUE})")
         List<String> arms;
         @Option(names = "--task", defaultValue = "temporal-order", description = "the task (default ${DEFAULT-VALUE})")
         String task;
@@ -80,13 +80,7 @@ public final class ExperimentCommand implements Runnable {
             if (seeds < 1 || steps < 1 || evalEvery < 1 || lengths.isEmpty() || arms.isEmpty()) {
                 throw new UserError("--seeds, --steps, --eval-every must be >= 1 and --lengths, --arms not empty");
             }
-            for (String a : arms) {
-                try {
-                    ClipSpec.parse(a);
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage().lines().findFirst().orElse("invalid clip spec '" + a + "'"));
-                }
-            }
+            for (String a : arms) PascanuArm.parse(a);
             int workers = parallel != null ? parallel : Runtime.getRuntime().availableProcessors();
             if (workers < 1 || workers > 4 * Runtime.getRuntime().availableProcessors()) throw new UserError("--parallel must be 1–" + 4 * Runtime.getRuntime().availableProcessors());
             List<Object[]> plan = new ArrayList<>();
@@ -117,7 +111,7 @@ public final class ExperimentCommand implements Runnable {
                         String outcome = c.solved() ? String.format(Locale.ROOT, "solved at step %,d (%.2f%% wrong)", c.steps(), 100 * c.errorRate())
                                 : c.diverged() ? String.format(Locale.ROOT, "diverged (NaN/inf) by step %,d", c.steps())
                                 : String.format(Locale.ROOT, "not solved in %,d steps (%.1f%% wrong)", c.steps(), 100 * c.errorRate());
-                        if (!c.arm().equals("none")) outcome += String.format(Locale.ROOT, "; clipped %.1f%% of steps", 100 * c.clipRate());
+                        if (PascanuArm.parse(c.arm()).clips()) outcome += String.format(Locale.ROOT, "; clipped %.1f%% of steps", 100 * c.clipRate());
                         progress.cellDone((steps - c.steps()) * c.length(), String.format(Locale.ROOT, "%.0f s  T=%d seed %d %s: %s",
                                 progress.elapsedSeconds(), c.length(), c.seed(), c.arm(), outcome));
                         return c;
@@ -147,13 +141,14 @@ public final class ExperimentCommand implements Runnable {
 
         private SessionConfig config(int length, long seed, String arm) {
             OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.Kind.SGD, lr);
-            RunConfig rc = new RunConfig(model, task, hidden, 1, 32, 64, 4, batch, length, oc, init, seed);
+            PascanuArm a = PascanuArm.parse(arm);
+            RunConfig rc = new RunConfig(model, task, hidden, 1, 32, 64, 4, batch, length, oc, init, seed, a.omega());
             // telemetry on: a cell that failed is recorded with its gradient norms, so diagnose can say what they did
-            return new SessionConfig(rc, ClipSpec.parse(arm), NonFinitePolicy.PROPAGATE, steps, List.of(), 0, true);
+            return new SessionConfig(rc, a.clip(), NonFinitePolicy.PROPAGATE, steps, List.of(), 0, true);
         }
 
         private Cell train(int length, long seed, String arm, GridProgress progress) throws Exception {
-            Path dir = out.resolve(String.format(Locale.ROOT, "T%d-seed%d-%s", length, seed, arm.replace(':', '_')));
+            Path dir = out.resolve(String.format(Locale.ROOT, "T%d-seed%d-%s", length, seed, PascanuArm.parse(arm).fileName()));
             try (CpuBackend be = new CpuBackend(1)) {
                 TrainingSession s = new TrainingSession(be, config(length, seed, arm));
                 java.util.concurrent.atomic.AtomicLong clipped = new java.util.concurrent.atomic.AtomicLong();
@@ -214,7 +209,7 @@ public final class ExperimentCommand implements Runnable {
                     double clip = cs.stream().mapToDouble(Cell::clipRate).average().orElse(0);
                     List<String> notes = new ArrayList<>();
                     if (st.length > 0) notes.add(String.format(Locale.ROOT, "median %,d", st[st.length / 2]));
-                    if (!a.equals("none")) notes.add(String.format(Locale.ROOT, "clips %.1f%%", 100 * clip));
+                    if (PascanuArm.parse(a).clips()) notes.add(String.format(Locale.ROOT, "clips %.1f%%", 100 * clip));
                     row.append(String.format(Locale.ROOT, "  %-34s", ok + "/" + cs.size() + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")")));
                 }
                 System.out.println(row);

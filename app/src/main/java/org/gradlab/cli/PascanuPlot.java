@@ -65,7 +65,7 @@ final class PascanuPlot {
             }
             g.fillRect(left + pw + 20, top + 10 + a * 22, 14, 4);
             g.setColor(Color.DARK_GRAY);
-            g.drawString(arms.get(a).equals("none") ? "no clipping" : "clip " + arms.get(a), left + pw + 40, top + 16 + a * 22);
+            g.drawString(PascanuArm.parse(arms.get(a)).label(), left + pw + 40, top + 16 + a * 22);
         }
         g.dispose();
         ImageIO.write(img, "png", file.toFile());

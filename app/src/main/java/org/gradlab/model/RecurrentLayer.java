@@ -21,6 +21,8 @@ final class RecurrentLayer {
     private Buf wihT, whhT, xg, hg, gates, hs, cs, dH, dPreX, dPreH, dc, dSink;
     /** Where this layer's output gradient starts in dH (the model keeps every layer's in one buffer). */
     private int dHOff;
+    /** Pascanu's regulariser on W_hh, when the run asks for it (vanilla RNNs only). */
+    private PascanuRegulariser omega;
 
     RecurrentLayer(ParamLayout.Builder layout, String prefix, String group, int layer, CellType cell, int in,
                    int hidden, int batch, int seq) {
@@ -55,6 +57,17 @@ final class RecurrentLayer {
         dPreH = cell == CellType.GRU ? be.alloc(rows * gh) : dPreX;
         dc = be.alloc(batch * hid);
         dSink = be.alloc(batch * hid);
+    }
+
+    /** Adds α·∂Ω/∂W_hh to every backward pass from now on (after {@link #bind}). */
+    void regularise(double alpha) {
+        if (cell.gates != 1) throw new IllegalArgumentException("Pascanu's regulariser applies to vanilla RNN layers only");
+        omega = new PascanuRegulariser(store.backend(), alpha, seq, batch, hid, dHOff);
+    }
+
+    /** Ω at the last backward pass; NaN without the regulariser. */
+    double omega() {
+        return omega == null ? Double.NaN : omega.omega();
     }
 
     /** Outputs h_1..h_T as T*B rows of width H, starting at {@link #outputOffset()}. */
@@ -119,6 +132,7 @@ final class RecurrentLayer {
             if (t > 0) be.gemm(batch, hid, gh, dPreH, t * gblk, gh, 1, p, whh.offset(), hid, dH, dHOff + (t - 1) * blk, hid, true);
         }
         be.gemm(gh, hid, rows, dPreH, 0, 1, gh, hs, 0, hid, g, whh.offset(), hid, true);
+        if (omega != null) omega.addGradient(be, p, whh.offset(), dPreX, dH, g);
         be.gemm(gh, in, rows, dPreX, 0, 1, gh, x, xOff, in, g, wih.offset(), in, true);
         be.columnSums(dPreX, 0, rows, gh, gh, g, bih.offset());
         be.columnSums(dPreH, 0, rows, gh, gh, g, bhh.offset());

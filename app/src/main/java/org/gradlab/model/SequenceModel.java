@@ -65,6 +65,21 @@ public final class SequenceModel implements Model {
         hostOutBatchFirst = new float[headRows * cfg.outputs()];
     }
 
+    /**
+     * Adds Pascanu et al.'s regulariser with weight α to every layer's recurrent-weight gradient (see
+     * {@link PascanuRegulariser}); vanilla RNNs only.
+     */
+    public void regularise(double alpha) {
+        for (RecurrentLayer l : layers) l.regularise(alpha);
+    }
+
+    /** Ω summed over the layers at the last backward pass; NaN without the regulariser. */
+    public double omega() {
+        double sum = 0;
+        for (RecurrentLayer l : layers) sum += l.omega();
+        return sum;
+    }
+
     public SequenceModelConfig config() { return cfg; }
     @Override public ParamStore params() { return store; }
     @Override public int batch() { return cfg.batch(); }

@@ -139,6 +139,7 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         cfg.put("model", r.model()).put("task", r.task()).put("hidden", r.hidden()).put("layers", r.layers())
                 .put("embed", r.embed()).put("dim", r.dim()).put("heads", r.heads()).put("batch", r.batch())
                 .put("seq", r.seq()).put("init", r.init()).put("seed", r.seed());
+        if (r.omega() > 0) cfg.put("omega", r.omega()); // absent = 0, as in runs recorded before the regulariser
         OptimizerConfig o = r.optimizer();
         cfg.putObject("optimizer").put("kind", o.kind().name().toLowerCase(Locale.ROOT)).put("lr", o.lr())
                 .put("momentum", o.momentum()).put("dampening", o.dampening()).put("nesterov", o.nesterov())
@@ -231,7 +232,8 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
                     (int) Json.integer(cfg, "embed", file, 1, 1 << 16), (int) Json.integer(cfg, "dim", file, 1, 1 << 16),
                     (int) Json.integer(cfg, "heads", file, 1, 1024), (int) Json.integer(cfg, "batch", file, 1, 1 << 16),
                     (int) Json.integer(cfg, "seq", file, 1, 1 << 16), oc, Json.text(cfg, "init", file),
-                    Json.integer(cfg, "seed", file, Long.MIN_VALUE, Long.MAX_VALUE));
+                    Json.integer(cfg, "seed", file, Long.MIN_VALUE, Long.MAX_VALUE),
+                    cfg.has("omega") ? Json.number(cfg, "omega", file) : 0);
             List<Spike> spikes = new ArrayList<>();
             for (JsonNode s : cfg.path("spikes")) spikes.add(Spike.parse(s.asText()));
             SessionConfig sc = new SessionConfig(rc, ClipSpec.parse(Json.text(cfg, "clip", file)),

@@ -39,6 +39,7 @@ public final class Models {
             m = new SequenceModel(be, new SequenceModelConfig(cell, lm ? 0 : shape.inputSize(), lm ? shape.vocab() : 0,
                     c.embed(), c.hidden(), c.layers(), shape.outputs(), lm,
                     shape.kind() == TaskShape.Kind.REGRESSION ? LossKind.MSE : LossKind.CROSS_ENTROPY, c.batch(), c.seq()));
+            if (c.omega() > 0) ((SequenceModel) m).regularise(c.omega());
         }
         initialize(m.params(), c);
         return m;

@@ -113,6 +113,9 @@ public final class RunSettings {
                     + " (the base lr times a factor of the step)", fixed("constant")),
             new Setting("init", "initialisation", Type.CHOICE, List.of("default", "sigmoid", "basic-tanh", "smart-tanh"), 0, 0,
                     "default (PyTorch's), or Pascanu et al.'s sigmoid, basic-tanh, smart-tanh for --model rnn or rnn-sigmoid", fixed("default")),
+            new Setting("omega", "regulariser α", Type.DOUBLE, List.of(), 0, 1e6, "weight α of Pascanu et al.'s regulariser Ω, which "
+                    + "keeps the gradient's norm from shrinking step to step back through time (their SGD-CR used 4 with norm clipping at 1); "
+                    + "0 = none; --model rnn or rnn-sigmoid", fixed("0")),
             new Setting("clip", "clip", Type.TEXT, List.of(), 0, 0, "clipping spec: " + org.gradlab.clip.ClipSpec.FORMS, fixed("none")),
             new Setting("nonfinite", "NaN/inf gradients", Type.CHOICE, List.of("propagate", "skip", "stop"), 0, 0,
                     "what to do with NaN/inf gradients: propagate (as PyTorch), skip the update, or stop", fixed("propagate")),
@@ -147,7 +150,7 @@ public final class RunSettings {
         OptimizerConfig oc = OptimizerConfig.defaults(OptimizerConfig.parseKind(v.get("optimizer")), Double.parseDouble(v.get("lr")))
                 .withMomentum(Double.parseDouble(v.get("momentum"))).withSchedule(org.gradlab.optim.LrSchedule.parse(v.get("schedule")));
         RunConfig rc = new RunConfig(model, task, i(v, "hidden"), i(v, "layers"), i(v, "embed"), i(v, "dim"), i(v, "heads"), i(v, "batch"),
-                i(v, "seq"), oc, v.get("init"), Long.parseLong(v.get("seed")));
+                i(v, "seq"), oc, v.get("init"), Long.parseLong(v.get("seed")), Double.parseDouble(v.get("omega")));
         return new SessionConfig(rc, ClipSpec.parse(v.get("clip")), NonFinitePolicy.parse(v.get("nonfinite")), Long.parseLong(v.get("steps")),
                 spikes, checkpointEvery, telemetry);
     }
@@ -174,6 +177,7 @@ public final class RunSettings {
         out.put("momentum", Double.toString(r.optimizer().momentum()));
         out.put("schedule", r.optimizer().schedule().toText());
         out.put("init", r.init());
+        out.put("omega", Double.toString(r.omega()));
         out.put("clip", sc.clip().toText());
         out.put("nonfinite", sc.nonFinite().cliName());
         out.put("seed", Long.toString(r.seed()));

@@ -1,6 +1,7 @@
 package org.gradlab.engine.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -77,6 +78,31 @@ class EmulatedTrainingTest {
                 long nb = java.util.Arrays.stream(b.histPre()).asLongStream().sum();
                 assertEquals(na, nb, "every gradient value counted once");
             }
+        }
+    }
+
+    /** Pascanu's regulariser runs on the device through the same backend operations, to the CPU engine's numbers. */
+    @Test
+    void aRegularisedRnnMatchesTheCpuEngine() {
+        RunConfig rc = new RunConfig("rnn", "temporal-order", 16, 1, 8, 32, 2, 4, 20,
+                OptimizerConfig.defaults(OptimizerConfig.Kind.SGD, 0.05), "smart-tanh", 5, 4.0);
+        List<List<StepStats>> runs = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            try (org.gradlab.engine.Backend be = k == 2 ? new CudaBackend(device) : new CpuBackend(1)) {
+                Trainer t = new Trainer(be, k == 0 ? rc.withOmega(0) : rc, ClipSpec.parse("norm:1"), NonFinitePolicy.PROPAGATE);
+                t.runner().setTelemetry(true);
+                List<StepStats> out = new ArrayList<>();
+                for (int i = 0; i < 4; i++) out.add(t.trainStep());
+                runs.add(out);
+            }
+        }
+        List<StepStats> plain = runs.get(0), cpu = runs.get(1), gpu = runs.get(2);
+        assertNotEquals(plain.get(0).clip().preNorm(), cpu.get(0).clip().preNorm(), "the regulariser is in the gradient");
+        for (int i = 0; i < cpu.size(); i++) {
+            StepStats a = cpu.get(i), b = gpu.get(i);
+            assertEquals(a.loss(), b.loss(), 1e-4 * Math.abs(a.loss()), "loss at step " + i);
+            assertEquals(a.clip().preNorm(), b.clip().preNorm(), 1e-3 * a.clip().preNorm(), "pre-clip norm " + i);
+            assertEquals(a.clip().clipped(), b.clip().clipped(), "clip decision " + i);
         }
     }
 

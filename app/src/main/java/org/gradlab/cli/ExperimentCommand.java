@@ -41,7 +41,8 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "pascanu", mixinStandardHelpOptions = true,
-            description = "Pascanu et al. 2013, Fig. 7: success rate against sequence length, with and without clipping.")
+            description = "Pascanu et al. 2013, Fig. 7: success rate against sequence length, with and without clipping "
+                    + "(and with their regulariser: an arm norm:1+omega:4).")
     public static final class Pascanu implements Runnable {
         @Option(names = "--lengths", split = ",", defaultValue = "20,35,50,70", description = "sequence lengths (default ${DEFAULT-VALUE})")
         List<Integer> lengths;

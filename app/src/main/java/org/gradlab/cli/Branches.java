@@ -42,6 +42,7 @@ final class Branches {
         String outside = Replay.outside(parent, at);
         if (outside != null) throw new UserError("--at " + at + ": " + outside);
         if (base == null) throw new UserError(parentDir + " was imported from logs: it has no training state to fork");
+        for (ForkVariant v : variants) v.apply(base, base.clip(), at, steps); // a branch the run cannot take is refused before any work
         console.printf("rebuilding the state of %s at step %d…%n", parentDir, at);
         Snapshot state = Replay.stateAt(parent, at, be, null, note -> console.println("note: " + note));
         Files.createDirectories(out);

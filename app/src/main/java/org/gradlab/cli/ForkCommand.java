@@ -29,8 +29,9 @@ public final class ForkCommand implements Runnable {
     long at;
     @Option(names = "--clip", description = "a branch with this clip spec (repeat for each branch)")
     List<String> clips = new ArrayList<>();
-    @Option(names = "--variant", paramLabel = "SPEC", description = "a branch that changes, comma-separated: clip=SPEC, lr=X, skip=STEP "
-            + "(that step makes no update), replace=STEP (that step trains on a fresh batch); repeat for each branch")
+    @Option(names = "--variant", paramLabel = "SPEC", description = "a branch that changes, comma-separated: clip=SPEC, lr=X, schedule=SPEC, "
+            + "omega=ALPHA (Pascanu's regulariser; vanilla RNNs), skip=STEP (that step makes no update), replace=STEP (that step trains "
+            + "on a fresh batch); repeat for each branch")
     List<String> variants = new ArrayList<>();
     @Option(names = "--steps", required = true, description = "steps to train each branch")
     long steps;

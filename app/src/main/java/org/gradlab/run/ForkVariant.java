@@ -8,19 +8,21 @@ import java.util.Locale;
 
 /**
  * What one fork branch changes, as a remedy to try: the clip spec (null: the one in force at the fork), the
- * learning rate, and batches to skip or replace. Text form: comma-separated {@code key=value} — {@code clip=norm:1}, {@code lr=3e-4},
+ * learning rate, the schedule, Pascanu's regulariser weight (null: the parent's) and batches to skip or replace.
+ * Text form: comma-separated {@code key=value} — {@code clip=norm:1}, {@code lr=3e-4}, {@code omega=4},
  * {@code skip=400}, {@code replace=400} — or a bare clip spec ({@code norm:1}) for the common case.
  */
-public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradlab.optim.LrSchedule schedule) {
-    public static final String GRAMMAR = "a clip spec, or comma-separated clip=SPEC, lr=X, schedule=SPEC, skip=STEP, replace=STEP";
+public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradlab.optim.LrSchedule schedule, Double omega) {
+    public static final String GRAMMAR = "a clip spec, or comma-separated clip=SPEC, lr=X, schedule=SPEC, omega=ALPHA, skip=STEP, replace=STEP";
 
     public ForkVariant(ClipSpec clip, Double lr, List<Spike> edits) {
-        this(clip, lr, edits, null);
+        this(clip, lr, edits, null, null);
     }
 
     public ForkVariant {
         edits = List.copyOf(edits);
         if (lr != null && (!(lr > 0) || !Double.isFinite(lr))) throw new IllegalArgumentException("lr must be finite and > 0, got " + lr);
+        if (omega != null && (!(omega >= 0) || !Double.isFinite(omega))) throw new IllegalArgumentException("omega must be finite and >= 0, got " + omega);
     }
 
     /** A variant; clipWhenAbsent is the clip a variant that names none keeps (the parent's at the fork). */
@@ -30,6 +32,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradl
         ClipSpec clip = clipWhenAbsent;
         Double lr = null;
         org.gradlab.optim.LrSchedule schedule = null;
+        Double omega = null;
         List<Spike> edits = new ArrayList<>();
         for (String part : t.split(",")) {
             String[] kv = part.trim().split("=", 2);
@@ -40,6 +43,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradl
                     case "clip" -> clip = ClipSpec.parse(v);
                     case "lr" -> lr = Double.parseDouble(v);
                     case "schedule" -> schedule = org.gradlab.optim.LrSchedule.parse(v);
+                    case "omega" -> omega = Double.parseDouble(v);
                     case "skip" -> edits.add(new Spike(Long.parseLong(v), Spike.Kind.SKIP, 0));
                     case "replace" -> edits.add(new Spike(Long.parseLong(v), Spike.Kind.REPLACE, 0));
                     default -> throw new IllegalArgumentException("variant '" + text + "': unknown key '" + kv[0].trim() + "' (" + GRAMMAR + ")");
@@ -48,7 +52,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradl
                 throw new IllegalArgumentException("variant '" + text + "': '" + v + "' is not a number");
             }
         }
-        return new ForkVariant(clip, lr, edits, schedule);
+        return new ForkVariant(clip, lr, edits, schedule, omega);
     }
 
     /**
@@ -62,6 +66,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradl
         }
         for (Spike e : edits) if (e.step() >= at) spikes.add(e);
         RunConfig run = schedule == null ? base.run() : base.run().withOptimizer(base.run().optimizer().withSchedule(schedule));
+        if (omega != null) run = run.withOmega(omega);
         return new SessionConfig(run, clip != null ? clip : clipInForce, base.nonFinite(), at + steps, spikes, base.checkpointEvery(),
                 base.telemetry(), base.radiusEvery());
     }
@@ -71,6 +76,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradl
         StringBuilder sb = new StringBuilder(clip == null ? "same clip" : clip.toText());
         if (lr != null) sb.append(" lr=").append(lr);
         if (schedule != null) sb.append(" schedule=").append(schedule.toText());
+        if (omega != null) sb.append(" omega=").append(omega == Math.rint(omega) ? Long.toString(omega.longValue()) : omega.toString());
         for (Spike e : edits) sb.append(' ').append(e.kind().name().toLowerCase(Locale.ROOT)).append('=').append(e.step());
         return sb.toString();
     }

@@ -95,6 +95,29 @@ class ExperimentCommandTest {
             assertEquals(4.0, rr.manifest().session().run().omega(), "the cell's run records the regulariser");
         }
         assertTrue(r.out().contains("norm:1+omega:4"), r.out());
+
+        // the README's fork: the stuck clipped run, branched at step 10,000 with omega=4, breaks through by step 30,000
+        Path stuck = out.resolve("T100-seed1-norm_1"), branches = tmp.resolve("branches");
+        CliTest.Result f = CliTest.run("fork", stuck.toString(), "--at", "10000", "--steps", "20000", "--variant", "omega=4",
+                "--threads", "1", "--out", branches.toString());
+        assertEquals(0, f.code(), f.err());
+        double[] parent = meanLoss(stuck, 19_000, 20_000), branch = meanLoss(branches.resolve("branch-1-norm_1+omega_4"), 29_000, 30_000);
+        assertTrue(parent[0] > 1.35, "the parent at steps 19,000-20,000 is still at chance (ln 4 = 1.386): " + parent[0]);
+        assertEquals(1.392, meanLoss(stuck, 5_000, 10_000)[0], 5e-4, "the README's reading of the parent before the fork");
+        assertTrue(branch[0] < 0.2, "the regularised branch at steps 29,000-30,000: " + branch[0]);
+    }
+
+    /** Mean training loss of a recorded run over steps [from, to), and how many steps that was. */
+    private static double[] meanLoss(Path run, long from, long to) throws Exception {
+        double sum = 0;
+        int n = 0;
+        try (RunReader rr = RunReader.open(run)) {
+            for (long k = from; k < to; k++) {
+                sum += rr.step(k).loss();
+                n++;
+            }
+        }
+        return new double[] {sum / n, n};
     }
 
     /** The README's reading of an unclipped T=35 cell: recurring spikes, no NaN, cliffs not data; the first spike probes as neither. */

@@ -172,6 +172,24 @@ public sealed interface Claim {
         }
     }
 
+    /**
+     * Over steps [from, to] the median of ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ is within [min, max]: what the gradient through time
+     * typically does, where one step's reading can swing by orders of magnitude.
+     */
+    record TypicallyReachesBack(String run, long from, long to, double min, double max) implements Claim {
+        public String text() {
+            return String.format(Locale.ROOT, "%s: over steps %d–%d, the median ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ is %s", run, from, to, range(min, max));
+        }
+
+        public Verdict judge(ScenarioCheck.Results r) {
+            float[] all = r.run(run).reachBack();
+            double[] xs = java.util.stream.IntStream.rangeClosed((int) Math.max(0, from), (int) Math.min(all.length - 1, to))
+                    .mapToDouble(k -> all[k]).filter(Double::isFinite).sorted().toArray();
+            double x = xs.length == 0 ? Double.NaN : xs[xs.length / 2];
+            return new Verdict(x >= min && x <= max, String.format(Locale.ROOT, "it is %.3g (%d steps)", x, xs.length));
+        }
+    }
+
     /** At `step` (a step that measured it), the first recurrent matrix's spectral radius is within [min, max]. */
     record Radius(String run, long step, double min, double max) implements Claim {
         public String text() {

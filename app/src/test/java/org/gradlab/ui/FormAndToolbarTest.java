@@ -45,6 +45,22 @@ class FormAndToolbarTest extends MainWindowFixture {
         assertEquals(cli.keySet(), checked, "every setting is a train option with a form field");
     }
 
+    @Test
+    void everyScenarioShowsItsTextAndEveryClaimWhole(FxRobot robot) {
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<org.gradlab.run.Scenario> list = robot.lookup("#scenarioList").queryAs(javafx.scene.control.ListView.class);
+        Label about = robot.lookup("#scenarioText").queryAs(Label.class);
+        for (int i = 0; i < list.getItems().size(); i++) {
+            int k = i;
+            robot.interact(() -> list.getSelectionModel().select(k));
+            WaitForAsyncUtils.waitForFxEvents();
+            org.gradlab.run.Scenario s = list.getItems().get(i);
+            for (org.gradlab.run.Claim c : s.claims()) assertTrue(about.getText().contains(c.text()), s.title() + ": " + c.text());
+            javafx.scene.text.Text drawn = (javafx.scene.text.Text) about.lookup(".text");
+            assertEquals(about.getText(), drawn.getText(), s.title() + ": drawn whole, not cut off with an ellipsis");
+        }
+    }
+
     /** Numbers compare as numbers ("1e-3" and "0.001"); words as words. */
     private static String num(String s) {
         try {

@@ -6,10 +6,12 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.scene.control.Control;
 import org.gradlab.run.Devices;
@@ -40,6 +42,7 @@ public class StartView extends HBox {
         List<Scenario> all = Scenario.all();
         ListView<Scenario> list = new ListView<>(FXCollections.observableArrayList(all));
         list.setId("scenarioList");
+        list.setId("scenarioList");
         list.setCellFactory(lv -> new javafx.scene.control.ListCell<>() {
             @Override
             protected void updateItem(Scenario s, boolean empty) {
@@ -67,9 +70,16 @@ public class StartView extends HBox {
         });
         HBox deviceRow = new HBox(8, new Label("Train on"), device);
         deviceRow.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        VBox left = new VBox(8, title("Teaching scenarios"), list, about, deviceRow, deviceStatus, start);
+        // the text and every claim scroll rather than being cut off with an ellipsis: a lesson's claims are read whole
+        about.setMinHeight(Region.USE_PREF_SIZE);
+        ScrollPane aboutPane = new ScrollPane(about);
+        aboutPane.setFitToWidth(true);
+        aboutPane.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        list.setPrefHeight(24 * all.size() + 8);
+        list.setMinHeight(Region.USE_PREF_SIZE);
+        VBox left = new VBox(8, title("Teaching scenarios"), list, aboutPane, deviceRow, deviceStatus, start);
         left.setPrefWidth(460);
-        VBox.setVgrow(list, Priority.ALWAYS);
+        VBox.setVgrow(aboutPane, Priority.ALWAYS);
 
         // one field per run setting, from the table the CLI's options and run.json validation read too
         GridPane form = new GridPane();

@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * Alerts on a run as its steps arrive — for {@code gradlab watch} and the app's live runs: NaN/inf at once; a
  * spike (robust score against the steps before it, like {@link Spikes}); a sustained clip rate; a change of clip
- * regime. Each condition alerts once and re-arms only when it has cleared, so a run that stays bad says so once,
- * and a single noisy step does not alert at all.
+ * regime (one that has held for two blocks of twice the window). Each condition alerts once and re-arms only when it
+ * has cleared, so a run that stays bad says so once, and a single noisy step does not alert at all.
  */
 public final class AlertMonitor {
     /** One alert: kind ∈ non-finite, spike, clip-rate, regime. */
@@ -35,7 +35,7 @@ public final class AlertMonitor {
     private boolean nonFiniteArmed = true, clipArmed = true;
     private long finiteSince = -1, lastSpikeStep = -1_000_000;
     private int regimeSteps, regimeClipped;
-    private String lastRegime;
+    private String lastRegime, pendingRegime;
     // the summary
     private long steps, lastStep = -1, nonFiniteSteps;
     private double lastLoss = Double.NaN, maxPre = Double.NaN;
@@ -103,12 +103,20 @@ public final class AlertMonitor {
             regimeSteps++;
             if (clipped) regimeClipped++;
             if (regimeSteps == 2 * settings.window()) {
+                // a change alerts once the new regime has held for two blocks in a row: a clip rate hovering at a
+                // boundary (50% between frequent and binding) flipped the label every block and alerted each time
                 String regime = ClipRegime.of((double) regimeClipped / regimeSteps);
-                if (lastRegime != null && !regime.equals(lastRegime)) {
-                    out.add(new Alert(run, step, "regime", String.format(Locale.ROOT, "clip regime changed from %s to %s over the last %d steps (at step %d)",
-                            lastRegime, regime, regimeSteps, step)));
+                if (lastRegime == null || regime.equals(lastRegime)) {
+                    if (lastRegime == null) lastRegime = regime;
+                    pendingRegime = null;
+                } else if (regime.equals(pendingRegime)) {
+                    out.add(new Alert(run, step, "regime", String.format(Locale.ROOT, "clip regime changed from %s to %s, held over the last %d steps (at step %d)",
+                            lastRegime, regime, 2 * regimeSteps, step)));
+                    lastRegime = regime;
+                    pendingRegime = null;
+                } else {
+                    pendingRegime = regime;
                 }
-                lastRegime = regime;
                 regimeSteps = 0;
                 regimeClipped = 0;
             }

@@ -74,9 +74,13 @@ public final class AlertMonitor {
                 double med = Spikes.median(w);
                 for (int i = 0; i < w.length; i++) w[i] = Math.abs(w[i] - med);
                 double score = (x - med) / Math.max(1.4826 * Spikes.median(w), 0.05), ratio = Math.exp(x - med);
-                if (score >= settings.spikeScore() && ratio >= settings.spikeRatio() && step - lastSpikeStep > 10) {
-                    out.add(new Alert(run, step, "spike", String.format(Locale.ROOT, "spike at step %d: pre-clip norm %.4g, %.0f× the median of "
-                            + "the steps before (score %.1f)", step, pre, ratio, score)));
+                if (score >= settings.spikeScore() && ratio >= settings.spikeRatio()) {
+                    // a burst alerts once: a spike within a window of the previous one (alerted or not) is part of it
+                    // (a run that has just learned spikes every few dozen steps against its now tiny median)
+                    if (step - lastSpikeStep > settings.window()) {
+                        out.add(new Alert(run, step, "spike", String.format(Locale.ROOT, "spike at step %d: pre-clip norm %.4g, %.0f× the median of "
+                                + "the steps before (score %.1f)", step, pre, ratio, score)));
+                    }
                     lastSpikeStep = step;
                 }
             }

@@ -33,6 +33,18 @@ class AlertMonitorTest {
     }
 
     @Test
+    void aBurstOfSpikesAlertsOnceAndALaterOneAgain() {
+        AlertMonitor m = new AlertMonitor("r", AlertMonitor.Settings.DEFAULT);
+        List<Long> spikes = new ArrayList<>();
+        for (long k = 0; k < 1000; k++) {
+            // spikes at 300, 330, 360, 390 (a burst), then at 600 after a quiet stretch
+            boolean spike = k == 300 || k == 330 || k == 360 || k == 390 || k == 600;
+            for (AlertMonitor.Alert a : m.add(k, 1.0, spike ? 50.0 : 1.0 + 0.01 * (k % 7), null, false)) if (a.kind().equals("spike")) spikes.add(a.step());
+        }
+        assertEquals(List.of(300L, 600L), spikes);
+    }
+
+    @Test
     void aRateHoveringAtABoundaryIsNotAChange() {
         // 48% and 52% read as frequent and binding in turn: the label flips every block, nothing has changed
         assertEquals(List.of(), regimeAlerts(0.48, 0.52, 0.48, 0.52, 0.48, 0.52, 0.48, 0.52));

@@ -107,21 +107,40 @@ public class MainWindow extends BorderPane {
      * A run that fails — a disk that filled up, a GPU error — says so in a dialog with the reason; every step
      * recorded before it stays readable (the recorder wrote them before it stopped).
      */
-    /** Each alert on a live run pops up once (ControlsFX notification) with what happened and at which step. */
+    /**
+     * A live run's alerts pop up (ControlsFX notification) with what happened and at which step — at most one pop-up
+     * per run every few seconds, the alerts in between gathered into one ({@link org.gradlab.ui.vm.AlertDigest}).
+     */
     private void notifyAlerts(LiveSessionModel m) {
+        org.gradlab.ui.vm.AlertDigest digest = new org.gradlab.ui.vm.AlertDigest(m.name());
+        boolean[] waiting = {false};
         m.alerts().addListener((javafx.collections.ListChangeListener<org.gradlab.diagnose.AlertMonitor.Alert>) c -> {
             while (c.next()) {
                 for (var a : c.getAddedSubList()) {
-                    if (getScene() == null || getScene().getWindow() == null || !getScene().getWindow().isShowing()) continue;
-                    try {
-                        org.controlsfx.control.Notifications.create().owner(getScene().getWindow()).title(m.name() + ": " + a.kind())
-                                .text(a.message()).hideAfter(javafx.util.Duration.seconds(8)).showWarning();
-                    } catch (RuntimeException ex) {
-                        // a pop-up that cannot show (a headless toolkit) must not stop the frame; the alert stays in the list
+                    popup(digest.add(a, System.currentTimeMillis()));
+                    if (digest.due() >= 0 && !waiting[0]) {
+                        waiting[0] = true;
+                        javafx.animation.PauseTransition t = new javafx.animation.PauseTransition(
+                                javafx.util.Duration.millis(Math.max(0, digest.due() - System.currentTimeMillis())));
+                        t.setOnFinished(e -> {
+                            waiting[0] = false;
+                            popup(digest.flush(System.currentTimeMillis()));
+                        });
+                        t.play();
                     }
                 }
             }
         });
+    }
+
+    private void popup(org.gradlab.ui.vm.AlertDigest.Popup p) {
+        if (p == null || getScene() == null || getScene().getWindow() == null || !getScene().getWindow().isShowing()) return;
+        try {
+            org.controlsfx.control.Notifications.create().owner(getScene().getWindow()).title(p.title()).text(p.text())
+                    .hideAfter(javafx.util.Duration.millis(org.gradlab.ui.vm.AlertDigest.HOLD_MS)).showWarning();
+        } catch (RuntimeException ex) {
+            // a pop-up that cannot show (a headless toolkit) must not stop the frame; the alert stays in the list
+        }
     }
 
     private void reportFailure(LiveSessionModel m) {

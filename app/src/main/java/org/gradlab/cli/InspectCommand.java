@@ -113,8 +113,7 @@ public final class InspectCommand implements Runnable {
         var c = m.session().run();
         out.printf("  model %s on %s, batch %d × T=%d, %s lr %g, seed %d, init %s%s%n", c.model(), c.task(), c.batch(), c.seq(),
                 c.optimizer().kind().name().toLowerCase(Locale.ROOT), c.optimizer().lr(), c.seed(), c.init(),
-                c.omega() > 0 ? ", Pascanu's regulariser \u03a9 with \u03b1 " + (c.omega() == Math.rint(c.omega()) ? Long.toString((long) c.omega())
-                        : Double.toString(c.omega())) : "");
+                c.omega() > 0 ? ", Pascanu's regulariser \u03a9 with \u03b1 " + org.gradlab.run.RunSettings.num(c.omega()) : "");
         out.printf("  clip %s, non-finite policy %s, created %s by GradLab %s%n", m.session().clip(),
                 m.session().nonFinite().cliName(), m.createdAt(), m.appVersion());
         if (m.device() != null) out.printf("  trained on %s%n", m.device());

@@ -39,15 +39,11 @@ record PascanuArm(String text, ClipSpec clip, double omega) {
     /** For the figure's legend: "no clipping", "clip norm:1", "clip norm:1 + Ω (α 4)". */
     String label() {
         String c = clips() ? "clip " + clip.toText() : "no clipping";
-        return omega > 0 ? c + " + \u03a9 (\u03b1 " + num(omega) + ")" : c;
+        return omega > 0 ? c + " + \u03a9 (\u03b1 " + org.gradlab.run.RunSettings.num(omega) + ")" : c;
     }
 
     /** A folder-name form: "norm_1", "norm_1+omega_4". */
     String fileName() {
         return text.replace(':', '_');
-    }
-
-    private static String num(double v) {
-        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 }

@@ -76,7 +76,7 @@ public record ForkVariant(ClipSpec clip, Double lr, List<Spike> edits, org.gradl
         StringBuilder sb = new StringBuilder(clip == null ? "same clip" : clip.toText());
         if (lr != null) sb.append(" lr=").append(lr);
         if (schedule != null) sb.append(" schedule=").append(schedule.toText());
-        if (omega != null) sb.append(" omega=").append(omega == Math.rint(omega) ? Long.toString(omega.longValue()) : omega.toString());
+        if (omega != null) sb.append(" omega=").append(RunSettings.num(omega));
         for (Spike e : edits) sb.append(' ').append(e.kind().name().toLowerCase(Locale.ROOT)).append('=').append(e.step());
         return sb.toString();
     }

@@ -77,9 +77,11 @@ public final class RunSettings {
             return num(min) + " to " + num(max);
         }
 
-        private static String num(double v) {
-            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-        }
+    }
+
+    /** A setting's number as a person writes it: "4", "0.5", "1.0E20" (whole numbers without ".0"). */
+    public static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
     }
 
     private static BiFunction<String, String, String> fixed(String v) {

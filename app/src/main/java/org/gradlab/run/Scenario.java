@@ -107,8 +107,7 @@ public record Scenario(String title, String whatToLookFor, List<Named> runs, Pau
                 List.of(new Claim.LossFalls("GRU", 0, 49, 500, 599, 1.0), new Claim.ClipRate("GRU", 0, 0.05))));
 
         SessionConfig gpt = cfg("gpt", "charlm", 128, 2, 32, 64, adam(0.02), RunConfig.DEFAULT_INIT, 1, "none", List.of());
-        SessionConfig warm = new SessionConfig(gpt.run().withOptimizer(gpt.run().optimizer().withSchedule(LrSchedule.parse("warmup:100"))),
-                gpt.clip(), gpt.nonFinite(), gpt.steps(), gpt.spikes(), gpt.checkpointEvery(), gpt.telemetry());
+        SessionConfig warm = gpt.withRun(gpt.run().withOptimizer(gpt.run().optimizer().withSchedule(LrSchedule.parse("warmup:100"))));
         out.add(new Scenario("Tiny transformer: learning rate too high, without and with warmup",
                 "Two 2-block GPTs from the same seed, Adam at lr 0.02, no clipping, side by side: one at the full rate from the "
                         + "first step, one warming up over 100 steps. Without warmup the first updates throw the model off: the pre-clip "
@@ -127,8 +126,7 @@ public record Scenario(String title, String whatToLookFor, List<Named> runs, Pau
                 List.of(named("norm:1", bad.withClip(ClipSpec.parse("norm:1")))),
                 List.of(new Claim.LossJumps("unclipped", 300, 20, 0.3), new Claim.LossHolds("norm:1", 300, 20, 0.05))));
         SessionConfig clippedOnly = cfg("rnn", "temporal-order", 50, 1, 20, 100, sgd(0.05), "smart-tanh", 2, "norm:1", List.of());
-        SessionConfig regularised = new SessionConfig(clippedOnly.run().withOmega(4), clippedOnly.clip(), clippedOnly.nonFinite(),
-                clippedOnly.steps(), clippedOnly.spikes(), clippedOnly.checkpointEvery(), clippedOnly.telemetry());
+        SessionConfig regularised = clippedOnly.withRun(clippedOnly.run().withOmega(4));
         out.add(new Scenario("Vanishing gradients: clipping is not enough (Pascanu's regulariser)",
                 "The temporal-order task at T=100, a 50-unit tanh RNN (smart tanh), SGD lr 0.05, clipped at 1.0, side by side with "
                         + "the same run plus Pascanu et al.'s regulariser \u03a9 (\u03b1 = 4, the form's 'regulariser \u03b1'; their "

@@ -26,6 +26,10 @@ public record SessionConfig(RunConfig run, ClipSpec clip, NonFinitePolicy nonFin
         this(run, clip, nonFinite, steps, spikes, checkpointEvery, telemetry, StepRunner.DEFAULT_RADIUS_EVERY);
     }
 
+    public SessionConfig withRun(RunConfig r) {
+        return new SessionConfig(r, clip, nonFinite, steps, spikes, checkpointEvery, telemetry, radiusEvery);
+    }
+
     public SessionConfig withClip(ClipSpec c) {
         return new SessionConfig(run, c, nonFinite, steps, spikes, checkpointEvery, telemetry, radiusEvery);
     }

@@ -23,15 +23,17 @@ public final class HistogramBins {
     public static int index(float v) {
         int bits = Float.floatToRawIntBits(v);
         int e = (bits >>> 23) & 0xFF;
-        if (e == 0xFF) {
-            if ((bits & 0x7FFFFF) != 0) return NAN;
-            return bits < 0 ? NEG_INF : POS_INF;
-        }
+        if (e == 0xFF || (bits & 0x7FFFFFFF) == 0) return special(bits);
+        // no branch on the sign or the clamps: a gradient's signs are a coin toss, and a mispredicted branch per
+        // value made the bin cost 13 cycles. SIDE − 1 − k = SIDE + ~k, and bits >> 31 is 0 or −1 (~ as ^ −1).
+        int k = Math.min(Math.max((e - 127 - MIN_EXP) >> 1, 0), SIDE - 1);
+        return SIDE + (k ^ (bits >> 31));
+    }
+
+    private static int special(int bits) {
         if ((bits & 0x7FFFFFFF) == 0) return ZERO;
-        int k = (e - 127 - MIN_EXP) >> 1;
-        if (k < 0) k = 0;
-        else if (k >= SIDE) k = SIDE - 1;
-        return bits < 0 ? SIDE - 1 - k : SIDE + k;
+        if ((bits & 0x7FFFFF) != 0) return NAN;
+        return bits < 0 ? NEG_INF : POS_INF;
     }
 
     /** Lower magnitude edge of magnitude bin k (0 ≤ k ≤ SIDE; k = SIDE gives the top edge). */

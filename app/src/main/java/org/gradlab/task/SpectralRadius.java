@@ -26,11 +26,7 @@ public final class SpectralRadius {
         double[] start = x;
         double logSum = 0;
         for (int k = 0; k < burn + iters; k++) {
-            for (int i = 0; i < n; i++) {
-                double s = 0;
-                for (int j = 0; j < n; j++) s += a[i * n + j] * x[j];
-                y[i] = s;
-            }
+            multiply(a, n, x, y);
             double norm = normalise(y);
             if (norm == 0) return 0;
             if (k >= burn) logSum += Math.log(norm);
@@ -40,6 +36,35 @@ public final class SpectralRadius {
         }
         if (x != start) System.arraycopy(x, 0, start, 0, n);
         return Math.exp(logSum / iters);
+    }
+
+    /**
+     * y = A·x, each row's sum in j order. Four rows at a time: one row's running sum waits on its last add (four
+     * cycles), so a row alone ran at a quarter of the adder's pace — a live run's ρ every 50 steps cost 2% of an
+     * H=128 RNN's step. Each row's sum is still added in the same order, so the result is the same to the bit.
+     */
+    static void multiply(double[] a, int n, double[] x, double[] y) {
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            int r0 = i * n, r1 = r0 + n, r2 = r1 + n, r3 = r2 + n;
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+            for (int j = 0; j < n; j++) {
+                double xj = x[j];
+                s0 += a[r0 + j] * xj;
+                s1 += a[r1 + j] * xj;
+                s2 += a[r2 + j] * xj;
+                s3 += a[r3 + j] * xj;
+            }
+            y[i] = s0;
+            y[i + 1] = s1;
+            y[i + 2] = s2;
+            y[i + 3] = s3;
+        }
+        for (; i < n; i++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) s += a[i * n + j] * x[j];
+            y[i] = s;
+        }
     }
 
     private static double normalise(double[] v) {

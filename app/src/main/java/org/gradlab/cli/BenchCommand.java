@@ -36,7 +36,7 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--tensorboard", paramLabel = "LOGDIR", description = "instead: time opening a TensorBoard log directory to an overview")
     java.nio.file.Path tensorboard;
     @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_clipped, ms_per_step_bare, "
-            + "telemetry_overhead_pct, clip_and_telemetry_overhead_pct, ms_per_step_in_run, gflop_per_step, gflops, threads[, peak_gflops, pct_of_peak]}")
+            + "telemetry_overhead_pct, telemetry_overhead_pct_margin, clip_and_telemetry_overhead_pct, ms_per_step_in_run, gflop_per_step, gflops, threads[, peak_gflops, pct_of_peak]}")
     boolean json;
     @Option(names = "--peak", description = "also measure this machine's fp32 FMA peak (one core and the threads used) and report each model's share of it")
     boolean peak;
@@ -71,7 +71,8 @@ public final class BenchCommand implements Runnable {
             if (!json) {
                 System.out.println("backend " + be.name() + ", " + warmup + " warm-up + " + steps + " timed steps per model");
                 System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; telemetry = its cost over the same");
-                System.out.println("clipped step without telemetry; bare = no clipping, no telemetry (overhead = clipping and telemetry together);");
+                System.out.println("clipped step without telemetry (± = 95% interval of the rounds' paired differences); bare = no clipping,");
+                System.out.println("no telemetry (overhead = clipping and telemetry together);");
                 System.out.println("in a run = the same full step, consecutive steps as a training run makes them (on a GPU one copy back per step, not two)");
             }
             for (String m : models) {
@@ -82,8 +83,8 @@ public final class BenchCommand implements Runnable {
                 if (!json) {
                     String counters = be.counters();
                     if (!counters.isEmpty()) System.out.println("  device counters after " + m + " (cumulative): " + counters);
-                    System.out.printf("%-15s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   telemetry %+5.1f%%   bare %8.2f ms  overhead %+5.1f%%   in a run %8.2f ms%s%n",
-                            r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.telemetryPercent(), r.msBare(), r.overheadPercent(), r.msInRun(),
+                    System.out.printf("%-15s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   telemetry %+5.1f%% ±%.1f   bare %8.2f ms  overhead %+5.1f%%   in a run %8.2f ms%s%n",
+                            r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.telemetryPercent(), r.telemetryMarginPercent(), r.msBare(), r.overheadPercent(), r.msInRun(),
                             record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");
                     System.out.printf("%-15s %.3f GFLOP/step (matrix products)  %.1f GFLOP/s on %d threads%s%n", "", gflop, gflops, threads,
                             roof == null ? "" : String.format(" = %.1f%% of the %d-thread peak", 100 * gflops / roof.allCores(), threads));
@@ -97,6 +98,7 @@ public final class BenchCommand implements Runnable {
                 row.put("ms_per_step_clipped", round(r.msClipped()));
                 row.put("ms_per_step_bare", round(r.msBare()));
                 row.put("telemetry_overhead_pct", round(r.telemetryPercent()));
+                if (!Double.isNaN(r.telemetryMarginPercent())) row.put("telemetry_overhead_pct_margin", round(r.telemetryMarginPercent()));
                 row.put("clip_and_telemetry_overhead_pct", round(r.overheadPercent()));
                 row.put("ms_per_step_in_run", round(r.msInRun()));
                 row.put("gflop_per_step", round(gflop));

@@ -19,8 +19,14 @@ import java.util.Arrays;
  */
 public final class Benchmark {
     /** One model's figures; ms values are means over the timed steps. */
+    /**
+     * @param telemetryMarginPercent half the width of a 95% interval around {@link #telemetryPercent()}: from the
+     *                               rounds' paired differences (full − clipped, timed back to back, so the machine's
+     *                               drift between rounds cancels); NaN under two rounds
+     */
     public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msClipped,
-                         double msBare, double msRecorded, int recordBytesPerStep, double msInRun) {
+                         double msBare, double msRecorded, int recordBytesPerStep, double msInRun,
+                         double telemetryMarginPercent) {
         /** Extra time of recording every step over the same step unrecorded, in percent (NaN if not measured). */
         public double recordOverheadPercent() {
             return 100.0 * (msRecorded / msPerStep - 1);
@@ -107,7 +113,28 @@ public final class Benchmark {
         double meanBare = Arrays.stream(tBare).average().orElse(Double.NaN);
         double meanRec = sink == null ? Double.NaN : Arrays.stream(tRec).average().orElse(Double.NaN);
         int bytes = sink == null ? 0 : (int) (sink.bytes() / steps);
+        double margin = marginPercent(tFull, tClipped);
         Arrays.sort(tFull);
-        return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanClipped, meanBare, meanRec, bytes, msInRun);
+        return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanClipped, meanBare, meanRec,
+                bytes, msInRun, margin);
+    }
+
+    /**
+     * 1.96 standard errors of the mean paired difference a[i] − b[i], in percent of b's mean: the ± of
+     * 100·(mean a / mean b − 1). A 3% cost read from one sitting means little when this is 3 too.
+     */
+    static double marginPercent(double[] a, double[] b) {
+        int n = a.length;
+        if (n < 2) return Double.NaN;
+        double mean = 0, meanB = 0;
+        for (int i = 0; i < n; i++) {
+            mean += a[i] - b[i];
+            meanB += b[i];
+        }
+        mean /= n;
+        meanB /= n;
+        double ss = 0;
+        for (int i = 0; i < n; i++) ss += (a[i] - b[i] - mean) * (a[i] - b[i] - mean);
+        return 100 * 1.96 * Math.sqrt(ss / (n - 1) / n) / meanB;
     }
 }

@@ -165,6 +165,7 @@ public class CliTest {
         assertEquals(100 * (full / clipped - 1), row.get("telemetry_overhead_pct").asDouble(), 0.1,
                 "telemetry's share is the full step over the same clipped step without it");
         assertEquals(100 * (full / bare - 1), row.get("clip_and_telemetry_overhead_pct").asDouble(), 0.1);
+        assertTrue(row.get("telemetry_overhead_pct_margin").asDouble() >= 0, "telemetry's cost comes with its ± (two rounds)");
         double gflop = org.gradlab.run.FlopCount.step("rnn-adding") / 1e9;
         assertEquals(gflop, row.get("gflop_per_step").asDouble(), 1e-3, "the counted matrix-product FLOPs");
         assertEquals(gflop / (row.get("ms_per_step").asDouble() / 1e3), row.get("gflops").asDouble(), 0.02 * row.get("gflops").asDouble());

@@ -14,12 +14,14 @@ import java.util.Arrays;
  * (histograms, per-layer norms, update ratios, gradients through time), the same clipped step without telemetry
  * (so telemetry's own cost is the difference), and bare (no clipping, no telemetry). Rounds alternate so
  * drifting machine load hits all alike, and the arms take turns at going first; each of those steps is timed to
- * its end, report included. Then the full step once more as a training run makes it: consecutive queued steps, each step's report completed by
- * the next step's copy (on a GPU one copy per step instead of two; the same work on the CPU).
+ * its end, report included. Then the full step once more as a training run makes it: consecutive queued steps,
+ * each step's report completed by the next step's copy (on a GPU one copy per step instead of two; the same work
+ * on the CPU).
  */
 public final class Benchmark {
-    /** One model's figures; ms values are means over the timed steps. */
     /**
+     * One model's figures; ms values are means over the timed steps.
+     *
      * @param telemetryMarginPercent half the width of a 95% interval around {@link #telemetryPercent()}: from the
      *                               rounds' paired differences (full − clipped, timed back to back, so the machine's
      *                               drift between rounds cancels); NaN under two rounds

@@ -104,10 +104,6 @@ public class MainWindow extends BorderPane {
     }
 
     /**
-     * A run that fails — a disk that filled up, a GPU error — says so in a dialog with the reason; every step
-     * recorded before it stays readable (the recorder wrote them before it stopped).
-     */
-    /**
      * A live run's alerts pop up (ControlsFX notification) with what happened and at which step — at most one pop-up
      * per run every few seconds, the alerts in between gathered into one ({@link org.gradlab.ui.vm.AlertDigest}).
      */
@@ -143,6 +139,10 @@ public class MainWindow extends BorderPane {
         }
     }
 
+    /**
+     * A run that fails — a disk that filled up, a GPU error — says so in a dialog with the reason; every step
+     * recorded before it stays readable (the recorder wrote them before it stopped).
+     */
     private void reportFailure(LiveSessionModel m) {
         notifyAlerts(m);
         m.stateProperty().addListener((o, a, b) -> {

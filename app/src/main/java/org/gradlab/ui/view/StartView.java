@@ -42,7 +42,6 @@ public class StartView extends HBox {
         List<Scenario> all = Scenario.all();
         ListView<Scenario> list = new ListView<>(FXCollections.observableArrayList(all));
         list.setId("scenarioList");
-        list.setId("scenarioList");
         list.setCellFactory(lv -> new javafx.scene.control.ListCell<>() {
             @Override
             protected void updateItem(Scenario s, boolean empty) {

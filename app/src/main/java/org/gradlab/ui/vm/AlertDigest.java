@@ -32,10 +32,14 @@ public final class AlertDigest {
     public Popup add(AlertMonitor.Alert a, long now) {
         if (pending.isEmpty() && now - lastShown >= HOLD_MS) {
             lastShown = now;
-            return new Popup(run + ": " + a.kind(), a.message());
+            return single(a);
         }
         pending.add(a);
         return null;
+    }
+
+    private Popup single(AlertMonitor.Alert a) {
+        return new Popup(run + ": " + a.kind(), a.message());
     }
 
     /** When the gathered alerts are due (ms), or −1 when none wait. */
@@ -48,8 +52,7 @@ public final class AlertDigest {
         if (pending.isEmpty()) return null;
         lastShown = now;
         if (pending.size() == 1) {
-            AlertMonitor.Alert a = pending.remove(0);
-            return new Popup(run + ": " + a.kind(), a.message());
+            return single(pending.remove(0));
         }
         Map<String, List<AlertMonitor.Alert>> byKind = new LinkedHashMap<>();
         for (AlertMonitor.Alert a : pending) byKind.computeIfAbsent(a.kind(), k -> new ArrayList<>()).add(a);

@@ -5,9 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector-API GEMM, C[M, n0..n1) (+)= A·B (see {@link Backend#gemm}), blocked the Goto way: K in blocks of
- * {@value #KC}; A packed per block into 6-row interleaved panels (sequential reads whatever A's strides, so a
- * transposed A costs nothing extra); B packed into 2-vector-wide strips when there are enough rows to repay
- * the copy, read in place otherwise (a recurrent step multiplies only B=32 rows). The 6 × 2-vector
+ * {@value #KC}; A read where it lies, six rows' values at each k whatever its strides (a block of A is as dense
+ * in cache lines unpacked, and packing it cost ~1 ns a value — 14% of a GPT step — to save nothing; only a
+ * short last panel is copied, zero-padded); B packed into 2-vector-wide strips when there are enough rows to
+ * repay the copy, read in place otherwise (a recurrent step multiplies only B=32 rows). The 6 × 2-vector
  * micro-kernel keeps 12 accumulators plus 2 B vectors and a broadcast in AVX2's 16 registers; measured
  * on the development machine it runs ~2× faster than a 4 × 3 tile.
  */
@@ -64,62 +65,48 @@ final class VectorGemm {
             }
             for (int i0 = 0; i0 < m; i0 += MC) {
                 int mc = Math.min(MC, m - i0);
-                packA(mc, kc, a, aOff + i0 * ars + p0 * acs, ars, acs, ap);
+                int aBlock = aOff + i0 * ars + p0 * acs;
+                // whole panels are read where A lies (six rows' values at each k, whatever A's strides); only a last
+                // panel of fewer than MR rows is copied, zero-padded, so the kernels never read past A
+                int whole = mc / MR * MR;
+                if (whole < mc) packA(mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 int cBlock = cOff + i0 * ldc;
                 for (int j = n0; j < nFull; j += NR) {
                     float[] bs = packB ? bp : b;
                     int bStart = packB ? (j - n0) * kc : bBlock + j;
                     int bStride = packB ? NR : ldb;
-                    for (int i = 0; i < mc; i += MR) {
-                        if (i + MR <= mc) kernel6x2(kc, ap, i * kc, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
-                        else edgeTile(kc, ap, i * kc, mc - i, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock, s.tile);
+                    for (int i = 0; i < whole; i += MR) {
+                        kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                     }
+                    if (whole < mc) edgeTile(kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
                 }
                 int j = nFull;
                 // columns past the last full strip, six rows at a time (six independent sums in flight, where one row
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
-                for (; j + L <= n1; j += L) {
-                    for (int i = 0; i < mc; i += MR) {
-                        int rows = Math.min(MR, mc - i);
-                        column6(kc, ap, i * kc, rows, b, bBlock + j, ldb, L, c, cBlock + i * ldc + j, ldc, accBlock, true, s.tile);
-                    }
-                }
+                for (; j + L <= n1; j += L) columns(kc, a, aBlock, ars, acs, whole, mc, ap, b, bBlock + j, ldb, L, c, cBlock + j, ldc, accBlock, true, s.tile);
                 if (j < n1) {
                     int w = n1 - j;
                     float[] bt = s.tail;
                     for (int p = 0; p < kc; p++) System.arraycopy(b, bBlock + p * ldb + j, bt, p * L, w);
-                    for (int i = 0; i < mc; i += MR) {
-                        int rows = Math.min(MR, mc - i);
-                        column6(kc, ap, i * kc, rows, bt, 0, L, w, c, cBlock + i * ldc + j, ldc, accBlock, false, s.tile);
-                    }
+                    columns(kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile);
                 }
             }
         }
     }
 
-    /** ap[(i/MR)*MR*kc + p*MR + i%MR] = A(i, p): each 6-row panel k-major, missing rows zero. */
-    private static void packA(int mc, int kc, float[] a, int a0, int ars, int acs, float[] ap) {
-        for (int i0 = 0; i0 < mc; i0 += MR) {
-            int base = i0 * kc;
-            int rows = Math.min(MR, mc - i0);
-            if (rows < MR) java.util.Arrays.fill(ap, base, base + MR * kc, 0f);
-            if (ars == 1 && rows == MR) {
-                // transposed A (a weight gradient): the 6 rows of a panel are adjacent in memory
-                for (int p = 0, src = a0 + i0, dst = base; p < kc; p++, src += acs, dst += MR) {
-                    System.arraycopy(a, src, ap, dst, MR);
-                }
-                continue;
-            }
-            for (int r = 0; r < rows; r++) {
-                int src = a0 + (i0 + r) * ars;
-                int dst = base + r;
-                if (acs == 1) {
-                    for (int p = 0; p < kc; p++) ap[dst + p * MR] = a[src + p];
-                } else {
-                    for (int p = 0; p < kc; p++, src += acs) ap[dst + p * MR] = a[src];
-                }
-            }
+    /** One vector of columns for every panel of the block: whole panels in place, the short one from its copy. */
+    private static void columns(int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap, float[] b, int b0,
+                                int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused, float[] tile) {
+        for (int i = 0; i < whole; i += MR) column6(kc, a, aBlock + i * ars, ars, acs, MR, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
+        if (whole < mc) column6(kc, ap, 0, 1, MR, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
+    }
+
+    /** ap[p*MR + r] = A(r, p) for the rows (fewer than MR) of a short last panel, the missing rows zero. */
+    private static void packA(int rows, int kc, float[] a, int a0, int ars, int acs, float[] ap) {
+        java.util.Arrays.fill(ap, 0, MR * kc, 0f);
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0, src = a0 + r * ars; p < kc; p++, src += acs) ap[r + p * MR] = a[src];
         }
     }
 
@@ -131,8 +118,9 @@ final class VectorGemm {
         }
     }
 
-    private static void kernel6x2(int kc, float[] ap, int a0, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
-                                  boolean acc) {
+    /** Six rows of C, two vectors wide: A(r, p) = a[a0 + r·ars + p·acs]. */
+    private static void kernel6x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
+                                  int ldc, boolean acc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (acc) {
             int r = c0;
@@ -146,21 +134,22 @@ final class VectorGemm {
             FloatVector z = FloatVector.zero(S);
             c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
         }
+        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars;
         int ai = a0, bp = b0;
-        for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
+        for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
             FloatVector b0v = FloatVector.fromArray(S, b, bp);
             FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
-            FloatVector av = FloatVector.broadcast(S, ap[ai]);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
             c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
-            av = FloatVector.broadcast(S, ap[ai + 1]);
+            av = FloatVector.broadcast(S, a[ai + r1]);
             c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
-            av = FloatVector.broadcast(S, ap[ai + 2]);
+            av = FloatVector.broadcast(S, a[ai + r2]);
             c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
-            av = FloatVector.broadcast(S, ap[ai + 3]);
+            av = FloatVector.broadcast(S, a[ai + r3]);
             c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
-            av = FloatVector.broadcast(S, ap[ai + 4]);
+            av = FloatVector.broadcast(S, a[ai + r4]);
             c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
-            av = FloatVector.broadcast(S, ap[ai + 5]);
+            av = FloatVector.broadcast(S, a[ai + r5]);
             c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
         }
         int r = c0;
@@ -172,11 +161,11 @@ final class VectorGemm {
         c50.intoArray(c, r); c51.intoArray(c, r + L);
     }
 
-    /** Fewer than MR rows: run the full kernel on a scratch tile (A's panel is zero-padded) and copy back. */
-    private static void edgeTile(int kc, float[] ap, int a0, int rows, float[] b, int b0, int ldb, float[] c, int c0,
+    /** Fewer than MR rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
+    private static void edgeTile(int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
                                  int ldc, boolean acc, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        kernel6x2(kc, ap, a0, b, b0, ldb, tile, 0, NR, acc);
+        kernel6x2(kc, ap, 0, 1, MR, b, b0, ldb, tile, 0, NR, acc);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
@@ -186,19 +175,19 @@ final class VectorGemm {
      * fused: c = fma(a, b, c) in k order, as the strips; else c + a·b rounded twice, as a plain Java loop — so
      * every element keeps the bits it had when these columns ran one row at a time.
      */
-    private static void column6(int kc, float[] ap, int a0, int rows, float[] b, int b0, int ldb, int w, float[] c, int c0, int ldc,
-                                boolean acc, boolean fused, float[] tile) {
+    private static void column6(int kc, float[] a, int a0, int ars, int acs, int rows, float[] b, int b0, int ldb, int w,
+                                float[] c, int c0, int ldc, boolean acc, boolean fused, float[] tile) {
         if (rows == MR && w == L) {
-            kernel6x1(kc, ap, a0, b, b0, ldb, c, c0, ldc, acc, fused);
+            kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, c, c0, ldc, acc, fused);
             return;
         }
         if (acc) for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * L, w);
-        kernel6x1(kc, ap, a0, b, b0, ldb, tile, 0, L, acc, fused);
+        kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, tile, 0, L, acc, fused);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
     }
 
-    private static void kernel6x1(int kc, float[] ap, int a0, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
-                                  boolean acc, boolean fused) {
+    private static void kernel6x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
+                                  int ldc, boolean acc, boolean fused) {
         FloatVector c0v, c1v, c2v, c3v, c4v, c5v;
         if (acc) {
             c0v = FloatVector.fromArray(S, c, c0);
@@ -211,26 +200,27 @@ final class VectorGemm {
             FloatVector z = FloatVector.zero(S);
             c0v = z; c1v = z; c2v = z; c3v = z; c4v = z; c5v = z;
         }
+        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars;
         int ai = a0, bp = b0;
         if (fused) {
-            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
+            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
                 FloatVector bv = FloatVector.fromArray(S, b, bp);
-                c0v = bv.fma(FloatVector.broadcast(S, ap[ai]), c0v);
-                c1v = bv.fma(FloatVector.broadcast(S, ap[ai + 1]), c1v);
-                c2v = bv.fma(FloatVector.broadcast(S, ap[ai + 2]), c2v);
-                c3v = bv.fma(FloatVector.broadcast(S, ap[ai + 3]), c3v);
-                c4v = bv.fma(FloatVector.broadcast(S, ap[ai + 4]), c4v);
-                c5v = bv.fma(FloatVector.broadcast(S, ap[ai + 5]), c5v);
+                c0v = bv.fma(FloatVector.broadcast(S, a[ai]), c0v);
+                c1v = bv.fma(FloatVector.broadcast(S, a[ai + r1]), c1v);
+                c2v = bv.fma(FloatVector.broadcast(S, a[ai + r2]), c2v);
+                c3v = bv.fma(FloatVector.broadcast(S, a[ai + r3]), c3v);
+                c4v = bv.fma(FloatVector.broadcast(S, a[ai + r4]), c4v);
+                c5v = bv.fma(FloatVector.broadcast(S, a[ai + r5]), c5v);
             }
         } else {
-            for (int p = 0; p < kc; p++, ai += MR, bp += ldb) {
+            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
                 FloatVector bv = FloatVector.fromArray(S, b, bp);
-                c0v = c0v.add(bv.mul(ap[ai]));
-                c1v = c1v.add(bv.mul(ap[ai + 1]));
-                c2v = c2v.add(bv.mul(ap[ai + 2]));
-                c3v = c3v.add(bv.mul(ap[ai + 3]));
-                c4v = c4v.add(bv.mul(ap[ai + 4]));
-                c5v = c5v.add(bv.mul(ap[ai + 5]));
+                c0v = c0v.add(bv.mul(a[ai]));
+                c1v = c1v.add(bv.mul(a[ai + r1]));
+                c2v = c2v.add(bv.mul(a[ai + r2]));
+                c3v = c3v.add(bv.mul(a[ai + r3]));
+                c4v = c4v.add(bv.mul(a[ai + r4]));
+                c5v = c5v.add(bv.mul(a[ai + r5]));
             }
         }
         c0v.intoArray(c, c0);

@@ -345,7 +345,7 @@ public final class CpuBackend implements Backend {
         public void run(int chunk, int chunks) {
             int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
             if (r1 <= r0) return;
-            int tileSize = VectorGemm.MR * VectorGemm.padded(hidden);
+            int tileSize = VectorRecurrence.MR * VectorGemm.padded(hidden);
             float[] tile = scratch(chunk, tileSize);
             if (backward) {
                 VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile);

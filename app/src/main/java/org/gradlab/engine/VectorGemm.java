@@ -15,7 +15,13 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    static final int MR = 6, NR = 2 * L;
+    /**
+     * Rows per micro-tile: 8 where there are 32 vector registers (AVX-512: 16 accumulators, 2 B vectors and a
+     * broadcast), else 6 (AVX2's 16 registers). A batch of 32 rows is four whole 8-row panels, where 6-row panels
+     * left a short one that cost a full kernel for two rows.
+     */
+    static final int MR = L >= 16 ? 8 : 6;
+    static final int NR = 2 * L;
     static final int KC = 384, MC = 96;
     /** Row count from which packing B pays for itself. */
     static final int PACK_B_MIN_ROWS = Integer.getInteger("gradlab.packB", 96);
@@ -33,8 +39,8 @@ final class VectorGemm {
 
     /** Per-thread scratch: packed A block and packed B panel (grown on first use of a wider shape). */
     static final class Scratch {
-        final float[] ap = new float[MC * KC];
-        final float[] tile = new float[MR * NR];
+        final float[] ap = new float[8 * KC];
+        final float[] tile = new float[8 * NR];
         /** B's last columns (fewer than a vector) padded to one, k-major. */
         final float[] tail = new float[KC * L];
         float[] bp = new float[KC * 8 * NR];
@@ -47,6 +53,12 @@ final class VectorGemm {
 
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s) {
+        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, MR);
+    }
+
+    /** As above with micro-tiles of `mr` rows (6 or 8): tests run both on any machine. */
+    static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s, int mr) {
         if (k == 0) {
             if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc + n0, cOff + i * ldc + n1, 0f);
             return;
@@ -66,47 +78,53 @@ final class VectorGemm {
             for (int i0 = 0; i0 < m; i0 += MC) {
                 int mc = Math.min(MC, m - i0);
                 int aBlock = aOff + i0 * ars + p0 * acs;
-                // whole panels are read where A lies (six rows' values at each k, whatever A's strides); only a last
-                // panel of fewer than MR rows is copied, zero-padded, so the kernels never read past A
-                int whole = mc / MR * MR;
-                if (whole < mc) packA(mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
+                // whole panels are read where A lies (mr rows' values at each k, whatever A's strides); only a last
+                // panel of fewer than mr rows is copied, zero-padded, so the kernels never read past A
+                int whole = mc / mr * mr;
+                if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 int cBlock = cOff + i0 * ldc;
                 for (int j = n0; j < nFull; j += NR) {
                     float[] bs = packB ? bp : b;
                     int bStart = packB ? (j - n0) * kc : bBlock + j;
                     int bStride = packB ? NR : ldb;
-                    for (int i = 0; i < whole; i += MR) {
-                        kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                    if (mr == 8) {
+                        for (int i = 0; i < whole; i += 8) {
+                            kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                        }
+                    } else {
+                        for (int i = 0; i < whole; i += 6) {
+                            kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                        }
                     }
-                    if (whole < mc) edgeTile(kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
+                    if (whole < mc) edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
                 }
                 int j = nFull;
-                // columns past the last full strip, six rows at a time (six independent sums in flight, where one row
+                // columns past the last full strip, mr rows at a time (mr independent sums in flight, where one row
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
-                for (; j + L <= n1; j += L) columns(kc, a, aBlock, ars, acs, whole, mc, ap, b, bBlock + j, ldb, L, c, cBlock + j, ldc, accBlock, true, s.tile);
+                for (; j + L <= n1; j += L) columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, bBlock + j, ldb, L, c, cBlock + j, ldc, accBlock, true, s.tile);
                 if (j < n1) {
                     int w = n1 - j;
                     float[] bt = s.tail;
                     for (int p = 0; p < kc; p++) System.arraycopy(b, bBlock + p * ldb + j, bt, p * L, w);
-                    columns(kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile);
                 }
             }
         }
     }
 
     /** One vector of columns for every panel of the block: whole panels in place, the short one from its copy. */
-    private static void columns(int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap, float[] b, int b0,
-                                int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused, float[] tile) {
-        for (int i = 0; i < whole; i += MR) column6(kc, a, aBlock + i * ars, ars, acs, MR, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
-        if (whole < mc) column6(kc, ap, 0, 1, MR, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
+    private static void columns(int mr, int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap, float[] b,
+                                int b0, int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused, float[] tile) {
+        for (int i = 0; i < whole; i += mr) column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
+        if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
     }
 
-    /** ap[p*MR + r] = A(r, p) for the rows (fewer than MR) of a short last panel, the missing rows zero. */
-    private static void packA(int rows, int kc, float[] a, int a0, int ars, int acs, float[] ap) {
-        java.util.Arrays.fill(ap, 0, MR * kc, 0f);
+    /** ap[p*mr + r] = A(r, p) for the rows (fewer than mr) of a short last panel, the missing rows zero. */
+    private static void packA(int mr, int rows, int kc, float[] a, int a0, int ars, int acs, float[] ap) {
+        java.util.Arrays.fill(ap, 0, mr * kc, 0f);
         for (int r = 0; r < rows; r++) {
-            for (int p = 0, src = a0 + r * ars; p < kc; p++, src += acs) ap[r + p * MR] = a[src];
+            for (int p = 0, src = a0 + r * ars; p < kc; p++, src += acs) ap[r + p * mr] = a[src];
         }
     }
 
@@ -161,29 +179,82 @@ final class VectorGemm {
         c50.intoArray(c, r); c51.intoArray(c, r + L);
     }
 
+    /** Eight rows of C, two vectors wide (needs 32 vector registers): A(r, p) = a[a0 + r·ars + p·acs]. */
+    private static void kernel8x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
+                                  int ldc, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (acc) {
+            int r = c0;
+            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c60 = FloatVector.fromArray(S, c, r); c61 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c70 = FloatVector.fromArray(S, c, r); c71 = FloatVector.fromArray(S, c, r + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+            c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
+        }
+        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars, r6 = 6 * ars, r7 = 7 * ars;
+        int ai = a0, bp = b0;
+        for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
+            FloatVector b0v = FloatVector.fromArray(S, b, bp);
+            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
+            av = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
+            av = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
+            av = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
+            av = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
+            av = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
+            av = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = b0v.fma(av, c60); c61 = b1v.fma(av, c61);
+            av = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
+        }
+        int r = c0;
+        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
+        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
+        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
+        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
+        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
+        c50.intoArray(c, r); c51.intoArray(c, r + L); r += ldc;
+        c60.intoArray(c, r); c61.intoArray(c, r + L); r += ldc;
+        c70.intoArray(c, r); c71.intoArray(c, r + L);
+    }
+
     /** Fewer than MR rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
-    private static void edgeTile(int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
+    private static void edgeTile(int mr, int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
                                  int ldc, boolean acc, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        kernel6x2(kc, ap, 0, 1, MR, b, b0, ldb, tile, 0, NR, acc);
+        if (mr == 8) kernel8x2(kc, ap, 0, 1, 8, b, b0, ldb, tile, 0, NR, acc);
+        else kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
     /**
-     * `rows` (at most MR) rows of a packed panel times one vector of B's columns, of which the first w are C's:
+     * `rows` (at most mr) rows of a panel times one vector of B's columns, of which the first w are C's:
      * straight into C when the block is whole, else through a scratch tile (no masked vector ops: slow on JDK 17).
      * fused: c = fma(a, b, c) in k order, as the strips; else c + a·b rounded twice, as a plain Java loop — so
      * every element keeps the bits it had when these columns ran one row at a time.
      */
-    private static void column6(int kc, float[] a, int a0, int ars, int acs, int rows, float[] b, int b0, int ldb, int w,
-                                float[] c, int c0, int ldc, boolean acc, boolean fused, float[] tile) {
-        if (rows == MR && w == L) {
-            kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, c, c0, ldc, acc, fused);
-            return;
-        }
-        if (acc) for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * L, w);
-        kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, tile, 0, L, acc, fused);
-        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
+    private static void column(int mr, int kc, float[] a, int a0, int ars, int acs, int rows, float[] b, int b0, int ldb, int w,
+                               float[] c, int c0, int ldc, boolean acc, boolean fused, float[] tile) {
+        boolean direct = rows == mr && w == L;
+        float[] out = direct ? c : tile;
+        int o = direct ? c0 : 0, ldo = direct ? ldc : L;
+        if (!direct && acc) for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * L, w);
+        if (mr == 8) kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
+        else kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
+        if (!direct) for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
     }
 
     private static void kernel6x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
@@ -229,5 +300,58 @@ final class VectorGemm {
         c3v.intoArray(c, c0 + 3 * ldc);
         c4v.intoArray(c, c0 + 4 * ldc);
         c5v.intoArray(c, c0 + 5 * ldc);
+    }
+
+    private static void kernel8x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
+                                  int ldc, boolean acc, boolean fused) {
+        FloatVector c0v, c1v, c2v, c3v, c4v, c5v, c6v, c7v;
+        if (acc) {
+            c0v = FloatVector.fromArray(S, c, c0);
+            c1v = FloatVector.fromArray(S, c, c0 + ldc);
+            c2v = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+            c3v = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+            c4v = FloatVector.fromArray(S, c, c0 + 4 * ldc);
+            c5v = FloatVector.fromArray(S, c, c0 + 5 * ldc);
+            c6v = FloatVector.fromArray(S, c, c0 + 6 * ldc);
+            c7v = FloatVector.fromArray(S, c, c0 + 7 * ldc);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0v = z; c1v = z; c2v = z; c3v = z; c4v = z; c5v = z; c6v = z; c7v = z;
+        }
+        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars, r6 = 6 * ars, r7 = 7 * ars;
+        int ai = a0, bp = b0;
+        if (fused) {
+            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
+                FloatVector bv = FloatVector.fromArray(S, b, bp);
+                c0v = bv.fma(FloatVector.broadcast(S, a[ai]), c0v);
+                c1v = bv.fma(FloatVector.broadcast(S, a[ai + r1]), c1v);
+                c2v = bv.fma(FloatVector.broadcast(S, a[ai + r2]), c2v);
+                c3v = bv.fma(FloatVector.broadcast(S, a[ai + r3]), c3v);
+                c4v = bv.fma(FloatVector.broadcast(S, a[ai + r4]), c4v);
+                c5v = bv.fma(FloatVector.broadcast(S, a[ai + r5]), c5v);
+                c6v = bv.fma(FloatVector.broadcast(S, a[ai + r6]), c6v);
+                c7v = bv.fma(FloatVector.broadcast(S, a[ai + r7]), c7v);
+            }
+        } else {
+            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
+                FloatVector bv = FloatVector.fromArray(S, b, bp);
+                c0v = c0v.add(bv.mul(a[ai]));
+                c1v = c1v.add(bv.mul(a[ai + r1]));
+                c2v = c2v.add(bv.mul(a[ai + r2]));
+                c3v = c3v.add(bv.mul(a[ai + r3]));
+                c4v = c4v.add(bv.mul(a[ai + r4]));
+                c5v = c5v.add(bv.mul(a[ai + r5]));
+                c6v = c6v.add(bv.mul(a[ai + r6]));
+                c7v = c7v.add(bv.mul(a[ai + r7]));
+            }
+        }
+        c0v.intoArray(c, c0);
+        c1v.intoArray(c, c0 + ldc);
+        c2v.intoArray(c, c0 + 2 * ldc);
+        c3v.intoArray(c, c0 + 3 * ldc);
+        c4v.intoArray(c, c0 + 4 * ldc);
+        c5v.intoArray(c, c0 + 5 * ldc);
+        c6v.intoArray(c, c0 + 6 * ldc);
+        c7v.intoArray(c, c0 + 7 * ldc);
     }
 }

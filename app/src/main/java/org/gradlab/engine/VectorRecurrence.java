@@ -17,7 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorRecurrence {
     private static final VectorSpecies<Float> S = VectorGemm.S;
-    private static final int L = VectorGemm.L, MR = VectorGemm.MR;
+    private static final int L = VectorGemm.L;
+    /** Rows of the tallest tile (its kernels are six rows high, whatever the GEMM's own micro-tile). */
+    static final int MR = 6;
 
     private VectorRecurrence() {}
 

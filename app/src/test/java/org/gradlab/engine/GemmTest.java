@@ -63,10 +63,13 @@ class GemmTest {
                     want[i * ldc + j] = s;
                 }
             }
-            VectorGemm.gemm(m, k, a, 0, ars, acs, b, 0, ldb, c, 0, ldc, acc, 0, n, new VectorGemm.Scratch());
-            for (int i = 0; i < c.length; i++) {
-                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(c[i]),
-                        "m=" + m + " n=" + n + " k=" + k + " transA=" + transA + " acc=" + acc + " at " + i + ": " + want[i] + " vs " + c[i]);
+            for (int mr : new int[] {6, 8}) { // both micro-tiles, whichever this machine's vectors pick
+                float[] got = c.clone();
+                VectorGemm.gemm(m, k, a, 0, ars, acs, b, 0, ldb, got, 0, ldc, acc, 0, n, new VectorGemm.Scratch(), mr);
+                for (int i = 0; i < c.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "mr=" + mr + " m=" + m + " n=" + n
+                            + " k=" + k + " transA=" + transA + " acc=" + acc + " at " + i + ": " + want[i] + " vs " + got[i]);
+                }
             }
         }
     }

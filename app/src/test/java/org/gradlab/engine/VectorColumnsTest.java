@@ -13,7 +13,7 @@ class VectorColumnsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
         SplittableRandom rng = new SplittableRandom(3);
         for (int trial = 0; trial < 200; trial++) {
-            int m = 1 + rng.nextInt(trial % 10 == 0 ? 3000 : 40), n = 1 + rng.nextInt(70), lda = n + rng.nextInt(4);
+            int m = 1 + rng.nextInt(trial % 10 == 0 ? 3000 : 40), n = 1 + rng.nextInt(trial % 3 == 0 ? 300 : 70), lda = n + rng.nextInt(4);
             int c0 = rng.nextInt(n), c1 = c0 + 1 + rng.nextInt(n - c0);
             float[] a = new float[2 + m * lda], want = new float[n + 1];
             for (int i = 0; i < a.length; i++) a[i] = (float) (rng.nextGaussian() * Math.exp(rng.nextGaussian() * 3));

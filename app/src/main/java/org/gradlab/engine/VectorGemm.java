@@ -5,12 +5,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector-API GEMM, C[M, n0..n1) (+)= A·B (see {@link Backend#gemm}), blocked the Goto way: K in blocks of
- * {@value #KC}; A read where it lies, six rows' values at each k whatever its strides (a block of A is as dense
- * in cache lines unpacked, and packing it cost ~1 ns a value — 14% of a GPT step — to save nothing; only a
- * short last panel is copied, zero-padded); B packed into 2-vector-wide strips when there are enough rows to
- * repay the copy, read in place otherwise (a recurrent step multiplies only B=32 rows). The 6 × 2-vector
- * micro-kernel keeps 12 accumulators plus 2 B vectors and a broadcast in AVX2's 16 registers; measured
- * on the development machine it runs ~2× faster than a 4 × 3 tile.
+ * {@value #KC}. A is read where it lies, mr rows' values at each k whatever its strides: a block of A is as
+ * dense in cache lines unpacked, and packing it cost ~1 ns a value (14% of a GPT step) to save nothing — only a
+ * short last panel is copied, zero-padded (a transposed A packed into panels measured no faster in one JVM, the
+ * two ways taking turns: 128×128×2048 75 vs 87 GFLOP/s, 1024×256×2048 74–76 vs 72–77). B is packed into
+ * 2-vector-wide strips when there are enough rows to repay the copy, read in place otherwise (a recurrent step
+ * multiplies only B=32 rows). The micro-kernel is mr × 2 vectors: 6 rows (12 accumulators, 2 B vectors and a
+ * broadcast in AVX2's 16 registers; ~2× faster than a 4 × 3 tile on the development machine) or 8 where there
+ * are 32 registers.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

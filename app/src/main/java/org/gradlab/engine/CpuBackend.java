@@ -423,8 +423,13 @@ public final class CpuBackend implements Backend {
                     int r0 = WorkerPool.splitStart(rows, b, LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, LN_BLOCKS, 1);
                     java.util.Arrays.fill(lnDw[b], 0, dim, 0f);
                     java.util.Arrays.fill(lnDb[b], 0, dim, 0f);
-                    CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
-                            lnDw[b], 0, lnDb[b], 0);
+                    if (VectorSupport.ENABLED) {
+                        VectorLayerNorm.backward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, lnDw[b], 0,
+                                lnDb[b], 0, scratch(chunk, VectorLayerNorm.scratchSize(dim)));
+                    } else {
+                        CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
+                                lnDw[b], 0, lnDb[b], 0);
+                    }
                 }
                 return;
             }
@@ -436,7 +441,10 @@ public final class CpuBackend implements Backend {
                     if (VectorSupport.ENABLED) VectorColumns.sums(r0, r1, dim, ld, p0, o0, p1, o1);
                     else columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
                 }
-                case LN_F -> CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+                case LN_F -> {
+                    if (VectorSupport.ENABLED) VectorLayerNorm.forward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+                    else CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+                }
                 case GELU_F -> {
                     if (VectorSupport.ENABLED && !flag) VectorGelu.forward(r0, r1, p0, o0, p1, o1);
                     else CpuTransformerKernels.geluForward(r0, r1, p0, o0, p1, o1, flag);

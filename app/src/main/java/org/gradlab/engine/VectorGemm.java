@@ -39,7 +39,7 @@ final class VectorGemm {
         return S.vectorBitSize() + "-bit, " + L + " floats";
     }
 
-    /** Per-thread scratch: packed A block and packed B panel (grown on first use of a wider shape). */
+    /** Per-thread scratch: a short panel of A, packed B strips (grown on first use of a wider shape), tiles. */
     static final class Scratch {
         final float[] ap = new float[8 * KC];
         final float[] tile = new float[8 * NR];
@@ -98,13 +98,17 @@ final class VectorGemm {
                             kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                         }
                     }
-                    if (whole < mc) edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
+                    if (whole < mc) {
+                        edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
+                    }
                 }
                 int j = nFull;
                 // columns past the last full strip, mr rows at a time (mr independent sums in flight, where one row
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
-                for (; j + L <= n1; j += L) columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, bBlock + j, ldb, L, c, cBlock + j, ldc, accBlock, true, s.tile);
+                for (; j + L <= n1; j += L) {
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, bBlock + j, ldb, L, c, cBlock + j, ldc, accBlock, true, s.tile);
+                }
                 if (j < n1) {
                     int w = n1 - j;
                     float[] bt = s.tail;
@@ -116,9 +120,12 @@ final class VectorGemm {
     }
 
     /** One vector of columns for every panel of the block: whole panels in place, the short one from its copy. */
-    private static void columns(int mr, int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap, float[] b,
-                                int b0, int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused, float[] tile) {
-        for (int i = 0; i < whole; i += mr) column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
+    private static void columns(int mr, int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap,
+                                float[] b, int b0, int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused,
+                                float[] tile) {
+        for (int i = 0; i < whole; i += mr) {
+            column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
+        }
         if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
     }
 

@@ -63,7 +63,8 @@ final class VectorLayerNorm {
         for (; r + ROWS <= r1; r += ROWS) {
             // t[q·dim + j] = x̂'s gradient dxh of row r+q, t[(4+q)·dim + j] = dxh·x̂ (a float product, as the loop has it)
             for (int q = 0; q < ROWS; q++) {
-                terms(r + q, dim, x, xo, w, wo, mean[mo + r + q], rstd[ro + r + q], dout, doo, dw, dwo, db, dbo, t, q * dim, (ROWS + q) * dim);
+                int row = r + q;
+                terms(row, dim, x, xo, w, wo, mean[mo + row], rstd[ro + row], dout, doo, dw, dwo, db, dbo, t, q * dim, (ROWS + q) * dim);
             }
             double d0 = 0, d1 = 0, d2 = 0, d3 = 0, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
             int a1 = dim, a2 = 2 * dim, a3 = 3 * dim, p0 = 4 * dim, p1 = 5 * dim, p2 = 6 * dim, p3 = 7 * dim;
@@ -76,7 +77,9 @@ final class VectorLayerNorm {
             gradient(r + 2, dim, x, xo, mean, mo, rstd, ro, dx, dxo, d2, e2, t, a2);
             gradient(r + 3, dim, x, xo, mean, mo, rstd, ro, dx, dxo, d3, e3, t, a3);
         }
-        if (r < r1) CpuTransformerKernels.layerNormBackward(r, r1, dim, x, xo, w, wo, mean, mo, rstd, ro, dout, doo, dx, dxo, dw, dwo, db, dbo);
+        if (r < r1) {
+            CpuTransformerKernels.layerNormBackward(r, r1, dim, x, xo, w, wo, mean, mo, rstd, ro, dout, doo, dx, dxo, dw, dwo, db, dbo);
+        }
     }
 
     private static void terms(int r, int dim, float[] x, int xo, float[] w, int wo, float m, float rs, float[] dout, int doo,

@@ -188,7 +188,11 @@ final class VectorGemm {
         c50.intoArray(c, r); c51.intoArray(c, r + L);
     }
 
-    /** Eight rows of C, two vectors wide (needs 32 vector registers): A(r, p) = a[a0 + r·ars + p·acs]. */
+    /**
+     * Eight rows of C, two vectors wide (needs 32 vector registers): A(r, p) = a[a0 + r·ars + p·acs]. kernel6x2's
+     * twin with two more rows, written out again on purpose (as kernel8x1 is kernel6x1's): the accumulators must be
+     * locals to stay in registers — held in an array, JDK 17 boxes every vector.
+     */
     private static void kernel8x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
                                   int ldc, boolean acc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;

@@ -18,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorRecurrence {
     private static final VectorSpecies<Float> S = VectorGemm.S;
     private static final int L = VectorGemm.L;
-    /** Rows of the tallest tile (its kernels are six rows high, whatever the GEMM's own micro-tile). */
-    static final int MR = 6;
+    /** Rows of the tallest tile: the GEMM's micro-tile, 8 with 32 vector registers (AVX-512), else 6. */
+    static final int MR = VectorGemm.MR;
 
     private VectorRecurrence() {}
 
@@ -102,24 +102,36 @@ final class VectorRecurrence {
     }
 
     /**
-     * Rows for the next tile of the `left` still to do: six, or four where that makes the rest come out in whole
-     * tiles (20 rows run as 4 + 4 + 6 + 6, where sixes alone would compute 24).
+     * Rows for the next tile of the `left` still to do: MR, or four or six where that makes the rest come out in
+     * whole tiles (with sixes, 20 rows run as 4 + 4 + 6 + 6, where sixes alone would compute 24; with eights, 20 run
+     * as 4 + 8 + 8 and 10 as 6 + 4).
      */
     static int tileRows(int left) {
         if (left <= 4) return left;
         int r = left % MR;
-        return r == 4 || r == 2 || r == 1 ? 4 : Math.min(MR, left);
+        if (MR == 6) return r == 4 || r == 2 || r == 1 ? 4 : Math.min(6, left);
+        return r == 4 ? 4 : r == 6 || r == 2 ? 6 : Math.min(8, left);
     }
 
     /**
-     * tile[r·np + j] (+)= Σ_p A(r, p)·B(p, j) for `rows` ≤ 6 rows of A (row stride k, from a0) and all n columns;
-     * up to four rows take the four-row kernels; missing rows repeat the last one and land in tile rows nobody reads.
+     * tile[r·np + j] (+)= Σ_p A(r, p)·B(p, j) for `rows` ≤ MR rows of A (row stride k, from a0) and all n columns;
+     * up to four rows take the four-row kernels, up to six the six-row ones; missing rows repeat the last one and
+     * land in tile rows nobody reads.
      */
     private static void product(int k, int n, float[] a, int a0, int rows, float[] bp, float[] tile, boolean acc) {
         int np = VectorGemm.padded(n), fused = n - n % L, last = rows - 1;
         int o0 = a0, o1 = a0 + Math.min(1, last) * k, o2 = a0 + Math.min(2, last) * k;
-        int o3 = a0 + Math.min(3, last) * k, o4 = a0 + Math.min(4, last) * k, o5 = a0 + last * k;
+        int o3 = a0 + Math.min(3, last) * k, o4 = a0 + Math.min(4, last) * k, o5 = a0 + Math.min(5, last) * k;
         int v = 0;
+        if (rows > 6) {
+            int o6 = a0 + Math.min(6, last) * k, o7 = a0 + last * k;
+            for (; v + 2 * L <= fused; v += 2 * L) kernel8x2(k, a, o0, o1, o2, o3, o4, o5, o6, o7, bp, np, v, tile, acc);
+            for (; v < np; v += L) {
+                if (v < fused) kernel8x1Fma(k, a, o0, o1, o2, o3, o4, o5, o6, o7, bp, np, v, tile, acc);
+                else kernel8x1Mul(k, a, o0, o1, o2, o3, o4, o5, o6, o7, bp, np, v, tile, acc);
+            }
+            return;
+        }
         if (rows <= 4) {
             for (; v + 2 * L <= fused; v += 2 * L) kernel4x2(k, a, o0, o1, o2, o3, bp, np, v, tile, acc);
             for (; v < np; v += L) {
@@ -135,8 +147,7 @@ final class VectorRecurrence {
         }
     }
 
-    private static void kernel6x2(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np,
-                                  int v, float[] c, boolean acc) {
+    private static void kernel6x2(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np, int v, float[] c, boolean acc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (acc) {
             c00 = FloatVector.fromArray(S, c, v); c01 = FloatVector.fromArray(S, c, v + L);
@@ -173,11 +184,116 @@ final class VectorRecurrence {
     }
 
     /**
+     * kernel6x2 with two more rows, written out again on purpose (as the 8 × 1 kernels are): accumulators must be
+     * locals to stay in registers — held in an array, JDK 17 boxes every vector.
+     */
+    private static void kernel8x2(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                                  float[] b, int np, int v, float[] c, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (acc) {
+            c00 = FloatVector.fromArray(S, c, v); c01 = FloatVector.fromArray(S, c, v + L);
+            c10 = FloatVector.fromArray(S, c, np + v); c11 = FloatVector.fromArray(S, c, np + v + L);
+            c20 = FloatVector.fromArray(S, c, 2 * np + v); c21 = FloatVector.fromArray(S, c, 2 * np + v + L);
+            c30 = FloatVector.fromArray(S, c, 3 * np + v); c31 = FloatVector.fromArray(S, c, 3 * np + v + L);
+            c40 = FloatVector.fromArray(S, c, 4 * np + v); c41 = FloatVector.fromArray(S, c, 4 * np + v + L);
+            c50 = FloatVector.fromArray(S, c, 5 * np + v); c51 = FloatVector.fromArray(S, c, 5 * np + v + L);
+            c60 = FloatVector.fromArray(S, c, 6 * np + v); c61 = FloatVector.fromArray(S, c, 6 * np + v + L);
+            c70 = FloatVector.fromArray(S, c, 7 * np + v); c71 = FloatVector.fromArray(S, c, 7 * np + v + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
+            c60 = z; c61 = z; c70 = z; c71 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector av = FloatVector.broadcast(S, a[o0 + p]);
+            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01);
+            av = FloatVector.broadcast(S, a[o1 + p]);
+            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11);
+            av = FloatVector.broadcast(S, a[o2 + p]);
+            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21);
+            av = FloatVector.broadcast(S, a[o3 + p]);
+            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31);
+            av = FloatVector.broadcast(S, a[o4 + p]);
+            c40 = b0.fma(av, c40); c41 = b1.fma(av, c41);
+            av = FloatVector.broadcast(S, a[o5 + p]);
+            c50 = b0.fma(av, c50); c51 = b1.fma(av, c51);
+            av = FloatVector.broadcast(S, a[o6 + p]);
+            c60 = b0.fma(av, c60); c61 = b1.fma(av, c61);
+            av = FloatVector.broadcast(S, a[o7 + p]);
+            c70 = b0.fma(av, c70); c71 = b1.fma(av, c71);
+        }
+        c00.intoArray(c, v); c01.intoArray(c, v + L);
+        c10.intoArray(c, np + v); c11.intoArray(c, np + v + L);
+        c20.intoArray(c, 2 * np + v); c21.intoArray(c, 2 * np + v + L);
+        c30.intoArray(c, 3 * np + v); c31.intoArray(c, 3 * np + v + L);
+        c40.intoArray(c, 4 * np + v); c41.intoArray(c, 4 * np + v + L);
+        c50.intoArray(c, 5 * np + v); c51.intoArray(c, 5 * np + v + L);
+        c60.intoArray(c, 6 * np + v); c61.intoArray(c, 6 * np + v + L);
+        c70.intoArray(c, 7 * np + v); c71.intoArray(c, 7 * np + v + L);
+    }
+
+    private static void kernel8x1Fma(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                                     float[] b, int np, int v, float[] c, boolean acc) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);
+            c2 = FloatVector.fromArray(S, c, 2 * np + v); c3 = FloatVector.fromArray(S, c, 3 * np + v);
+            c4 = FloatVector.fromArray(S, c, 4 * np + v); c5 = FloatVector.fromArray(S, c, 5 * np + v);
+            c6 = FloatVector.fromArray(S, c, 6 * np + v); c7 = FloatVector.fromArray(S, c, 7 * np + v);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z; c6 = z; c7 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = bv.fma(FloatVector.broadcast(S, a[o0 + p]), c0);
+            c1 = bv.fma(FloatVector.broadcast(S, a[o1 + p]), c1);
+            c2 = bv.fma(FloatVector.broadcast(S, a[o2 + p]), c2);
+            c3 = bv.fma(FloatVector.broadcast(S, a[o3 + p]), c3);
+            c4 = bv.fma(FloatVector.broadcast(S, a[o4 + p]), c4);
+            c5 = bv.fma(FloatVector.broadcast(S, a[o5 + p]), c5);
+            c6 = bv.fma(FloatVector.broadcast(S, a[o6 + p]), c6);
+            c7 = bv.fma(FloatVector.broadcast(S, a[o7 + p]), c7);
+        }
+        c0.intoArray(c, v); c1.intoArray(c, np + v); c2.intoArray(c, 2 * np + v);
+        c3.intoArray(c, 3 * np + v); c4.intoArray(c, 4 * np + v); c5.intoArray(c, 5 * np + v);
+        c6.intoArray(c, 6 * np + v); c7.intoArray(c, 7 * np + v);
+    }
+
+    private static void kernel8x1Mul(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, int o6, int o7,
+                                     float[] b, int np, int v, float[] c, boolean acc) {
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (acc) {
+            c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);
+            c2 = FloatVector.fromArray(S, c, 2 * np + v); c3 = FloatVector.fromArray(S, c, 3 * np + v);
+            c4 = FloatVector.fromArray(S, c, 4 * np + v); c5 = FloatVector.fromArray(S, c, 5 * np + v);
+            c6 = FloatVector.fromArray(S, c, 6 * np + v); c7 = FloatVector.fromArray(S, c, 7 * np + v);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c0 = z; c1 = z; c2 = z; c3 = z; c4 = z; c5 = z; c6 = z; c7 = z;
+        }
+        for (int p = 0, bi = v; p < k; p++, bi += np) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = c0.add(bv.mul(a[o0 + p]));
+            c1 = c1.add(bv.mul(a[o1 + p]));
+            c2 = c2.add(bv.mul(a[o2 + p]));
+            c3 = c3.add(bv.mul(a[o3 + p]));
+            c4 = c4.add(bv.mul(a[o4 + p]));
+            c5 = c5.add(bv.mul(a[o5 + p]));
+            c6 = c6.add(bv.mul(a[o6 + p]));
+            c7 = c7.add(bv.mul(a[o7 + p]));
+        }
+        c0.intoArray(c, v); c1.intoArray(c, np + v); c2.intoArray(c, 2 * np + v);
+        c3.intoArray(c, 3 * np + v); c4.intoArray(c, 4 * np + v); c5.intoArray(c, 5 * np + v);
+        c6.intoArray(c, 6 * np + v); c7.intoArray(c, 7 * np + v);
+    }
+
+    /**
      * One vector of columns: c = fma(a, b, c) in k order (Fma) or c + a·b rounded twice (Mul, VectorGemm's narrow
      * tail). One loop per method: with both, the method grew past C2's inlining budget and boxed its vectors.
      */
-    private static void kernel6x1Fma(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np,
-                                     int v, float[] c, boolean acc) {
+    private static void kernel6x1Fma(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np, int v, float[] c, boolean acc) {
         FloatVector c0, c1, c2, c3, c4, c5;
         if (acc) {
             c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);
@@ -200,8 +316,7 @@ final class VectorRecurrence {
         c3.intoArray(c, 3 * np + v); c4.intoArray(c, 4 * np + v); c5.intoArray(c, 5 * np + v);
     }
 
-    private static void kernel6x1Mul(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np,
-                                     int v, float[] c, boolean acc) {
+    private static void kernel6x1Mul(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np, int v, float[] c, boolean acc) {
         FloatVector c0, c1, c2, c3, c4, c5;
         if (acc) {
             c0 = FloatVector.fromArray(S, c, v); c1 = FloatVector.fromArray(S, c, np + v);

@@ -43,15 +43,18 @@ class RecurrenceParityTest {
         }
     }
 
-    /** Row tiles cover the rows exactly, at most six each, and an even count runs in whole tiles of four and six. */
+    /**
+     * Row tiles cover the rows exactly, at most MR (6 or 8) each, and an even count runs in whole tiles of four, six
+     * and eight.
+     */
     @Test
     void rowTilesComeOutWhole() {
         for (int rows = 1; rows <= 100; rows++) {
             int done = 0, wasted = 0;
             while (done < rows) {
                 int t = VectorRecurrence.tileRows(rows - done);
-                assertTrue(t >= 1 && t <= 6 && t <= rows - done, rows + ": tile " + t);
-                wasted += t <= 4 ? 4 - t : 6 - t;
+                assertTrue(t >= 1 && t <= VectorRecurrence.MR && t <= rows - done, rows + ": tile " + t);
+                wasted += t <= 4 ? 4 - t : t <= 6 ? 6 - t : 8 - t;
                 done += t;
             }
             assertEquals(rows, done);

@@ -20,13 +20,22 @@ final class CpuTransformerKernels {
                 double d = x[xb + j] - mu;
                 v += d * d;
             }
-            float rs = (float) (1.0 / Math.sqrt(v / dim + eps));
-            float m = (float) mu;
-            int ob = oo + r * dim;
-            for (int j = 0; j < dim; j++) out[ob + j] = (x[xb + j] - m) * rs * w[wo + j] + b[bo + j];
-            mean[mo + r] = m;
-            rstd[ro + r] = rs;
+            normaliseRow(r, dim, x, xo, w, wo, b, bo, mu, v, eps, out, oo, mean, mo, rstd, ro);
         }
+    }
+
+    /**
+     * Row r's output, mean and 1/σ from its mean and sum of squared deviations (both double, summed in column
+     * order): the one place these roundings are written, shared with {@link VectorLayerNorm#forward}.
+     */
+    static void normaliseRow(int r, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, double mu, double v,
+                             float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
+        float rs = (float) (1.0 / Math.sqrt(v / dim + eps));
+        float m = (float) mu;
+        int xb = xo + r * dim, ob = oo + r * dim;
+        for (int j = 0; j < dim; j++) out[ob + j] = (x[xb + j] - m) * rs * w[wo + j] + b[bo + j];
+        mean[mo + r] = m;
+        rstd[ro + r] = rs;
     }
 
     /** Rows [r0, r1): dx rows written (+=), dw/db accumulated into the given (possibly partial) arrays. */

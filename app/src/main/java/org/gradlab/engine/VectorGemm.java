@@ -23,6 +23,8 @@ final class VectorGemm {
      * left a short one that cost a full kernel for two rows.
      */
     static final int MR = L >= 16 ? 8 : 6;
+    /** The taller of the two tile heights: scratch is sized for it, as tests run both heights on any machine. */
+    private static final int MAX_MR = 8;
     static final int NR = 2 * L;
     static final int KC = 384, MC = 96;
     /** Row count from which packing B pays for itself. */
@@ -41,8 +43,8 @@ final class VectorGemm {
 
     /** Per-thread scratch: a short panel of A, packed B strips (grown on first use of a wider shape), tiles. */
     static final class Scratch {
-        final float[] ap = new float[8 * KC];
-        final float[] tile = new float[8 * NR];
+        final float[] ap = new float[MAX_MR * KC];
+        final float[] tile = new float[MAX_MR * NR];
         /** B's last columns (fewer than a vector) padded to one, k-major. */
         final float[] tail = new float[KC * L];
         float[] bp = new float[KC * 8 * NR];
@@ -244,7 +246,7 @@ final class VectorGemm {
         c70.intoArray(c, r); c71.intoArray(c, r + L);
     }
 
-    /** Fewer than MR rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
+    /** Fewer than mr rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
     private static void edgeTile(int mr, int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
                                  int ldc, boolean acc, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);

@@ -38,22 +38,12 @@ final class VectorLayerNorm {
                 double d0 = x[x0 + j] - mu0, d1 = x[x1 + j] - mu1, d2 = x[x2 + j] - mu2, d3 = x[x3 + j] - mu3;
                 v0 += d0 * d0; v1 += d1 * d1; v2 += d2 * d2; v3 += d3 * d3;
             }
-            normalise(r, dim, x, xo, w, wo, b, bo, mu0, v0, eps, out, oo, mean, mo, rstd, ro);
-            normalise(r + 1, dim, x, xo, w, wo, b, bo, mu1, v1, eps, out, oo, mean, mo, rstd, ro);
-            normalise(r + 2, dim, x, xo, w, wo, b, bo, mu2, v2, eps, out, oo, mean, mo, rstd, ro);
-            normalise(r + 3, dim, x, xo, w, wo, b, bo, mu3, v3, eps, out, oo, mean, mo, rstd, ro);
+            CpuTransformerKernels.normaliseRow(r, dim, x, xo, w, wo, b, bo, mu0, v0, eps, out, oo, mean, mo, rstd, ro);
+            CpuTransformerKernels.normaliseRow(r + 1, dim, x, xo, w, wo, b, bo, mu1, v1, eps, out, oo, mean, mo, rstd, ro);
+            CpuTransformerKernels.normaliseRow(r + 2, dim, x, xo, w, wo, b, bo, mu2, v2, eps, out, oo, mean, mo, rstd, ro);
+            CpuTransformerKernels.normaliseRow(r + 3, dim, x, xo, w, wo, b, bo, mu3, v3, eps, out, oo, mean, mo, rstd, ro);
         }
         if (r < r1) CpuTransformerKernels.layerNormForward(r, r1, dim, x, xo, w, wo, b, bo, eps, out, oo, mean, mo, rstd, ro);
-    }
-
-    private static void normalise(int r, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, double mu,
-                                  double v, float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
-        float rs = (float) (1.0 / Math.sqrt(v / dim + eps));
-        float m = (float) mu;
-        int xb = xo + r * dim, ob = oo + r * dim;
-        for (int j = 0; j < dim; j++) out[ob + j] = (x[xb + j] - m) * rs * w[wo + j] + b[bo + j];
-        mean[mo + r] = m;
-        rstd[ro + r] = rs;
     }
 
     /** Rows [r0, r1): dx rows written (+=), dw/db accumulated row after row; `t` holds {@link #scratchSize} floats. */

@@ -147,7 +147,8 @@ final class VectorRecurrence {
         }
     }
 
-    private static void kernel6x2(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np, int v, float[] c, boolean acc) {
+    private static void kernel6x2(int k, float[] a, int o0, int o1, int o2, int o3, int o4, int o5, float[] b, int np,
+                                  int v, float[] c, boolean acc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (acc) {
             c00 = FloatVector.fromArray(S, c, v); c01 = FloatVector.fromArray(S, c, v + L);

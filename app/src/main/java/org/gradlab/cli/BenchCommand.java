@@ -21,7 +21,7 @@ public final class BenchCommand implements Runnable {
             + "or sizes of them: lstm-h512-t256, gru-h128-t64, rnn-h50-t100, gpt-d256")
     List<String> models = new ArrayList<>(AnchorModels.NAMES);
     @Option(names = "--scale", description = "the scaling table instead: the LSTM at hidden 128/256/512/1024 and T 64/256, the GPT at d 128/256/512 "
-            + "(compare with scripts/torch-scale.py)")
+            + "(compare with scripts/torch-best --scale)")
     boolean scale;
     @picocli.CommandLine.Mixin
     DeviceOptions deviceOptions = new DeviceOptions();

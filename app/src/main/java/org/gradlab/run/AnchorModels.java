@@ -24,7 +24,8 @@ public final class AnchorModels {
     public static final List<String> NAMES = List.of("lstm", "gru", "rnn-adding", "gpt");
     /**
      * The scaling table's sizes: the LSTM anchor at hidden 128–1024 and T 64 or 256, the GPT anchor at d 128–512
-     * (four heads) — scripts/torch-scale.py builds the same in PyTorch.
+     * (four heads) — app/src/test/python/torch_scale_bench.py builds the same in PyTorch (run it through
+     * scripts/torch-best --scale).
      */
     public static final List<String> SCALE = List.of("lstm-h128-t64", "lstm-h256-t64", "lstm-h512-t64", "lstm-h1024-t64",
             "lstm-h128-t256", "lstm-h256-t256", "lstm-h512-t256", "lstm-h1024-t256", "gpt-d128", "gpt-d256", "gpt-d512");

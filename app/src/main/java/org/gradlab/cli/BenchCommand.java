@@ -38,6 +38,9 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--json", description = "print a JSON list of {model, params, ms_per_step, steps_per_s, ms_per_step_clipped, ms_per_step_bare, "
             + "telemetry_overhead_pct, telemetry_overhead_pct_margin, clip_and_telemetry_overhead_pct, ms_per_step_in_run, gflop_per_step, gflops, threads[, peak_gflops, pct_of_peak]}")
     boolean json;
+    @Option(names = "--ops", arity = "0..1", fallbackValue = "12", paramLabel = "N", description = "also show where each model's step goes: "
+            + "the N costliest backend calls (default 12) of full steps timed call by call, matrix products with their GFLOP/s")
+    Integer ops;
     @Option(names = "--peak", description = "also measure this machine's fp32 FMA peak (one core and the threads used) and report each model's share of it")
     boolean peak;
 
@@ -57,6 +60,7 @@ public final class BenchCommand implements Runnable {
                     + ", or a size such as lstm-h512-t256 or gpt-d256)");
         }
         if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
+        if (ops != null && ops < 1) throw new UserError("--ops must be >= 1 (the number of operations to show), got " + ops);
         List<Map<String, Object>> rows = new ArrayList<>();
         int threads = deviceOptions.threads != null ? deviceOptions.threads : Runtime.getRuntime().availableProcessors();
         org.gradlab.engine.FmaPeak.Peak roof = null;
@@ -108,6 +112,12 @@ public final class BenchCommand implements Runnable {
                     row.put("peak_gflops", round(roof.allCores()));
                     row.put("peak_gflops_one_core", round(roof.oneCore()));
                     row.put("pct_of_peak", round(100 * gflops / roof.allCores()));
+                }
+                if (ops != null) {
+                    Benchmark.Profile prof = Benchmark.profile(be, m, warmup, steps);
+                    double peakAll = roof == null ? Double.NaN : roof.allCores();
+                    if (json) row.put("ops", OpsReport.json(prof, ops, peakAll));
+                    else OpsReport.print(System.out, m, prof, ops, peakAll);
                 }
                 if (record) {
                     row.put("record_overhead_pct", round(r.recordOverheadPercent()));

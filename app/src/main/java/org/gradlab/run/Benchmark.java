@@ -121,6 +121,31 @@ public final class Benchmark {
                 bytes, msInRun, margin);
     }
 
+    /** Where a full step's time goes: `steps` full steps (after `warmup`) with every backend call timed. */
+    public record Profile(org.gradlab.engine.OpProfile ops, int steps, double wallMsPerStep) {}
+
+    /**
+     * The full step of {@link #run} (clip norm:1.0, full telemetry) on a backend that times each call to its end
+     * ({@link org.gradlab.engine.OpProfile}); the wall time per step is slower than the timed steps' by the
+     * timing itself (a few µs a call; on a GPU, each call's wait).
+     */
+    public static Profile profile(Backend be, String name, int warmup, int steps) {
+        org.gradlab.engine.OpProfile ops = new org.gradlab.engine.OpProfile();
+        AnchorModels.Anchor a = AnchorModels.create(name, org.gradlab.engine.OpProfile.timing(be, ops), 0);
+        Optimizer opt = new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
+        StepRunner full = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
+        long k = 0;
+        for (int i = 0; i < warmup; i++, k++) full.run(k, a.batches().apply(k));
+        be.synchronize();
+        ops.record(true);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < steps; i++, k++) full.run(k, a.batches().apply(k));
+        be.synchronize();
+        double wall = (System.nanoTime() - t0) / 1e6 / steps;
+        ops.record(false);
+        return new Profile(ops, steps, wall);
+    }
+
     /**
      * 1.96 standard errors of the mean paired difference a[i] − b[i], in percent of b's mean: the ± of
      * 100·(mean a / mean b − 1). A 3% cost read from one sitting means little when this is 3 too.

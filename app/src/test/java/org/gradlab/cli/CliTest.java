@@ -198,6 +198,37 @@ public class CliTest {
     }
 
     @Test
+    void benchOpsShowsWhereTheStepGoesCallByCall() throws Exception {
+        Result r = run("bench", "--models", "lstm-h16-t4", "--steps", "2", "--warmup", "1", "--json", "--threads", "1", "--ops", "40");
+        assertEquals(0, r.code(), r.err());
+        JsonNode ops = new ObjectMapper().readTree(r.out()).get(0).get("ops");
+        double shares = 0, last = Double.MAX_VALUE;
+        java.util.Map<String, JsonNode> byOp = new java.util.HashMap<>();
+        for (JsonNode o : ops) {
+            byOp.put(o.get("op").asText(), o);
+            double share = o.get("share_pct").asDouble();
+            assertTrue(share <= last, "costliest first: " + ops);
+            last = share;
+            shares += share;
+            boolean product = o.get("op").asText().startsWith("gemm");
+            assertEquals(product, o.has("gflops"), "GFLOP/s for the matrix products only: " + o);
+        }
+        assertTrue(shares > 99 && shares < 100.01, "every call, shares summing to 100%: " + shares);
+        // two stacked LSTM layers of hidden 16 over T=4, batch 32: each step's recurrent product is 32×64×16 with its bias,
+        // two layers × four steps per training step; the recurrent weights' gradient sums over the 128 rows, Aᵀ
+        assertEquals(8.0, byOp.get("gemmBias 32×64×16").get("calls_per_step").asDouble(), 1e-9, ops.toString());
+        assertEquals(8.0, byOp.get("lstmForward").get("calls_per_step").asDouble(), 1e-9);
+        assertTrue(byOp.containsKey("gemm 64×16×128 Aᵀ"), ops.toString());
+        JsonNode rec = byOp.get("gemmBias 32×64×16");
+        assertEquals(2.0 * 32 * 64 * 16 / (rec.get("us_per_call").asDouble() * 1e3), rec.get("gflops").asDouble(),
+                0.01 * rec.get("gflops").asDouble() + 1e-3, "GFLOP/s from the exact 2·m·n·k and the call's time");
+        Result text = run("bench", "--models", "lstm-h16-t4", "--steps", "1", "--warmup", "0", "--threads", "1", "--ops", "3");
+        assertEquals(4, text.out().lines().dropWhile(l -> !l.contains("where lstm-h16-t4's step goes")).skip(1).count(),
+                "a header and the three costliest calls: " + text.out());
+        assertEquals(2, run("bench", "--models", "lstm-h16-t4", "--ops", "0").code());
+    }
+
+    @Test
     void anImportedLogWithoutClipDataHasNoClipRate(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         java.nio.file.Path src = java.nio.file.Path.of(CliTest.class.getClassLoader().getResource("tb/tf-demo").toURI());
         assertEquals(0, run("import", "--out", tmp.resolve("r").toString(), src.toString()).code());

@@ -365,6 +365,12 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    /** The cells read a unit's pre-activations before writing its gates (see {@link CpuCells}). */
+    @Override
+    public boolean cellGatesOverInput() {
+        return true;
+    }
+
     @Override
     public void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
                             Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff) {

@@ -2,7 +2,9 @@ package org.gradlab.engine;
 
 /**
  * Recurrent cell steps over `batch` contiguous rows (time-major storage, see the Backend contract).
- * Each method handles rows [r0, r1) so the backend can split a step across threads.
+ * Each method handles rows [r0, r1) so the backend can split a step across threads. The forward steps may be
+ * given g at xg's place ({@link Backend#cellGatesOverInput}): every write of g comes after the reads of xg at
+ * the same index.
  */
 final class CpuCells {
     private CpuCells() {}

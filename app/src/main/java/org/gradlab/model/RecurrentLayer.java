@@ -50,7 +50,8 @@ final class RecurrentLayer {
         whhT = be.alloc(hid * gh);
         xg = be.alloc(rows * gh);
         hg = be.alloc(rows * gh);
-        gates = cell.gates == 1 ? null : be.alloc(rows * gh);
+        // a step's gates may overwrite its input projection where the backend's cells allow it (xg is read once)
+        gates = cell.gates == 1 ? null : be.cellGatesOverInput() ? xg : be.alloc(rows * gh);
         hs = be.alloc((seq + 1) * batch * hid);
         cs = cell == CellType.LSTM ? be.alloc((seq + 1) * batch * hid) : null;
         dPreX = be.alloc(rows * gh);

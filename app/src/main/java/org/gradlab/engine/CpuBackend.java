@@ -104,8 +104,36 @@ public final class CpuBackend implements Backend {
 
     private void gemmRange(int chunk, int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
                            int ldb, float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
-        if (VectorSupport.ENABLED) VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, packs[chunk]);
+        if (gemmJob.packedN > 0) VectorGemm.gemmPacked(m, gemmJob.packedN, k, a, aOff, ars, acs, b, c, cOff, ldc, acc, n0, n1, packs[chunk]);
+        else if (VectorSupport.ENABLED) VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, packs[chunk]);
         else ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+    }
+
+    /** The vector GEMM's strips, packed once where B is large (the scalar GEMM reads B as it is). */
+    @Override
+    public void packForProducts(int k, int n, Buf b, int bOff, Buf packed) {
+        if (packs(k, n)) VectorGemm.pack(k, n, arr(b), bOff, n, arr(packed));
+        else copy(b, bOff, packed, 0, k * n);
+    }
+
+    private static boolean packs(int k, int n) {
+        return VectorSupport.ENABLED && VectorGemm.packsWhole(k, n);
+    }
+
+    @Override
+    public void gemmBiasPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
+                               Buf bias, int biasOff) {
+        if (!packs(k, n)) {
+            gemmBias(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, bias, biasOff);
+            return;
+        }
+        gemmJob.packedN = n;
+        try {
+            gemm(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, false);
+        } finally {
+            gemmJob.packedN = 0;
+        }
+        addBias(c, cOff, m, n, ldc, bias, biasOff);
     }
 
     /** A whole GEMM on the calling thread (for kernels that are already split across threads). */
@@ -121,6 +149,8 @@ public final class CpuBackend implements Backend {
      */
     private final class GemmJob implements WorkerPool.Job {
         int m, n, k, aOff, ars, acs, bOff, ldb, cOff, ldc;
+        /** Columns of a B packed by {@link #packForProducts}; 0 for a B read as it lies. */
+        int packedN;
         float[] a, b, c;
         boolean acc;
 
@@ -129,7 +159,7 @@ public final class CpuBackend implements Backend {
             int rowAlign = VectorSupport.ENABLED ? VectorGemm.MR : 4;
             int colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
             boolean splitRows = m >= n && m >= 2 * rowAlign * chunks || n < colAlign * chunks;
-            if (VectorSupport.ENABLED && VectorTallGemm.suits(m, n, k, ars)) {
+            if (VectorSupport.ENABLED && packedN == 0 && VectorTallGemm.suits(m, n, k, ars)) {
                 int n0 = WorkerPool.splitStart(n, chunk, chunks, 1), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, 1);
                 if (n1 > n0) VectorTallGemm.gemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1,
                         scratch(chunk, VectorTallGemm.scratchSize(m, n)));

@@ -63,22 +63,69 @@ final class VectorGemm {
     /** As above with micro-tiles of `mr` rows (6 or 8): tests run both on any machine. */
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s, int mr) {
+        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, 0);
+    }
+
+    /**
+     * C (+)= A·B with B [k, n] from {@link #pack}: its strips already packed (the whole of a recurrent weight, once
+     * for all the time steps that read it), so no product copies or strides through B.
+     */
+    static void gemmPacked(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] packed,
+                           float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s) {
+        gemm(m, k, a, aOff, ars, acs, packed, 0, 0, c, cOff, ldc, acc, n0, n1, s, MR, n);
+    }
+
+    /**
+     * Whether {@link CpuBackend#packForProducts} packs a B of k × n: from 4 MB, past a core's second-level cache,
+     * where each product reading it in place fetched every row from afar (hidden 1024: a step's product 4.2 ms in
+     * place, 2.4–2.6 packed; a whole LSTM step 1,914 → 1,527 ms); a smaller B stays as it lies (the anchor's 1 MB
+     * measured no faster packed).
+     */
+    static boolean packsWhole(int k, int n) {
+        return (long) k * n >= 1 << 20;
+    }
+
+    /**
+     * B [k, n] (leading dimension ldb) into dst's k·n floats: for each K block, the whole strips of NR columns one
+     * after another (k-major within a strip, as {@link #packB} lays them out per product), then B's last
+     * n mod NR columns row by row.
+     */
+    static void pack(int k, int n, float[] b, int bOff, int ldb, float[] dst) {
+        int nFull = n / NR * NR, nt = n - nFull;
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            packB(kc, b, bOff + p0 * ldb, ldb, nFull, dst, p0 * nFull);
+        }
+        for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb + nFull, dst, k * nFull + p * nt, nt);
+    }
+
+    /** packedN > 0: b is {@link #pack}'s layout of a B with packedN columns (bOff and ldb unused). */
+    private static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
+                             float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN) {
         if (k == 0) {
             if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc + n0, cOff + i * ldc + n1, 0f);
             return;
         }
         int nFull = n0 + (n1 - n0) / NR * NR;
-        boolean packB = m >= PACK_B_MIN_ROWS && nFull > n0;
+        boolean prepacked = packedN > 0, packB = !prepacked && m >= PACK_B_MIN_ROWS && nFull > n0;
+        // in a prepacked B: whole strips of K block p0 from p0·nAll, the last columns (nAll onwards) row by row
+        int nAll = packedN / NR * NR, nt = packedN - nAll;
         float[] ap = s.ap;
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean accBlock = acc || p0 > 0;
             int bBlock = bOff + p0 * ldb;
             float[] bp = null;
+            int bpBase = 0; // where strip n0 starts in bp
             if (packB) {
                 bp = s.bPanel(kc * (nFull - n0));
-                packB(kc, b, bBlock + n0, ldb, nFull - n0, bp);
+                packB(kc, b, bBlock + n0, ldb, nFull - n0, bp, 0);
+            } else if (prepacked) {
+                bp = b;
+                bpBase = p0 * nAll + n0 * kc;
             }
+            // the columns after the last strip: in place, or (prepacked) from the rows after the strips
+            int tOff = prepacked ? k * nAll + p0 * nt - nAll : bBlock, tld = prepacked ? nt : ldb;
             for (int i0 = 0; i0 < m; i0 += MC) {
                 int mc = Math.min(MC, m - i0);
                 int aBlock = aOff + i0 * ars + p0 * acs;
@@ -88,9 +135,10 @@ final class VectorGemm {
                 if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 int cBlock = cOff + i0 * ldc;
                 for (int j = n0; j < nFull; j += NR) {
-                    float[] bs = packB ? bp : b;
-                    int bStart = packB ? (j - n0) * kc : bBlock + j;
-                    int bStride = packB ? NR : ldb;
+                    boolean strips = packB || prepacked;
+                    float[] bs = strips ? bp : b;
+                    int bStart = strips ? bpBase + (j - n0) * kc : bBlock + j;
+                    int bStride = strips ? NR : ldb;
                     if (mr == 8) {
                         for (int i = 0; i < whole; i += 8) {
                             kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
@@ -109,12 +157,12 @@ final class VectorGemm {
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
                 for (; j + L <= n1; j += L) {
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, bBlock + j, ldb, L, c, cBlock + j, ldc, accBlock, true, s.tile);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, tOff + j, tld, L, c, cBlock + j, ldc, accBlock, true, s.tile);
                 }
                 if (j < n1) {
                     int w = n1 - j;
                     float[] bt = s.tail;
-                    for (int p = 0; p < kc; p++) System.arraycopy(b, bBlock + p * ldb + j, bt, p * L, w);
+                    for (int p = 0; p < kc; p++) System.arraycopy(b, tOff + p * tld + j, bt, p * L, w);
                     columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile);
                 }
             }
@@ -139,10 +187,10 @@ final class VectorGemm {
         }
     }
 
-    /** bp[strip*kc*NR + p*NR + x] = B(p, strip*NR + x) for `width` (a multiple of NR) columns. */
-    private static void packB(int kc, float[] b, int b0, int ldb, int width, float[] bp) {
+    /** bp[d0 + strip*kc*NR + p*NR + x] = B(p, strip*NR + x) for `width` (a multiple of NR) columns. */
+    private static void packB(int kc, float[] b, int b0, int ldb, int width, float[] bp, int d0) {
         for (int strip = 0; strip < width; strip += NR) {
-            int dst = strip * kc;
+            int dst = d0 + strip * kc;
             for (int p = 0; p < kc; p++, dst += NR) System.arraycopy(b, b0 + p * ldb + strip, bp, dst, NR);
         }
     }

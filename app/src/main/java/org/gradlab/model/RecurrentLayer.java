@@ -18,7 +18,7 @@ final class RecurrentLayer {
     private final int in, hid, gh, batch, seq;
     private final ParamTensor wih, whh, bih, bhh;
     private ParamStore store;
-    private Buf wihT, whhT, xg, hg, gates, hs, cs, dH, dPreX, dPreH, dc, dSink;
+    private Buf wihT, whhT, whhPacked, xg, hg, gates, hs, cs, dH, dPreX, dPreH, dc, dSink;
     /** Where this layer's output gradient starts in dH (the model keeps every layer's in one buffer). */
     private int dHOff;
     /** Pascanu's regulariser on W_hh, when the run asks for it (vanilla RNNs only). */
@@ -48,6 +48,7 @@ final class RecurrentLayer {
         int rows = batch * seq;
         wihT = be.alloc(in * gh);
         whhT = be.alloc(hid * gh);
+        whhPacked = cell.gates == 1 ? null : be.alloc(hid * gh);
         xg = be.alloc(rows * gh);
         hg = be.alloc(rows * gh);
         // a step's gates may overwrite its input projection where the backend's cells allow it (xg is read once)
@@ -103,9 +104,11 @@ final class RecurrentLayer {
         }
         be.gemmBias(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, p, bih.offset());
         if (cs != null) be.fill(cs, 0, batch * hid, 0f);
+        // every time step multiplies by W_hhᵀ: laid out for the products once, not read in place T times
+        be.packForProducts(hid, gh, whhT, 0, whhPacked);
         int blk = batch * hid, gblk = batch * gh;
         for (int t = 0; t < seq; t++) {
-            be.gemmBias(batch, gh, hid, hs, t * blk, hid, 1, whhT, 0, gh, hg, t * gblk, gh, p, bhh.offset());
+            be.gemmBiasPacked(batch, gh, hid, hs, t * blk, hid, 1, whhPacked, hg, t * gblk, gh, p, bhh.offset());
             switch (cell) {
                 case LSTM -> be.lstmForward(batch, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk,
                         cs, (t + 1) * blk, hs, (t + 1) * blk);

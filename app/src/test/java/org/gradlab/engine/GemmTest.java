@@ -74,6 +74,74 @@ class GemmTest {
         }
     }
 
+    /** The packed layout itself, at any size and over any split of the columns into whole strips: the same bits. */
+    @Test
+    void theVectorGemmOverAPackedBGivesTheSameBitsOverAnyColumnSplit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        SplittableRandom rng = new SplittableRandom(17);
+        int strip = VectorGemm.NR;
+        for (int trial = 0; trial < 120; trial++) {
+            int m = trial % 5 == 0 ? 90 + rng.nextInt(150) : 1 + rng.nextInt(40);
+            int n = 1 + rng.nextInt(4 * strip + 9), k = 1 + rng.nextInt(trial % 4 == 0 ? 900 : 70);
+            int lda = k + rng.nextInt(3), ldc = n + rng.nextInt(3);
+            float[] a = rand(rng, m * lda), b = rand(rng, k * n), c = rand(rng, m * ldc), packed = new float[k * n];
+            boolean acc = rng.nextBoolean();
+            VectorGemm.pack(k, n, b, 0, n, packed);
+            float[] want = c.clone(), got = c.clone();
+            VectorGemm.gemm(m, k, a, 0, lda, 1, b, 0, n, want, 0, ldc, acc, 0, n, new VectorGemm.Scratch());
+            // a split as the threads make it: whole strips, the last part taking the columns after them
+            int cut = Math.min(n, rng.nextInt(n / strip + 1) * strip);
+            VectorGemm.gemmPacked(m, n, k, a, 0, lda, 1, packed, got, 0, ldc, acc, 0, cut, new VectorGemm.Scratch());
+            VectorGemm.gemmPacked(m, n, k, a, 0, lda, 1, packed, got, 0, ldc, acc, cut, n, new VectorGemm.Scratch());
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                        "m=" + m + " n=" + n + " k=" + k + " cut=" + cut + " acc=" + acc + " at " + i);
+            }
+        }
+    }
+
+    /** A B packed once for many products gives every product the same bits as B read in place. */
+    @Test
+    void productsWithAPackedBMatchThePlainOnesBitForBit() {
+        SplittableRandom rng = new SplittableRandom(13);
+        int strip = VectorSupport.ENABLED ? VectorGemm.NR : 16;
+        for (int threads : new int[] {1, 2, 3}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int trial = 0; trial < 40; trial++) {
+                    // rows as a recurrent step's batch (and now and then many, so the threads split rows); columns with
+                    // and without a tail past the last strip; k past one K block now and then
+                    int m = trial % 5 == 0 ? 90 + rng.nextInt(150) : 1 + rng.nextInt(40);
+                    int n = 1 + rng.nextInt(4 * strip + 9), k = 1 + rng.nextInt(trial % 4 == 0 ? 900 : 70);
+                    if (trial % 10 == 3) { // a B past VectorGemm.packsWhole's size, as a large recurrent weight
+                        n = 1024 + 1 + rng.nextInt(2 * strip);
+                        k = 1024 + rng.nextInt(40);
+                        m = 1 + rng.nextInt(20);
+                    }
+                    int lda = k + rng.nextInt(3), ldc = n + rng.nextInt(3);
+                    float[] a = rand(rng, m * lda), b = rand(rng, k * n), bias = rand(rng, n);
+                    Buf ab = be.alloc(a.length), bb = be.alloc(b.length), packed = be.alloc(k * n), biasB = be.alloc(n);
+                    Buf plain = be.alloc(m * ldc), got = be.alloc(m * ldc);
+                    be.upload(a, 0, ab, 0, a.length);
+                    be.upload(b, 0, bb, 0, b.length);
+                    be.upload(bias, 0, biasB, 0, n);
+                    be.packForProducts(k, n, bb, 0, packed);
+                    be.gemmBias(m, n, k, ab, 0, lda, 1, bb, 0, n, plain, 0, ldc, biasB, 0);
+                    be.gemmBiasPacked(m, n, k, ab, 0, lda, 1, packed, got, 0, ldc, biasB, 0);
+                    float[] want = new float[m * ldc], have = new float[m * ldc];
+                    be.download(plain, 0, want, 0, want.length);
+                    be.download(got, 0, have, 0, have.length);
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            int at = i * ldc + j;
+                            assertEquals(Float.floatToRawIntBits(want[at]), Float.floatToRawIntBits(have[at]), "threads=" + threads
+                                    + " m=" + m + " n=" + n + " k=" + k + " at (" + i + ", " + j + "): " + want[at] + " vs " + have[at]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void check(CpuBackend be, SplittableRandom rng, int m, int n, int k, boolean transA, boolean acc, int pad) {
         int lda = (transA ? m : k) + pad, ldb = n + pad, ldc = n + pad;
         int aRows = transA ? k : m;

@@ -35,16 +35,18 @@ class RecurrentLaunchCountTest {
     }
 
     /**
-     * Backend calls of one forward + backward of a small token model; with `stepwise` the backend's whole-sequence
-     * methods run as their defaults (as on a backend without its own, the GPU's), so their per-step calls count.
+     * Backend calls of one forward + backward of a small token model; with `stepwise` the backend's default methods
+     * (the whole-sequence ones among them) run as their defaults, as on a backend without its own (the GPU's), and
+     * the calls they make count instead of them.
      */
     static int callsPerStep(CellType cell, int layers, int seq, boolean stepwise) {
         int[] calls = {0};
         try (CpuBackend cpu = new CpuBackend(1)) {
             Backend counting = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
                     new Class<?>[] {Backend.class}, (proxy, m, args) -> {
-                        calls[0]++;
+                        // a default method is no launch of its own: it is made of the calls it makes (counted)
                         if (stepwise && m.isDefault()) return java.lang.reflect.InvocationHandler.invokeDefault(proxy, m, args);
+                        calls[0]++;
                         try {
                             return m.invoke(cpu, args);
                         } catch (InvocationTargetException e) {

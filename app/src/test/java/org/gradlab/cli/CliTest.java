@@ -215,11 +215,12 @@ public class CliTest {
         }
         assertTrue(shares > 99 && shares < 100.01, "every call, shares summing to 100%: " + shares);
         // two stacked LSTM layers of hidden 16 over T=4, batch 32: each step's recurrent product is 32×64×16 with its bias,
-        // two layers × four steps per training step; the recurrent weights' gradient sums over the 128 rows, Aᵀ
-        assertEquals(8.0, byOp.get("gemmBias 32×64×16").get("calls_per_step").asDouble(), 1e-9, ops.toString());
+        // (B packed once per forward), two layers × four steps per training step; the recurrent weights' gradient sums
+        // over the 128 rows, Aᵀ
+        assertEquals(8.0, byOp.get("gemmBiasPacked 32×64×16").get("calls_per_step").asDouble(), 1e-9, ops.toString());
         assertEquals(8.0, byOp.get("lstmForward").get("calls_per_step").asDouble(), 1e-9);
         assertTrue(byOp.containsKey("gemm 64×16×128 Aᵀ"), ops.toString());
-        JsonNode rec = byOp.get("gemmBias 32×64×16");
+        JsonNode rec = byOp.get("gemmBiasPacked 32×64×16");
         assertEquals(2.0 * 32 * 64 * 16 / (rec.get("us_per_call").asDouble() * 1e3), rec.get("gflops").asDouble(),
                 0.01 * rec.get("gflops").asDouble() + 1e-3, "GFLOP/s from the exact 2·m·n·k and the call's time");
         Result text = run("bench", "--models", "lstm-h16-t4", "--steps", "1", "--warmup", "0", "--threads", "1", "--ops", "3");

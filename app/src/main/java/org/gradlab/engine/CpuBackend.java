@@ -113,27 +113,23 @@ public final class CpuBackend implements Backend {
     @Override
     public void packForProducts(int k, int n, Buf b, int bOff, Buf packed) {
         if (packs(k, n)) VectorGemm.pack(k, n, arr(b), bOff, n, arr(packed));
-        else copy(b, bOff, packed, 0, k * n);
+        else Backend.super.packForProducts(k, n, b, bOff, packed);
     }
 
     private static boolean packs(int k, int n) {
         return VectorSupport.ENABLED && VectorGemm.packsWhole(k, n);
     }
 
+    /** gemmBias itself, its product told that B is in {@link VectorGemm#pack}'s layout when it was packed. */
     @Override
     public void gemmBiasPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
                                Buf bias, int biasOff) {
-        if (!packs(k, n)) {
-            gemmBias(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, bias, biasOff);
-            return;
-        }
-        gemmJob.packedN = n;
+        gemmJob.packedN = packs(k, n) ? n : 0;
         try {
-            gemm(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, false);
+            gemmBias(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, bias, biasOff);
         } finally {
             gemmJob.packedN = 0;
         }
-        addBias(c, cOff, m, n, ldc, bias, biasOff);
     }
 
     /** A whole GEMM on the calling thread (for kernels that are already split across threads). */

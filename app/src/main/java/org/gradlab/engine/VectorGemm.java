@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
  * short last panel is copied, zero-padded (a transposed A packed into panels measured no faster in one JVM, the
  * two ways taking turns: 128×128×2048 75 vs 87 GFLOP/s, 1024×256×2048 74–76 vs 72–77). B is packed into
  * 2-vector-wide strips when there are enough rows to repay the copy, read in place otherwise (a recurrent step
- * multiplies only B=32 rows). The micro-kernel is mr × 2 vectors: 6 rows (12 accumulators, 2 B vectors and a
+ * multiplies only B=32 rows) — or, for a large B that many products read (a recurrent weight), packed once by
+ * {@link #pack} and read from there ({@link #gemmPacked}). The micro-kernel is mr × 2 vectors: 6 rows (12 accumulators, 2 B vectors and a
  * broadcast in AVX2's 16 registers; ~2× faster than a 4 × 3 tile on the development machine) or 8 where there
  * are 32 registers.
  */

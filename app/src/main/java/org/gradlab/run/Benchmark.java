@@ -63,8 +63,8 @@ public final class Benchmark {
 
     public static Result run(Backend be, String name, int warmup, int steps, java.util.function.Function<org.gradlab.engine.ParamLayout, StepSink> recorder) {
         AnchorModels.Anchor a = AnchorModels.create(name, be, 0);
-        Optimizer opt = new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
-        StepRunner full = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
+        Optimizer opt = adam(a);
+        StepRunner full = fullStep(a, opt);
         StepRunner bare = new StepRunner(a.model(), opt, ClipSpec.parse("none"), NonFinitePolicy.PROPAGATE);
         bare.setTelemetry(false);
         StepRunner clipped = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
@@ -132,8 +132,7 @@ public final class Benchmark {
     public static Profile profile(Backend be, String name, int warmup, int steps) {
         org.gradlab.engine.OpProfile ops = new org.gradlab.engine.OpProfile();
         AnchorModels.Anchor a = AnchorModels.create(name, org.gradlab.engine.OpProfile.timing(be, ops), 0);
-        Optimizer opt = new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
-        StepRunner full = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
+        StepRunner full = fullStep(a, adam(a));
         long k = 0;
         for (int i = 0; i < warmup; i++, k++) full.run(k, a.batches().apply(k));
         be.synchronize();
@@ -144,6 +143,16 @@ public final class Benchmark {
         double wall = (System.nanoTime() - t0) / 1e6 / steps;
         ops.record(false);
         return new Profile(ops, steps, wall);
+    }
+
+    /** Adam at lr 1e-3, as torch_cpu_bench.py. */
+    private static Optimizer adam(AnchorModels.Anchor a) {
+        return new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
+    }
+
+    /** The step the PyTorch script times (clip_grad_norm_ 1.0), with GradLab's full telemetry. */
+    private static StepRunner fullStep(AnchorModels.Anchor a, Optimizer opt) {
+        return new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
     }
 
     /**

@@ -31,13 +31,19 @@ public interface Backend extends AutoCloseable {
     void gemmBias(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c, int cOff,
                   int ldc, Buf bias, int biasOff);
     /**
-     * B [k, n] (row-major, leading dimension n) into `packed` (k·n floats) laid out for {@link #gemmBiasPacked}: a
-     * matrix that many products read in turn — a recurrent layer's W_hhᵀ, once per forward for all its time steps.
+     * B [k, n] (row-major, leading dimension n) into `packed` (k·n floats) laid out for {@link #gemmPacked}: a
+     * matrix that many products read in turn — a recurrent layer's W_hhᵀ once per forward, its W_hh once per backward.
      * The default keeps B's own layout; the CPU packs a large B's strips once, where each step's product read B in
      * place (at hidden 1024 a 16 MB weight, its rows 16 KB apart: 63 against 105–113 GFLOP/s per step, two cores).
      */
     default void packForProducts(int k, int n, Buf b, int bOff, Buf packed) {
         copy(b, bOff, packed, 0, k * n);
+    }
+
+    /** {@link #gemm} with B from {@link #packForProducts}: the same floats. */
+    default void gemmPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
+                            boolean accumulate) {
+        gemm(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, accumulate);
     }
 
     /** {@link #gemmBias} with B from {@link #packForProducts}: the same floats. */

@@ -120,6 +120,18 @@ public final class CpuBackend implements Backend {
         return VectorSupport.ENABLED && VectorGemm.packsWhole(k, n);
     }
 
+    /** gemm itself, told that B is in {@link VectorGemm#pack}'s layout when it was packed. */
+    @Override
+    public void gemmPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
+                           boolean accumulate) {
+        gemmJob.packedN = packs(k, n) ? n : 0;
+        try {
+            gemm(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, accumulate);
+        } finally {
+            gemmJob.packedN = 0;
+        }
+    }
+
     /** gemmBias itself, its product told that B is in {@link VectorGemm#pack}'s layout when it was packed. */
     @Override
     public void gemmBiasPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,

@@ -18,7 +18,7 @@ final class RecurrentLayer {
     private final int in, hid, gh, batch, seq;
     private final ParamTensor wih, whh, bih, bhh;
     private ParamStore store;
-    private Buf wihT, whhT, whhPacked, xg, hg, gates, hs, cs, dH, dPreX, dPreH, dc, dSink;
+    private Buf wihT, whhT, whhProducts, xg, hg, gates, hs, cs, dH, dPreX, dPreH, dc, dSink;
     /** Where this layer's output gradient starts in dH (the model keeps every layer's in one buffer). */
     private int dHOff;
     /** Pascanu's regulariser on W_hh, when the run asks for it (vanilla RNNs only). */
@@ -48,7 +48,8 @@ final class RecurrentLayer {
         int rows = batch * seq;
         wihT = be.alloc(in * gh);
         whhT = be.alloc(hid * gh);
-        whhPacked = cell.gates == 1 ? null : be.alloc(hid * gh);
+        // W_hhᵀ packed for the forward's products, then W_hh for the backward's (same size, never both at once)
+        whhProducts = cell.gates == 1 ? null : be.alloc(hid * gh);
         xg = be.alloc(rows * gh);
         hg = be.alloc(rows * gh);
         // a step's gates may overwrite its input projection where the backend's cells allow it (xg is read once)
@@ -105,10 +106,10 @@ final class RecurrentLayer {
         be.gemmBias(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, p, bih.offset());
         if (cs != null) be.fill(cs, 0, batch * hid, 0f);
         // every time step multiplies by W_hhᵀ: laid out for the products once, not read in place T times
-        be.packForProducts(hid, gh, whhT, 0, whhPacked);
+        be.packForProducts(hid, gh, whhT, 0, whhProducts);
         int blk = batch * hid, gblk = batch * gh;
         for (int t = 0; t < seq; t++) {
-            be.gemmBiasPacked(batch, gh, hid, hs, t * blk, hid, 1, whhPacked, hg, t * gblk, gh, p, bhh.offset());
+            be.gemmBiasPacked(batch, gh, hid, hs, t * blk, hid, 1, whhProducts, hg, t * gblk, gh, p, bhh.offset());
             switch (cell) {
                 case LSTM -> be.lstmForward(batch, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk,
                         cs, (t + 1) * blk, hs, (t + 1) * blk);
@@ -126,14 +127,18 @@ final class RecurrentLayer {
         if (cell == CellType.LSTM) be.fill(dc, 0, blk, 0f);
         if (cell.gates == 1) {
             be.rnnSequenceBackward(cell == CellType.RNN_SIGMOID, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX);
-        } else for (int t = seq - 1; t >= 0; t--) {
-            switch (cell) {
-                case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, dHOff + t * blk,
-                        dc, 0, dPreX, t * gblk);
-                case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, dHOff + t * blk,
-                        dPreX, t * gblk, dPreH, t * gblk, t > 0 ? dH : dSink, t > 0 ? dHOff + (t - 1) * blk : 0);
+        } else {
+            be.packForProducts(gh, hid, p, whh.offset(), whhProducts);
+            for (int t = seq - 1; t >= 0; t--) {
+                switch (cell) {
+                    case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH,
+                            dHOff + t * blk, dc, 0, dPreX, t * gblk);
+                    case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, dHOff + t * blk,
+                            dPreX, t * gblk, dPreH, t * gblk, t > 0 ? dH : dSink, t > 0 ? dHOff + (t - 1) * blk : 0);
+                }
+                if (t > 0) be.gemmPacked(batch, hid, gh, dPreH, t * gblk, gh, 1, whhProducts, dH, dHOff + (t - 1) * blk,
+                        hid, true);
             }
-            if (t > 0) be.gemm(batch, hid, gh, dPreH, t * gblk, gh, 1, p, whh.offset(), hid, dH, dHOff + (t - 1) * blk, hid, true);
         }
         be.gemm(gh, hid, rows, dPreH, 0, 1, gh, hs, 0, hid, g, whh.offset(), hid, true);
         if (omega != null) omega.addGradient(be, p, whh.offset(), dPreX, dH, g);

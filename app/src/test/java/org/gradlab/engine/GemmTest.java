@@ -100,7 +100,7 @@ class GemmTest {
         }
     }
 
-    /** A B packed once for many products gives every product the same bits as B read in place. */
+    /** A B packed once for many products gives every product (with a bias, or accumulating) the same bits as B read in place. */
     @Test
     void productsWithAPackedBMatchThePlainOnesBitForBit() {
         SplittableRandom rng = new SplittableRandom(13);
@@ -117,27 +117,45 @@ class GemmTest {
                         k = 1024 + rng.nextInt(40);
                         m = 1 + rng.nextInt(20);
                     }
+                    if (trial % 10 == 7) { // as a large recurrent weight in the backward: k the gates, n the hidden size
+                        n = 256 + 1 + rng.nextInt(2 * strip);
+                        k = 4096 + rng.nextInt(40);
+                        m = 1 + rng.nextInt(20);
+                    }
                     int lda = k + rng.nextInt(3), ldc = n + rng.nextInt(3);
                     float[] a = rand(rng, m * lda), b = rand(rng, k * n), bias = rand(rng, n);
                     Buf ab = be.alloc(a.length), bb = be.alloc(b.length), packed = be.alloc(k * n), biasB = be.alloc(n);
                     Buf plain = be.alloc(m * ldc), got = be.alloc(m * ldc);
+                    float[] c0 = rand(rng, m * ldc);
+                    Buf accPlain = be.alloc(m * ldc), accGot = be.alloc(m * ldc);
+                    be.upload(c0, 0, accPlain, 0, c0.length);
+                    be.upload(c0, 0, accGot, 0, c0.length);
                     be.upload(a, 0, ab, 0, a.length);
                     be.upload(b, 0, bb, 0, b.length);
                     be.upload(bias, 0, biasB, 0, n);
                     be.packForProducts(k, n, bb, 0, packed);
                     be.gemmBias(m, n, k, ab, 0, lda, 1, bb, 0, n, plain, 0, ldc, biasB, 0);
                     be.gemmBiasPacked(m, n, k, ab, 0, lda, 1, packed, got, 0, ldc, biasB, 0);
-                    float[] want = new float[m * ldc], have = new float[m * ldc];
-                    be.download(plain, 0, want, 0, want.length);
-                    be.download(got, 0, have, 0, have.length);
-                    for (int i = 0; i < m; i++) {
-                        for (int j = 0; j < n; j++) {
-                            int at = i * ldc + j;
-                            assertEquals(Float.floatToRawIntBits(want[at]), Float.floatToRawIntBits(have[at]), "threads=" + threads
-                                    + " m=" + m + " n=" + n + " k=" + k + " at (" + i + ", " + j + "): " + want[at] + " vs " + have[at]);
-                        }
-                    }
+                    // and accumulating into a C already there, as the backward's dH += dPre·W_hh
+                    be.gemm(m, n, k, ab, 0, lda, 1, bb, 0, n, accPlain, 0, ldc, true);
+                    be.gemmPacked(m, n, k, ab, 0, lda, 1, packed, accGot, 0, ldc, true);
+                    String where = " threads=" + threads + " k=" + k;
+                    assertSameBits(be, plain, got, m, n, ldc, "gemmBias" + where);
+                    assertSameBits(be, accPlain, accGot, m, n, ldc, "gemm accumulating" + where);
                 }
+            }
+        }
+    }
+
+    private static void assertSameBits(CpuBackend be, Buf plain, Buf got, int m, int n, int ldc, String what) {
+        float[] want = new float[m * ldc], have = new float[m * ldc];
+        be.download(plain, 0, want, 0, want.length);
+        be.download(got, 0, have, 0, have.length);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int at = i * ldc + j;
+                assertEquals(Float.floatToRawIntBits(want[at]), Float.floatToRawIntBits(have[at]),
+                        what + " m=" + m + " n=" + n + " at (" + i + ", " + j + "): " + want[at] + " vs " + have[at]);
             }
         }
     }

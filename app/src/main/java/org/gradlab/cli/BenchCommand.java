@@ -39,7 +39,7 @@ public final class BenchCommand implements Runnable {
             + "telemetry_overhead_pct, telemetry_overhead_pct_margin, clip_and_telemetry_overhead_pct, ms_per_step_in_run, gflop_per_step, gflops, threads[, peak_gflops, pct_of_peak]}")
     boolean json;
     @Option(names = "--ops", arity = "0..1", fallbackValue = "12", paramLabel = "N", description = "also show where each model's step goes: "
-            + "the N costliest backend calls (default 12) of full steps timed call by call, matrix products with their GFLOP/s")
+            + "the N costliest backend calls (default 12) of full steps timed call by call, matrix products (and recurrences, by theirs) with their GFLOP/s")
     Integer ops;
     @Option(names = "--peak", description = "also measure this machine's fp32 FMA peak (one core and the threads used) and report each model's share of it")
     boolean peak;

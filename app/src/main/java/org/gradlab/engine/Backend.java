@@ -112,6 +112,27 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
+    /**
+     * An LSTM's (or, when !lstm, a GRU's) recurrence after its input projection xg: for t = 0..T−1, hg_t = h_t·W_hhᵀ
+     * + b_hh (W_hhᵀ [H, G] from {@link #packForProducts}, b_hh at bhhOff in `bias`), then the step's cell into gates,
+     * c (LSTM) and h_{t+1}; h_0 (and c_0) already in hs (cs). The default is the per-step calls ({@link GatedSteps});
+     * a backend may run the whole loop in one call with the same arithmetic per element.
+     */
+    default void gatedSequenceForward(boolean lstm, int seq, int batch, int hidden, Buf whhTPacked, Buf bias, int bhhOff,
+                                      Buf xg, Buf hg, Buf gates, Buf hs, Buf cs) {
+        GatedSteps.forward(this, lstm, seq, batch, hidden, whhTPacked, bias, bhhOff, xg, hg, gates, hs, cs);
+    }
+
+    /**
+     * The matching backward through time: for t = T−1..0 the cell's backward (dc carried in dc, zero at the start),
+     * then (t > 0) dH_{t−1} += dPreH_t·W_hh (W_hh [G, H] from {@link #packForProducts}). An LSTM's dPreH is its dPreX;
+     * a GRU's step 0 adds its dh_prev into dSink. dH (from dHOff) holds the output gradients, updated in place.
+     */
+    default void gatedSequenceBackward(boolean lstm, int seq, int batch, int hidden, Buf whhPacked, Buf gates, Buf hg,
+                                       Buf hs, Buf cs, Buf dH, int dHOff, Buf dc, Buf dPreX, Buf dPreH, Buf dSink) {
+        GatedSteps.backward(this, lstm, seq, batch, hidden, whhPacked, gates, hg, hs, cs, dH, dHOff, dc, dPreX, dPreH, dSink);
+    }
+
     /** gates (activated i,f,g,o) and c, h of one step; PyTorch gate order i,f,g,o. */
     void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
                      Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff);

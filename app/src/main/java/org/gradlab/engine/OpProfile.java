@@ -13,14 +13,15 @@ import java.util.Map;
  * Where a step's time goes, one backend call at a time: {@link #timing} wraps a backend so that every call is timed
  * to its end (the inner backend is synchronised after each, so a GPU's queued kernels are charged to the call that
  * queued them) and added up per operation — a matrix product per shape (m×n×k, "Aᵀ" when A is read transposed),
- * everything else per method. Products also carry their exact FLOPs (2·m·n·k), so each shape's GFLOP/s says how
- * close it runs to the machine's peak. Timing every call costs a few µs each and serialises a GPU: this is for
+ * an LSTM's or GRU's whole recurrence per T×B×H, everything else per method. Products carry their exact FLOPs
+ * (2·m·n·k; a recurrence its per-step products', its cells not counted), so each line's GFLOP/s says how close it
+ * runs to the machine's peak. Timing every call costs a few µs each and serialises a GPU: this is for
  * finding where the time goes, never for the step's speed (bench's other columns).
  */
 public final class OpProfile {
     /** One operation's totals over the profiled calls. */
     public record Line(String op, long calls, double totalMs, double flops) {
-        /** GFLOP/s of a matrix product; NaN for other operations. */
+        /** GFLOP/s of a matrix product or a recurrence's products; NaN for other operations. */
         public double gflops() {
             return flops > 0 ? flops / (totalMs * 1e6) : Double.NaN;
         }
@@ -75,6 +76,13 @@ public final class OpProfile {
             boolean transposedA = (Integer) args[5] == 1 && (Integer) args[6] != 1;
             op = op + " " + m + "×" + n + "×" + k + (transposedA ? " Aᵀ" : "");
             flops = 2.0 * m * n * k;
+        } else if (op.equals("gatedSequenceForward") || op.equals("gatedSequenceBackward")) {
+            // a whole recurrence: its products' FLOPs (hg_t = h_t·W_hhᵀ each step; dH_{t−1} += dPre_t·W_hh for t > 0)
+            boolean lstm = (Boolean) args[0];
+            int seq = (Integer) args[1], batch = (Integer) args[2], hidden = (Integer) args[3];
+            int steps = op.endsWith("Forward") ? seq : seq - 1;
+            op = op + (lstm ? " LSTM " : " GRU ") + seq + "×" + batch + "×" + hidden;
+            flops = 2.0 * batch * (lstm ? 4 : 3) * hidden * hidden * steps;
         }
         Tally t = tallies.computeIfAbsent(op, o -> new Tally());
         t.calls++;

@@ -107,38 +107,21 @@ final class RecurrentLayer {
         if (cs != null) be.fill(cs, 0, batch * hid, 0f);
         // every time step multiplies by W_hhᵀ: laid out for the products once, not read in place T times
         be.packForProducts(hid, gh, whhT, 0, whhProducts);
-        int blk = batch * hid, gblk = batch * gh;
-        for (int t = 0; t < seq; t++) {
-            be.gemmBiasPacked(batch, gh, hid, hs, t * blk, hid, 1, whhProducts, hg, t * gblk, gh, p, bhh.offset());
-            switch (cell) {
-                case LSTM -> be.lstmForward(batch, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk,
-                        cs, (t + 1) * blk, hs, (t + 1) * blk);
-                case GRU -> be.gruForward(batch, hid, xg, t * gblk, hg, t * gblk, hs, t * blk, gates, t * gblk,
-                        hs, (t + 1) * blk);
-            }
-        }
+        be.gatedSequenceForward(cell == CellType.LSTM, seq, batch, hid, whhProducts, p, bhh.offset(), xg, hg, gates, hs, cs);
     }
 
     /** Uses (and overwrites) {@link #outputGrad()}; writes dx (overwriting) when dx != null. */
     void backward(Buf x, int xOff, Buf dx, int dxOff) {
         Backend be = store.backend();
         Buf p = store.params(), g = store.grads();
-        int rows = batch * seq, blk = batch * hid, gblk = batch * gh;
-        if (cell == CellType.LSTM) be.fill(dc, 0, blk, 0f);
+        int rows = batch * seq;
+        if (cell == CellType.LSTM) be.fill(dc, 0, batch * hid, 0f);
         if (cell.gates == 1) {
             be.rnnSequenceBackward(cell == CellType.RNN_SIGMOID, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX);
         } else {
             be.packForProducts(gh, hid, p, whh.offset(), whhProducts);
-            for (int t = seq - 1; t >= 0; t--) {
-                switch (cell) {
-                    case LSTM -> be.lstmBackward(batch, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH,
-                            dHOff + t * blk, dc, 0, dPreX, t * gblk);
-                    case GRU -> be.gruBackward(batch, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, dHOff + t * blk,
-                            dPreX, t * gblk, dPreH, t * gblk, t > 0 ? dH : dSink, t > 0 ? dHOff + (t - 1) * blk : 0);
-                }
-                if (t > 0) be.gemmPacked(batch, hid, gh, dPreH, t * gblk, gh, 1, whhProducts, dH, dHOff + (t - 1) * blk,
-                        hid, true);
-            }
+            be.gatedSequenceBackward(cell == CellType.LSTM, seq, batch, hid, whhProducts, gates, hg, hs, cs, dH, dHOff, dc,
+                    dPreX, dPreH, dSink);
         }
         be.gemm(gh, hid, rows, dPreH, 0, 1, gh, hs, 0, hid, g, whh.offset(), hid, true);
         if (omega != null) omega.addGradient(be, p, whh.offset(), dPreX, dH, g);

@@ -210,19 +210,22 @@ public class CliTest {
             assertTrue(share <= last, "costliest first: " + ops);
             last = share;
             shares += share;
-            boolean product = o.get("op").asText().startsWith("gemm");
+            boolean product = o.get("op").asText().startsWith("gemm") || o.get("op").asText().startsWith("gatedSequence");
             assertEquals(product, o.has("gflops"), "GFLOP/s for the matrix products only: " + o);
         }
         assertTrue(shares > 99 && shares < 100.01, "every call, shares summing to 100%: " + shares);
-        // two stacked LSTM layers of hidden 16 over T=4, batch 32: each step's recurrent product is 32×64×16 with its bias,
-        // (B packed once per forward), two layers × four steps per training step; the recurrent weights' gradient sums
-        // over the 128 rows, Aᵀ
-        assertEquals(8.0, byOp.get("gemmBiasPacked 32×64×16").get("calls_per_step").asDouble(), 1e-9, ops.toString());
-        assertEquals(8.0, byOp.get("lstmForward").get("calls_per_step").asDouble(), 1e-9);
+        // two stacked LSTM layers of hidden 16 over T=4, batch 32: each layer's recurrence is one call each way, its
+        // products 32×64×16 per step (forward, four steps) and 32×16×64 (backward, three); the recurrent weights'
+        // gradient sums over the 128 rows, Aᵀ
+        assertEquals(2.0, byOp.get("gatedSequenceForward LSTM 4×32×16").get("calls_per_step").asDouble(), 1e-9, ops.toString());
+        assertEquals(2.0, byOp.get("gatedSequenceBackward LSTM 4×32×16").get("calls_per_step").asDouble(), 1e-9);
         assertTrue(byOp.containsKey("gemm 64×16×128 Aᵀ"), ops.toString());
-        JsonNode rec = byOp.get("gemmBiasPacked 32×64×16");
-        assertEquals(2.0 * 32 * 64 * 16 / (rec.get("us_per_call").asDouble() * 1e3), rec.get("gflops").asDouble(),
-                0.01 * rec.get("gflops").asDouble() + 1e-3, "GFLOP/s from the exact 2·m·n·k and the call's time");
+        for (String way : new String[] {"Forward", "Backward"}) {
+            JsonNode rec = byOp.get("gatedSequence" + way + " LSTM 4×32×16");
+            double flops = 2.0 * 32 * 64 * 16 * (way.equals("Forward") ? 4 : 3);
+            assertEquals(flops / (rec.get("us_per_call").asDouble() * 1e3), rec.get("gflops").asDouble(),
+                    0.01 * rec.get("gflops").asDouble() + 1e-3, "GFLOP/s from the exact products' FLOPs and the call's time");
+        }
         Result text = run("bench", "--models", "lstm-h16-t4", "--steps", "1", "--warmup", "0", "--threads", "1", "--ops", "3");
         assertEquals(4, text.out().lines().dropWhile(l -> !l.contains("where lstm-h16-t4's step goes")).skip(1).count(),
                 "a header and the three costliest calls: " + text.out());

@@ -1,0 +1,47 @@
+package org.gradlab.engine;
+
+/**
+ * The CPU's LSTM/GRU recurrence for rows [r0, r1) of the batch through every time step: a row's recurrence never
+ * reads another row, so a thread can take its share of the batch through the whole sequence with no hand-off per
+ * step (the per-step calls split each product's columns and each cell's rows across threads, and met twice a
+ * step). Each element is computed exactly as the per-step calls compute it ({@link GatedSteps}): the same vector
+ * GEMM chain over k, the bias added after, the same cells.
+ */
+final class GatedRecurrence {
+    private GatedRecurrence() {}
+
+    /** w: W_hhᵀ [H, G] as {@link Backend#packForProducts} left it — strips when packedN > 0, else row-major. */
+    static void forward(int r0, int r1, boolean lstm, int seq, int batch, int hid, float[] w, int packedN, float[] bias,
+                        int bhhOff, float[] xg, float[] hg, float[] gates, float[] hs, float[] cs, VectorGemm.Scratch s) {
+        int gh = (lstm ? 4 : 3) * hid, blk = batch * hid, gblk = batch * gh, m = r1 - r0;
+        for (int t = 0; t < seq; t++) {
+            int c0 = t * gblk + r0 * gh;
+            product(m, gh, hid, hs, t * blk + r0 * hid, hid, 1, w, packedN, hg, c0, gh, false, s);
+            CpuBackend.addBiasRows(0, m, gh, gh, hg, c0, bias, bhhOff);
+            if (lstm) CpuCells.lstmForward(r0, r1, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk, cs,
+                    (t + 1) * blk, hs, (t + 1) * blk);
+            else CpuCells.gruForward(r0, r1, hid, xg, t * gblk, hg, t * gblk, hs, t * blk, gates, t * gblk, hs, (t + 1) * blk);
+        }
+    }
+
+    /** w: W_hh [G, H] as packForProducts left it; tmp: the LSTM cell's scratch of H floats. */
+    static void backward(int r0, int r1, boolean lstm, int seq, int batch, int hid, float[] w, int packedN, float[] gates,
+                         float[] hg, float[] hs, float[] cs, float[] dH, int dHOff, float[] dc, float[] dPreX,
+                         float[] dPreH, float[] dSink, float[] tmp, VectorGemm.Scratch s) {
+        int gh = (lstm ? 4 : 3) * hid, blk = batch * hid, gblk = batch * gh, m = r1 - r0;
+        for (int t = seq - 1; t >= 0; t--) {
+            if (lstm) CpuCells.lstmBackward(r0, r1, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, dHOff + t * blk,
+                    dc, 0, dPreX, t * gblk, tmp);
+            else CpuCells.gruBackward(r0, r1, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, dHOff + t * blk, dPreX,
+                    t * gblk, dPreH, t * gblk, t > 0 ? dH : dSink, t > 0 ? dHOff + (t - 1) * blk : 0);
+            if (t > 0) product(m, hid, gh, dPreH, t * gblk + r0 * gh, gh, 1, w, packedN, dH, dHOff + (t - 1) * blk + r0 * hid,
+                    hid, true, s);
+        }
+    }
+
+    private static void product(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] w, int packedN,
+                                float[] c, int cOff, int ldc, boolean acc, VectorGemm.Scratch s) {
+        if (packedN > 0) VectorGemm.gemmPacked(m, n, k, a, aOff, ars, acs, w, c, cOff, ldc, acc, 0, n, s);
+        else VectorGemm.gemm(m, k, a, aOff, ars, acs, w, 0, n, c, cOff, ldc, acc, 0, n, s);
+    }
+}

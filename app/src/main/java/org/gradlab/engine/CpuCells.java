@@ -1,7 +1,8 @@
 package org.gradlab.engine;
 
 /**
- * Recurrent cell steps over `batch` contiguous rows (time-major storage, see the Backend contract).
+ * Recurrent cell steps over `batch` contiguous rows (time-major storage, see the Backend contract); the gated
+ * cells' elementwise loops run a vector of units at a time where the Vector API is on ({@link VectorCells}).
  * Each method handles rows [r0, r1) so the backend can split a step across threads. The forward steps may be
  * given g at xg's place ({@link Backend#cellGatesOverInput}): every write of g comes after the reads of xg at
  * the same index.
@@ -40,18 +41,22 @@ final class CpuCells {
         int g4 = 4 * hd;
         for (int r = r0; r < r1; r++) {
             int gb = go + r * g4, xb = xo + r * g4, hb = ho + r * g4;
-            for (int j = 0; j < g4; j++) g[gb + j] = xg[xb + j] + hg[hb + j];
+            for (int j = VectorSupport.ENABLED ? VectorCells.sum(g4, xg, xb, hg, hb, g, gb) : 0; j < g4; j++) {
+                g[gb + j] = xg[xb + j] + hg[hb + j];
+            }
             Activations.sigmoid(g, gb, 2 * hd);          // i, f
             Activations.tanh(g, gb + 2 * hd, hd);        // g
             Activations.sigmoid(g, gb + 3 * hd, hd);     // o
             int cb = co + r * hd, cpb = cpo + r * hd, hb2 = oo + r * hd;
-            for (int j = 0; j < hd; j++) {
+            for (int j = VectorSupport.ENABLED ? VectorCells.lstmCell(hd, g, gb, cp, cpb, c, cb, h, hb2) : 0; j < hd; j++) {
                 float cv = g[gb + hd + j] * cp[cpb + j] + g[gb + j] * g[gb + 2 * hd + j];
                 c[cb + j] = cv;
                 h[hb2 + j] = cv;
             }
             Activations.tanh(h, hb2, hd);
-            for (int j = 0; j < hd; j++) h[hb2 + j] *= g[gb + 3 * hd + j];
+            for (int j = VectorSupport.ENABLED ? VectorCells.scale(hd, h, hb2, g, gb + 3 * hd) : 0; j < hd; j++) {
+                h[hb2 + j] *= g[gb + 3 * hd + j];
+            }
         }
     }
 
@@ -64,7 +69,8 @@ final class CpuCells {
             int pb = dpo + r * g4;
             System.arraycopy(c, cb, tmp, 0, hd);
             Activations.tanh(tmp, 0, hd);
-            for (int j = 0; j < hd; j++) {
+            int j0 = VectorSupport.ENABLED ? VectorCells.lstmBackward(hd, g, gb, cp, cpb, dh, db, dc, dcb, dp, pb, tmp) : 0;
+            for (int j = j0; j < hd; j++) {
                 float ig = g[gb + j], fg = g[gb + hd + j], gg = g[gb + 2 * hd + j], og = g[gb + 3 * hd + j];
                 float tc = tmp[j];
                 float dhv = dh[db + j];
@@ -83,12 +89,16 @@ final class CpuCells {
         int g3 = 3 * hd;
         for (int r = r0; r < r1; r++) {
             int gb = go + r * g3, xb = xo + r * g3, hb = ho + r * g3;
-            for (int j = 0; j < 2 * hd; j++) g[gb + j] = xg[xb + j] + hg[hb + j];
+            for (int j = VectorSupport.ENABLED ? VectorCells.sum(2 * hd, xg, xb, hg, hb, g, gb) : 0; j < 2 * hd; j++) {
+                g[gb + j] = xg[xb + j] + hg[hb + j];
+            }
             Activations.sigmoid(g, gb, 2 * hd);
-            for (int j = 0; j < hd; j++) g[gb + 2 * hd + j] = xg[xb + 2 * hd + j] + g[gb + j] * hg[hb + 2 * hd + j];
+            for (int j = VectorSupport.ENABLED ? VectorCells.gruCandidate(hd, xg, xb, g, gb, hg, hb) : 0; j < hd; j++) {
+                g[gb + 2 * hd + j] = xg[xb + 2 * hd + j] + g[gb + j] * hg[hb + 2 * hd + j];
+            }
             Activations.tanh(g, gb + 2 * hd, hd);
             int hpb = hpo + r * hd, ob = oo + r * hd;
-            for (int j = 0; j < hd; j++) {
+            for (int j = VectorSupport.ENABLED ? VectorCells.gruOutput(hd, g, gb, hp, hpb, h, ob) : 0; j < hd; j++) {
                 float z = g[gb + hd + j], n = g[gb + 2 * hd + j];
                 h[ob + j] = (1f - z) * n + z * hp[hpb + j];
             }
@@ -101,7 +111,9 @@ final class CpuCells {
         for (int r = r0; r < r1; r++) {
             int gb = go + r * g3, hb = ho + r * g3, xb = dxo + r * g3, hhb = dhho + r * g3;
             int hpb = hpo + r * hd, db = dho + r * hd, pb = dpo + r * hd;
-            for (int j = 0; j < hd; j++) {
+            int j0 = VectorSupport.ENABLED
+                    ? VectorCells.gruBackward(hd, g, gb, hg, hb, hp, hpb, dh, db, dx, xb, dhh, hhb, dprev, pb) : 0;
+            for (int j = j0; j < hd; j++) {
                 float rg = g[gb + j], z = g[gb + hd + j], n = g[gb + 2 * hd + j];
                 float d = dh[db + j];
                 float dn = d * (1f - z) * (1f - n * n);

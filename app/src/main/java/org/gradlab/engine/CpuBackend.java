@@ -218,10 +218,6 @@ public final class CpuBackend implements Backend {
     }
 
     static void addBiasRows(int r0, int r1, int n, int ldc, float[] c, int cOff, float[] b, int bOff) {
-        if (VectorSupport.ENABLED) {
-            VectorColumns.addToRows(r0, r1, n, ldc, c, cOff, b, bOff);
-            return;
-        }
         for (int i = r0; i < r1; i++) {
             int r = cOff + i * ldc;
             for (int j = 0; j < n; j++) c[r + j] += b[bOff + j];

@@ -17,7 +17,7 @@ final class GatedRecurrence {
         for (int t = 0; t < seq; t++) {
             int c0 = t * gblk + r0 * gh;
             product(m, gh, hid, hs, t * blk + r0 * hid, hid, 1, w, packedN, hg, c0, gh, false, s);
-            CpuBackend.addBiasRows(0, m, gh, gh, hg, c0, bias, bhhOff);
+            VectorColumns.addToRows(0, m, gh, gh, hg, c0, bias, bhhOff);
             if (lstm) CpuCells.lstmForward(r0, r1, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk, cs,
                     (t + 1) * blk, hs, (t + 1) * blk);
             else CpuCells.gruForward(r0, r1, hid, xg, t * gblk, hg, t * gblk, hs, t * blk, gates, t * gblk, hs, (t + 1) * blk);

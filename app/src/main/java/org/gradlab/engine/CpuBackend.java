@@ -439,12 +439,14 @@ public final class CpuBackend implements Backend {
     /**
      * Whether the threads take shares of the batch through the whole sequence, each reading all of W_hh every step,
      * rather than meeting twice a step to share each product's columns and each cell's rows: where the batch gives
-     * each thread whole micro-tile panels and W_hh is under packing's 4 MB. (LSTM anchor, per layer, one JVM, the
-     * two ways alternating: backward 15.0 against 17.1 ms, GRU 9.3/9.4 against 10.2/10.2; at hidden 512 each
-     * thread's reading the whole 4 MB weight every step made the model slower, 337 against 321 ms.)
+     * every thread two whole micro-tile panels or more (fewer rows would leave threads idle that the columns could
+     * use) and W_hh is under packing's 4 MB. (LSTM anchor, per layer, one JVM, the two ways alternating: backward
+     * 15.0 against 17.1 ms, GRU 9.3/9.4 against 10.2/10.2; at hidden 512 each thread's reading the whole 4 MB
+     * weight every step made the model slower, 337 against 321 ms.)
      */
     private boolean splitsBatch(int batch, int hidden, int gh) {
-        return VectorSupport.ENABLED && (pool.threads() == 1 || batch >= 2 * VectorGemm.MR && !packs(hidden, gh));
+        return VectorSupport.ENABLED
+                && (pool.threads() == 1 || batch >= 2 * VectorGemm.MR * pool.threads() && !packs(hidden, gh));
     }
 
     /** Rows split in whole micro-tile panels where the batch allows, so each thread's product tiles as the whole one. */

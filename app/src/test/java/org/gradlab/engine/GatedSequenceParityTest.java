@@ -19,8 +19,9 @@ class GatedSequenceParityTest {
         for (int threads : new int[] {1, 2, 3}) {
             try (CpuBackend be = new CpuBackend(threads)) {
                 for (int trial = 0; trial < 24; trial++) {
-                    // batches below, at and past two micro-tile panels, so both the split and the stepwise paths run
-                    int batch = 1 + rng.nextInt(trial % 3 == 0 ? 45 : 20), seq = 1 + rng.nextInt(6);
+                    // every third batch gives each thread two micro-tile panels or more (the batch-split path), the
+                    // rest fewer (the per-step calls on more than one thread)
+                    int batch = trial % 3 == 0 ? 16 * threads + rng.nextInt(20) : 1 + rng.nextInt(20), seq = 1 + rng.nextInt(6);
                     check(be, rng, trial % 2 == 0, seq, batch, hiddens[rng.nextInt(hiddens.length)]);
                     cases++;
                 }

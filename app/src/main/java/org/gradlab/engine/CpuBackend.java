@@ -133,16 +133,12 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** gemmBias itself, its product told that B is in {@link VectorGemm#pack}'s layout when it was packed. */
+    /** As {@link #gemmBias}: the product, then the bias pass over C while it is still in cache. */
     @Override
     public void gemmBiasPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
                                Buf bias, int biasOff) {
-        gemmJob.packedN = packs(k, n) ? n : 0;
-        try {
-            gemmBias(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, bias, biasOff);
-        } finally {
-            gemmJob.packedN = 0;
-        }
+        gemmPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, ldc, false);
+        addBias(c, cOff, m, n, ldc, bias, biasOff);
     }
 
     /** A whole GEMM on the calling thread (for kernels that are already split across threads). */

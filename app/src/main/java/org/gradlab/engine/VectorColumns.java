@@ -19,7 +19,9 @@ final class VectorColumns {
     static void addToRows(int r0, int r1, int n, int ldc, float[] c, int cOff, float[] b, int bOff) {
         for (int i = r0; i < r1; i++) {
             int r = cOff + i * ldc, j = 0;
-            for (; j + L <= n; j += L) FloatVector.fromArray(S, c, r + j).add(FloatVector.fromArray(S, b, bOff + j)).intoArray(c, r + j);
+            for (; j + L <= n; j += L) {
+                FloatVector.fromArray(S, c, r + j).add(FloatVector.fromArray(S, b, bOff + j)).intoArray(c, r + j);
+            }
             for (; j < n; j++) c[r + j] += b[bOff + j];
         }
     }

@@ -103,11 +103,17 @@ public final class CpuBackend implements Backend {
         else pool.invoke(j);
     }
 
+    /** C's rows [0, m) and columns [n0, n1), plus the job's bias when it has one. */
     private void gemmRange(int chunk, int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
                            int ldb, float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
-        if (gemmJob.packedN > 0) VectorGemm.gemmPacked(m, gemmJob.packedN, k, a, aOff, ars, acs, b, c, cOff, ldc, acc, n0, n1, packs[chunk]);
-        else if (VectorSupport.ENABLED) VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, packs[chunk]);
-        else ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+        float[] bias = gemmJob.bias;
+        if (VectorSupport.ENABLED) {
+            VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, packs[chunk], VectorGemm.MR,
+                    gemmJob.packedN, bias, gemmJob.biasOff);
+        } else {
+            ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+            if (bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, gemmJob.biasOff);
+        }
     }
 
     /** The vector GEMM's strips, packed once where B is large (the scalar GEMM reads B as it is). */
@@ -133,12 +139,22 @@ public final class CpuBackend implements Backend {
         }
     }
 
-    /** As {@link #gemmBias}: the product, then the bias pass over C while it is still in cache. */
+    /** As {@link #gemmBias}, over a packed B. */
     @Override
     public void gemmBiasPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
                                Buf bias, int biasOff) {
-        gemmPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, ldc, false);
-        addBias(c, cOff, m, n, ldc, bias, biasOff);
+        withBias(bias, biasOff, () -> gemmPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, ldc, false));
+    }
+
+    /** The product with the job told to add a bias to each part of C as it is stored. */
+    private void withBias(Buf bias, int biasOff, Runnable product) {
+        gemmJob.bias = arr(bias);
+        gemmJob.biasOff = biasOff;
+        try {
+            product.run();
+        } finally {
+            gemmJob.bias = null;
+        }
     }
 
     /** A whole GEMM on the calling thread (for kernels that are already split across threads). */
@@ -158,6 +174,9 @@ public final class CpuBackend implements Backend {
         int packedN;
         float[] a, b, c;
         boolean acc;
+        /** Added to C's columns as they are stored (null: none). */
+        float[] bias;
+        int biasOff;
 
         @Override
         public void run(int chunk, int chunks) {
@@ -168,6 +187,7 @@ public final class CpuBackend implements Backend {
                 int n0 = WorkerPool.splitStart(n, chunk, chunks, 1), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, 1);
                 if (n1 > n0) VectorTallGemm.gemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1,
                         scratch(chunk, VectorTallGemm.scratchSize(m, n)));
+                if (n1 > n0 && bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff); // C is small
             } else if (chunks == 1) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
             } else if (!splitRows) {
@@ -183,8 +203,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemmBias(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
                          int cOff, int ldc, Buf bias, int biasOff) {
-        gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, false);
-        addBias(c, cOff, m, n, ldc, bias, biasOff); // C was just written: still in cache
+        withBias(bias, biasOff, () -> gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, false));
     }
 
     @Override
@@ -214,9 +233,14 @@ public final class CpuBackend implements Backend {
     }
 
     static void addBiasRows(int r0, int r1, int n, int ldc, float[] c, int cOff, float[] b, int bOff) {
+        addBiasColumns(r0, r1, 0, n, ldc, c, cOff, b, bOff);
+    }
+
+    /** c[i, j] += b[j] for rows [r0, r1) and columns [j0, j1). */
+    static void addBiasColumns(int r0, int r1, int j0, int j1, int ldc, float[] c, int cOff, float[] b, int bOff) {
         for (int i = r0; i < r1; i++) {
             int r = cOff + i * ldc;
-            for (int j = 0; j < n; j++) c[r + j] += b[bOff + j];
+            for (int j = j0; j < j1; j++) c[r + j] += b[bOff + j];
         }
     }
 

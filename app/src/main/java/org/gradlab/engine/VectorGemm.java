@@ -64,7 +64,7 @@ final class VectorGemm {
     /** As above with micro-tiles of `mr` rows (6 or 8): tests run both on any machine. */
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s, int mr) {
-        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, 0);
+        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, 0, null, 0);
     }
 
     /**
@@ -73,7 +73,7 @@ final class VectorGemm {
      */
     static void gemmPacked(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] packed,
                            float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s) {
-        gemm(m, k, a, aOff, ars, acs, packed, 0, 0, c, cOff, ldc, acc, n0, n1, s, MR, n);
+        gemm(m, k, a, aOff, ars, acs, packed, 0, 0, c, cOff, ldc, acc, n0, n1, s, MR, n, null, 0);
     }
 
     /**
@@ -100,11 +100,17 @@ final class VectorGemm {
         for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb + nFull, dst, k * nFull + p * nt, nt);
     }
 
-    /** packedN > 0: b is {@link #pack}'s layout of a B with packedN columns (bOff and ldb unused). */
-    private static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
-                             float[] c, int cOff, int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN) {
+    /**
+     * The general form: packedN &gt; 0 says b is {@link #pack}'s layout of a B with packedN columns (bOff and ldb
+     * unused); bias != null adds bias[biasOff + j] to column j as the last K block stores C — the same float
+     * addition as a bias pass after the product, without reading C back from memory (a GPT's 4 MB MLP output cost
+     * ~0.4 ms a pass).
+     */
+    static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff,
+                     int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN, float[] bias, int biasOff) {
         if (k == 0) {
             if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc + n0, cOff + i * ldc + n1, 0f);
+            if (bias != null) CpuBackend.addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff);
             return;
         }
         int nFull = n0 + (n1 - n0) / NR * NR;
@@ -115,6 +121,7 @@ final class VectorGemm {
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
             boolean accBlock = acc || p0 > 0;
+            float[] bs0 = p0 + kc == k ? bias : null; // the bias with the last K block
             int bBlock = bOff + p0 * ldb;
             float[] bp = null;
             int bpBase = 0; // where strip n0 starts in bp
@@ -142,15 +149,15 @@ final class VectorGemm {
                     int bStride = strips ? NR : ldb;
                     if (mr == 8) {
                         for (int i = 0; i < whole; i += 8) {
-                            kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock, bs0, biasOff + j);
                         }
                     } else {
                         for (int i = 0; i < whole; i += 6) {
-                            kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock, bs0, biasOff + j);
                         }
                     }
                     if (whole < mc) {
-                        edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
+                        edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile, bs0, biasOff + j);
                     }
                 }
                 int j = nFull;
@@ -158,13 +165,13 @@ final class VectorGemm {
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
                 for (; j + L <= n1; j += L) {
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, tOff + j, tld, L, c, cBlock + j, ldc, accBlock, true, s.tile);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, tOff + j, tld, L, c, cBlock + j, ldc, accBlock, true, s.tile, bs0, biasOff + j);
                 }
                 if (j < n1) {
                     int w = n1 - j;
                     float[] bt = s.tail;
                     for (int p = 0; p < kc; p++) System.arraycopy(b, tOff + p * tld + j, bt, p * L, w);
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile, bs0, biasOff + j);
                 }
             }
         }
@@ -173,11 +180,11 @@ final class VectorGemm {
     /** One vector of columns for every panel of the block: whole panels in place, the short one from its copy. */
     private static void columns(int mr, int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap,
                                 float[] b, int b0, int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused,
-                                float[] tile) {
+                                float[] tile, float[] bias, int bi) {
         for (int i = 0; i < whole; i += mr) {
-            column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
+            column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile, bias, bi);
         }
-        if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
+        if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile, bias, bi);
     }
 
     /** ap[p*mr + r] = A(r, p) for the rows (fewer than mr) of a short last panel, the missing rows zero. */
@@ -198,7 +205,7 @@ final class VectorGemm {
 
     /** Six rows of C, two vectors wide: A(r, p) = a[a0 + r·ars + p·acs]. */
     private static void kernel6x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc) {
+                                  int ldc, boolean acc, float[] bias, int bi) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (acc) {
             int r = c0;
@@ -230,6 +237,12 @@ final class VectorGemm {
             av = FloatVector.broadcast(S, a[ai + r5]);
             c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
         }
+        if (bias != null) {
+            FloatVector v0 = FloatVector.fromArray(S, bias, bi), v1 = FloatVector.fromArray(S, bias, bi + L);
+            c00 = c00.add(v0); c01 = c01.add(v1); c10 = c10.add(v0); c11 = c11.add(v1);
+            c20 = c20.add(v0); c21 = c21.add(v1); c30 = c30.add(v0); c31 = c31.add(v1);
+            c40 = c40.add(v0); c41 = c41.add(v1); c50 = c50.add(v0); c51 = c51.add(v1);
+        }
         int r = c0;
         c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
         c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
@@ -245,7 +258,7 @@ final class VectorGemm {
      * locals to stay in registers — held in an array, JDK 17 boxes every vector.
      */
     private static void kernel8x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc) {
+                                  int ldc, boolean acc, float[] bias, int bi) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (acc) {
             int r = c0;
@@ -284,6 +297,13 @@ final class VectorGemm {
             av = FloatVector.broadcast(S, a[ai + r7]);
             c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
         }
+        if (bias != null) {
+            FloatVector v0 = FloatVector.fromArray(S, bias, bi), v1 = FloatVector.fromArray(S, bias, bi + L);
+            c00 = c00.add(v0); c01 = c01.add(v1); c10 = c10.add(v0); c11 = c11.add(v1);
+            c20 = c20.add(v0); c21 = c21.add(v1); c30 = c30.add(v0); c31 = c31.add(v1);
+            c40 = c40.add(v0); c41 = c41.add(v1); c50 = c50.add(v0); c51 = c51.add(v1);
+            c60 = c60.add(v0); c61 = c61.add(v1); c70 = c70.add(v0); c71 = c71.add(v1);
+        }
         int r = c0;
         c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
         c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
@@ -297,10 +317,10 @@ final class VectorGemm {
 
     /** Fewer than mr rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
     private static void edgeTile(int mr, int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
-                                 int ldc, boolean acc, float[] tile) {
+                                 int ldc, boolean acc, float[] tile, float[] bias, int bi) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        if (mr == 8) kernel8x2(kc, ap, 0, 1, 8, b, b0, ldb, tile, 0, NR, acc);
-        else kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc);
+        if (mr == 8) kernel8x2(kc, ap, 0, 1, 8, b, b0, ldb, tile, 0, NR, acc, bias, bi);
+        else kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc, bias, bi);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
@@ -311,18 +331,21 @@ final class VectorGemm {
      * every element keeps the bits it had when these columns ran one row at a time.
      */
     private static void column(int mr, int kc, float[] a, int a0, int ars, int acs, int rows, float[] b, int b0, int ldb, int w,
-                               float[] c, int c0, int ldc, boolean acc, boolean fused, float[] tile) {
+                               float[] c, int c0, int ldc, boolean acc, boolean fused, float[] tile, float[] bias, int bi) {
         boolean direct = rows == mr && w == L;
         float[] out = direct ? c : tile;
         int o = direct ? c0 : 0, ldo = direct ? ldc : L;
         if (!direct && acc) for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * L, w);
-        if (mr == 8) kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
-        else kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
+        // a tile's bias is added as it is copied back: a vector of bias could read past the last column
+        float[] kb = direct ? bias : null;
+        if (mr == 8) kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused, kb, bi);
+        else kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused, kb, bi);
         if (!direct) for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
+        if (!direct && bias != null) CpuBackend.addBiasColumns(0, rows, 0, w, ldc, c, c0, bias, bi);
     }
 
     private static void kernel6x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, boolean fused) {
+                                  int ldc, boolean acc, boolean fused, float[] bias, int bi) {
         FloatVector c0v, c1v, c2v, c3v, c4v, c5v;
         if (acc) {
             c0v = FloatVector.fromArray(S, c, c0);
@@ -358,6 +381,10 @@ final class VectorGemm {
                 c5v = c5v.add(bv.mul(a[ai + r5]));
             }
         }
+        if (bias != null) {
+            FloatVector v = FloatVector.fromArray(S, bias, bi);
+            c0v = c0v.add(v); c1v = c1v.add(v); c2v = c2v.add(v); c3v = c3v.add(v); c4v = c4v.add(v); c5v = c5v.add(v);
+        }
         c0v.intoArray(c, c0);
         c1v.intoArray(c, c0 + ldc);
         c2v.intoArray(c, c0 + 2 * ldc);
@@ -367,7 +394,7 @@ final class VectorGemm {
     }
 
     private static void kernel8x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, boolean fused) {
+                                  int ldc, boolean acc, boolean fused, float[] bias, int bi) {
         FloatVector c0v, c1v, c2v, c3v, c4v, c5v, c6v, c7v;
         if (acc) {
             c0v = FloatVector.fromArray(S, c, c0);
@@ -408,6 +435,11 @@ final class VectorGemm {
                 c6v = c6v.add(bv.mul(a[ai + r6]));
                 c7v = c7v.add(bv.mul(a[ai + r7]));
             }
+        }
+        if (bias != null) {
+            FloatVector v = FloatVector.fromArray(S, bias, bi);
+            c0v = c0v.add(v); c1v = c1v.add(v); c2v = c2v.add(v); c3v = c3v.add(v);
+            c4v = c4v.add(v); c5v = c5v.add(v); c6v = c6v.add(v); c7v = c7v.add(v);
         }
         c0v.intoArray(c, c0);
         c1v.intoArray(c, c0 + ldc);

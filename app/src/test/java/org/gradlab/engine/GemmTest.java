@@ -74,6 +74,76 @@ class GemmTest {
         }
     }
 
+    /**
+     * The bias is added as C is stored (the last K block, in the kernels, the tiles and the columns past the strips):
+     * the very addition a bias pass after the product made, so each element is the chain, then + bias, rounded once.
+     */
+    @Test
+    void aBiasIsAddedAfterTheWholeChainBitForBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        SplittableRandom rng = new SplittableRandom(23);
+        int strip = VectorGemm.NR;
+        for (int trial = 0; trial < 200; trial++) {
+            int m = trial % 7 == 0 ? 90 + rng.nextInt(120) : 1 + rng.nextInt(40);
+            int n = 1 + rng.nextInt(3 * strip + 7), k = trial % 11 == 0 ? 0 : 1 + rng.nextInt(trial % 5 == 0 ? 1000 : 60);
+            boolean transA = rng.nextBoolean(), acc = rng.nextBoolean(), packed = trial % 3 == 0 && k > 0;
+            int lda = transA ? m : k, ldc = n + rng.nextInt(3), biasOff = rng.nextInt(4);
+            int ars = transA ? 1 : lda, acs = transA ? lda : 1;
+            // the bias array ends at the last column, so a vector read past it would fail
+            float[] a = rand(rng, Math.max(1, (transA ? k : m) * lda)), b = rand(rng, k * n), c = rand(rng, m * ldc);
+            float[] bias = rand(rng, biasOff + n), pb = new float[k * n];
+            if (packed) VectorGemm.pack(k, n, b, 0, n, pb);
+            for (int mr : new int[] {6, 8}) {
+                float[] want = c.clone(), got = c.clone();
+                VectorGemm.gemm(m, k, a, 0, ars, acs, b, 0, n, want, 0, ldc, acc, 0, n, new VectorGemm.Scratch(), mr);
+                CpuBackend.addBiasColumns(0, m, 0, n, ldc, want, 0, bias, biasOff);
+                // two column ranges, as two threads split them (whole strips, then the rest)
+                int cut = Math.min(n, rng.nextInt(n / strip + 1) * strip);
+                VectorGemm.gemm(m, k, a, 0, ars, acs, packed ? pb : b, 0, n, got, 0, ldc, acc, 0, cut, new VectorGemm.Scratch(),
+                        mr, packed ? n : 0, bias, biasOff);
+                VectorGemm.gemm(m, k, a, 0, ars, acs, packed ? pb : b, 0, n, got, 0, ldc, acc, cut, n, new VectorGemm.Scratch(),
+                        mr, packed ? n : 0, bias, biasOff);
+                for (int i = 0; i < c.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "mr=" + mr + " m=" + m + " n=" + n
+                            + " k=" + k + " transA=" + transA + " acc=" + acc + " packed=" + packed + " at " + i);
+                }
+            }
+        }
+    }
+
+    /** The backend's gemmBias on any path (blocked, tall, rows or columns split over 1-3 threads) is gemm then addBias. */
+    @Test
+    void gemmBiasIsTheProductThenTheBiasPassBitForBit() {
+        SplittableRandom rng = new SplittableRandom(29);
+        int[] sizes = {1, 5, 8, 17, 33, 64, 65, 130, 300};
+        for (int threads : new int[] {1, 2, 3}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int trial = 0; trial < 40; trial++) {
+                    int m = sizes[rng.nextInt(sizes.length)], n = sizes[rng.nextInt(sizes.length)];
+                    int k = trial % 4 == 0 ? 400 + rng.nextInt(500) : sizes[rng.nextInt(sizes.length)];
+                    boolean transA = rng.nextBoolean();
+                    if (trial % 8 == 1) { // a tall weight-gradient shape (VectorTallGemm)
+                        m = 1 + rng.nextInt(60);
+                        n = 1 + rng.nextInt(60);
+                        k = 400 + rng.nextInt(400);
+                        transA = true;
+                    }
+                    int lda = transA ? m : k, ldc = n + rng.nextInt(3), ars = transA ? 1 : lda, acs = transA ? lda : 1;
+                    float[] a = rand(rng, (transA ? k : m) * lda), b = rand(rng, k * n), bias = rand(rng, n + 2);
+                    Buf ab = be.alloc(a.length), bb = be.alloc(b.length), biasB = be.alloc(n + 2);
+                    Buf plain = be.alloc(m * ldc), got = be.alloc(m * ldc);
+                    be.upload(a, 0, ab, 0, a.length);
+                    be.upload(b, 0, bb, 0, b.length);
+                    be.upload(bias, 0, biasB, 0, n + 2);
+                    be.gemm(m, n, k, ab, 0, ars, acs, bb, 0, n, plain, 0, ldc, false);
+                    be.addBias(plain, 0, m, n, ldc, biasB, 2);
+                    be.gemmBias(m, n, k, ab, 0, ars, acs, bb, 0, n, got, 0, ldc, biasB, 2);
+                    assertSameBits(be, plain, got, m, n, ldc, "threads=" + threads + " k=" + k + " transA=" + transA);
+                }
+            }
+        }
+    }
+
     /** The packed layout itself, at any size and over any split of the columns into whole strips: the same bits. */
     @Test
     void theVectorGemmOverAPackedBGivesTheSameBitsOverAnyColumnSplit() {

@@ -39,9 +39,19 @@ final class SegmentJob implements WorkerPool.Job {
     float[] a, b, scale;
     int[] rowOf;
 
+    /** Each thread's scratch for one vector's histogram bins. */
+    private final int[][] bins;
+    private final double[][] lanes;
+
     SegmentJob(int threads) {
         this.threads = threads;
         this.hist = new long[threads][0];
+        this.bins = new int[threads][];
+        this.lanes = new double[threads][];
+        for (int t = 0; t < threads && VectorSupport.ENABLED; t++) {
+            bins[t] = VectorSegmentStats.binScratch();
+            lanes[t] = VectorSegmentStats.laneScratch();
+        }
     }
 
     /** Cuts the segments into blocks (cached while the same segment table is used). */
@@ -89,6 +99,9 @@ final class SegmentJob implements WorkerPool.Job {
             int s = blockSeg[k];
             if (normsMode) {
                 normsAndDiff(k);
+            } else if (VectorSupport.ENABLED) {
+                VectorSegmentStats.block(a, blockStart[k], blockEnd[k], scale == null ? 1f : scale[s], h,
+                        h == null ? -1 : rowOf[s] * HistogramBins.WIDTH, bins[chunk], lanes[chunk], k, bSq, bAbs, bMax, bBad, bNaN);
             } else {
                 stats(k, scale == null ? 1f : scale[s], h == null ? -1 : rowOf[s] * HistogramBins.WIDTH, h);
             }

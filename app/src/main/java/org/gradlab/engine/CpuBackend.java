@@ -9,25 +9,25 @@ public final class CpuBackend implements Backend {
     private static final long PARALLEL_GEMM_FLOPS = 1L << 16;
 
     private final WorkerPool pool;
+    private final ThreadScratch threadScratch;
     private final GemmJob gemmJob = new GemmJob();
-    private final RecurrenceJob recurrenceJob = new RecurrenceJob();
-    private final GatedJob gatedJob = new GatedJob();
-    private final CellJob cellJob = new CellJob();
+    private final RecurrenceJob recurrenceJob;
+    private final GatedJob gatedJob;
+    private final CellJob cellJob;
     private final AttentionJob attentionJob = new AttentionJob();
-    private final RowsJob rowsJob = new RowsJob();
+    private final RowsJob rowsJob;
     private final CrossEntropyJob ceJob;
     private final SegmentJob segmentJob;
-    private float[][] scratch;
-    /** Per-thread packed-A blocks of the vector GEMM. */
-    private final VectorGemm.Scratch[] packs;
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
+        this.threadScratch = new ThreadScratch(threads);
+        this.recurrenceJob = new RecurrenceJob(threadScratch);
+        this.gatedJob = new GatedJob(threadScratch);
+        this.cellJob = new CellJob(threadScratch);
+        this.rowsJob = new RowsJob(threadScratch);
         this.ceJob = new CrossEntropyJob(threads);
         this.segmentJob = new SegmentJob(threads);
-        this.scratch = new float[threads][256];
-        this.packs = new VectorGemm.Scratch[threads];
-        if (VectorSupport.ENABLED) for (int i = 0; i < threads; i++) packs[i] = new VectorGemm.Scratch();
     }
 
     /** Uses every available core. */
@@ -53,8 +53,7 @@ public final class CpuBackend implements Backend {
     }
 
     private float[] scratch(int chunk, int n) {
-        if (scratch[chunk].length < n) scratch[chunk] = new float[Math.max(n, 2 * scratch[chunk].length)];
-        return scratch[chunk];
+        return threadScratch.floats(chunk, n);
     }
 
     // ------------------------------------------------------------------ memory
@@ -108,7 +107,7 @@ public final class CpuBackend implements Backend {
                            int ldb, float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
         float[] bias = gemmJob.bias;
         if (VectorSupport.ENABLED) {
-            VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, packs[chunk], VectorGemm.MR,
+            VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, threadScratch.gemm(chunk), VectorGemm.MR,
                     gemmJob.packedN, bias, gemmJob.biasOff);
         } else {
             ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
@@ -229,7 +228,7 @@ public final class CpuBackend implements Backend {
     public void addBias(Buf c, int cOff, int m, int n, int ldc, Buf bias, int biasOff) {
         RowsJob j = rowsJob;
         j.dim = n; j.ld = ldc; j.p0 = arr(c); j.o0 = cOff; j.p1 = arr(bias); j.o1 = biasOff;
-        runRows(ADD_BIAS, m, m * n);
+        runRows(RowsJob.ADD_BIAS, m, m * n);
     }
 
     static void addBiasRows(int r0, int r1, int n, int ldc, float[] c, int cOff, float[] b, int bOff) {
@@ -249,7 +248,7 @@ public final class CpuBackend implements Backend {
     public void columnSums(Buf a, int aOff, int m, int n, int lda, Buf dst, int dstOff) {
         RowsJob j = rowsJob;
         j.dim = m; j.ld = lda; j.p0 = arr(a); j.o0 = aOff; j.p1 = arr(dst); j.o1 = dstOff;
-        runRows(COL_SUMS, n, m * n);
+        runRows(RowsJob.COL_SUMS, n, m * n);
     }
 
     static void columnSumsCols(int c0, int c1, int m, int lda, float[] a, int aOff, float[] d, int dOff) {
@@ -284,32 +283,6 @@ public final class CpuBackend implements Backend {
     }
 
     // ------------------------------------------------------------------ recurrent cells
-    private static final int RNN_F = 0, RNN_B = 1, LSTM_F = 2, LSTM_B = 3, GRU_F = 4, GRU_B = 5, SIG_F = 6, SIG_B = 7;
-
-    /** One job object for all cell kernels: which kernel and its arguments, split by batch rows. */
-    private final class CellJob implements WorkerPool.Job {
-        int op, batch, hd;
-        float[] p0, p1, p2, p3, p4, p5, p6;
-        int o0, o1, o2, o3, o4, o5, o6;
-
-        @Override
-        public void run(int chunk, int chunks) {
-            int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
-            if (r1 <= r0) return;
-            switch (op) {
-                case RNN_F -> CpuCells.rnnTanhForward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
-                case RNN_B -> CpuCells.rnnTanhBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
-                case SIG_F -> CpuCells.rnnSigmoidForward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
-                case SIG_B -> CpuCells.rnnSigmoidBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2);
-                case LSTM_F -> CpuCells.lstmForward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5);
-                case LSTM_B -> CpuCells.lstmBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
-                        scratch(chunk, hd));
-                case GRU_F -> CpuCells.gruForward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4);
-                case GRU_B -> CpuCells.gruBackward(r0, r1, hd, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, p6, o6);
-                default -> throw new IllegalStateException("cell op " + op);
-            }
-        }
-    }
 
     private void runCells(int op, int batch, int hidden) {
         cellJob.op = op;
@@ -332,25 +305,25 @@ public final class CpuBackend implements Backend {
     @Override
     public void rnnTanhForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff) {
         cellArgs(xg, xgOff, hg, hgOff, h, hOff);
-        runCells(RNN_F, batch, hidden);
+        runCells(CellJob.RNN_F, batch, hidden);
     }
 
     @Override
     public void rnnTanhBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff) {
         cellArgs(h, hOff, dh, dhOff, dPre, dPreOff);
-        runCells(RNN_B, batch, hidden);
+        runCells(CellJob.RNN_B, batch, hidden);
     }
 
     @Override
     public void rnnSigmoidForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf h, int hOff) {
         cellArgs(xg, xgOff, hg, hgOff, h, hOff);
-        runCells(SIG_F, batch, hidden);
+        runCells(CellJob.SIG_F, batch, hidden);
     }
 
     @Override
     public void rnnSigmoidBackward(int batch, int hidden, Buf h, int hOff, Buf dh, int dhOff, Buf dPre, int dPreOff) {
         cellArgs(h, hOff, dh, dhOff, dPre, dPreOff);
-        runCells(SIG_B, batch, hidden);
+        runCells(CellJob.SIG_B, batch, hidden);
     }
 
     @Override
@@ -383,45 +356,6 @@ public final class CpuBackend implements Backend {
     private void runRecurrence(RecurrenceJob j) {
         if (pool.threads() == 1 || j.batch < 2 || (long) j.seq * j.batch * j.hidden * j.hidden < PARALLEL_GEMM_FLOPS) j.run(0, 1);
         else pool.invoke(j);
-    }
-
-    private final class RecurrenceJob implements WorkerPool.Job {
-        boolean backward, sigmoid;
-        int seq, batch, in, hidden, xOff, bihOff, bhhOff, dHOff;
-        float[] padded = new float[0], paddedIn = new float[0], x, bias, xg, hg, h, dH, dPre;
-        /** Per thread: the input projection's tile (the hidden product's is the thread's scratch). */
-        float[][] inputTiles = new float[0][];
-
-        RecurrenceJob prepare(boolean backward, boolean sigmoid, int seq, int batch, int hidden, float[] w, int wOff) {
-            this.backward = backward; this.sigmoid = sigmoid; this.seq = seq; this.batch = batch; this.hidden = hidden;
-            int size = hidden * VectorGemm.padded(hidden);
-            if (padded.length < size) padded = new float[size];
-            VectorRecurrence.pad(hidden, hidden, w, wOff, hidden, padded);
-            return this;
-        }
-
-        void padInput(int in, float[] wihT) {
-            this.in = in;
-            if (inputTiles.length < pool.threads()) inputTiles = new float[pool.threads()][0];
-            int size = in * VectorGemm.padded(hidden);
-            if (paddedIn.length < size) paddedIn = new float[size];
-            VectorRecurrence.pad(in, hidden, wihT, 0, hidden, paddedIn);
-        }
-
-        @Override
-        public void run(int chunk, int chunks) {
-            int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
-            if (r1 <= r0) return;
-            int tileSize = VectorRecurrence.MR * VectorGemm.padded(hidden);
-            float[] tile = scratch(chunk, tileSize);
-            if (backward) {
-                VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile);
-                return;
-            }
-            if (inputTiles[chunk].length < tileSize) inputTiles[chunk] = new float[tileSize];
-            VectorRecurrence.forward(r0, r1, sigmoid, seq, batch, in, hidden, x, xOff, paddedIn, padded, bias, bihOff, bhhOff,
-                    xg, hg, h, inputTiles[chunk], tile);
-        }
     }
 
     @Override
@@ -469,24 +403,6 @@ public final class CpuBackend implements Backend {
                 && (pool.threads() == 1 || batch >= 2 * VectorGemm.MR * pool.threads() && !packs(hidden, gh));
     }
 
-    /** Rows split in whole micro-tile panels where the batch allows, so each thread's product tiles as the whole one. */
-    private final class GatedJob implements WorkerPool.Job {
-        boolean backward, lstm;
-        int seq, batch, hidden, packedN, bhhOff, dHOff;
-        float[] w, bias, xg, hg, gates, hs, cs, dH, dc, dPreX, dPreH, dSink;
-
-        @Override
-        public void run(int chunk, int chunks) {
-            int r0 = WorkerPool.splitStart(batch, chunk, chunks, VectorGemm.MR);
-            int r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, VectorGemm.MR);
-            if (r1 <= r0) return;
-            if (backward) GatedRecurrence.backward(r0, r1, lstm, seq, batch, hidden, w, packedN, gates, hg, hs, cs, dH, dHOff,
-                    dc, dPreX, dPreH, dSink, scratch(chunk, hidden), packs[chunk]);
-            else GatedRecurrence.forward(r0, r1, lstm, seq, batch, hidden, w, packedN, bias, bhhOff, xg, hg, gates, hs, cs,
-                    packs[chunk]);
-        }
-    }
-
     /** The cells read a unit's pre-activations before writing its gates (see {@link CpuCells}). */
     @Override
     public boolean cellGatesOverInput() {
@@ -499,7 +415,7 @@ public final class CpuBackend implements Backend {
         cellArgs(xg, xgOff, hg, hgOff, cPrev, cPrevOff);
         cellArgs(gates, gatesOff, c, cOff);
         cellJob.p5 = arr(h); cellJob.o5 = hOff;
-        runCells(LSTM_F, batch, hidden);
+        runCells(CellJob.LSTM_F, batch, hidden);
     }
 
     @Override
@@ -508,7 +424,7 @@ public final class CpuBackend implements Backend {
         cellArgs(gates, gatesOff, c, cOff, cPrev, cPrevOff);
         cellArgs(dh, dhOff, dcCarry, dcOff);
         cellJob.p5 = arr(dPre); cellJob.o5 = dPreOff;
-        runCells(LSTM_B, batch, hidden);
+        runCells(CellJob.LSTM_B, batch, hidden);
     }
 
     @Override
@@ -516,7 +432,7 @@ public final class CpuBackend implements Backend {
                            Buf gates, int gatesOff, Buf h, int hOff) {
         cellArgs(xg, xgOff, hg, hgOff, hPrev, hPrevOff);
         cellArgs(gates, gatesOff, h, hOff);
-        runCells(GRU_F, batch, hidden);
+        runCells(CellJob.GRU_F, batch, hidden);
     }
 
     @Override
@@ -527,65 +443,10 @@ public final class CpuBackend implements Backend {
         cellArgs(dh, dhOff, dPreX, dPreXOff);
         cellJob.p5 = arr(dPreH); cellJob.o5 = dPreHOff;
         cellJob.p6 = arr(dhPrev); cellJob.o6 = dhPrevOff;
-        runCells(GRU_B, batch, hidden);
+        runCells(CellJob.GRU_B, batch, hidden);
     }
 
     // ------------------------------------------------------------------ transformer pieces
-    private static final int LN_F = 0, GELU_F = 1, GELU_B = 2, ADD_BIAS = 3, COL_SUMS = 4, LN_B = 5;
-    /** LayerNorm backward sums dw/db over fixed row blocks, added in block order: thread-count independent. */
-    private static final int LN_BLOCKS = 8;
-    private float[][] lnDw = new float[LN_BLOCKS][0], lnDb = new float[LN_BLOCKS][0];
-
-    /** Row-parallel kernels without reductions across rows. */
-    private final class RowsJob implements WorkerPool.Job {
-        int op, rows, dim, ld;
-        float[] p0, p1, p2, p3, p4, p5;
-        int o0, o1, o2, o3, o4, o5;
-        float eps;
-        boolean flag;
-
-        @Override
-        public void run(int chunk, int chunks) {
-            if (op == LN_B) {
-                for (int b = chunk; b < LN_BLOCKS; b += chunks) {
-                    int r0 = WorkerPool.splitStart(rows, b, LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, LN_BLOCKS, 1);
-                    java.util.Arrays.fill(lnDw[b], 0, dim, 0f);
-                    java.util.Arrays.fill(lnDb[b], 0, dim, 0f);
-                    if (VectorSupport.ENABLED) {
-                        VectorLayerNorm.backward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, lnDw[b], 0,
-                                lnDb[b], 0, scratch(chunk, VectorLayerNorm.scratchSize(dim)));
-                    } else {
-                        CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
-                                lnDw[b], 0, lnDb[b], 0);
-                    }
-                }
-                return;
-            }
-            int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
-            if (r1 <= r0) return;
-            switch (op) {
-                case ADD_BIAS -> addBiasRows(r0, r1, dim, ld, p0, o0, p1, o1);
-                case COL_SUMS -> {
-                    if (VectorSupport.ENABLED) VectorColumns.sums(r0, r1, dim, ld, p0, o0, p1, o1);
-                    else columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
-                }
-                case LN_F -> {
-                    if (VectorSupport.ENABLED) VectorLayerNorm.forward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
-                    else CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
-                }
-                case GELU_F -> {
-                    if (VectorSupport.ENABLED && !flag) VectorGelu.forward(r0, r1, p0, o0, p1, o1);
-                    else CpuTransformerKernels.geluForward(r0, r1, p0, o0, p1, o1, flag);
-                }
-                case GELU_B -> {
-                    if (VectorSupport.ENABLED && !flag) VectorGelu.backward(r0, r1, p0, o0, p1, o1, p2, o2);
-                    else CpuTransformerKernels.geluBackward(r0, r1, p0, o0, p1, o1, p2, o2, flag);
-                }
-                default -> throw new IllegalStateException("rows op " + op);
-            }
-        }
-    }
-
     private void runRows(int op, int rows, int work) {
         rowsJob.op = op;
         rowsJob.rows = rows;
@@ -600,30 +461,30 @@ public final class CpuBackend implements Backend {
         j.dim = dim; j.eps = eps;
         j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(w); j.o1 = wOff; j.p2 = arr(b); j.o2 = bOff;
         j.p3 = arr(out); j.o3 = outOff; j.p4 = arr(mean); j.o4 = meanOff; j.p5 = arr(rstd); j.o5 = rstdOff;
-        runRows(LN_F, rows, rows * dim);
+        runRows(RowsJob.LN_F, rows, rows * dim);
     }
 
     @Override
     public void layerNormBackward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf mean, int meanOff,
                                   Buf rstd, int rstdOff, Buf dOut, int dOutOff, Buf dx, int dxOff, Buf dw,
                                   int dwOff, Buf db, int dbOff) {
-        for (int b = 0; b < LN_BLOCKS; b++) {
-            if (lnDw[b].length < dim) {
-                lnDw[b] = new float[dim];
-                lnDb[b] = new float[dim];
+        for (int b = 0; b < RowsJob.LN_BLOCKS; b++) {
+            if (rowsJob.lnDw[b].length < dim) {
+                rowsJob.lnDw[b] = new float[dim];
+                rowsJob.lnDb[b] = new float[dim];
             }
         }
         RowsJob j = rowsJob;
-        j.op = LN_B; j.rows = rows; j.dim = dim;
+        j.op = RowsJob.LN_B; j.rows = rows; j.dim = dim;
         j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(w); j.o1 = wOff; j.p2 = arr(mean); j.o2 = meanOff; j.p3 = arr(rstd); j.o3 = rstdOff;
         j.p4 = arr(dOut); j.o4 = dOutOff; j.p5 = arr(dx); j.o5 = dxOff;
         if (rows * dim < 4096) j.run(0, 1);
         else pool.invoke(j);
         float[] dwa = arr(dw), dba = arr(db);
-        for (int b = 0; b < LN_BLOCKS; b++) {
+        for (int b = 0; b < RowsJob.LN_BLOCKS; b++) {
             for (int k = 0; k < dim; k++) {
-                dwa[dwOff + k] += lnDw[b][k];
-                dba[dbOff + k] += lnDb[b][k];
+                dwa[dwOff + k] += rowsJob.lnDw[b][k];
+                dba[dbOff + k] += rowsJob.lnDb[b][k];
             }
         }
     }
@@ -632,14 +493,14 @@ public final class CpuBackend implements Backend {
     public void geluForward(int n, Buf x, int xOff, Buf out, int outOff, boolean tanhApprox) {
         RowsJob j = rowsJob;
         j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(out); j.o1 = outOff; j.flag = tanhApprox;
-        runRows(GELU_F, n, n);
+        runRows(RowsJob.GELU_F, n, n);
     }
 
     @Override
     public void geluBackward(int n, Buf x, int xOff, Buf dOut, int dOutOff, Buf dx, int dxOff, boolean tanhApprox) {
         RowsJob j = rowsJob;
         j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(dOut); j.o1 = dOutOff; j.p2 = arr(dx); j.o2 = dxOff; j.flag = tanhApprox;
-        runRows(GELU_B, n, n);
+        runRows(RowsJob.GELU_B, n, n);
     }
 
     /** (batch, head) pairs are independent: each writes its own columns of out/dqkv. */
@@ -656,8 +517,8 @@ public final class CpuBackend implements Backend {
             for (int p = p0; p < p1; p++) {
                 int b = p / heads, h = p % heads;
                 float[] tmp = scratch(chunk, CpuAttention.scratchSize(seq, dim / heads));
-                if (backward) CpuAttention.backward(b, h, seq, dim, heads, qkv, qo, att, ao, dOut, doo, dqkv, dqo, tmp, packs[chunk]);
-                else CpuAttention.forward(b, h, seq, dim, heads, qkv, qo, att, ao, out, oo, tmp, packs[chunk]);
+                if (backward) CpuAttention.backward(b, h, seq, dim, heads, qkv, qo, att, ao, dOut, doo, dqkv, dqo, tmp, threadScratch.gemm(chunk));
+                else CpuAttention.forward(b, h, seq, dim, heads, qkv, qo, att, ao, out, oo, tmp, threadScratch.gemm(chunk));
             }
         }
     }

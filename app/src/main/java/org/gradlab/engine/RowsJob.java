@@ -1,0 +1,64 @@
+package org.gradlab.engine;
+
+/**
+ * The transformer's row-parallel kernels (LayerNorm, GELU, bias and column sums) in one job object: which kernel and
+ * its arguments. None reduces across rows except the LayerNorm backward's dw/db, summed per fixed row block.
+ */
+final class RowsJob implements WorkerPool.Job {
+    static final int LN_F = 0, GELU_F = 1, GELU_B = 2, ADD_BIAS = 3, COL_SUMS = 4, LN_B = 5;
+    /** LayerNorm backward sums dw/db over fixed row blocks, added in block order: thread-count independent. */
+    static final int LN_BLOCKS = 8;
+    /** Each row block's dw/db partial sums. */
+    final float[][] lnDw = new float[LN_BLOCKS][0], lnDb = new float[LN_BLOCKS][0];
+    private final ThreadScratch scratch;
+    int op, rows, dim, ld;
+    float[] p0, p1, p2, p3, p4, p5;
+    int o0, o1, o2, o3, o4, o5;
+    float eps;
+    boolean flag;
+
+    RowsJob(ThreadScratch scratch) {
+        this.scratch = scratch;
+    }
+
+    @Override
+    public void run(int chunk, int chunks) {
+        if (op == LN_B) {
+            for (int b = chunk; b < LN_BLOCKS; b += chunks) {
+                int r0 = WorkerPool.splitStart(rows, b, LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, LN_BLOCKS, 1);
+                java.util.Arrays.fill(lnDw[b], 0, dim, 0f);
+                java.util.Arrays.fill(lnDb[b], 0, dim, 0f);
+                if (VectorSupport.ENABLED) {
+                    VectorLayerNorm.backward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, lnDw[b], 0,
+                            lnDb[b], 0, scratch.floats(chunk, VectorLayerNorm.scratchSize(dim)));
+                } else {
+                    CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
+                            lnDw[b], 0, lnDb[b], 0);
+                }
+            }
+            return;
+        }
+        int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
+        if (r1 <= r0) return;
+        switch (op) {
+            case ADD_BIAS -> CpuBackend.addBiasRows(r0, r1, dim, ld, p0, o0, p1, o1);
+            case COL_SUMS -> {
+                if (VectorSupport.ENABLED) VectorColumns.sums(r0, r1, dim, ld, p0, o0, p1, o1);
+                else CpuBackend.columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
+            }
+            case LN_F -> {
+                if (VectorSupport.ENABLED) VectorLayerNorm.forward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+                else CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+            }
+            case GELU_F -> {
+                if (VectorSupport.ENABLED && !flag) VectorGelu.forward(r0, r1, p0, o0, p1, o1);
+                else CpuTransformerKernels.geluForward(r0, r1, p0, o0, p1, o1, flag);
+            }
+            case GELU_B -> {
+                if (VectorSupport.ENABLED && !flag) VectorGelu.backward(r0, r1, p0, o0, p1, o1, p2, o2);
+                else CpuTransformerKernels.geluBackward(r0, r1, p0, o0, p1, o1, p2, o2, flag);
+            }
+            default -> throw new IllegalStateException("rows op " + op);
+        }
+    }
+}

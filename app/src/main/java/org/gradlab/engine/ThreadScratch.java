@@ -1,0 +1,28 @@
+package org.gradlab.engine;
+
+/** Each worker thread's scratch, kept between calls so a step allocates nothing: floats grown on demand, GEMM blocks. */
+final class ThreadScratch {
+    private final float[][] floats;
+    private final VectorGemm.Scratch[] gemm;
+
+    ThreadScratch(int threads) {
+        floats = new float[threads][256];
+        gemm = new VectorGemm.Scratch[threads];
+        if (VectorSupport.ENABLED) for (int i = 0; i < threads; i++) gemm[i] = new VectorGemm.Scratch();
+    }
+
+    int threads() {
+        return floats.length;
+    }
+
+    /** Thread `chunk`'s floats, at least n of them (contents undefined). */
+    float[] floats(int chunk, int n) {
+        if (floats[chunk].length < n) floats[chunk] = new float[Math.max(n, 2 * floats[chunk].length)];
+        return floats[chunk];
+    }
+
+    /** Thread `chunk`'s vector-GEMM blocks (null without the Vector API). */
+    VectorGemm.Scratch gemm(int chunk) {
+        return gemm[chunk];
+    }
+}

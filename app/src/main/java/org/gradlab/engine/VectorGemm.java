@@ -102,7 +102,7 @@ final class VectorGemm {
 
     /**
      * The general form: packedN &gt; 0 says b is {@link #pack}'s layout of a B with packedN columns (bOff and ldb
-     * unused); bias != null adds bias[biasOff + j] to column j as the last K block stores C — the same float
+     * unused); bias != null adds bias[biasOff + j] to column j as soon as the last K block has stored each strip — the same float
      * addition as a bias pass after the product, without reading C back from memory (a GPT's 4 MB MLP output cost
      * ~0.4 ms a pass).
      */
@@ -149,11 +149,13 @@ final class VectorGemm {
                     int bStride = strips ? NR : ldb;
                     if (mr == 8) {
                         for (int i = 0; i < whole; i += 8) {
-                            kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock, bs0, biasOff + j);
+                            kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                     } else {
                         for (int i = 0; i < whole; i += 6) {
-                            kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock, bs0, biasOff + j);
+                            kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            if (bs0 != null) addBias2(6, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                     }
                     if (whole < mc) {
@@ -205,7 +207,7 @@ final class VectorGemm {
 
     /** Six rows of C, two vectors wide: A(r, p) = a[a0 + r·ars + p·acs]. */
     private static void kernel6x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, float[] bias, int bi) {
+                                  int ldc, boolean acc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         if (acc) {
             int r = c0;
@@ -237,12 +239,6 @@ final class VectorGemm {
             av = FloatVector.broadcast(S, a[ai + r5]);
             c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
         }
-        if (bias != null) {
-            FloatVector v0 = FloatVector.fromArray(S, bias, bi), v1 = FloatVector.fromArray(S, bias, bi + L);
-            c00 = c00.add(v0); c01 = c01.add(v1); c10 = c10.add(v0); c11 = c11.add(v1);
-            c20 = c20.add(v0); c21 = c21.add(v1); c30 = c30.add(v0); c31 = c31.add(v1);
-            c40 = c40.add(v0); c41 = c41.add(v1); c50 = c50.add(v0); c51 = c51.add(v1);
-        }
         int r = c0;
         c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
         c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
@@ -258,7 +254,7 @@ final class VectorGemm {
      * locals to stay in registers — held in an array, JDK 17 boxes every vector.
      */
     private static void kernel8x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, float[] bias, int bi) {
+                                  int ldc, boolean acc) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
         if (acc) {
             int r = c0;
@@ -297,13 +293,6 @@ final class VectorGemm {
             av = FloatVector.broadcast(S, a[ai + r7]);
             c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
         }
-        if (bias != null) {
-            FloatVector v0 = FloatVector.fromArray(S, bias, bi), v1 = FloatVector.fromArray(S, bias, bi + L);
-            c00 = c00.add(v0); c01 = c01.add(v1); c10 = c10.add(v0); c11 = c11.add(v1);
-            c20 = c20.add(v0); c21 = c21.add(v1); c30 = c30.add(v0); c31 = c31.add(v1);
-            c40 = c40.add(v0); c41 = c41.add(v1); c50 = c50.add(v0); c51 = c51.add(v1);
-            c60 = c60.add(v0); c61 = c61.add(v1); c70 = c70.add(v0); c71 = c71.add(v1);
-        }
         int r = c0;
         c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
         c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
@@ -315,12 +304,26 @@ final class VectorGemm {
         c70.intoArray(c, r); c71.intoArray(c, r + L);
     }
 
+    /**
+     * c[r, x] += bias[bi + x] for `rows` rows of a strip just stored (still in the first-level cache): the same float
+     * addition as a bias pass after the product. Kept out of the kernels: adding it inside them made C2 compile the
+     * kernels worse (the LSTM anchor 94–112 → 136–148 ms a step, the GPT's 52–78 → 73–94, in turn).
+     */
+    private static void addBias2(int rows, float[] c, int c0, int ldc, float[] bias, int bi) {
+        FloatVector v0 = FloatVector.fromArray(S, bias, bi), v1 = FloatVector.fromArray(S, bias, bi + L);
+        for (int r = 0, o = c0; r < rows; r++, o += ldc) {
+            FloatVector.fromArray(S, c, o).add(v0).intoArray(c, o);
+            FloatVector.fromArray(S, c, o + L).add(v1).intoArray(c, o + L);
+        }
+    }
+
     /** Fewer than mr rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
     private static void edgeTile(int mr, int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
                                  int ldc, boolean acc, float[] tile, float[] bias, int bi) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        if (mr == 8) kernel8x2(kc, ap, 0, 1, 8, b, b0, ldb, tile, 0, NR, acc, bias, bi);
-        else kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc, bias, bi);
+        if (mr == 8) kernel8x2(kc, ap, 0, 1, 8, b, b0, ldb, tile, 0, NR, acc);
+        else kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc);
+        if (bias != null) addBias2(rows, tile, 0, NR, bias, bi);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
@@ -336,16 +339,14 @@ final class VectorGemm {
         float[] out = direct ? c : tile;
         int o = direct ? c0 : 0, ldo = direct ? ldc : L;
         if (!direct && acc) for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * L, w);
-        // a tile's bias is added as it is copied back: a vector of bias could read past the last column
-        float[] kb = direct ? bias : null;
-        if (mr == 8) kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused, kb, bi);
-        else kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused, kb, bi);
+        if (mr == 8) kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
+        else kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
         if (!direct) for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
-        if (!direct && bias != null) CpuBackend.addBiasColumns(0, rows, 0, w, ldc, c, c0, bias, bi);
+        if (bias != null) CpuBackend.addBiasColumns(0, rows, 0, w, ldc, c, c0, bias, bi);
     }
 
     private static void kernel6x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, boolean fused, float[] bias, int bi) {
+                                  int ldc, boolean acc, boolean fused) {
         FloatVector c0v, c1v, c2v, c3v, c4v, c5v;
         if (acc) {
             c0v = FloatVector.fromArray(S, c, c0);
@@ -381,10 +382,6 @@ final class VectorGemm {
                 c5v = c5v.add(bv.mul(a[ai + r5]));
             }
         }
-        if (bias != null) {
-            FloatVector v = FloatVector.fromArray(S, bias, bi);
-            c0v = c0v.add(v); c1v = c1v.add(v); c2v = c2v.add(v); c3v = c3v.add(v); c4v = c4v.add(v); c5v = c5v.add(v);
-        }
         c0v.intoArray(c, c0);
         c1v.intoArray(c, c0 + ldc);
         c2v.intoArray(c, c0 + 2 * ldc);
@@ -394,7 +391,7 @@ final class VectorGemm {
     }
 
     private static void kernel8x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, boolean fused, float[] bias, int bi) {
+                                  int ldc, boolean acc, boolean fused) {
         FloatVector c0v, c1v, c2v, c3v, c4v, c5v, c6v, c7v;
         if (acc) {
             c0v = FloatVector.fromArray(S, c, c0);
@@ -435,11 +432,6 @@ final class VectorGemm {
                 c6v = c6v.add(bv.mul(a[ai + r6]));
                 c7v = c7v.add(bv.mul(a[ai + r7]));
             }
-        }
-        if (bias != null) {
-            FloatVector v = FloatVector.fromArray(S, bias, bi);
-            c0v = c0v.add(v); c1v = c1v.add(v); c2v = c2v.add(v); c3v = c3v.add(v);
-            c4v = c4v.add(v); c5v = c5v.add(v); c6v = c6v.add(v); c7v = c7v.add(v);
         }
         c0v.intoArray(c, c0);
         c1v.intoArray(c, c0 + ldc);

@@ -1,10 +1,5 @@
 package org.gradlab.engine;
 
-import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
-
 import java.util.Arrays;
 
 /**
@@ -14,14 +9,6 @@ import java.util.Arrays;
  */
 final class SegmentJob implements WorkerPool.Job {
     static final int BLOCK = 1 << 15;
-    /** Doubles in the widest vector, and floats in a vector of half its width (as many lanes). */
-    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
-    /**
-     * The engine's one float species (as wide as the doubles, twice the lanes): a second, narrower float species
-     * here made the shared vector methods' type profiles polymorphic, and C2 then left every kernel's vectors
-     * boxed — a recorded small RNN ran 1.6× slower, allocating 2.4 MB a step.
-     */
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
 
     private final int threads;
     private int[] lastOffsets;
@@ -98,7 +85,7 @@ final class SegmentJob implements WorkerPool.Job {
         for (int k = chunk; k < blocks; k += chunks) {
             int s = blockSeg[k];
             if (normsMode) {
-                normsAndDiff(k);
+                normsAndDiff(k, lanes[chunk]);
             } else if (VectorSupport.ENABLED) {
                 VectorSegmentStats.block(a, blockStart[k], blockEnd[k], scale == null ? 1f : scale[s], h,
                         h == null ? -1 : rowOf[s] * HistogramBins.WIDTH, bins[chunk], lanes[chunk], k, bSq, bAbs, bMax, bBad, bNaN);
@@ -138,23 +125,19 @@ final class SegmentJob implements WorkerPool.Job {
         bNaN[k] = nan;
     }
 
-    private void normsAndDiff(int k) {
+    private void normsAndDiff(int k, double[] laneScratch) {
         double sq = 0, d = 0;
         float[] x = a, y = b;
         int i = blockStart[k], end = blockEnd[k];
-        if (!diff) {
-            // widened to double a vector at a time, two independent sums (a sum of squares per time step of a
-            // recurrent layer's gradient runs every step: a scalar running sum cost ~2% of a small RNN's step)
-            int lanes = DS.length();
-            DoubleVector a0 = DoubleVector.zero(DS), a1 = DoubleVector.zero(DS);
-            for (; i + 2 * lanes <= end; i += 2 * lanes) {
-                FloatVector f = FloatVector.fromArray(FS, x, i);
-                DoubleVector d0 = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
-                DoubleVector d1 = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1);
-                a0 = d0.fma(d0, a0);
-                a1 = d1.fma(d1, a1);
-            }
-            sq = a0.add(a1).reduceLanes(VectorOperators.ADD);
+        if (VectorSupport.ENABLED) {
+            // widened to double a vector at a time (a sum of squares per time step of a recurrent layer's gradient
+            // runs every step: a scalar running sum cost ~2% of a small RNN's step; the weights' change a step,
+            // scalar, ~1 ms of the LSTM anchor's); one loop each way — a loop that did both, with a branch on diff,
+            // ran the plain sums at half speed
+            int whole = i + (end - i) / VectorGemm.L * VectorGemm.L;
+            sq = VectorNorms.sumSq(x, i, whole, laneScratch);
+            if (diff) d = VectorNorms.sumSqDiff(x, y, i, whole, laneScratch);
+            i = whole;
         }
         for (; i < end; i++) {
             float v = x[i];

@@ -37,7 +37,7 @@ final class VectorSegmentStats {
     }
 
     /** The lanes summed first to last: reduceLanes leaves the order to the JIT, and a rerun must give the same bits. */
-    private static double lanesInOrder(DoubleVector v, double[] lanes) {
+    static double lanesInOrder(DoubleVector v, double[] lanes) {
         v.intoArray(lanes, 0);
         double s = 0;
         for (int q = 0; q < DS.length(); q++) s += lanes[q];

@@ -72,6 +72,47 @@ class SegmentStatsTest {
         }
     }
 
+    /** Σa² and Σ(a − b)² per segment (the weights' norms and their change a step) against a plain loop, on 1–3 threads. */
+    @Test
+    void normsAndChangesMatchAPlainLoop() {
+        double[] ref = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                SplittableRandom data = new SplittableRandom(9);
+                int[] sizes = {1, 17, 33, 40_000, 70_001, 5}, offsets = new int[sizes.length];
+                int n = 0;
+                for (int s = 0; s < sizes.length; s++) {
+                    offsets[s] = n;
+                    n += sizes[s];
+                }
+                float[] x = new float[n], y = new float[n];
+                for (int i = 0; i < n; i++) {
+                    x[i] = (float) data.nextGaussian();
+                    y[i] = x[i] - (float) (1e-3 * data.nextGaussian());
+                }
+                Buf xb = be.alloc(n), yb = be.alloc(n);
+                be.upload(x, 0, xb, 0, n);
+                be.upload(y, 0, yb, 0, n);
+                double[] sq = new double[sizes.length], diff = new double[sizes.length], sqOnly = new double[sizes.length];
+                be.segmentNormsAndDiff(xb, yb, offsets, sizes, sq, diff);
+                be.segmentNormsAndDiff(xb, null, offsets, sizes, sqOnly, null);
+                for (int s = 0; s < sizes.length; s++) {
+                    double wSq = 0, wDiff = 0;
+                    for (int i = offsets[s]; i < offsets[s] + sizes[s]; i++) {
+                        wSq += (double) x[i] * x[i];
+                        double e = x[i] - y[i];
+                        wDiff += e * e;
+                    }
+                    assertClose(wSq, sq[s], "threads=" + threads + " segment " + s + " sumSq");
+                    assertClose(wDiff, diff[s], "threads=" + threads + " segment " + s + " sumSqDiff");
+                    assertEquals(sq[s], sqOnly[s], "the norms with and without the change");
+                }
+                if (ref == null) ref = diff.clone();
+                else assertArrayEquals(ref, diff, "changes with " + threads + " threads");
+            }
+        }
+    }
+
     /** Gaussian gradients with the awkward values sprinkled in (none in the trials whose sums are compared across threads). */
     private static float[] values(SplittableRandom rng, int n, int trial) {
         float[] special = {0f, -0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -3e-20f, 1e6f, -5e8f, Float.MAX_VALUE,

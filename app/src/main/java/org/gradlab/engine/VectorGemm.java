@@ -159,7 +159,8 @@ final class VectorGemm {
                         }
                     }
                     if (whole < mc) {
-                        edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile, bs0, biasOff + j);
+                        edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
+                        if (bs0 != null) addBias2(mc - whole, c, cBlock + whole * ldc + j, ldc, bs0, biasOff + j);
                     }
                 }
                 int j = nFull;
@@ -167,14 +168,16 @@ final class VectorGemm {
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
                 for (; j + L <= n1; j += L) {
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, tOff + j, tld, L, c, cBlock + j, ldc, accBlock, true, s.tile, bs0, biasOff + j);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, tOff + j, tld, L, c, cBlock + j, ldc, accBlock, true, s.tile);
                 }
                 if (j < n1) {
                     int w = n1 - j;
                     float[] bt = s.tail;
                     for (int p = 0; p < kc; p++) System.arraycopy(b, tOff + p * tld + j, bt, p * L, w);
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile, bs0, biasOff + j);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile);
                 }
+                // the columns past the last strip: their bias once the block's rows have them all
+                if (bs0 != null && nFull < n1) CpuBackend.addBiasColumns(0, mc, nFull, n1, ldc, c, cBlock, bs0, biasOff);
             }
         }
     }
@@ -182,11 +185,11 @@ final class VectorGemm {
     /** One vector of columns for every panel of the block: whole panels in place, the short one from its copy. */
     private static void columns(int mr, int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap,
                                 float[] b, int b0, int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused,
-                                float[] tile, float[] bias, int bi) {
+                                float[] tile) {
         for (int i = 0; i < whole; i += mr) {
-            column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile, bias, bi);
+            column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
         }
-        if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile, bias, bi);
+        if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
     }
 
     /** ap[p*mr + r] = A(r, p) for the rows (fewer than mr) of a short last panel, the missing rows zero. */
@@ -319,11 +322,10 @@ final class VectorGemm {
 
     /** Fewer than mr rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
     private static void edgeTile(int mr, int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
-                                 int ldc, boolean acc, float[] tile, float[] bias, int bi) {
+                                 int ldc, boolean acc, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
         if (mr == 8) kernel8x2(kc, ap, 0, 1, 8, b, b0, ldb, tile, 0, NR, acc);
         else kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc);
-        if (bias != null) addBias2(rows, tile, 0, NR, bias, bi);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
@@ -334,7 +336,7 @@ final class VectorGemm {
      * every element keeps the bits it had when these columns ran one row at a time.
      */
     private static void column(int mr, int kc, float[] a, int a0, int ars, int acs, int rows, float[] b, int b0, int ldb, int w,
-                               float[] c, int c0, int ldc, boolean acc, boolean fused, float[] tile, float[] bias, int bi) {
+                               float[] c, int c0, int ldc, boolean acc, boolean fused, float[] tile) {
         boolean direct = rows == mr && w == L;
         float[] out = direct ? c : tile;
         int o = direct ? c0 : 0, ldo = direct ? ldc : L;
@@ -342,7 +344,6 @@ final class VectorGemm {
         if (mr == 8) kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
         else kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
         if (!direct) for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
-        if (bias != null) CpuBackend.addBiasColumns(0, rows, 0, w, ldc, c, c0, bias, bi);
     }
 
     private static void kernel6x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,

@@ -29,12 +29,15 @@ final class SegmentJob implements WorkerPool.Job {
     /** Each thread's scratch for one vector's histogram bins. */
     private final int[][] bins;
     private final double[][] lanes;
+    private final BlockStats[] blockStats;
 
     SegmentJob(int threads) {
         this.threads = threads;
         this.hist = new long[threads][0];
         this.bins = new int[threads][];
         this.lanes = new double[threads][];
+        this.blockStats = new BlockStats[threads];
+        for (int t = 0; t < threads; t++) blockStats[t] = new BlockStats();
         for (int t = 0; t < threads && VectorSupport.ENABLED; t++) {
             bins[t] = VectorSegmentStats.binScratch();
             lanes[t] = VectorSegmentStats.laneScratch();
@@ -86,43 +89,16 @@ final class SegmentJob implements WorkerPool.Job {
             int s = blockSeg[k];
             if (normsMode) {
                 normsAndDiff(k, lanes[chunk]);
-            } else if (VectorSupport.ENABLED) {
-                VectorSegmentStats.block(a, blockStart[k], blockEnd[k], scale == null ? 1f : scale[s], h,
-                        h == null ? -1 : rowOf[s] * HistogramBins.WIDTH, bins[chunk], lanes[chunk], k, bSq, bAbs, bMax, bBad, bNaN);
             } else {
-                stats(k, scale == null ? 1f : scale[s], h == null ? -1 : rowOf[s] * HistogramBins.WIDTH, h);
+                BlockStats acc = blockStats[chunk];
+                acc.reset();
+                float f = scale == null ? 1f : scale[s];
+                int row = h == null ? -1 : rowOf[s] * HistogramBins.WIDTH;
+                if (VectorSupport.ENABLED) VectorSegmentStats.block(a, blockStart[k], blockEnd[k], f, h, row, bins[chunk], lanes[chunk], acc);
+                else acc.add(a, blockStart[k], blockEnd[k], f, h, row);
+                acc.store(k, bSq, bAbs, bMax, bBad, bNaN);
             }
         }
-    }
-
-    private void stats(int k, float f, int row, long[] h) {
-        float[] x = a;
-        double sq = 0, ab = 0;
-        float mx = 0;
-        long bad = 0;
-        boolean nan = false;
-        boolean scaled = f != 1f;
-        for (int i = blockStart[k], end = blockEnd[k]; i < end; i++) {
-            float v = x[i];
-            if (scaled) {
-                v *= f;
-                x[i] = v;
-            }
-            float av = Math.abs(v);
-            sq += (double) v * v;
-            ab += av;
-            if (av > mx) mx = av;
-            if (!Float.isFinite(v)) {
-                bad++;
-                if (v != v) nan = true;
-            }
-            if (h != null) h[row + HistogramBins.index(v)]++;
-        }
-        bSq[k] = sq;
-        bAbs[k] = ab;
-        bMax[k] = mx;
-        bBad[k] = bad;
-        bNaN[k] = nan;
     }
 
     private void normsAndDiff(int k, double[] laneScratch) {

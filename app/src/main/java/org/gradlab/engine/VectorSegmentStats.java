@@ -46,11 +46,9 @@ final class VectorSegmentStats {
 
     /**
      * Values [i0, i1) of x, multiplied by f in place first when f != 1, counted into h[row + bin] when h != null;
-     * the block's Σv², Σ|v|, max |v| (NaNs skipped), non-finite count and whether a NaN was seen go to index k of
-     * the arrays.
+     * the block's figures into acc (reset by the caller).
      */
-    static void block(float[] x, int i0, int i1, float f, long[] h, int row, int[] bins, double[] lanes, int k, double[] sqOut,
-                      double[] absOut, double[] maxOut, long[] badOut, boolean[] nanOut) {
+    static void block(float[] x, int i0, int i1, float f, long[] h, int row, int[] bins, double[] lanes, BlockStats acc) {
         boolean scaled = f != 1f;
         double sq = 0, ab = 0;
         long bad = 0;
@@ -99,26 +97,11 @@ final class VectorSegmentStats {
             float lane = mx.lane(q);
             if (lane > m) m = lane;
         }
-        for (; i < i1; i++) { // the last values, as the scalar loop
-            float v = x[i];
-            if (scaled) {
-                v *= f;
-                x[i] = v;
-            }
-            float av = Math.abs(v);
-            sq += (double) v * v;
-            ab += av;
-            if (av > m) m = av;
-            if (!Float.isFinite(v)) {
-                bad++;
-                if (v != v) nan = true;
-            }
-            if (h != null) h[row + HistogramBins.index(v)]++;
-        }
-        sqOut[k] = sq;
-        absOut[k] = ab;
-        maxOut[k] = m;
-        badOut[k] = bad;
-        nanOut[k] = nan;
+        acc.sq = sq;
+        acc.abs = ab;
+        acc.max = m;
+        acc.bad = bad;
+        acc.nan = nan;
+        acc.add(x, i, i1, f, h, row); // the last values, as the scalar loop
     }
 }

@@ -95,9 +95,19 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemm(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
                      Buf c, int cOff, int ldc, boolean accumulate) {
+        product(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate, 0, null, 0);
+    }
+
+    /**
+     * Every product of the backend: packedN &gt; 0 says B is in {@link VectorGemm#pack}'s layout with packedN
+     * columns; a bias (or null) is added to C's columns as each part of C is stored.
+     */
+    private void product(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
+                         int cOff, int ldc, boolean accumulate, int packedN, Buf bias, int biasOff) {
         GemmJob j = gemmJob;
         j.m = m; j.n = n; j.k = k; j.a = arr(a); j.aOff = aOff; j.ars = ars; j.acs = acs;
         j.b = arr(b); j.bOff = bOff; j.ldb = ldb; j.c = arr(c); j.cOff = cOff; j.ldc = ldc; j.acc = accumulate;
+        j.packedN = packedN; j.bias = bias == null ? null : arr(bias); j.biasOff = biasOff;
         if ((long) m * n * k < PARALLEL_GEMM_FLOPS || pool.threads() == 1) j.run(0, 1);
         else pool.invoke(j);
     }
@@ -130,30 +140,14 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemmPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
                            boolean accumulate) {
-        gemmJob.packedN = packs(k, n) ? n : 0;
-        try {
-            gemm(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, accumulate);
-        } finally {
-            gemmJob.packedN = 0;
-        }
+        product(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, accumulate, packs(k, n) ? n : 0, null, 0);
     }
 
     /** As {@link #gemmBias}, over a packed B. */
     @Override
     public void gemmBiasPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
                                Buf bias, int biasOff) {
-        withBias(bias, biasOff, () -> gemmPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, ldc, false));
-    }
-
-    /** The product with the job told to add a bias to each part of C as it is stored. */
-    private void withBias(Buf bias, int biasOff, Runnable product) {
-        gemmJob.bias = arr(bias);
-        gemmJob.biasOff = biasOff;
-        try {
-            product.run();
-        } finally {
-            gemmJob.bias = null;
-        }
+        product(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, false, packs(k, n) ? n : 0, bias, biasOff);
     }
 
     /** A whole GEMM on the calling thread (for kernels that are already split across threads). */
@@ -202,7 +196,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemmBias(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
                          int cOff, int ldc, Buf bias, int biasOff) {
-        withBias(bias, biasOff, () -> gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, false));
+        product(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, false, 0, bias, biasOff);
     }
 
     @Override
@@ -229,10 +223,6 @@ public final class CpuBackend implements Backend {
         RowsJob j = rowsJob;
         j.dim = n; j.ld = ldc; j.p0 = arr(c); j.o0 = cOff; j.p1 = arr(bias); j.o1 = biasOff;
         runRows(RowsJob.ADD_BIAS, m, m * n);
-    }
-
-    static void addBiasRows(int r0, int r1, int n, int ldc, float[] c, int cOff, float[] b, int bOff) {
-        addBiasColumns(r0, r1, 0, n, ldc, c, cOff, b, bOff);
     }
 
     /** c[i, j] += b[j] for rows [r0, r1) and columns [j0, j1). */

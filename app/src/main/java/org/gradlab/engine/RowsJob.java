@@ -41,7 +41,7 @@ final class RowsJob implements WorkerPool.Job {
         int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
         if (r1 <= r0) return;
         switch (op) {
-            case ADD_BIAS -> CpuBackend.addBiasRows(r0, r1, dim, ld, p0, o0, p1, o1);
+            case ADD_BIAS -> CpuBackend.addBiasColumns(r0, r1, 0, dim, ld, p0, o0, p1, o1);
             case COL_SUMS -> {
                 if (VectorSupport.ENABLED) VectorColumns.sums(r0, r1, dim, ld, p0, o0, p1, o1);
                 else CpuBackend.columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);

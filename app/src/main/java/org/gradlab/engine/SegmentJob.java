@@ -40,7 +40,7 @@ final class SegmentJob implements WorkerPool.Job {
         for (int t = 0; t < threads; t++) blockStats[t] = new BlockStats();
         for (int t = 0; t < threads && VectorSupport.ENABLED; t++) {
             bins[t] = VectorSegmentStats.binScratch();
-            lanes[t] = VectorSegmentStats.laneScratch();
+            lanes[t] = VectorNorms.laneScratch();
         }
     }
 

@@ -30,7 +30,7 @@ final class VectorNorms {
             s0 = d0.fma(d0, s0);
             s1 = d1.fma(d1, s1);
         }
-        return VectorSegmentStats.lanesInOrder(s0.add(s1), laneScratch);
+        return lanesInOrder(s0.add(s1), laneScratch);
     }
 
     /** Σ (x[i] − y[i])² over [i0, i1), each difference a float (as the scalar loop's x − y). */
@@ -43,6 +43,19 @@ final class VectorNorms {
             s0 = d0.fma(d0, s0);
             s1 = d1.fma(d1, s1);
         }
-        return VectorSegmentStats.lanesInOrder(s0.add(s1), laneScratch);
+        return lanesInOrder(s0.add(s1), laneScratch);
+    }
+
+    /** Per-thread scratch: one double vector's lanes, padded past a cache line (see {@link VectorSegmentStats#binScratch}). */
+    static double[] laneScratch() {
+        return new double[DS.length() + 16];
+    }
+
+    /** The lanes summed first to last: reduceLanes leaves the order to the JIT, and a rerun must give the same bits. */
+    static double lanesInOrder(DoubleVector v, double[] lanes) {
+        v.intoArray(lanes, 0);
+        double s = 0;
+        for (int q = 0; q < DS.length(); q++) s += lanes[q];
+        return s;
     }
 }

@@ -31,19 +31,6 @@ final class VectorSegmentStats {
         return new int[L + 32];
     }
 
-    /** Per-thread scratch: one double vector's lanes, padded as {@link #binScratch}. */
-    static double[] laneScratch() {
-        return new double[DS.length() + 16];
-    }
-
-    /** The lanes summed first to last: reduceLanes leaves the order to the JIT, and a rerun must give the same bits. */
-    static double lanesInOrder(DoubleVector v, double[] lanes) {
-        v.intoArray(lanes, 0);
-        double s = 0;
-        for (int q = 0; q < DS.length(); q++) s += lanes[q];
-        return s;
-    }
-
     /**
      * Values [i0, i1) of x, multiplied by f in place first when f != 1, counted into h[row + bin] when h != null;
      * the block's figures into acc (reset by the caller).
@@ -90,8 +77,8 @@ final class VectorSegmentStats {
                 for (int q = 0; q < L; q++) h[row + bins[q]]++;
             }
         }
-        sq = lanesInOrder(sq0.add(sq1), lanes);
-        ab = lanesInOrder(ab0.add(ab1), lanes);
+        sq = VectorNorms.lanesInOrder(sq0.add(sq1), lanes);
+        ab = VectorNorms.lanesInOrder(ab0.add(ab1), lanes);
         float m = 0;
         for (int q = 0; q < L; q++) {
             float lane = mx.lane(q);

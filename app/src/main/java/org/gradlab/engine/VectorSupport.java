@@ -10,9 +10,30 @@ public final class VectorSupport {
             ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
                     && !Boolean.getBoolean("gradlab.scalar");
 
+    /**
+     * HotSpot's default PerMethodTrapLimit. C2 adds up the class-check traps recorded by every method a compile inlines,
+     * the Vector API's shared ones included; past this many it gives each profiled call a virtual fallback, the vector's
+     * class stops being a constant, the intrinsics fail and the kernel boxes every vector (GELU 2-3x slower, the GEMM's
+     * tail columns 3x). Which kernels suffer depends on the order the JIT met them, so the launcher raises the limit.
+     */
+    static final long DEFAULT_TRAP_LIMIT = 100;
+
     private VectorSupport() {}
 
     public static String describe() {
-        return ENABLED ? "vector (" + VectorGemm.describe() + ")" : "scalar";
+        if (!ENABLED) return "scalar";
+        return "vector (" + VectorGemm.describe() + (jitTrapLimitRaised() ? "" : "; -XX:PerMethodTrapLimit not raised: "
+                + "run through ./gradlab, or kernels may run 2-3x slower") + ")";
+    }
+
+    /** Whether this JVM runs with PerMethodTrapLimit above HotSpot's default (see {@link #DEFAULT_TRAP_LIMIT}). */
+    public static boolean jitTrapLimitRaised() {
+        try {
+            String v = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
+                    .getVMOption("PerMethodTrapLimit").getValue();
+            return Long.parseLong(v) > DEFAULT_TRAP_LIMIT;
+        } catch (RuntimeException | LinkageError notHotSpot) {
+            return true; // another JVM: nothing to say about HotSpot's limit
+        }
     }
 }

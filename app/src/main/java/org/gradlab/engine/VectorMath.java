@@ -64,4 +64,65 @@ final class VectorMath {
         }
         return sum;
     }
+
+    /**
+     * x[o + j] ← exp(x[o + j] − shift) for j < n in place, and the sum; x[o+n, o+pad) is first set to −∞ so the row is
+     * taken in whole vectors up to pad (n rounded up to a vector, at most len). Returns the lanes' sum, then the tail
+     * past the last whole vector (only when len stops short of it) added in order.
+     */
+    static float expShiftPadded(float[] x, int o, int n, int len, float shift) {
+        int pad = Math.min(len, (n + S.length() - 1) / S.length() * S.length());
+        java.util.Arrays.fill(x, o + n, o + pad, Float.NEGATIVE_INFINITY);
+        FloatVector acc = FloatVector.zero(S), vs = c(shift);
+        int j = 0;
+        for (; j + S.length() <= pad; j += S.length()) {
+            FloatVector e = exp(FloatVector.fromArray(S, x, o + j).sub(vs));
+            e.intoArray(x, o + j);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            float e = (float) Math.exp(x[o + j] - shift);
+            x[o + j] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /** {@link Softmax#scaleAndMax}: the products as the scalar loop's; a lane takes a value only when it is larger. */
+    static float scaleAndMax(float[] x, int o, int n, float scale) {
+        FloatVector vs = c(scale), mx = c(Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j + S.length() <= n; j += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, o + j).mul(vs);
+            v.intoArray(x, o + j);
+            mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+        }
+        // no lane holds NaN (a compare with NaN is false); a max of ±0 only shifts exp's argument by a signed zero
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            float s = x[o + j] * scale;
+            x[o + j] = s;
+            if (s > max) max = s;
+        }
+        return max;
+    }
+
+    static void scale(float[] x, int o, int n, float f) {
+        FloatVector vf = c(f);
+        int j = 0;
+        for (; j + S.length() <= n; j += S.length()) FloatVector.fromArray(S, x, o + j).mul(vf).intoArray(x, o + j);
+        for (; j < n; j++) x[o + j] *= f;
+    }
+
+    /** d = p · (d − dot) · scale, the scalar loop's operations in its order. */
+    static void softmaxGradient(float[] p, int pOff, float[] d, int dOff, int n, float dot, float scale) {
+        FloatVector vd = c(dot), vs = c(scale);
+        int j = 0;
+        for (; j + S.length() <= n; j += S.length()) {
+            FloatVector.fromArray(S, p, pOff + j).mul(FloatVector.fromArray(S, d, dOff + j).sub(vd)).mul(vs)
+                    .intoArray(d, dOff + j);
+        }
+        for (; j < n; j++) d[dOff + j] = p[pOff + j] * (d[dOff + j] - dot) * scale;
+    }
 }

@@ -7,10 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * LayerNorm four rows at a time, bit for bit {@link CpuTransformerKernels}' loops. A row's mean, variance and
  * backward sums are double chains in column order, and one chain waits ~4 cycles on each add; four rows' chains
  * side by side keep the adder busy. The backward's element-wise parts (x̂, dw, db, dx) run a vector of columns at
- * a time with the same float operations in the same order, and dw/db still take the rows in order. The forward's
- * output stays a plain loop: written with vectors it was faster alone (2048 × 128: 315 vs 445 µs) but doubled the
- * GELU kernels' share of a GPT step (JFR, two runs each: 11–14% against 5–6%) — a JIT interaction we have not
- * pinned down, so measure the whole step before vectorising it.
+ * a time with the same float operations in the same order, and dw/db still take the rows in order; so does the
+ * forward's output. (Vectorising that output once doubled the GELU kernels' share of a GPT step: that was HotSpot's
+ * class-check trap limit, which the launcher now raises — see {@link VectorSupport}.)
  */
 final class VectorLayerNorm {
     private static final VectorSpecies<Float> S = VectorGemm.S;
@@ -38,12 +37,28 @@ final class VectorLayerNorm {
                 double d0 = x[x0 + j] - mu0, d1 = x[x1 + j] - mu1, d2 = x[x2 + j] - mu2, d3 = x[x3 + j] - mu3;
                 v0 += d0 * d0; v1 += d1 * d1; v2 += d2 * d2; v3 += d3 * d3;
             }
-            CpuTransformerKernels.normaliseRow(r, dim, x, xo, w, wo, b, bo, mu0, v0, eps, out, oo, mean, mo, rstd, ro);
-            CpuTransformerKernels.normaliseRow(r + 1, dim, x, xo, w, wo, b, bo, mu1, v1, eps, out, oo, mean, mo, rstd, ro);
-            CpuTransformerKernels.normaliseRow(r + 2, dim, x, xo, w, wo, b, bo, mu2, v2, eps, out, oo, mean, mo, rstd, ro);
-            CpuTransformerKernels.normaliseRow(r + 3, dim, x, xo, w, wo, b, bo, mu3, v3, eps, out, oo, mean, mo, rstd, ro);
+            normaliseRow(r, dim, x, xo, w, wo, b, bo, mu0, v0, eps, out, oo, mean, mo, rstd, ro);
+            normaliseRow(r + 1, dim, x, xo, w, wo, b, bo, mu1, v1, eps, out, oo, mean, mo, rstd, ro);
+            normaliseRow(r + 2, dim, x, xo, w, wo, b, bo, mu2, v2, eps, out, oo, mean, mo, rstd, ro);
+            normaliseRow(r + 3, dim, x, xo, w, wo, b, bo, mu3, v3, eps, out, oo, mean, mo, rstd, ro);
         }
         if (r < r1) CpuTransformerKernels.layerNormForward(r, r1, dim, x, xo, w, wo, b, bo, eps, out, oo, mean, mo, rstd, ro);
+    }
+
+    /** CpuTransformerKernels.normaliseRow a vector of columns at a time: ((x − m)·rs)·w + b, the same float operations. */
+    private static void normaliseRow(int r, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, double mu,
+                                     double v, float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
+        float rs = (float) (1.0 / Math.sqrt(v / dim + eps));
+        float m = (float) mu;
+        int xb = xo + r * dim, ob = oo + r * dim, j = 0;
+        FloatVector mv = FloatVector.broadcast(S, m), rv = FloatVector.broadcast(S, rs);
+        for (; j + L <= dim; j += L) {
+            FloatVector.fromArray(S, x, xb + j).sub(mv).mul(rv).mul(FloatVector.fromArray(S, w, wo + j))
+                    .add(FloatVector.fromArray(S, b, bo + j)).intoArray(out, ob + j);
+        }
+        for (; j < dim; j++) out[ob + j] = (x[xb + j] - m) * rs * w[wo + j] + b[bo + j];
+        mean[mo + r] = m;
+        rstd[ro + r] = rs;
     }
 
     /** Rows [r0, r1): dx rows written (+=), dw/db accumulated row after row; `t` holds {@link #scratchSize} floats. */

@@ -14,7 +14,8 @@ final class VectorColumns {
      * c[i, j] += b[j] for rows [r0, r1), columns [0, n): one add per element, as {@link CpuBackend#addBiasColumns} —
      * which C2 left unvectorized: 5.7 against 2.0 µs for a 16 × 1,024 step of recurrent gates. Only the gated
      * recurrence uses it: as the bias pass of every GEMM it made the GPT's GELU, the next call, twice as slow
-     * (bench --ops, 0.9 → 1.8–2.0 ms a call, in four runs), for a reason not found.
+     * (bench --ops, 0.9 → 1.8–2.0 ms a call, in four runs) — most likely HotSpot's class-check trap limit, since
+     * raised by the launcher (see {@link VectorSupport}); the GEMM now adds its bias as it stores, so not re-measured.
      */
     static void addToRows(int r0, int r1, int n, int ldc, float[] c, int cOff, float[] b, int bOff) {
         for (int i = r0; i < r1; i++) {

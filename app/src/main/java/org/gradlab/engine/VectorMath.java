@@ -66,27 +66,14 @@ final class VectorMath {
     }
 
     /**
-     * x[o + j] ← exp(x[o + j] − shift) for j < n in place, and the sum; x[o+n, o+pad) is first set to −∞ so the row is
-     * taken in whole vectors up to pad (n rounded up to a vector, at most len). Returns the lanes' sum, then the tail
-     * past the last whole vector (only when len stops short of it) added in order.
+     * x[o + j] ← exp(x[o + j] − shift) for j < n in place, and the sum; x[o+n, o+pad) is first set to −∞ (exp gives
+     * ~1e−38 there in a vector, 0 in the scalar tail) so the row is taken in whole vectors up to pad: n rounded up to
+     * a vector, at most len.
      */
     static float expShiftPadded(float[] x, int o, int n, int len, float shift) {
         int pad = Math.min(len, (n + S.length() - 1) / S.length() * S.length());
         java.util.Arrays.fill(x, o + n, o + pad, Float.NEGATIVE_INFINITY);
-        FloatVector acc = FloatVector.zero(S), vs = c(shift);
-        int j = 0;
-        for (; j + S.length() <= pad; j += S.length()) {
-            FloatVector e = exp(FloatVector.fromArray(S, x, o + j).sub(vs));
-            e.intoArray(x, o + j);
-            acc = acc.add(e);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < n; j++) {
-            float e = (float) Math.exp(x[o + j] - shift);
-            x[o + j] = e;
-            sum += e;
-        }
-        return sum;
+        return expShiftInto(x, o, pad, shift, x, o);
     }
 
     /** {@link Softmax#scaleAndMax}: the products as the scalar loop's; a lane takes a value only when it is larger. */

@@ -28,6 +28,15 @@ public final class VectorSupport {
 
     /** Whether this JVM runs with PerMethodTrapLimit above HotSpot's default (see {@link #DEFAULT_TRAP_LIMIT}). */
     public static boolean jitTrapLimitRaised() {
+        return TrapLimit.RAISED;
+    }
+
+    /** Read once, on first use: the management bean costs ~30 ms to start, and the answer cannot change. */
+    private static final class TrapLimit {
+        static final boolean RAISED = read();
+    }
+
+    private static boolean read() {
         try {
             String v = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
                     .getVMOption("PerMethodTrapLimit").getValue();

@@ -24,13 +24,18 @@ final class CpuTransformerKernels {
         }
     }
 
+    /** A row's 1/σ from its sum of squared deviations v: the one formula the scalar and vector forwards share. */
+    static float invStd(double v, int dim, float eps) {
+        return (float) (1.0 / Math.sqrt(v / dim + eps));
+    }
+
     /**
      * Row r's output, mean and 1/σ from its mean and sum of squared deviations (both double, summed in column
-     * order): the one place these roundings are written, shared with {@link VectorLayerNorm#forward}.
+     * order). {@link VectorLayerNorm#forward} writes the same output a vector at a time, with the same {@link #invStd}.
      */
     static void normaliseRow(int r, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, double mu, double v,
                              float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
-        float rs = (float) (1.0 / Math.sqrt(v / dim + eps));
+        float rs = invStd(v, dim, eps);
         float m = (float) mu;
         int xb = xo + r * dim, ob = oo + r * dim;
         for (int j = 0; j < dim; j++) out[ob + j] = (x[xb + j] - m) * rs * w[wo + j] + b[bo + j];

@@ -48,7 +48,7 @@ final class VectorLayerNorm {
     /** CpuTransformerKernels.normaliseRow a vector of columns at a time: ((x − m)·rs)·w + b, the same float operations. */
     private static void normaliseRow(int r, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, double mu,
                                      double v, float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
-        float rs = (float) (1.0 / Math.sqrt(v / dim + eps));
+        float rs = CpuTransformerKernels.invStd(v, dim, eps);
         float m = (float) mu;
         int xb = xo + r * dim, ob = oo + r * dim, j = 0;
         FloatVector mv = FloatVector.broadcast(S, m), rv = FloatVector.broadcast(S, rs);

@@ -51,11 +51,11 @@ final class RowsJob implements WorkerPool.Job {
                 else CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
             }
             case GELU_F -> {
-                if (VectorSupport.ENABLED && !flag) VectorGelu.forward(r0, r1, p0, o0, p1, o1);
+                if (VectorSupport.ENABLED && !flag) VectorActivations.geluForward(r0, r1, p0, o0, p1, o1);
                 else CpuTransformerKernels.geluForward(r0, r1, p0, o0, p1, o1, flag);
             }
             case GELU_B -> {
-                if (VectorSupport.ENABLED && !flag) VectorGelu.backward(r0, r1, p0, o0, p1, o1, p2, o2);
+                if (VectorSupport.ENABLED && !flag) VectorActivations.geluBackward(r0, r1, p0, o0, p1, o1, p2, o2);
                 else CpuTransformerKernels.geluBackward(r0, r1, p0, o0, p1, o1, p2, o2, flag);
             }
             default -> throw new IllegalStateException("rows op " + op);

@@ -15,7 +15,7 @@ final class Softmax {
      */
     static void causalRow(float[] x, int o, int n, int len, float scale) {
         float max = scaleAndMax(x, o, n, scale);
-        float sum = VectorSupport.ENABLED ? VectorMath.expShiftPadded(x, o, n, len, max) : expShiftInto(x, o, n, max, x, o);
+        float sum = VectorSupport.ENABLED ? VectorActivations.expShiftPadded(x, o, n, len, max) : expShiftInto(x, o, n, max, x, o);
         scale(x, o, n, 1f / sum);
         java.util.Arrays.fill(x, o + n, o + len, 0f);
     }
@@ -51,7 +51,7 @@ final class Softmax {
     }
 
     static float expShiftInto(float[] src, int so, int n, float shift, float[] dst, int dOff) {
-        if (VectorSupport.ENABLED) return VectorMath.expShiftInto(src, so, n, shift, dst, dOff);
+        if (VectorSupport.ENABLED) return VectorActivations.expShiftInto(src, so, n, shift, dst, dOff);
         float sum = 0;
         for (int i = 0; i < n; i++) {
             float e = (float) Math.exp(src[so + i] - shift);

@@ -1,35 +1,109 @@
 package org.gradlab.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Vector-API halves of {@link Activations}; loaded only when the incubator module is present. */
+/**
+ * Every loop that calls {@link VectorMath}'s exp-based lane math (sigmoid, tanh, softmax's exp, GELU), over
+ * contiguous floats; loaded only when the incubator module is present.
+ * <p>
+ * The launcher tells C2 never to inline this class's methods into their callers
+ * ({@code -XX:CompileCommand=dontinline,org.gradlab.engine.VectorActivations::*}), so each loop is compiled on its own,
+ * small enough that exp always inlines into it. Inlined into a large caller (an LSTM or GRU cell runs four such loops
+ * a row), C2 reached its node budget, NodeCountInliningCutoff, and left exp a call: its vectors were boxed and the
+ * operations after it ran lane by lane in Java. A GRU's forward recurrence took 17–21 ms instead of 4–6 in one JVM of
+ * two to four, depending on which method the JIT compiled first.
+ */
 final class VectorActivations {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-
-    private static final FloatVector ONE = VectorMath.ONE, TWO = VectorMath.c(2f);
+    private static final FloatVector ONE = VectorMath.ONE, HALF = VectorMath.c(0.5f),
+            V_INV_SQRT2 = VectorMath.c((float) Math.sqrt(0.5)), V_INV_SQRT_2PI = VectorMath.c((float) (1 / Math.sqrt(2 * Math.PI)));
 
     private VectorActivations() {}
 
     static void sigmoid(float[] x, int off, int n) {
         int i = off, end = off + n;
-        for (; i + S.length() <= end; i += S.length()) {
-            FloatVector v = FloatVector.fromArray(S, x, i);
-            ONE.div(VectorMath.exp(v.neg()).add(1f)).intoArray(x, i);
-        }
+        for (; i + S.length() <= end; i += S.length()) VectorMath.sigmoid(FloatVector.fromArray(S, x, i)).intoArray(x, i);
         for (; i < end; i++) x[i] = Activations.sigmoid(x[i]);
     }
 
     static void tanh(float[] x, int off, int n) {
         int i = off, end = off + n;
-        for (; i + S.length() <= end; i += S.length()) {
-            tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
-        }
+        for (; i + S.length() <= end; i += S.length()) VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
         for (; i < end; i++) x[i] = Activations.tanh(x[i]);
     }
 
-    /** 1 − 2/(e^{2v} + 1) per lane: the vector half of {@link Activations#tanh(float)}. */
-    static FloatVector tanh(FloatVector v) {
-        return ONE.sub(TWO.div(VectorMath.exp(v.mul(2f)).add(1f)));
+    /**
+     * h[ho + j] = tanh((xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j])) for j < hid: one RNN
+     * row straight from the input and hidden products' tiles, the operations of the per-step path's bias passes and
+     * {@link CpuCells#rnnTanhForward} in their order (the narrow tail as {@link Activations#tanh(float)}).
+     */
+    static void tanhOfSums(int hid, float[] xTile, float[] hTile, int src, float[] bias, int bihOff, int bhhOff,
+                           float[] h, int ho) {
+        int j = 0;
+        for (; j + S.length() <= hid; j += S.length()) {
+            FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bias, bihOff + j));
+            FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bias, bhhOff + j));
+            VectorMath.tanh(xg.add(hg)).intoArray(h, ho + j);
+        }
+        for (; j < hid; j++) {
+            h[ho + j] = Activations.tanh((xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j]));
+        }
+    }
+
+    /** dst[i] = exp(src[i] − shift) for i < n; returns the sum (fixed reduction order: deterministic). */
+    static float expShiftInto(float[] src, int so, int n, float shift, float[] dst, int dOff) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (; i + S.length() <= n; i += S.length()) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, src, so + i).sub(shift));
+            e.intoArray(dst, dOff + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(src[so + i] - shift);
+            dst[dOff + i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    /**
+     * x[o + j] ← exp(x[o + j] − shift) for j < n in place, and the sum; x[o+n, o+pad) is first set to −∞ (exp gives
+     * ~1e−38 there in a vector, 0 in the scalar tail) so the row is taken in whole vectors up to pad: n rounded up to
+     * a vector, at most len.
+     */
+    static float expShiftPadded(float[] x, int o, int n, int len, float shift) {
+        int pad = Math.min(len, (n + S.length() - 1) / S.length() * S.length());
+        java.util.Arrays.fill(x, o + n, o + pad, Float.NEGATIVE_INFINITY);
+        return expShiftInto(x, o, pad, shift, x, o);
+    }
+
+    /** Exact (erf) GELU, x·(1 + erf(x/√2))/2, for x[i0, i1); the last values past whole vectors as the scalar kernel. */
+    static void geluForward(int i0, int i1, float[] x, int xo, float[] out, int oo) {
+        int i = i0;
+        for (; i + S.length() <= i1; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector z = v.mul(V_INV_SQRT2), az = z.abs();
+            FloatVector g = VectorMath.exp(az.mul(az).neg());
+            v.mul(HALF).mul(VectorMath.erfHalf(z, az, g).add(ONE)).intoArray(out, oo + i);
+        }
+        if (i < i1) CpuTransformerKernels.geluForward(i, i1, x, xo, out, oo, false);
+    }
+
+    /** dx = dout · (Φ(x) + x·φ(x)) for x[i0, i1), one exp per value (φ from the erf's own exp(−x²/2)). */
+    static void geluBackward(int i0, int i1, float[] x, int xo, float[] dout, int doo, float[] dx, int dxo) {
+        int i = i0;
+        for (; i + S.length() <= i1; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector z = v.mul(V_INV_SQRT2), az = z.abs();
+            FloatVector g = VectorMath.exp(az.mul(az).neg()); // exp(−x²/2)
+            FloatVector cdf = VectorMath.erfHalf(z, az, g).add(ONE).mul(HALF);
+            FloatVector pdf = g.mul(V_INV_SQRT_2PI);
+            FloatVector.fromArray(S, dout, doo + i).mul(cdf.add(v.mul(pdf))).intoArray(dx, dxo + i);
+        }
+        if (i < i1) CpuTransformerKernels.geluBackward(i, i1, x, xo, dout, doo, dx, dxo, false);
     }
 }

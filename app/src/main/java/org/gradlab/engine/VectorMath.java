@@ -6,10 +6,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * exp for float vectors from IEEE adds and multiplies only (Cephes expf: range reduction by ln 2 and a
- * degree-6 polynomial, ~1 ulp). Not {@code VectorOperators.EXP}: that is an SVML call once C2 compiles the
- * loop but a per-lane Math.exp before, and the two differ in the last bit — which broke bit-identical
- * reruns. Plain arithmetic gives the same bits in every JIT tier.
+ * Lane math on float vectors, written to be inlined into the loop that calls it: exp, tanh and GELU's erf, each from
+ * IEEE adds, multiplies and divides only (exp: Cephes expf, range reduction by ln 2 and a degree-6 polynomial, ~1 ulp).
+ * Not {@code VectorOperators.EXP}: that is an SVML call once C2 compiles the loop but a per-lane Math.exp before, and
+ * the two differ in the last bit — which broke bit-identical reruns. Plain arithmetic gives the same bits in every
+ * JIT tier.
+ * <p>
+ * Only {@link VectorActivations}' loops call the methods that take or return a vector: a call C2 does not inline
+ * boxes its vectors, and every operation after it runs in Java, lane by lane (see VectorActivations for why its
+ * loops are safe). The array passes at the end do no transcendental math.
  */
 final class VectorMath {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -25,6 +30,9 @@ final class VectorMath {
     private static final FloatVector LO = c(-87.3f), HI = c(88.3f), V_LOG2E = c(LOG2E), V_ROUND = c(ROUND),
             V_LN2_HI = c(LN2_HI), V_LN2_LO = c(LN2_LO), V_P0 = c(P0), V_P1 = c(P1), V_P2 = c(P2), V_P3 = c(P3),
             V_P4 = c(P4), V_P5 = c(P5);
+    static final FloatVector ZERO = FloatVector.zero(S), TWO = c(2f);
+    private static final FloatVector V_ERF_P = c(0.3275911f), V_A1 = c(0.254829592f), V_A2 = c(-0.284496736f),
+            V_A3 = c(1.421413741f), V_A4 = c(-1.453152027f), V_A5 = c(1.061405429f);
     private static final IntVector V_EXP_BIAS = IntVector.broadcast(S.withLanes(int.class), ROUND_BITS - 127);
 
     private VectorMath() {}
@@ -47,33 +55,25 @@ final class VectorMath {
         return p.mul(e.reinterpretAsFloats());
     }
 
-    /** dst[i] = exp(src[i] − shift) for i < n; returns the sum (fixed reduction order: deterministic). */
-    static float expShiftInto(float[] src, int so, int n, float shift, float[] dst, int dOff) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (; i + S.length() <= n; i += S.length()) {
-            FloatVector e = exp(FloatVector.fromArray(S, src, so + i).sub(shift));
-            e.intoArray(dst, dOff + i);
-            acc = acc.add(e);
-        }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(src[so + i] - shift);
-            dst[dOff + i] = e;
-            sum += e;
-        }
-        return sum;
+    /** 1 − 2/(e^{2v} + 1) per lane: the vector half of {@link Activations#tanh(float)}. */
+    static FloatVector tanh(FloatVector v) {
+        return ONE.sub(TWO.div(exp(v.mul(TWO)).add(ONE)));
+    }
+
+    /** 1/(1 + e^{−v}) per lane: the vector half of {@link Activations#sigmoid(float)}. */
+    static FloatVector sigmoid(FloatVector v) {
+        return ONE.div(exp(v.neg()).add(ONE));
     }
 
     /**
-     * x[o + j] ← exp(x[o + j] − shift) for j < n in place, and the sum; x[o+n, o+pad) is first set to −∞ (exp gives
-     * ~1e−38 there in a vector, 0 in the scalar tail) so the row is taken in whole vectors up to pad: n rounded up to
-     * a vector, at most len.
+     * erf(x/√2) for a vector, given z = x/√2, |z| and g = exp(−z²), by Abramowitz &amp; Stegun 7.1.26 (absolute error
+     * ≤ 1.5e-7, fp32 rounding level): GELU's backward reuses g as the normal density, one exp per value.
      */
-    static float expShiftPadded(float[] x, int o, int n, int len, float shift) {
-        int pad = Math.min(len, (n + S.length() - 1) / S.length() * S.length());
-        java.util.Arrays.fill(x, o + n, o + pad, Float.NEGATIVE_INFINITY);
-        return expShiftInto(x, o, pad, shift, x, o);
+    static FloatVector erfHalf(FloatVector z, FloatVector az, FloatVector g) {
+        FloatVector t = ONE.div(az.mul(V_ERF_P).add(ONE));
+        FloatVector poly = t.mul(V_A5).add(V_A4).mul(t).add(V_A3).mul(t).add(V_A2).mul(t).add(V_A1).mul(t);
+        FloatVector r = ONE.sub(poly.mul(g));
+        return r.blend(r.neg(), z.lt(ZERO));
     }
 
     /** {@link Softmax#scaleAndMax}: the products as the scalar loop's; a lane takes a value only when it is larger. */

@@ -48,7 +48,8 @@ final class VectorRecurrence {
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
                     for (int r = 0; r < rows; r++) {
-                        tanhRow(hid, inputTile, tile, r * np, bias, bihOff, bhhOff, h, at + blk + (i + r) * hid);
+                        VectorActivations.tanhOfSums(hid, inputTile, tile, r * np, bias, bihOff, bhhOff, h,
+                                at + blk + (i + r) * hid);
                     }
                     continue;
                 }
@@ -61,24 +62,6 @@ final class VectorRecurrence {
                 }
                 CpuCells.rnnSigmoidForward(i, i + rows, hid, xg, at, hg, at, h, at + blk);
             }
-        }
-    }
-
-    /**
-     * h = tanh((accX + b_ih) + (accH + b_hh)) for one row, straight from the two products' tiles: the operations of
-     * the input GEMM's and the step GEMM's bias passes, then CpuCells.rnnTanhForward (vector lanes as
-     * VectorActivations, the narrow tail as Activations.tanh).
-     */
-    private static void tanhRow(int hid, float[] xTile, float[] hTile, int src, float[] bias, int bihOff, int bhhOff,
-                                float[] h, int ho) {
-        int j = 0;
-        for (; j + L <= hid; j += L) {
-            FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bias, bihOff + j));
-            FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bias, bhhOff + j));
-            VectorActivations.tanh(xg.add(hg)).intoArray(h, ho + j);
-        }
-        for (; j < hid; j++) {
-            h[ho + j] = Activations.tanh((xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j]));
         }
     }
 

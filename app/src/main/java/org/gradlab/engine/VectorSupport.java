@@ -20,29 +20,43 @@ public final class VectorSupport {
 
     private VectorSupport() {}
 
+    /**
+     * The CompileCommand that keeps {@link VectorActivations}' loops out of their callers, so that exp's lane math
+     * always inlines into them (see that class).
+     */
+    static final String DONT_INLINE_ACTIVATIONS = "dontinline,org.gradlab.engine.VectorActivations::*";
+
     public static String describe() {
         if (!ENABLED) return "scalar";
-        return "vector (" + VectorGemm.describe() + (jitTrapLimitRaised() ? "" : "; -XX:PerMethodTrapLimit not raised: "
-                + "run through ./gradlab, or kernels may run 2-3x slower") + ")";
+        String missing = (jitTrapLimitRaised() ? "" : " -XX:PerMethodTrapLimit")
+                + (activationsKeptApart() ? "" : " -XX:CompileCommand=" + DONT_INLINE_ACTIVATIONS);
+        return "vector (" + VectorGemm.describe() + (missing.isEmpty() ? "" : "; JIT flags missing:" + missing
+                + ": run through ./gradlab, or kernels may run 2-4x slower") + ")";
     }
 
     /** Whether this JVM runs with PerMethodTrapLimit above HotSpot's default (see {@link #DEFAULT_TRAP_LIMIT}). */
     public static boolean jitTrapLimitRaised() {
-        return TrapLimit.RAISED;
+        return Jit.TRAP_LIMIT_RAISED;
     }
 
-    /** Read once, on first use: the management bean costs ~30 ms to start, and the answer cannot change. */
-    private static final class TrapLimit {
-        static final boolean RAISED = read();
+    /** Whether this JVM was told not to inline {@link VectorActivations} (see {@link #DONT_INLINE_ACTIVATIONS}). */
+    public static boolean activationsKeptApart() {
+        return Jit.ACTIVATIONS_APART;
     }
 
-    private static boolean read() {
+    /** Read once, on first use: the management bean costs ~30 ms to start, and the answers cannot change. */
+    private static final class Jit {
+        static final boolean TRAP_LIMIT_RAISED = option("PerMethodTrapLimit", v -> Long.parseLong(v) > DEFAULT_TRAP_LIMIT);
+        static final boolean ACTIVATIONS_APART = option("CompileCommand",
+                v -> v.lines().anyMatch(DONT_INLINE_ACTIVATIONS::equals));
+    }
+
+    private static boolean option(String name, java.util.function.Predicate<String> ok) {
         try {
-            String v = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-                    .getVMOption("PerMethodTrapLimit").getValue();
-            return Long.parseLong(v) > DEFAULT_TRAP_LIMIT;
+            return ok.test(java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.HotSpotDiagnosticMXBean.class).getVMOption(name).getValue());
         } catch (RuntimeException | LinkageError notHotSpot) {
-            return true; // another JVM: nothing to say about HotSpot's limit
+            return true; // another JVM: nothing to say about HotSpot's settings
         }
     }
 }

@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The JIT setting the vector kernels need is passed wherever GradLab's JVMs start (see VectorSupport). */
+/** The JIT settings the vector kernels need are passed wherever GradLab's JVMs start (see VectorSupport). */
 class VectorSupportTest {
     @Test
     void testsRunWithTheRaisedTrapLimit() {
         assertTrue(VectorSupport.jitTrapLimitRaised(), "surefire's argLine must pass -XX:PerMethodTrapLimit");
-        assertFalse(VectorSupport.describe().contains("not raised"), VectorSupport.describe());
+        assertTrue(VectorSupport.activationsKeptApart(), "surefire's argLine must keep VectorActivations apart");
+        assertFalse(VectorSupport.describe().contains("missing"), VectorSupport.describe());
     }
 
     @Test
@@ -25,6 +26,33 @@ class VectorSupportTest {
         Matcher m = Pattern.compile("^vm=\\(.*-XX:PerMethodTrapLimit=(\\d+)", Pattern.MULTILINE).matcher(Files.readString(launcher));
         assertTrue(m.find(), "the launcher's JVM options carry -XX:PerMethodTrapLimit");
         assertTrue(Long.parseLong(m.group(1)) > VectorSupport.DEFAULT_TRAP_LIMIT);
+        Matcher vm = Pattern.compile("^vm=\\(([^)]*)\\)", Pattern.MULTILINE).matcher(Files.readString(launcher));
+        assertTrue(vm.find());
+        assertTrue(vm.group(1).contains("-XX:CompileCommand=" + VectorSupport.DONT_INLINE_ACTIVATIONS),
+                "the launcher keeps VectorActivations apart: " + vm.group(1));
+        assertTrue(vm.group(1).contains("-XX:CompileCommand=quiet"), "without printing it on every start");
         assertTrue(Files.readString(launcher).contains("exec java \"${vm[@]}\""), "and pass them to java");
+    }
+
+    /**
+     * The rule that makes the flag enough: exp's lane math (a vector in, a vector out) is called only from
+     * VectorActivations' loops, which C2 compiles on their own, and those loops pass arrays, never vectors.
+     */
+    @Test
+    void onlyVectorActivationsCallsTheVectorLaneMath() throws Exception {
+        Path dir = Path.of("src/main/java/org/gradlab/engine");
+        if (!Files.isDirectory(dir)) dir = Path.of("app").resolve(dir);
+        Pattern call = Pattern.compile("VectorMath\\.(exp|tanh|sigmoid|erfHalf)\\(");
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String name = f.getFileName().toString();
+                if (name.equals("VectorMath.java") || name.equals("VectorActivations.java")) continue;
+                assertFalse(call.matcher(Files.readString(f)).find(), name + " calls VectorMath's vector lane math");
+            }
+        }
+        String activations = Files.readString(dir.resolve("VectorActivations.java"));
+        assertFalse(Pattern.compile("static\\s+FloatVector\\s+\\w+\\s*\\(|\\(([^)]*,\\s*)?FloatVector\\s+\\w+\\s*[,)]")
+                .matcher(activations).find(), "a VectorActivations method takes or returns a vector");
+        assertTrue(call.matcher(activations).find());
     }
 }

@@ -27,8 +27,9 @@ public final class BenchCommand implements Runnable {
     DeviceOptions deviceOptions = new DeviceOptions();
     @Option(names = "--steps", defaultValue = "30", description = "timed steps per model (default ${DEFAULT-VALUE})")
     int steps;
-    @Option(names = "--warmup", defaultValue = "5", description = "untimed steps first (default ${DEFAULT-VALUE})")
-    int warmup;
+    @Option(names = "--warmup", description = "untimed steps first (default: 5, then up to 60 for up to 10 s, so that "
+            + "the JIT has compiled even the kernels called a few times a step)")
+    Integer warmup;
     @Option(names = "--record", description = "also time each step with recording to disk (every step, histograms) and report the overhead")
     boolean record;
     @Option(names = "--replay", paramLabel = "RUN", description = "instead: time opening a recorded run to a full overview and random access to its steps")
@@ -59,8 +60,10 @@ public final class BenchCommand implements Runnable {
             if (!AnchorModels.known(m)) throw new UserError("unknown model '" + m + "' (expected " + String.join(", ", AnchorModels.NAMES)
                     + ", or a size such as lstm-h512-t256 or gpt-d256)");
         }
-        if (steps < 1 || warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
+        if (steps < 1 || warmup != null && warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         if (ops != null && ops < 1) throw new UserError("--ops must be >= 1 (the number of operations to show), got " + ops);
+        Benchmark.Warmup warm = warmup == null ? Benchmark.Warmup.AUTO
+                : Benchmark.Warmup.steps(warmup);
         List<Map<String, Object>> rows = new ArrayList<>();
         int threads = deviceOptions.threads != null ? deviceOptions.threads : Runtime.getRuntime().availableProcessors();
         org.gradlab.engine.FmaPeak.Peak roof = null;
@@ -73,7 +76,7 @@ public final class BenchCommand implements Runnable {
         }
         try (org.gradlab.engine.Backend be = deviceOptions.open(json ? null : System.out)) {
             if (!json) {
-                System.out.println("backend " + be.name() + ", " + warmup + " warm-up + " + steps + " timed steps per model");
+                System.out.println("backend " + be.name() + ", " + warm + " warm-up + " + steps + " timed steps per model");
                 System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; telemetry = its cost over the same");
                 System.out.println("clipped step without telemetry (± = 95% interval of the rounds' paired differences); bare = no clipping,");
                 System.out.println("no telemetry (overhead = clipping and telemetry together);");
@@ -81,7 +84,7 @@ public final class BenchCommand implements Runnable {
             }
             for (String m : models) {
                 java.util.List<RunWriter> writers = new ArrayList<>();
-                Benchmark.Result r = Benchmark.run(be, m, warmup, steps, record ? runner -> recorder(m, runner, writers) : null);
+                Benchmark.Result r = Benchmark.run(be, m, warm, steps, record ? runner -> recorder(m, runner, writers) : null);
                 for (RunWriter w : writers) closeAndDelete(w);
                 double gflop = org.gradlab.run.FlopCount.step(m) / 1e9, gflops = gflop / (r.msPerStep() / 1e3);
                 if (!json) {
@@ -114,7 +117,7 @@ public final class BenchCommand implements Runnable {
                     row.put("pct_of_peak", round(100 * gflops / roof.allCores()));
                 }
                 if (ops != null) {
-                    Benchmark.Profile prof = Benchmark.profile(be, m, warmup, steps);
+                    Benchmark.Profile prof = Benchmark.profile(be, m, warm, steps);
                     double peakAll = roof == null ? Double.NaN : roof.allCores();
                     if (json) row.put("ops", OpsReport.json(prof, ops, peakAll));
                     else OpsReport.print(System.out, m, prof, ops, peakAll);

@@ -57,11 +57,36 @@ public final class Benchmark {
         long bytes();
     }
 
-    public static Result run(Backend be, String name, int warmup, int steps) {
-        return run(be, name, warmup, steps, null);
+    /**
+     * Untimed rounds before the timed ones: at least `steps`, then more while fewer than `upTo` have run and less than
+     * `forNanos` has passed. HotSpot compiles a method with C2 only after hundreds of calls, and a kernel called a few
+     * times a step (the rnn-adding model's output product, whose one column takes the GEMM's tail kernel, four calls
+     * a step) runs its vectors boxed in the first tiers until then: after five warm-up rounds rnn-adding's full step
+     * timed 6-12 ms, after sixty 2.5-3.3 ms. Models whose rounds take longer have made those calls sooner.
+     */
+    public record Warmup(int steps, int upTo, long forNanos) {
+        /** The bench's default: 5 rounds, then up to 60 while 10 s have not passed (30 rounds left rnn-adding at 5 ms). */
+        public static final Warmup AUTO = new Warmup(5, 60, 10_000_000_000L);
+
+        public static Warmup steps(int n) {
+            return new Warmup(n, n, 0);
+        }
+
+        boolean more(int done, long startNanos) {
+            return done < steps || done < upTo && System.nanoTime() - startNanos < forNanos;
+        }
+
+        @Override
+        public String toString() {
+            return upTo == steps ? String.valueOf(steps) : steps + " to " + upTo + " (for up to " + forNanos / 1_000_000_000 + " s)";
+        }
     }
 
-    public static Result run(Backend be, String name, int warmup, int steps, java.util.function.Function<org.gradlab.engine.ParamLayout, StepSink> recorder) {
+    public static Result run(Backend be, String name, int warmup, int steps) {
+        return run(be, name, Warmup.steps(warmup), steps, null);
+    }
+
+    public static Result run(Backend be, String name, Warmup warmup, int steps, java.util.function.Function<org.gradlab.engine.ParamLayout, StepSink> recorder) {
         AnchorModels.Anchor a = AnchorModels.create(name, be, 0);
         Optimizer opt = adam(a);
         StepRunner full = fullStep(a, opt);
@@ -69,8 +94,8 @@ public final class Benchmark {
         bare.setTelemetry(false);
         StepRunner clipped = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
         clipped.setTelemetry(false);
-        long k = 0;
-        for (int i = 0; i < warmup; i++) {
+        long k = 0, warmStart = System.nanoTime();
+        for (int i = 0; warmup.more(i, warmStart); i++) {
             for (StepRunner r : new StepRunner[] {full, clipped, bare}) {
                 r.run(k, a.batches().apply(k));
                 k++;
@@ -129,12 +154,12 @@ public final class Benchmark {
      * ({@link org.gradlab.engine.OpProfile}); the wall time per step is slower than the timed steps' by the
      * timing itself (a few µs a call; on a GPU, each call's wait).
      */
-    public static Profile profile(Backend be, String name, int warmup, int steps) {
+    public static Profile profile(Backend be, String name, Warmup warmup, int steps) {
         org.gradlab.engine.OpProfile ops = new org.gradlab.engine.OpProfile();
         AnchorModels.Anchor a = AnchorModels.create(name, org.gradlab.engine.OpProfile.timing(be, ops), 0);
         StepRunner full = fullStep(a, adam(a));
-        long k = 0;
-        for (int i = 0; i < warmup; i++, k++) full.run(k, a.batches().apply(k));
+        long k = 0, warmStart = System.nanoTime();
+        for (int i = 0; warmup.more(i, warmStart); i++, k++) full.run(k, a.batches().apply(k));
         be.synchronize();
         ops.record(true);
         long t0 = System.nanoTime();

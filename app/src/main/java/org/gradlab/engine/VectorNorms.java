@@ -30,7 +30,8 @@ final class VectorNorms {
             s0 = d0.fma(d0, s0);
             s1 = d1.fma(d1, s1);
         }
-        return lanesInOrder(s0.add(s1), laneScratch);
+        s0.add(s1).intoArray(laneScratch, 0);
+        return lanesInOrder(laneScratch);
     }
 
     /** Σ (x[i] − y[i])² over [i0, i1), each difference a float (as the scalar loop's x − y). */
@@ -43,7 +44,8 @@ final class VectorNorms {
             s0 = d0.fma(d0, s0);
             s1 = d1.fma(d1, s1);
         }
-        return lanesInOrder(s0.add(s1), laneScratch);
+        s0.add(s1).intoArray(laneScratch, 0);
+        return lanesInOrder(laneScratch);
     }
 
     /** Per-thread scratch: one double vector's lanes, padded past a cache line (see {@link VectorSegmentStats#binScratch}). */
@@ -51,9 +53,13 @@ final class VectorNorms {
         return new double[DS.length() + 16];
     }
 
-    /** The lanes summed first to last: reduceLanes leaves the order to the JIT, and a rerun must give the same bits. */
-    static double lanesInOrder(DoubleVector v, double[] lanes) {
-        v.intoArray(lanes, 0);
+    /**
+     * A double vector's lanes, stored by the caller at lanes[0, DS.length()), summed first to last: reduceLanes leaves
+     * the order to the JIT, and a rerun must give the same bits. The caller stores them because a vector passed to a
+     * method C2 does not inline is boxed, and C2 did not inline this one into VectorSegmentStats.block or sumSqDiff
+     * in the GPT's and LSTM's benches (LogCompilation: "too big": called once after a long loop).
+     */
+    static double lanesInOrder(double[] lanes) {
         double s = 0;
         for (int q = 0; q < DS.length(); q++) s += lanes[q];
         return s;

@@ -77,8 +77,10 @@ final class VectorSegmentStats {
                 for (int q = 0; q < L; q++) h[row + bins[q]]++;
             }
         }
-        sq = VectorNorms.lanesInOrder(sq0.add(sq1), lanes);
-        ab = VectorNorms.lanesInOrder(ab0.add(ab1), lanes);
+        sq0.add(sq1).intoArray(lanes, 0);
+        sq = VectorNorms.lanesInOrder(lanes);
+        ab0.add(ab1).intoArray(lanes, 0);
+        ab = VectorNorms.lanesInOrder(lanes);
         acc.sq = sq;
         acc.abs = ab;
         // every lane is +0 or a larger |v|, never NaN or −0, so the largest is the same in any order; lane(q) with q

@@ -35,20 +35,24 @@ final class VectorActivations {
     }
 
     /**
-     * h[ho + j] = tanh((xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j])) for j < hid: one RNN
-     * row straight from the input and hidden products' tiles, the operations of the per-step path's bias passes and
-     * {@link CpuCells#rnnTanhForward} in their order (the narrow tail as {@link Activations#tanh(float)}).
+     * h[ho + r·hid + j] = tanh((xTile[r·np + j] + bias[bihOff + j]) + (hTile[r·np + j] + bias[bhhOff + j])) for
+     * `rows` rows and j < hid: a tile of RNN rows straight from the input and hidden products' tiles (row stride np),
+     * the operations of the per-step path's bias passes and {@link CpuCells#rnnTanhForward} in their order (the
+     * narrow tail as {@link Activations#tanh(float)}). A tile a call, not a row: a call per row cost the small RNN's
+     * forward 1-5%, as this class's methods are never inlined.
      */
-    static void tanhOfSums(int hid, float[] xTile, float[] hTile, int src, float[] bias, int bihOff, int bhhOff,
+    static void tanhOfSums(int rows, int hid, int np, float[] xTile, float[] hTile, float[] bias, int bihOff, int bhhOff,
                            float[] h, int ho) {
-        int j = 0;
-        for (; j + S.length() <= hid; j += S.length()) {
-            FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bias, bihOff + j));
-            FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bias, bhhOff + j));
-            VectorMath.tanh(xg.add(hg)).intoArray(h, ho + j);
-        }
-        for (; j < hid; j++) {
-            h[ho + j] = Activations.tanh((xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j]));
+        for (int r = 0; r < rows; r++) {
+            int src = r * np, dst = ho + r * hid, j = 0;
+            for (; j + S.length() <= hid; j += S.length()) {
+                FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bias, bihOff + j));
+                FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bias, bhhOff + j));
+                VectorMath.tanh(xg.add(hg)).intoArray(h, dst + j);
+            }
+            for (; j < hid; j++) {
+                h[dst + j] = Activations.tanh((xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j]));
+            }
         }
     }
 

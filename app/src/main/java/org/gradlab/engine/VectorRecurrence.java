@@ -47,10 +47,7 @@ final class VectorRecurrence {
                 product(in, hid, x, xOff + (t * batch + i) * in, rows, wip, inputTile, false);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
-                    for (int r = 0; r < rows; r++) {
-                        VectorActivations.tanhOfSums(hid, inputTile, tile, r * np, bias, bihOff, bhhOff, h,
-                                at + blk + (i + r) * hid);
-                    }
+                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bias, bihOff, bhhOff, h, at + blk + i * hid);
                     continue;
                 }
                 for (int r = 0; r < rows; r++) {

@@ -15,7 +15,11 @@ final class Softmax {
      */
     static void causalRow(float[] x, int o, int n, int len, float scale) {
         float max = scaleAndMax(x, o, n, scale);
-        float sum = VectorSupport.ENABLED ? VectorActivations.expShiftPadded(x, o, n, len, max) : expShiftInto(x, o, n, max, x, o);
+        // the vector path: x[o+n, o+pad) set to −∞ (exp gives ~1e−38 there in a vector) so the row is taken in whole
+        // vectors up to pad, n rounded up to a vector and at most len
+        int pad = VectorSupport.ENABLED ? Math.min(len, (n + VectorGemm.L - 1) / VectorGemm.L * VectorGemm.L) : n;
+        java.util.Arrays.fill(x, o + n, o + pad, Float.NEGATIVE_INFINITY);
+        float sum = expShiftInto(x, o, pad, max, x, o);
         scale(x, o, n, 1f / sum);
         java.util.Arrays.fill(x, o + n, o + len, 0f);
     }

@@ -74,17 +74,6 @@ final class VectorActivations {
         return sum;
     }
 
-    /**
-     * x[o + j] ← exp(x[o + j] − shift) for j < n in place, and the sum; x[o+n, o+pad) is first set to −∞ (exp gives
-     * ~1e−38 there in a vector, 0 in the scalar tail) so the row is taken in whole vectors up to pad: n rounded up to
-     * a vector, at most len.
-     */
-    static float expShiftPadded(float[] x, int o, int n, int len, float shift) {
-        int pad = Math.min(len, (n + S.length() - 1) / S.length() * S.length());
-        java.util.Arrays.fill(x, o + n, o + pad, Float.NEGATIVE_INFINITY);
-        return expShiftInto(x, o, pad, shift, x, o);
-    }
-
     /** Exact (erf) GELU, x·(1 + erf(x/√2))/2, for x[i0, i1); the last values past whole vectors as the scalar kernel. */
     static void geluForward(int i0, int i1, float[] x, int xo, float[] out, int oo) {
         int i = i0;

@@ -67,6 +67,7 @@ final class VectorTallGemm {
             // one loop per method, fused or not: a method with both grew past C2's inlining budget and boxed its vectors
             for (; v + 2 * L <= mp; v += 2 * L) {
                 if (fma) kernel2Fma(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
+                else if (end - j <= 2) kernel2Mul2(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
                 else kernel2Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
             }
             if (v < mp) {
@@ -148,6 +149,27 @@ final class VectorTallGemm {
         c30.intoArray(t, t3); c31.intoArray(t, t3 + L);
         c40.intoArray(t, t4); c41.intoArray(t, t4 + L);
         c50.intoArray(t, t5); c51.intoArray(t, t5 + L);
+    }
+
+    /**
+     * kernel2Mul for a block of one or two columns: a 50-unit layer's last two (50 = 3·16 + 2), or an input of two.
+     * The six-column kernel computed them three times over: 12 multiplies and 12 adds a row of A for 4 useful.
+     */
+    private static void kernel2Mul2(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j,
+                                    int end, float[] t, int mp, int v) {
+        int j0 = j, j1 = end - 1, t0 = j0 * mp + v, t1 = j1 * mp + v;
+        FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, t, t1), c11 = FloatVector.fromArray(S, t, t1 + L);
+        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
+            float y = b[bi + j0];
+            c00 = c00.add(x0.mul(y)); c01 = c01.add(x1.mul(y));
+            y = b[bi + j1];
+            c10 = c10.add(x0.mul(y)); c11 = c11.add(x1.mul(y));
+        }
+        c00.intoArray(t, t0); c01.intoArray(t, t0 + L);
+        c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
     }
 
     private static void kernel1Fma(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,

@@ -85,9 +85,10 @@ final class VectorRecurrence {
                 product(hid, hid, dPre, at + i * hid, rows, wp, dH, c0, hid, true, 0, fused);
                 if (fused == hid) continue;
                 int w = hid - fused;
-                for (int r = 0; r < rows; r++) System.arraycopy(dH, c0 + r * hid + fused, tile, r * L, w);
+                // element by element: an arraycopy call per row of two floats cost more than the floats
+                for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) tile[r * L + q] = dH[o + q];
                 product(hid, hid, dPre, at + i * hid, rows, wp, tile, -fused, L, true, fused, np);
-                for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, dH, c0 + r * hid + fused, w);
+                for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) dH[o + q] = tile[r * L + q];
             }
         }
     }

@@ -40,6 +40,8 @@ final class VectorRecurrence {
                         float[] wip, float[] wp, float[] bias, int bihOff, int bhhOff, float[] xg, float[] hg, float[] h,
                         float[] inputTile, float[] tile) {
         int np = VectorGemm.padded(hid), blk = batch * hid;
+        float[] tail = new float[MR * L];
+        double[] lanes = new double[VectorActivations.narrowLanes()];
         for (int t = 0; t < seq; t++) {
             int at = t * blk;
             for (int i = r0, rows; i < r1; i += rows) {
@@ -47,7 +49,8 @@ final class VectorRecurrence {
                 product(in, hid, x, xOff + (t * batch + i) * in, rows, wip, inputTile, false);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
-                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bias, bihOff, bhhOff, h, at + blk + i * hid);
+                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bias, bihOff, bhhOff, h, at + blk + i * hid,
+                            tail, lanes);
                     continue;
                 }
                 for (int r = 0; r < rows; r++) {

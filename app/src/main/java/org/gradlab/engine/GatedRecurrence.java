@@ -16,8 +16,10 @@ final class GatedRecurrence {
         int gh = (lstm ? 4 : 3) * hid, blk = batch * hid, gblk = batch * gh, m = r1 - r0;
         for (int t = 0; t < seq; t++) {
             int c0 = t * gblk + r0 * gh;
-            product(m, gh, hid, hs, t * blk + r0 * hid, hid, 1, w, packedN, hg, c0, gh, false, s);
-            VectorColumns.addToRows(0, m, gh, gh, hg, c0, bias, bhhOff);
+            // the bias added as each strip is stored, the same addition as a pass after the product (GemmTest), without
+            // reading the step's gates back
+            VectorGemm.gemm(m, hid, hs, t * blk + r0 * hid, hid, 1, w, 0, packedN > 0 ? 0 : gh, hg, c0, gh, false, 0, gh, s,
+                    VectorGemm.MR, packedN, bias, bhhOff);
             if (lstm) CpuCells.lstmForward(r0, r1, hid, xg, t * gblk, hg, t * gblk, cs, t * blk, gates, t * gblk, cs,
                     (t + 1) * blk, hs, (t + 1) * blk);
             else CpuCells.gruForward(r0, r1, hid, xg, t * gblk, hg, t * gblk, hs, t * blk, gates, t * gblk, hs, (t + 1) * blk);

@@ -31,27 +31,4 @@ class VectorColumnsTest {
             }
         }
     }
-
-    /** The bias pass a vector of columns at a time: the rows asked for, each column once, padding left alone. */
-    @Test
-    void vectorBiasAddEqualsTheScalarLoop() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
-        SplittableRandom rng = new SplittableRandom(4);
-        for (int trial = 0; trial < 200; trial++) {
-            int m = 1 + rng.nextInt(20), n = 1 + rng.nextInt(trial % 3 == 0 ? 300 : 70), ldc = n + rng.nextInt(4);
-            int r0 = rng.nextInt(m), r1 = r0 + 1 + rng.nextInt(m - r0), cOff = rng.nextInt(3), bOff = rng.nextInt(3);
-            float[] c = new float[cOff + m * ldc + 1], b = new float[bOff + n];
-            for (int i = 0; i < c.length; i++) c[i] = (float) rng.nextGaussian();
-            for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextGaussian();
-            float[] want = c.clone(), got = c.clone();
-            for (int i = r0; i < r1; i++) {
-                for (int j = 0; j < n; j++) want[cOff + i * ldc + j] += b[bOff + j];
-            }
-            VectorColumns.addToRows(r0, r1, n, ldc, got, cOff, b, bOff);
-            for (int k = 0; k < c.length; k++) {
-                assertEquals(Float.floatToRawIntBits(want[k]), Float.floatToRawIntBits(got[k]),
-                        "rows [" + r0 + ", " + r1 + ") n=" + n + " ldc=" + ldc + " at " + k);
-            }
-        }
-    }
 }

@@ -84,7 +84,7 @@ final class VectorRecurrence {
                     continue;
                 }
                 // the whole vectors in place in dH's rows; the last columns (a vector would reach into the next row)
-                // through the tile, a few floats a row. Before, two copies of every row a step: a third of the call
+                // through the tile, a few floats a row (copying whole rows in and out cost 7-10% of the backward)
                 product(hid, hid, dPre, at + i * hid, rows, wp, dH, c0, hid, true, 0, fused);
                 if (fused == hid) continue;
                 int w = hid - fused;

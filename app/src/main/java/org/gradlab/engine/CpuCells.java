@@ -19,7 +19,9 @@ final class CpuCells {
     }
 
     static void rnnTanhBackward(int r0, int r1, int hd, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
-        for (int i = r0 * hd; i < r1 * hd; i++) {
+        int i0 = r0 * hd, n = (r1 - r0) * hd;
+        for (int i = i0 + (VectorSupport.ENABLED ? VectorCells.tanhGradient(n, h, ho + i0, dh, dho + i0, dp, dpo + i0) : 0);
+             i < r1 * hd; i++) {
             float y = h[ho + i];
             dp[dpo + i] = dh[dho + i] * (1f - y * y);
         }
@@ -30,7 +32,9 @@ final class CpuCells {
     }
 
     static void rnnSigmoidBackward(int r0, int r1, int hd, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
-        for (int i = r0 * hd; i < r1 * hd; i++) {
+        int i0 = r0 * hd, n = (r1 - r0) * hd;
+        for (int i = i0 + (VectorSupport.ENABLED ? VectorCells.sigmoidGradient(n, h, ho + i0, dh, dho + i0, dp, dpo + i0) : 0);
+             i < r1 * hd; i++) {
             float y = h[ho + i];
             dp[dpo + i] = dh[dho + i] * y * (1f - y);
         }

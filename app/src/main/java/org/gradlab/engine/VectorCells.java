@@ -24,6 +24,29 @@ final class VectorCells {
         return j;
     }
 
+    /**
+     * dp[i] = dh[i]·(1 − y²), y = h[i], for i &lt; returned (a tanh RNN's backward): left scalar, this loop took
+     * 50 of a small RNN's 235 µs backward (B=32, H=50, T=100), ~1 cycle a value.
+     */
+    static int tanhGradient(int n, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector y = FloatVector.fromArray(S, h, ho + j);
+            FloatVector.fromArray(S, dh, dho + j).mul(ONE.sub(y.mul(y))).intoArray(dp, dpo + j);
+        }
+        return j;
+    }
+
+    /** dp[i] = dh[i]·y·(1 − y), y = h[i], for i &lt; returned (a sigmoid RNN's backward). */
+    static int sigmoidGradient(int n, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector y = FloatVector.fromArray(S, h, ho + j);
+            FloatVector.fromArray(S, dh, dho + j).mul(y).mul(ONE.sub(y)).intoArray(dp, dpo + j);
+        }
+        return j;
+    }
+
     /** An LSTM row's c = f·c_prev + i·g into c and h (h then becomes o·tanh(c) in two more passes). */
     static int lstmCell(int hd, float[] g, int gb, float[] cp, int cpb, float[] c, int cb, float[] h, int hb) {
         int j = 0;

@@ -106,6 +106,25 @@ class VectorCellsTest {
         }
     }
 
+    @Test
+    void singleGateBackwardEqualsTheScalarFormula() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        SplittableRandom rng = new SplittableRandom(9);
+        for (int hd : HIDDENS) {
+            int rows = 5, r0 = 1, r1 = 4, ho = 3, dho = 7, dpo = 2; // rows [1, 4), offsets off the vector grid
+            float[] h = rand(rng, ho + rows * hd, 1), dh = rand(rng, dho + rows * hd, 2);
+            float[] dpT = new float[dpo + rows * hd], dpS = new float[dpo + rows * hd];
+            CpuCells.rnnTanhBackward(r0, r1, hd, h, ho, dh, dho, dpT, dpo);
+            CpuCells.rnnSigmoidBackward(r0, r1, hd, h, ho, dh, dho, dpS, dpo);
+            for (int i = 0; i < rows * hd; i++) {
+                boolean in = i >= r0 * hd && i < r1 * hd;
+                float y = h[ho + i], d = dh[dho + i];
+                same(in ? d * (1f - y * y) : 0f, dpT[dpo + i], "tanh dPre", hd, i);
+                same(in ? d * y * (1f - y) : 0f, dpS[dpo + i], "sigmoid dPre", hd, i);
+            }
+        }
+    }
+
     private static void same(float want, float got, String what, int hd, int at) {
         assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got), what + " H=" + hd + " at " + at + ": " + want + " vs " + got);
     }

@@ -127,7 +127,10 @@ final class RecurrentLayer {
         if (omega != null) omega.addGradient(be, p, whh.offset(), dPreX, dH, g);
         be.gemm(gh, in, rows, dPreX, 0, 1, gh, x, xOff, in, g, wih.offset(), in, true);
         be.columnSums(dPreX, 0, rows, gh, gh, g, bih.offset());
-        be.columnSums(dPreH, 0, rows, gh, gh, g, bhh.offset());
+        // a single-gate cell's two biases share one pre-activation gradient and both slots start at zeroGrads' 0, so
+        // the second sum would repeat the first bit for bit (8.5 µs of a 50-unit RNN's ~850 µs step)
+        if (dPreH == dPreX) be.copy(g, bih.offset(), g, bhh.offset(), gh);
+        else be.columnSums(dPreH, 0, rows, gh, gh, g, bhh.offset());
         if (dx != null) be.gemm(rows, in, gh, dPreX, 0, gh, 1, p, wih.offset(), in, dx, dxOff, in, false);
     }
 }

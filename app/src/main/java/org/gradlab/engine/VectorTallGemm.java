@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * G[m, n] (+)= Aᵀ·B for a long k and a small G: a weight gradient summed over every row of a batch × time (a
  * recurrent layer's dW over T·B rows). The blocked GEMM would pack Aᵀ six values at a time and pad B's narrow
- * columns for each k block; here the vectors run down G's rows instead — a row of A is contiguous — with six of
- * G's columns broadcast from a row of B, and G is held transposed in a tile for the whole product.
+ * columns for each k block; here the vectors run down G's rows instead — a row of A is contiguous — with eight
+ * (or six) of G's columns broadcast from a row of B, and G is held transposed in a tile for the whole product.
  * <p>
  * Each element keeps VectorGemm's chain exactly: k in order, fused multiply-adds for the columns j &lt; n − n mod L
  * (the ones VectorGemm covers with whole vectors) and a multiply then an add for the rest (GemmTest pins the chain).
@@ -30,7 +30,10 @@ final class VectorTallGemm {
         return (n + 1) * VectorGemm.padded(m);
     }
 
-    /** G(i, j) = g[gOff + i·ldg + j] for j in [j0, j1); A(p, i) = a[aOff + p·lda + i]; B(p, j) = b[bOff + p·ldb + j]. */
+    /**
+     * G(i, j) = g[gOff + i·ldg + j] for j in [j0, j1); A(p, i) = a[aOff + p·lda + i]; B(p, j) = b[bOff + p·ldb + j].
+     * Where [j0, j1) meets the fused columns it starts and ends on a multiple of eight (or at n − n mod L).
+     */
     static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] g, int gOff,
                      int ldg, boolean acc, int j0, int j1, float[] scratch) {
         int mp = VectorGemm.padded(m), fused = n - n % L;
@@ -57,63 +60,102 @@ final class VectorTallGemm {
         }
     }
 
-    /** Rows [p0, p1) into the tile for every column block: six columns at a time, split where fusing stops. */
+    /**
+     * Rows [p0, p1) into the tile for every column block: the fused columns (a multiple of 16) eight at a time, so
+     * a range of columns must start and end on a block of eight there; the unfused ones six at a time.
+     */
     private static void columns(int p0, int p1, int m, int mp, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] t, int j0, int j1, int fused) {
-        for (int j = j0; j < j1; ) {
-            int end = Math.min(j1, Math.min(j + NJ, j < fused ? fused : j1));
-            boolean fma = j < fused;
+        int j = j0;
+        if (j0 < fused && (j0 % 8 != 0 || j1 < fused && j1 % 8 != 0)) {
+            throw new IllegalArgumentException("columns [" + j0 + ", " + j1 + ") cut a block of eight fused columns");
+        }
+        for (; j < Math.min(j1, fused); j += 8) {
             int v = 0;
+            for (; v + 2 * L <= mp; v += 2 * L) kernel2Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
+            if (v < mp) kernel1Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
+        }
+        for (; j < j1; ) {
+            int end = Math.min(j1, j + NJ), v = 0;
             // one loop per method, fused or not: a method with both grew past C2's inlining budget and boxed its vectors
             for (; v + 2 * L <= mp; v += 2 * L) {
-                if (fma) kernel2Fma(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
-                else if (end - j <= 2) kernel2Mul2(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
+                if (end - j <= 2) kernel2Mul2(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
                 else kernel2Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
             }
-            if (v < mp) {
-                if (fma) kernel1Fma(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
-                else kernel1Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
-            }
+            if (v < mp) kernel1Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
             j = end;
         }
     }
 
-    /** Two vectors of G's rows × columns [j, end) (≤ 6; missing ones repeat the last, stored twice with one value). */
-    private static void kernel2Fma(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
-                                   float[] t, int mp, int v) {
-        int last = end - 1;
-        int j0 = j, j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last), j3 = Math.min(j + 3, last);
-        int j4 = Math.min(j + 4, last), j5 = Math.min(j + 5, last);
-        int t0 = j0 * mp + v, t1 = j1 * mp + v, t2 = j2 * mp + v, t3 = j3 * mp + v, t4 = j4 * mp + v, t5 = j5 * mp + v;
+    /**
+     * Two vectors of G's rows × eight whole columns from b0 (B(p, j + x) = b[b0 + p·ldb + x]), tile rows from t0,
+     * stride mp. B's columns at constant offsets from one index. The kernel it replaced held six clamped offsets,
+     * one per column (as kernel2Mul still does): in that loop C2 ran out of general registers and, in about one
+     * compilation of two, kept the row index in a vector register and moved it back for every broadcast — the same
+     * 50 × 50 × 3,200 product took 140-160 µs in some JVMs and 210-270 in others. Here the checks of the eight reads merge into one, and the index stays put:
+     * 50 × 50 × 3,200 128-199 against 152-226 µs, 64 × 64 × 3,200 210 against 338 (both kernels in one JVM).
+     * As kernel2Mul, written out on purpose: accumulators must be locals to stay in registers.
+     */
+    private static void kernel2Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
         FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, t, t1), c11 = FloatVector.fromArray(S, t, t1 + L);
-        FloatVector c20 = FloatVector.fromArray(S, t, t2), c21 = FloatVector.fromArray(S, t, t2 + L);
-        FloatVector c30 = FloatVector.fromArray(S, t, t3), c31 = FloatVector.fromArray(S, t, t3 + L);
-        FloatVector c40 = FloatVector.fromArray(S, t, t4), c41 = FloatVector.fromArray(S, t, t4 + L);
-        FloatVector c50 = FloatVector.fromArray(S, t, t5), c51 = FloatVector.fromArray(S, t, t5 + L);
-        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
+        FloatVector c10 = FloatVector.fromArray(S, t, t0 + mp), c11 = FloatVector.fromArray(S, t, t0 + mp + L);
+        FloatVector c20 = FloatVector.fromArray(S, t, t0 + 2 * mp), c21 = FloatVector.fromArray(S, t, t0 + 2 * mp + L);
+        FloatVector c30 = FloatVector.fromArray(S, t, t0 + 3 * mp), c31 = FloatVector.fromArray(S, t, t0 + 3 * mp + L);
+        FloatVector c40 = FloatVector.fromArray(S, t, t0 + 4 * mp), c41 = FloatVector.fromArray(S, t, t0 + 4 * mp + L);
+        FloatVector c50 = FloatVector.fromArray(S, t, t0 + 5 * mp), c51 = FloatVector.fromArray(S, t, t0 + 5 * mp + L);
+        FloatVector c60 = FloatVector.fromArray(S, t, t0 + 6 * mp), c61 = FloatVector.fromArray(S, t, t0 + 6 * mp + L);
+        FloatVector c70 = FloatVector.fromArray(S, t, t0 + 7 * mp), c71 = FloatVector.fromArray(S, t, t0 + 7 * mp + L);
+        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
         for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
             FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
-            FloatVector y = FloatVector.broadcast(S, b[bi + j0]);
+            FloatVector y = FloatVector.broadcast(S, b[bi]);
             c00 = x0.fma(y, c00); c01 = x1.fma(y, c01);
-            y = FloatVector.broadcast(S, b[bi + j1]);
+            y = FloatVector.broadcast(S, b[bi + 1]);
             c10 = x0.fma(y, c10); c11 = x1.fma(y, c11);
-            y = FloatVector.broadcast(S, b[bi + j2]);
+            y = FloatVector.broadcast(S, b[bi + 2]);
             c20 = x0.fma(y, c20); c21 = x1.fma(y, c21);
-            y = FloatVector.broadcast(S, b[bi + j3]);
+            y = FloatVector.broadcast(S, b[bi + 3]);
             c30 = x0.fma(y, c30); c31 = x1.fma(y, c31);
-            y = FloatVector.broadcast(S, b[bi + j4]);
+            y = FloatVector.broadcast(S, b[bi + 4]);
             c40 = x0.fma(y, c40); c41 = x1.fma(y, c41);
-            y = FloatVector.broadcast(S, b[bi + j5]);
+            y = FloatVector.broadcast(S, b[bi + 5]);
             c50 = x0.fma(y, c50); c51 = x1.fma(y, c51);
+            y = FloatVector.broadcast(S, b[bi + 6]);
+            c60 = x0.fma(y, c60); c61 = x1.fma(y, c61);
+            y = FloatVector.broadcast(S, b[bi + 7]);
+            c70 = x0.fma(y, c70); c71 = x1.fma(y, c71);
         }
         c00.intoArray(t, t0); c01.intoArray(t, t0 + L);
-        c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
-        c20.intoArray(t, t2); c21.intoArray(t, t2 + L);
-        c30.intoArray(t, t3); c31.intoArray(t, t3 + L);
-        c40.intoArray(t, t4); c41.intoArray(t, t4 + L);
-        c50.intoArray(t, t5); c51.intoArray(t, t5 + L);
+        c10.intoArray(t, t0 + mp); c11.intoArray(t, t0 + mp + L);
+        c20.intoArray(t, t0 + 2 * mp); c21.intoArray(t, t0 + 2 * mp + L);
+        c30.intoArray(t, t0 + 3 * mp); c31.intoArray(t, t0 + 3 * mp + L);
+        c40.intoArray(t, t0 + 4 * mp); c41.intoArray(t, t0 + 4 * mp + L);
+        c50.intoArray(t, t0 + 5 * mp); c51.intoArray(t, t0 + 5 * mp + L);
+        c60.intoArray(t, t0 + 6 * mp); c61.intoArray(t, t0 + 6 * mp + L);
+        c70.intoArray(t, t0 + 7 * mp); c71.intoArray(t, t0 + 7 * mp + L);
     }
+
+    private static void kernel1Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
+        FloatVector c0 = FloatVector.fromArray(S, t, t0), c1 = FloatVector.fromArray(S, t, t0 + mp);
+        FloatVector c2 = FloatVector.fromArray(S, t, t0 + 2 * mp), c3 = FloatVector.fromArray(S, t, t0 + 3 * mp);
+        FloatVector c4 = FloatVector.fromArray(S, t, t0 + 4 * mp), c5 = FloatVector.fromArray(S, t, t0 + 5 * mp);
+        FloatVector c6 = FloatVector.fromArray(S, t, t0 + 6 * mp), c7 = FloatVector.fromArray(S, t, t0 + 7 * mp);
+        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x = FloatVector.fromArray(S, a, ai);
+            c0 = x.fma(FloatVector.broadcast(S, b[bi]), c0);
+            c1 = x.fma(FloatVector.broadcast(S, b[bi + 1]), c1);
+            c2 = x.fma(FloatVector.broadcast(S, b[bi + 2]), c2);
+            c3 = x.fma(FloatVector.broadcast(S, b[bi + 3]), c3);
+            c4 = x.fma(FloatVector.broadcast(S, b[bi + 4]), c4);
+            c5 = x.fma(FloatVector.broadcast(S, b[bi + 5]), c5);
+            c6 = x.fma(FloatVector.broadcast(S, b[bi + 6]), c6);
+            c7 = x.fma(FloatVector.broadcast(S, b[bi + 7]), c7);
+        }
+        c0.intoArray(t, t0); c1.intoArray(t, t0 + mp); c2.intoArray(t, t0 + 2 * mp); c3.intoArray(t, t0 + 3 * mp);
+        c4.intoArray(t, t0 + 4 * mp); c5.intoArray(t, t0 + 5 * mp); c6.intoArray(t, t0 + 6 * mp); c7.intoArray(t, t0 + 7 * mp);
+    }
+
 
     private static void kernel2Mul(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
                                    float[] t, int mp, int v) {
@@ -172,28 +214,6 @@ final class VectorTallGemm {
         c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
     }
 
-    private static void kernel1Fma(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
-                                   float[] t, int mp, int v) {
-        int last = end - 1;
-        int j0 = j, j1 = Math.min(j + 1, last), j2 = Math.min(j + 2, last), j3 = Math.min(j + 3, last);
-        int j4 = Math.min(j + 4, last), j5 = Math.min(j + 5, last);
-        int t0 = j0 * mp + v, t1 = j1 * mp + v, t2 = j2 * mp + v, t3 = j3 * mp + v, t4 = j4 * mp + v, t5 = j5 * mp + v;
-        FloatVector c0 = FloatVector.fromArray(S, t, t0), c1 = FloatVector.fromArray(S, t, t1);
-        FloatVector c2 = FloatVector.fromArray(S, t, t2), c3 = FloatVector.fromArray(S, t, t3);
-        FloatVector c4 = FloatVector.fromArray(S, t, t4), c5 = FloatVector.fromArray(S, t, t5);
-        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
-        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
-            FloatVector x = FloatVector.fromArray(S, a, ai);
-            c0 = x.fma(FloatVector.broadcast(S, b[bi + j0]), c0);
-            c1 = x.fma(FloatVector.broadcast(S, b[bi + j1]), c1);
-            c2 = x.fma(FloatVector.broadcast(S, b[bi + j2]), c2);
-            c3 = x.fma(FloatVector.broadcast(S, b[bi + j3]), c3);
-            c4 = x.fma(FloatVector.broadcast(S, b[bi + j4]), c4);
-            c5 = x.fma(FloatVector.broadcast(S, b[bi + j5]), c5);
-        }
-        c0.intoArray(t, t0); c1.intoArray(t, t1); c2.intoArray(t, t2);
-        c3.intoArray(t, t3); c4.intoArray(t, t4); c5.intoArray(t, t5);
-    }
 
     private static void kernel1Mul(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
                                    float[] t, int mp, int v) {

@@ -144,6 +144,20 @@ class GemmTest {
         }
     }
 
+    /** The tall kernel takes its fused columns eight at a time: a range that cuts such a block is refused, not guessed at. */
+    @Test
+    void theTallKernelRefusesAColumnRangeThatCutsABlockOfEight() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        int m = 50, n = 50, k = 400;
+        float[] a = new float[k * m], b = new float[k * n], g = new float[m * n], scratch = new float[VectorTallGemm.scratchSize(m, n)];
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> VectorTallGemm.gemm(m, n, k, a, 0, m, b, 0, n, g, 0, n, false, 3, 50, scratch));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> VectorTallGemm.gemm(m, n, k, a, 0, m, b, 0, n, g, 0, n, false, 0, 20, scratch));
+        VectorTallGemm.gemm(m, n, k, a, 0, m, b, 0, n, g, 0, n, false, 16, 49, scratch); // ends past the fused columns
+        VectorTallGemm.gemm(m, n, k, a, 0, m, b, 0, n, g, 0, n, false, 48, 50, scratch); // the unfused ones alone
+    }
+
     /** The packed layout itself, at any size and over any split of the columns into whole strips: the same bits. */
     @Test
     void theVectorGemmOverAPackedBGivesTheSameBitsOverAnyColumnSplit() {

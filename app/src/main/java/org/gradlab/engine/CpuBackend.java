@@ -177,8 +177,9 @@ public final class CpuBackend implements Backend {
             int colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
             boolean splitRows = m >= n && m >= 2 * rowAlign * chunks || n < colAlign * chunks;
             if (VectorSupport.ENABLED && packedN == 0 && VectorTallGemm.suits(m, n, k, ars)) {
-                // whole blocks of eight columns, so the fused ones run VectorTallGemm's eight-column kernel throughout
-                int n0 = WorkerPool.splitStart(n, chunk, chunks, 8), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, 8);
+                // whole blocks of fused columns, as VectorTallGemm's eight-column kernel takes them
+                int align = VectorTallGemm.FUSED_BLOCK;
+                int n0 = WorkerPool.splitStart(n, chunk, chunks, align), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, align);
                 if (n1 > n0) VectorTallGemm.gemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1,
                         scratch(chunk, VectorTallGemm.scratchSize(m, n)));
                 if (n1 > n0 && bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff); // C is small

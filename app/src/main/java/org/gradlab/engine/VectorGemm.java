@@ -307,6 +307,7 @@ final class VectorGemm {
         c60.intoArray(c, r); c61.intoArray(c, r + L); r += ldc;
         c70.intoArray(c, r); c71.intoArray(c, r + L);
     }
+
     /**
      * kernel8x2 for an A whose rows lie next to each other (ars 1: a transposed A, a weight gradient's Gᵀ, or a
      * packed panel), its eight values at constant offsets from one index. With eight offsets held in registers,

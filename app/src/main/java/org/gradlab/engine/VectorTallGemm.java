@@ -15,6 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorTallGemm {
     private static final VectorSpecies<Float> S = VectorGemm.S;
     private static final int L = VectorGemm.L, NJ = 6;
+    /** Fused columns per kernel call: a column range split over threads starts and ends on a multiple of it. */
+    static final int FUSED_BLOCK = 8;
     /** Rows of A and B per pass over G's tile: both blocks stay in the first-level caches. */
     private static final int KB = 96;
 
@@ -37,6 +39,9 @@ final class VectorTallGemm {
     static void gemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] g, int gOff,
                      int ldg, boolean acc, int j0, int j1, float[] scratch) {
         int mp = VectorGemm.padded(m), fused = n - n % L;
+        if (j0 < fused && (j0 % FUSED_BLOCK != 0 || j1 < fused && j1 % FUSED_BLOCK != 0)) {
+            throw new IllegalArgumentException("columns [" + j0 + ", " + j1 + ") cut a block of " + FUSED_BLOCK + " fused columns");
+        }
         float[] t = scratch; // t[j·mp + i] = G(i, j): G transposed, rows padded to whole vectors
         for (int j = j0; j < j1; j++) {
             int row = j * mp;
@@ -61,16 +66,13 @@ final class VectorTallGemm {
     }
 
     /**
-     * Rows [p0, p1) into the tile for every column block: the fused columns (a multiple of 16) eight at a time, so
-     * a range of columns must start and end on a block of eight there; the unfused ones six at a time.
+     * Rows [p0, p1) into the tile for every column block: the fused columns (a multiple of 16) eight at a time
+     * (the range starts and ends on such a block there: {@link #gemm} checks), the unfused ones six at a time.
      */
     private static void columns(int p0, int p1, int m, int mp, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 float[] t, int j0, int j1, int fused) {
         int j = j0;
-        if (j0 < fused && (j0 % 8 != 0 || j1 < fused && j1 % 8 != 0)) {
-            throw new IllegalArgumentException("columns [" + j0 + ", " + j1 + ") cut a block of eight fused columns");
-        }
-        for (; j < Math.min(j1, fused); j += 8) {
+        for (; j < Math.min(j1, fused); j += FUSED_BLOCK) {
             int v = 0;
             for (; v + 2 * L <= mp; v += 2 * L) kernel2Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
             if (v < mp) kernel1Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
@@ -92,8 +94,9 @@ final class VectorTallGemm {
      * stride mp. B's columns at constant offsets from one index. The kernel it replaced held six clamped offsets,
      * one per column (as kernel2Mul still does): in that loop C2 ran out of general registers and, in about one
      * compilation of two, kept the row index in a vector register and moved it back for every broadcast — the same
-     * 50 × 50 × 3,200 product took 140-160 µs in some JVMs and 210-270 in others. Here the checks of the eight reads merge into one, and the index stays put:
-     * 50 × 50 × 3,200 128-199 against 152-226 µs, 64 × 64 × 3,200 210 against 338 (both kernels in one JVM).
+     * 50 × 50 × 3,200 product took 140-160 µs in some JVMs and 210-270 in others. Here the checks of the eight
+     * reads merge into one, and the index stays put: 50 × 50 × 3,200 128-199 against 152-226 µs, 64 × 64 × 3,200
+     * 210 against 338 (both kernels in one JVM).
      * As kernel2Mul, written out on purpose: accumulators must be locals to stay in registers.
      */
     private static void kernel2Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
@@ -156,7 +159,6 @@ final class VectorTallGemm {
         c4.intoArray(t, t0 + 4 * mp); c5.intoArray(t, t0 + 5 * mp); c6.intoArray(t, t0 + 6 * mp); c7.intoArray(t, t0 + 7 * mp);
     }
 
-
     private static void kernel2Mul(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
                                    float[] t, int mp, int v) {
         int last = end - 1;
@@ -213,7 +215,6 @@ final class VectorTallGemm {
         c00.intoArray(t, t0); c01.intoArray(t, t0 + L);
         c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
     }
-
 
     private static void kernel1Mul(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
                                    float[] t, int mp, int v) {

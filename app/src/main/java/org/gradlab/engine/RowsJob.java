@@ -30,7 +30,8 @@ final class RowsJob implements WorkerPool.Job {
                 java.util.Arrays.fill(lnDb[b], 0, dim, 0f);
                 if (VectorSupport.ENABLED) {
                     VectorLayerNorm.backward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, lnDw[b], 0,
-                            lnDb[b], 0, scratch.floats(chunk, VectorLayerNorm.scratchSize(dim)));
+                            lnDb[b], 0, scratch.floats(chunk, VectorLayerNorm.scratchSize(dim)),
+                            scratch.doubles(chunk, VectorLayerNorm.doubleScratchSize(dim)));
                 } else {
                     CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
                             lnDw[b], 0, lnDb[b], 0);
@@ -47,7 +48,8 @@ final class RowsJob implements WorkerPool.Job {
                 else CpuBackend.columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
             }
             case LN_F -> {
-                if (VectorSupport.ENABLED) VectorLayerNorm.forward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+                if (VectorSupport.ENABLED) VectorLayerNorm.forward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5,
+                        scratch.doubles(chunk, VectorLayerNorm.doubleScratchSize(dim)));
                 else CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
             }
             case GELU_F -> {

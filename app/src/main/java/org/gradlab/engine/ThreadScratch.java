@@ -3,10 +3,12 @@ package org.gradlab.engine;
 /** Each worker thread's scratch, kept between calls so a step allocates nothing: floats grown on demand, GEMM blocks. */
 final class ThreadScratch {
     private final float[][] floats;
+    private final double[][] doubles;
     private final VectorGemm.Scratch[] gemm;
 
     ThreadScratch(int threads) {
         floats = new float[threads][256];
+        doubles = new double[threads][256];
         gemm = new VectorGemm.Scratch[threads];
         if (VectorSupport.ENABLED) for (int i = 0; i < threads; i++) gemm[i] = new VectorGemm.Scratch();
     }
@@ -19,6 +21,12 @@ final class ThreadScratch {
     float[] floats(int chunk, int n) {
         if (floats[chunk].length < n) floats[chunk] = new float[Math.max(n, 2 * floats[chunk].length)];
         return floats[chunk];
+    }
+
+    /** Thread `chunk`'s doubles, at least n of them (contents undefined). */
+    double[] doubles(int chunk, int n) {
+        if (doubles[chunk].length < n) doubles[chunk] = new double[Math.max(n, 2 * doubles[chunk].length)];
+        return doubles[chunk];
     }
 
     /** Thread `chunk`'s vector-GEMM blocks (null without the Vector API). */

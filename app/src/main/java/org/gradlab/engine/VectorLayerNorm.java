@@ -1,6 +1,8 @@
 package org.gradlab.engine;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,9 +12,15 @@ import jdk.incubator.vector.VectorSpecies;
  * a time with the same float operations in the same order, and dw/db still take the rows in order; so does the
  * forward's output. (Vectorising that output once doubled the GELU kernels' share of a GPT step: that was HotSpot's
  * class-check trap limit, which the launcher now raises — see {@link VectorSupport}.)
+ * <p>
+ * The double chains read doubles widened beforehand a vector at a time, never a float converted in the chain: C2
+ * converts a float with vcvtss2sd into a register whose old value it keeps (the instruction merges its upper half),
+ * and it chose the chain's own registers, so every conversion waited on the add before it — a GPT's 2,048 × 128
+ * forward ran at ~6 cycles a value.
  */
 final class VectorLayerNorm {
     private static final VectorSpecies<Float> S = VectorGemm.S;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
     private static final int L = VectorGemm.L, ROWS = 4;
 
     private VectorLayerNorm() {}
@@ -22,19 +30,36 @@ final class VectorLayerNorm {
         return 2 * ROWS * dim;
     }
 
+    /** Doubles of scratch {@link #forward} and {@link #backward} need for rows of `dim`. */
+    static int doubleScratchSize(int dim) {
+        return 2 * ROWS * dim;
+    }
+
+    /** xd[i] = (double) x[x0 + i] for i &lt; n: exact, a float vector widened to two double vectors at a time. */
+    private static void widen(float[] x, int x0, int n, double[] xd) {
+        int i = 0, dl = DS.length();
+        for (; i + L <= n; i += L) {
+            FloatVector f = FloatVector.fromArray(S, x, x0 + i);
+            ((DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0)).intoArray(xd, i);
+            ((DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1)).intoArray(xd, i + dl);
+        }
+        for (; i < n; i++) xd[i] = x[x0 + i];
+    }
+
+    /** xd holds {@link #doubleScratchSize} doubles. */
     static void forward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, float eps,
-                        float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
-        int r = r0;
+                        float[] out, int oo, float[] mean, int mo, float[] rstd, int ro, double[] xd) {
+        int r = r0, a1 = dim, a2 = 2 * dim, a3 = 3 * dim;
         for (; r + ROWS <= r1; r += ROWS) {
-            int x0 = xo + r * dim, x1 = x0 + dim, x2 = x1 + dim, x3 = x2 + dim;
+            widen(x, xo + r * dim, ROWS * dim, xd); // the four rows lie one after another
             double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
             for (int j = 0; j < dim; j++) {
-                s0 += x[x0 + j]; s1 += x[x1 + j]; s2 += x[x2 + j]; s3 += x[x3 + j];
+                s0 += xd[j]; s1 += xd[a1 + j]; s2 += xd[a2 + j]; s3 += xd[a3 + j];
             }
             double mu0 = s0 / dim, mu1 = s1 / dim, mu2 = s2 / dim, mu3 = s3 / dim;
             double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
             for (int j = 0; j < dim; j++) {
-                double d0 = x[x0 + j] - mu0, d1 = x[x1 + j] - mu1, d2 = x[x2 + j] - mu2, d3 = x[x3 + j] - mu3;
+                double d0 = xd[j] - mu0, d1 = xd[a1 + j] - mu1, d2 = xd[a2 + j] - mu2, d3 = xd[a3 + j] - mu3;
                 v0 += d0 * d0; v1 += d1 * d1; v2 += d2 * d2; v3 += d3 * d3;
             }
             normaliseRow(r, dim, x, xo, w, wo, b, bo, mu0, v0, eps, out, oo, mean, mo, rstd, ro);
@@ -61,9 +86,13 @@ final class VectorLayerNorm {
         rstd[ro + r] = rs;
     }
 
-    /** Rows [r0, r1): dx rows written (+=), dw/db accumulated row after row; `t` holds {@link #scratchSize} floats. */
+    /**
+     * Rows [r0, r1): dx rows written (+=), dw/db accumulated row after row; `t` holds {@link #scratchSize} floats,
+     * td {@link #doubleScratchSize} doubles.
+     */
     static void backward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] mean, int mo, float[] rstd,
-                         int ro, float[] dout, int doo, float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo, float[] t) {
+                         int ro, float[] dout, int doo, float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo, float[] t,
+                         double[] td) {
         int r = r0;
         for (; r + ROWS <= r1; r += ROWS) {
             // t[q·dim + j] = x̂'s gradient dxh of row r+q, t[(4+q)·dim + j] = dxh·x̂ (a float product, as the loop has it)
@@ -71,11 +100,12 @@ final class VectorLayerNorm {
                 int row = r + q;
                 terms(row, dim, x, xo, w, wo, mean[mo + row], rstd[ro + row], dout, doo, dw, dwo, db, dbo, t, q * dim, (ROWS + q) * dim);
             }
+            widen(t, 0, 2 * ROWS * dim, td);
             double d0 = 0, d1 = 0, d2 = 0, d3 = 0, e0 = 0, e1 = 0, e2 = 0, e3 = 0;
             int a1 = dim, a2 = 2 * dim, a3 = 3 * dim, p0 = 4 * dim, p1 = 5 * dim, p2 = 6 * dim, p3 = 7 * dim;
             for (int j = 0; j < dim; j++) {
-                d0 += t[j]; d1 += t[a1 + j]; d2 += t[a2 + j]; d3 += t[a3 + j];
-                e0 += t[p0 + j]; e1 += t[p1 + j]; e2 += t[p2 + j]; e3 += t[p3 + j];
+                d0 += td[j]; d1 += td[a1 + j]; d2 += td[a2 + j]; d3 += td[a3 + j];
+                e0 += td[p0 + j]; e1 += td[p1 + j]; e2 += td[p2 + j]; e3 += td[p3 + j];
             }
             gradient(r, dim, x, xo, mean, mo, rstd, ro, dx, dxo, d0, e0, t, 0);
             gradient(r + 1, dim, x, xo, mean, mo, rstd, ro, dx, dxo, d1, e1, t, a1);

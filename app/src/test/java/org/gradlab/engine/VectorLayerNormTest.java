@@ -24,7 +24,8 @@ class VectorLayerNormTest {
             float[] outA = rand(rng, 2 + rows * dim, false), outB = outA.clone();
             float[] meanA = new float[rows + 1], meanB = new float[rows + 1], rsA = new float[rows + 2], rsB = new float[rows + 2];
             CpuTransformerKernels.layerNormForward(r0, r1, dim, x, 3, w, 1, b, 2, eps, outA, 2, meanA, 1, rsA, 2);
-            VectorLayerNorm.forward(r0, r1, dim, x, 3, w, 1, b, 2, eps, outB, 2, meanB, 1, rsB, 2);
+            VectorLayerNorm.forward(r0, r1, dim, x, 3, w, 1, b, 2, eps, outB, 2, meanB, 1, rsB, 2,
+                    new double[VectorLayerNorm.doubleScratchSize(dim)]);
             same(outA, outB, "forward out", trial);
             same(meanA, meanB, "mean", trial);
             same(rsA, rsB, "rstd", trial);
@@ -34,7 +35,7 @@ class VectorLayerNormTest {
             float[] dwA = rand(rng, 1 + dim, false), dwB = dwA.clone(), dbA = rand(rng, 3 + dim, false), dbB = dbA.clone();
             CpuTransformerKernels.layerNormBackward(r0, r1, dim, x, 3, w, 1, meanA, 1, rsA, 2, dout, 1, dxA, 4, dwA, 1, dbA, 3);
             VectorLayerNorm.backward(r0, r1, dim, x, 3, w, 1, meanA, 1, rsA, 2, dout, 1, dxB, 4, dwB, 1, dbB, 3,
-                    new float[VectorLayerNorm.scratchSize(dim)]);
+                    new float[VectorLayerNorm.scratchSize(dim)], new double[VectorLayerNorm.doubleScratchSize(dim)]);
             same(dxA, dxB, "dx", trial);
             same(dwA, dwB, "dw", trial);
             same(dbA, dbB, "db", trial);

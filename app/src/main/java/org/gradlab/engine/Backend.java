@@ -101,6 +101,18 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * As {@link #rnnSequenceBackward(boolean, int, int, int, Buf, int, Buf, Buf, int, Buf)}, and where this backend
+     * can take them in the loop, Σ dH_t² over the batch and units of each step's final output gradient into
+     * stepSumSq[stepOff + t] (by the next collect), with the bits {@link #segmentNormsAndDiff} gives that step's
+     * segment. Returns whether it did; if not (the default), the caller measures dH after.
+     */
+    default boolean rnnSequenceBackward(boolean sigmoid, int seq, int batch, int hidden, Buf whh, int whhOff, Buf h,
+                                        Buf dH, int dHOff, Buf dPre, double[] stepSumSq, int stepOff) {
+        rnnSequenceBackward(sigmoid, seq, batch, hidden, whh, whhOff, h, dH, dHOff, dPre);
+        return false;
+    }
+
+    /**
      * Whether {@link #lstmForward} and {@link #gruForward} may be given their gates at the same place as xg, the
      * input projection they read (a recurrent layer then keeps one buffer for both, as xg is not needed after the
      * step): each unit's pre-activations are read before its gates are written. The CPU's cells allow it — and a

@@ -9,6 +9,10 @@ final class RecurrenceJob implements WorkerPool.Job {
     boolean backward, sigmoid;
     int seq, batch, in, hidden, xOff, bihOff, bhhOff, dHOff;
     float[] padded = new float[0], paddedIn = new float[0], x, bias, xg, hg, h, dH, dPre;
+    /** Backward, on one thread only: where each step's Σ dH_t² goes (null: not measured). */
+    double[] stepSumSq;
+    int stepOff;
+    private final double[] lanes = VectorNorms.laneScratch();
     /** Per thread: the input projection's tile (the hidden product's is the thread's scratch). */
     float[][] inputTiles = new float[0][];
 
@@ -39,7 +43,8 @@ final class RecurrenceJob implements WorkerPool.Job {
         int tileSize = VectorRecurrence.MR * VectorGemm.padded(hidden);
         float[] tile = scratch.floats(chunk, tileSize);
         if (backward) {
-            VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile);
+            VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile,
+                    chunks == 1 ? stepSumSq : null, stepOff, lanes);
             return;
         }
         if (inputTiles[chunk].length < tileSize) inputTiles[chunk] = new float[tileSize];

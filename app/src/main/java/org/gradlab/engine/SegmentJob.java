@@ -9,16 +9,27 @@ import java.util.Arrays;
  */
 final class SegmentJob implements WorkerPool.Job {
     static final int BLOCK = 1 << 15;
+    /**
+     * Copies of each thread's counters, lane q of a vector counting into copy q % WAYS, added together at the end:
+     * a gradient's values crowd into a few bins, and with one copy each increment waited on the store of the one
+     * before it to the same counter (~1 ns a value, 8 µs of a 50-unit RNN's ~700 µs step for its two passes).
+     */
+    static final int WAYS = 4;
 
     private final int threads;
     private int[] lastOffsets;
     private int[] lastSizes;
     private int blocks;
+    /** Values in all segments, and the threads the last pass ran on (their histograms are the ones to merge). */
+    private long values;
+    private int used;
     private int[] blockSeg = new int[64], blockStart = new int[64], blockEnd = new int[64];
     private double[] bSq = new double[64], bAbs = new double[64], bMax = new double[64], bDiff = new double[64];
     private long[] bBad = new long[64];
     private boolean[] bNaN = new boolean[64];
     private long[][] hist;
+    /** Counters in one copy of a thread's histogram (the caller's histogram's length). */
+    private int histLength;
     private int segments;
 
     /** normsMode: Σa² (and Σ(a−b)² when diff) instead of the full statistics. */
@@ -73,18 +84,32 @@ final class SegmentJob implements WorkerPool.Job {
             } while (start < end);
         }
         blocks = k;
+        values = 0;
+        for (int s = 0; s < segments; s++) values += sizes[s];
         lastOffsets = offsets;
         lastSizes = sizes;
     }
 
+    /**
+     * Runs the pass on the pool's threads, or on the caller's alone below a block's worth of values, where waking a
+     * worker costs more than the pass (a 50-unit RNN's 2,751 weights: a few µs, three passes a step). The sums and
+     * counts are the same either way: blocks are fixed and added in block order.
+     */
+    void runOn(WorkerPool pool) {
+        used = values > BLOCK ? threads : 1;
+        if (used > 1) pool.invoke(this);
+        else run(0, 1);
+    }
+
     void ensureHistograms(int n) {
-        for (int t = 0; t < threads; t++) if (hist[t].length < n) hist[t] = new long[n];
+        histLength = n;
+        for (int t = 0; t < threads; t++) if (hist[t].length < WAYS * n) hist[t] = new long[WAYS * n];
     }
 
     @Override
     public void run(int chunk, int chunks) {
         long[] h = histogram ? hist[chunk] : null;
-        if (h != null) Arrays.fill(h, 0);
+        if (h != null) Arrays.fill(h, 0, WAYS * histLength, 0);
         for (int k = chunk; k < blocks; k += chunks) {
             int s = blockSeg[k];
             if (normsMode) {
@@ -94,37 +119,65 @@ final class SegmentJob implements WorkerPool.Job {
                 acc.reset();
                 float f = scale == null ? 1f : scale[s];
                 int row = h == null ? -1 : rowOf[s] * HistogramBins.WIDTH;
-                if (VectorSupport.ENABLED) VectorSegmentStats.block(a, blockStart[k], blockEnd[k], f, h, row, bins[chunk], lanes[chunk], acc);
-                else acc.add(a, blockStart[k], blockEnd[k], f, h, row);
+                int i = blockStart[k];
+                if (VectorSupport.ENABLED) i = VectorSegmentStats.block(a, i, blockEnd[k], f, h, row, histLength, bins[chunk], lanes[chunk], acc);
+                acc.add(a, i, blockEnd[k], f, h, row); // the values past the last whole vector, or all of them
                 acc.store(k, bSq, bAbs, bMax, bBad, bNaN);
             }
         }
     }
 
     private void normsAndDiff(int k, double[] laneScratch) {
-        double sq = 0, d = 0;
-        float[] x = a, y = b;
-        int i = blockStart[k], end = blockEnd[k];
+        int i0 = blockStart[k], end = blockEnd[k];
+        bSq[k] = blockSumSq(a, i0, end, laneScratch);
+        bDiff[k] = diff ? blockSumSqDiff(a, b, i0, end, laneScratch) : 0;
+    }
+
+    /**
+     * Σ x[i]² over one block [i0, end): whole vectors widened to double a vector at a time (a sum of squares per time
+     * step of a recurrent layer's gradient runs every step: a scalar running sum cost ~2% of a small RNN's step), then
+     * the last values in order.
+     */
+    static double blockSumSq(float[] x, int i0, int end, double[] laneScratch) {
+        double sq = 0;
+        int i = i0;
         if (VectorSupport.ENABLED) {
-            // widened to double a vector at a time (a sum of squares per time step of a recurrent layer's gradient
-            // runs every step: a scalar running sum cost ~2% of a small RNN's step; the weights' change a step,
-            // scalar, ~1 ms of the LSTM anchor's); one loop each way — a loop that did both, with a branch on diff,
-            // ran the plain sums at half speed
-            int whole = i + (end - i) / VectorGemm.L * VectorGemm.L;
-            sq = VectorNorms.sumSq(x, i, whole, laneScratch);
-            if (diff) d = VectorNorms.sumSqDiff(x, y, i, whole, laneScratch);
-            i = whole;
+            i = i0 + (end - i0) / VectorGemm.L * VectorGemm.L;
+            sq = VectorNorms.sumSq(x, i0, i, laneScratch);
+        }
+        for (; i < end; i++) sq += (double) x[i] * x[i];
+        return sq;
+    }
+
+    /** Σ (x[i] − y[i])² over one block, as {@link #blockSumSq} (the weights' change a step, scalar, was ~1 ms of the LSTM anchor's). */
+    static double blockSumSqDiff(float[] x, float[] y, int i0, int end, double[] laneScratch) {
+        double d = 0;
+        int i = i0;
+        if (VectorSupport.ENABLED) {
+            i = i0 + (end - i0) / VectorGemm.L * VectorGemm.L;
+            d = VectorNorms.sumSqDiff(x, y, i0, i, laneScratch);
         }
         for (; i < end; i++) {
-            float v = x[i];
-            sq += (double) v * v;
-            if (diff) {
-                double e = v - y[i];
-                d += e * e;
-            }
+            double e = x[i] - y[i];
+            d += e * e;
         }
-        bSq[k] = sq;
-        bDiff[k] = d;
+        return d;
+    }
+
+    /**
+     * Σ x[i]² over the segment [off, off + n) with the bits {@link CpuBackend#segmentNormsAndDiff} gives it: the same
+     * blocks, their sums added in block order from 0. For a caller that has the values in cache earlier than a
+     * separate pass would (the recurrence, each time step's output gradient as it is final).
+     */
+    static double segmentSumSq(float[] x, int off, int n, double[] laneScratch) {
+        double s = 0;
+        int start = off, end = off + n;
+        do {
+            int stop = Math.min(end, start + BLOCK);
+            s += blockSumSq(x, start, stop, laneScratch);
+            start = stop;
+        } while (start < end);
+        return s;
     }
 
     void combine(double[] sumSq, double[] sumAbs, double[] maxAbs, long[] nonFinite) {
@@ -153,9 +206,9 @@ final class SegmentJob implements WorkerPool.Job {
 
     void mergeHistograms(long[] out) {
         Arrays.fill(out, 0);
-        for (int t = 0; t < threads; t++) {
+        for (int t = 0; t < used; t++) {
             long[] h = hist[t];
-            for (int i = 0; i < out.length; i++) out[i] += h[i];
+            for (int w = 0, at = 0; w < WAYS; w++, at += out.length) for (int i = 0; i < out.length; i++) out[i] += h[at + i];
         }
     }
 }

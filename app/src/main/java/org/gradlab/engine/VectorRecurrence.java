@@ -65,12 +65,17 @@ final class VectorRecurrence {
         }
     }
 
-    /** Rows [r0, r1) back through all steps: dPre_t = dH_t ⊙ act'(h_{t+1}), dH_{t−1} += dPre_t·W; wp is W_hh padded. */
+    /**
+     * Rows [r0, r1) back through all steps: dPre_t = dH_t ⊙ act'(h_{t+1}), dH_{t−1} += dPre_t·W; wp is W_hh padded.
+     * With stepSumSq (all rows only), Σ dH_t² into stepSumSq[stepOff + t] as each step's gradient is final.
+     */
     static void backward(int r0, int r1, boolean sigmoid, int seq, int batch, int hid, float[] wp, float[] h,
-                         float[] dH, int dHOff, float[] dPre, float[] tile) {
+                         float[] dH, int dHOff, float[] dPre, float[] tile, double[] stepSumSq, int stepOff, double[] lanes) {
         int np = VectorGemm.padded(hid), blk = batch * hid, fused = hid - hid % L;
         for (int t = seq - 1; t >= 0; t--) {
             int at = t * blk;
+            // dH_t is final here, and the step's product has just written it
+            if (stepSumSq != null) stepSumSq[stepOff + t] = SegmentJob.segmentSumSq(dH, dHOff + at, blk, lanes);
             if (sigmoid) CpuCells.rnnSigmoidBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             else CpuCells.rnnTanhBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             if (t == 0) break;

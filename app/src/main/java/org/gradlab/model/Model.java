@@ -58,9 +58,11 @@ public interface Model {
     }
 
     /**
-     * After a backward: Σ (∂L/∂h_t)² over the batch and the hidden units, for each recurrent layer (bottom first)
-     * and t = 1…T, into sumSq (layer-major), by the backend's next collect. ∂L/∂h_t is the whole gradient reaching
-     * the layer's output at step t: from the layer above or the head at t, and back through the recurrence from t+1.
+     * Before a backward ({@link #queueForwardBackward}): that backward, and only that one, also yields Σ (∂L/∂h_t)²
+     * over the batch and the hidden units, for each recurrent layer (bottom first) and t = 1…T, into sumSq
+     * (layer-major, {@link #timeGradientCount} long), by the backend's next collect. ∂L/∂h_t is the whole gradient
+     * reaching the layer's output at step t: from the layer above or the head at t, and back through the recurrence
+     * from t+1. Asked before, so that a recurrence can measure each step while its gradient is in cache.
      */
-    default void queueTimeGradients(double[] sumSq) {}
+    default void measureTimeGradients(double[] sumSq) {}
 }

@@ -110,14 +110,21 @@ final class RecurrentLayer {
         be.gatedSequenceForward(cell == CellType.LSTM, seq, batch, hid, whhProducts, p, bhh.offset(), xg, hg, gates, hs, cs);
     }
 
-    /** Uses (and overwrites) {@link #outputGrad()}; writes dx (overwriting) when dx != null. */
-    void backward(Buf x, int xOff, Buf dx, int dxOff) {
+    /**
+     * Uses (and overwrites) {@link #outputGrad()}; writes dx (overwriting) when dx != null. With stepSumSq, returns
+     * whether Σ (∂L/∂h_t)² of each step went into stepSumSq[stepOff + t] on the way (the backend's recurrence takes
+     * them where it can; otherwise the caller measures the output gradient after).
+     */
+    boolean backward(Buf x, int xOff, Buf dx, int dxOff, double[] stepSumSq, int stepOff) {
         Backend be = store.backend();
         Buf p = store.params(), g = store.grads();
         int rows = batch * seq;
         if (cell == CellType.LSTM) be.fill(dc, 0, batch * hid, 0f);
+        boolean measured = false;
         if (cell.gates == 1) {
-            be.rnnSequenceBackward(cell == CellType.RNN_SIGMOID, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX);
+            boolean sigmoid = cell == CellType.RNN_SIGMOID;
+            if (stepSumSq == null) be.rnnSequenceBackward(sigmoid, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX);
+            else measured = be.rnnSequenceBackward(sigmoid, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX, stepSumSq, stepOff);
         } else {
             be.packForProducts(gh, hid, p, whh.offset(), whhProducts);
             be.gatedSequenceBackward(cell == CellType.LSTM, seq, batch, hid, whhProducts, gates, hg, hs, cs, dH, dHOff, dc,
@@ -132,5 +139,6 @@ final class RecurrentLayer {
         if (dPreH == dPreX) be.copy(g, bih.offset(), g, bhh.offset(), gh);
         else be.columnSums(dPreH, 0, rows, gh, gh, g, bhh.offset());
         if (dx != null) be.gemm(rows, in, gh, dPreX, 0, gh, 1, p, wih.offset(), in, dx, dxOff, in, false);
+        return measured;
     }
 }

@@ -27,6 +27,8 @@ public final class SequenceModel implements Model {
     private final int[] hostTokens, hostTargetIds;
     private final int headRows;
     private int[] timeOffsets, timeSizes;
+    /** Where the next backward's Σ (∂L/∂h_t)² go ({@link #measureTimeGradients}), null when not asked. */
+    private double[] timeSumSq;
 
     public SequenceModel(Backend backend, SequenceModelConfig cfg) {
         this.cfg = cfg;
@@ -184,6 +186,7 @@ public final class SequenceModel implements Model {
             be.fill(dTop, topOff, last, 0f);
             head.backward(top.outputs(), top.outputOffset() + last, headRows, dOut, 0, dTop, topOff + last, false);
         }
+        boolean unmeasured = false;
         for (int l = layers.length - 1; l >= 0; l--) {
             boolean first = l == 0;
             Buf x = first ? inputs : layers[l - 1].outputs();
@@ -192,8 +195,10 @@ public final class SequenceModel implements Model {
             int dxOff = first ? 0 : layers[l - 1].outputGradOffset();
             // the first layer's input is no longer needed once its weight gradient is taken, so the
             // embedding gradient reuses the input buffer
-            layers[l].backward(x, xOff, dx, dxOff);
+            if (!layers[l].backward(x, xOff, dx, dxOff, timeSumSq, l * cfg.seq())) unmeasured = true;
         }
+        if (timeSumSq != null && unmeasured) measureOutputGrads(timeSumSq);
+        timeSumSq = null;
         if (cfg.tokens()) {
             be.embeddingBackward(tokens, 0, bsz * cfg.seq(), inputs, 0, cfg.embed(), cfg.vocab(), store.grads(),
                     emb.offset());
@@ -206,7 +211,14 @@ public final class SequenceModel implements Model {
     }
 
     @Override
-    public void queueTimeGradients(double[] sumSq) {
+    public void measureTimeGradients(double[] sumSq) {
+        if (sumSq.length != timeGradientCount()) throw new IllegalArgumentException("time gradients: " + sumSq.length
+                + " sums for " + timeGradientCount() + " layer steps");
+        timeSumSq = sumSq;
+    }
+
+    /** Every layer's steps in one pass over the output gradients, for a backend whose recurrence did not take them. */
+    private void measureOutputGrads(double[] sumSq) {
         if (timeOffsets == null) {
             // layer-major: segment l·T + t is layer l's output gradient at step t + 1
             int n = layers.length * cfg.seq(), blk = cfg.batch() * cfg.hidden();

@@ -129,10 +129,10 @@ public final class StepRunner {
         long t0 = System.nanoTime();
         optimizer.at(step);
         model.load(b.features(), b.tokens(), b.targets(), b.targetIds());
-        model.queueForwardBackward();
         int nTime = telemetry ? model.timeGradientCount() : 0;
         double[] timeSq = nTime > 0 ? new double[nTime] : null;
-        if (timeSq != null) model.queueTimeGradients(timeSq);
+        if (timeSq != null) model.measureTimeGradients(timeSq);
+        model.queueForwardBackward();
         if (gradFactor != 1.0) segments.scaleAll((float) gradFactor);
         boolean bare = !telemetry && clip.spec().kind() == ClipSpec.Kind.NONE;
         // the loss comes back with the pre-clip statistics (or alone on the bare step): one copy on a GPU,

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.util.Iterator;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,9 +53,16 @@ class TimeGradientTest {
         return m;
     }
 
-    static float[] timeNorms(SequenceModel m) {
+    /** Σ (∂L/∂h_t)² of a forward and backward (asked for before it), and the loss in lossOut[0] when given. */
+    static double[] timeSums(SequenceModel m, float[] lossOut) {
         double[] sq = new double[m.timeGradientCount()];
-        m.queueTimeGradients(sq);
+        m.measureTimeGradients(sq);
+        float loss = m.forwardBackward();
+        if (lossOut != null) lossOut[0] = loss;
+        return sq;
+    }
+
+    static float[] timeNorms(double[] sq) {
         float[] out = new float[sq.length];
         for (int i = 0; i < sq.length; i++) out[i] = (float) Math.sqrt(sq[i]);
         return out;
@@ -66,9 +74,10 @@ class TimeGradientTest {
         for (JsonNode c : fixture().get("cases")) {
             try (CpuBackend be = new CpuBackend(2)) {
                 SequenceModel m = build(be, c);
-                float loss = m.forwardBackward();
+                float[] lossOut = new float[1];
+                float[] got = timeNorms(timeSums(m, lossOut));
+                float loss = lossOut[0];
                 assertEquals(c.get("lossValue").asDouble(), loss, 1e-5 * Math.abs(c.get("lossValue").asDouble()), c.get("name").asText());
-                float[] got = timeNorms(m);
                 int t = c.get("seq").asInt();
                 JsonNode want = c.get("timeGradNorms");
                 assertEquals(want.size() * t, got.length);
@@ -121,6 +130,45 @@ class TimeGradientTest {
         return sum / count;
     }
 
+    /**
+     * On one thread the CPU's recurrence measures each step as its gradient is final; split across threads it cannot,
+     * and the model measures the output gradients in one pass after. Both must give the same bits (a run's recorded
+     * readings must not depend on its thread count), here over one and two layers, both single-gate cells, and a step
+     * of 40 × 1,000 floats, past the statistics' block of 32,768 values.
+     */
+    @Test
+    void theRecurrencesMeasureEqualsTheSeparatePassBitForBit() {
+        int[][] shapes = {{1, 50, 20, 30}, {2, 50, 7, 9}, {1, 33, 3, 5}, {1, 1000, 40, 2}}; // layers, hidden, batch, seq
+        for (CellType cell : new CellType[] {CellType.RNN_TANH, CellType.RNN_SIGMOID}) {
+            for (int[] sh : shapes) {
+                SequenceModelConfig cfg = new SequenceModelConfig(cell, 3, 0, 0, sh[1], sh[0], 2, true, LossKind.MSE, sh[2], sh[3]);
+                java.util.SplittableRandom data = new java.util.SplittableRandom(7);
+                float[] x = new float[sh[2] * sh[3] * 3], y = new float[sh[2] * sh[3] * 2];
+                for (int i = 0; i < x.length; i++) x[i] = (float) data.nextGaussian();
+                for (int i = 0; i < y.length; i++) y[i] = (float) data.nextGaussian();
+                double[][] sums = new double[2][];
+                for (int threads = 1; threads <= 2; threads++) {
+                    try (CpuBackend be = new CpuBackend(threads)) {
+                        SequenceModel m = new SequenceModel(be, cfg);
+                        m.params().initialize(new java.util.SplittableRandom(3));
+                        m.load(x, null, y, null);
+                        sums[threads - 1] = timeSums(m, null);
+                        // asked for once: the next backward measures nothing
+                        double[] before = sums[threads - 1].clone();
+                        m.forwardBackward();
+                        assertArrayEquals(before, sums[threads - 1]);
+                    }
+                }
+                String where = cell + " " + java.util.Arrays.toString(sh);
+                for (int i = 0; i < sums[0].length; i++) {
+                    assertTrue(sums[0][i] > 0, where + " step " + i + " measured");
+                    assertEquals(Double.doubleToRawLongBits(sums[1][i]), Double.doubleToRawLongBits(sums[0][i]),
+                            where + " step " + i + ": " + sums[0][i] + " on one thread, " + sums[1][i] + " on two");
+                }
+            }
+        }
+    }
+
     @Test
     void tanhRnnMatchesFiniteDifferences() throws Exception {
         for (JsonNode c : fixture().get("cases")) {
@@ -129,8 +177,7 @@ class TimeGradientTest {
             float[] got;
             try (CpuBackend be = new CpuBackend(1)) {
                 SequenceModel m = build(be, c);
-                m.forwardBackward();
-                got = timeNorms(m);
+                got = timeNorms(timeSums(m, null));
             }
             double eps = 1e-6;
             for (int s = 0; s < t; s++) {

@@ -613,7 +613,6 @@ public final class CpuBackend implements Backend {
                              double[] maxAbs, long[] nonFinite, int[] rowOf, long[] histogram) {
         SegmentJob j = segmentJob;
         j.prepare(offsets, sizes);
-        j.normsMode = false;
         j.diff = false;
         j.a = arr(x);
         j.b = null;
@@ -621,7 +620,7 @@ public final class CpuBackend implements Backend {
         j.rowOf = rowOf;
         j.histogram = histogram != null;
         if (histogram != null) j.ensureHistograms(histogram.length);
-        j.runOn(pool);
+        pool.invoke(j);
         j.combine(sumSq, sumAbs, maxAbs, nonFinite);
         if (histogram != null) j.mergeHistograms(histogram);
     }
@@ -630,13 +629,12 @@ public final class CpuBackend implements Backend {
     public void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff) {
         SegmentJob j = segmentJob;
         j.prepare(offsets, sizes);
-        j.normsMode = true;
         j.diff = sumSqDiff != null;
         j.a = arr(a);
         j.b = b == null ? null : arr(b);
         j.scale = null;
         j.histogram = false;
-        j.runOn(pool);
+        pool.invoke(j.norms);
         j.combineDiff(sumSqA, sumSqDiff);
     }
 

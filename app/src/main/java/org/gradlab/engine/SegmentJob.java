@@ -20,9 +20,6 @@ final class SegmentJob implements WorkerPool.Job {
     private int[] lastOffsets;
     private int[] lastSizes;
     private int blocks;
-    /** Values in all segments, and the threads the last pass ran on (their histograms are the ones to merge). */
-    private long values;
-    private int used;
     private int[] blockSeg = new int[64], blockStart = new int[64], blockEnd = new int[64];
     private double[] bSq = new double[64], bAbs = new double[64], bMax = new double[64], bDiff = new double[64];
     private long[] bBad = new long[64];
@@ -32,13 +29,13 @@ final class SegmentJob implements WorkerPool.Job {
     private int histLength;
     private int segments;
 
-    /** normsMode: Σa² (and Σ(a−b)² when diff) instead of the full statistics. */
-    boolean normsMode, diff, histogram;
+    /** diff: the norms pass also sums (a−b)²; histogram: the statistics pass counts bins. */
+    boolean diff, histogram;
     float[] a, b, scale;
     int[] rowOf;
 
-    /** Each thread's scratch for one vector's histogram bins. */
-    private final int[][] bins;
+    /** Each thread's scratch for one vector's histogram counters, and for its lanes' offsets to their copies. */
+    private final int[][] bins, where;
     private final double[][] lanes;
     private final BlockStats[] blockStats;
 
@@ -46,11 +43,13 @@ final class SegmentJob implements WorkerPool.Job {
         this.threads = threads;
         this.hist = new long[threads][0];
         this.bins = new int[threads][];
+        this.where = new int[threads][];
         this.lanes = new double[threads][];
         this.blockStats = new BlockStats[threads];
         for (int t = 0; t < threads; t++) blockStats[t] = new BlockStats();
         for (int t = 0; t < threads && VectorSupport.ENABLED; t++) {
             bins[t] = VectorSegmentStats.binScratch();
+            where[t] = VectorSegmentStats.binScratch();
             lanes[t] = VectorNorms.laneScratch();
         }
     }
@@ -84,21 +83,8 @@ final class SegmentJob implements WorkerPool.Job {
             } while (start < end);
         }
         blocks = k;
-        values = 0;
-        for (int s = 0; s < segments; s++) values += sizes[s];
         lastOffsets = offsets;
         lastSizes = sizes;
-    }
-
-    /**
-     * Runs the pass on the pool's threads, or on the caller's alone below a block's worth of values, where waking a
-     * worker costs more than the pass (a 50-unit RNN's 2,751 weights: a few µs, three passes a step). The sums and
-     * counts are the same either way: blocks are fixed and added in block order.
-     */
-    void runOn(WorkerPool pool) {
-        used = values > BLOCK ? threads : 1;
-        if (used > 1) pool.invoke(this);
-        else run(0, 1);
     }
 
     void ensureHistograms(int n) {
@@ -112,19 +98,27 @@ final class SegmentJob implements WorkerPool.Job {
         if (h != null) Arrays.fill(h, 0, WAYS * histLength, 0);
         for (int k = chunk; k < blocks; k += chunks) {
             int s = blockSeg[k];
-            if (normsMode) {
-                normsAndDiff(k, lanes[chunk]);
-            } else {
-                BlockStats acc = blockStats[chunk];
-                acc.reset();
-                float f = scale == null ? 1f : scale[s];
-                int row = h == null ? -1 : rowOf[s] * HistogramBins.WIDTH;
-                int i = blockStart[k];
-                if (VectorSupport.ENABLED) i = VectorSegmentStats.block(a, i, blockEnd[k], f, h, row, histLength, bins[chunk], lanes[chunk], acc);
-                acc.add(a, i, blockEnd[k], f, h, row); // the values past the last whole vector, or all of them
-                acc.store(k, bSq, bAbs, bMax, bBad, bNaN);
-            }
+            BlockStats acc = blockStats[chunk];
+            acc.reset();
+            float f = scale == null ? 1f : scale[s];
+            int row = h == null ? -1 : rowOf[s] * HistogramBins.WIDTH;
+            int i = blockStart[k];
+            if (VectorSupport.ENABLED) i = VectorSegmentStats.block(a, i, blockEnd[k], f, h, row, histLength, bins[chunk], where[chunk],
+                    lanes[chunk], acc);
+            acc.add(a, i, blockEnd[k], f, h, row); // the values past the last whole vector, or all of them
+            acc.store(k, bSq, bAbs, bMax, bBad, bNaN);
         }
+    }
+
+    /**
+     * The norms pass (Σa², and Σ(a−b)² when diff) as a job of its own. When it was a branch of {@link #run}, C2 compiled
+     * both passes as one method, and in about half the JVMs the inlined sums left the statistics' loop slow: a small
+     * RNN's clipping pass took 25-30 µs a step instead of 3-6.
+     */
+    final WorkerPool.Job norms = this::runNorms;
+
+    private void runNorms(int chunk, int chunks) {
+        for (int k = chunk; k < blocks; k += chunks) normsAndDiff(k, lanes[chunk]);
     }
 
     private void normsAndDiff(int k, double[] laneScratch) {
@@ -206,7 +200,7 @@ final class SegmentJob implements WorkerPool.Job {
 
     void mergeHistograms(long[] out) {
         Arrays.fill(out, 0);
-        for (int t = 0; t < used; t++) {
+        for (int t = 0; t < threads; t++) {
             long[] h = hist[t];
             for (int w = 0, at = 0; w < WAYS; w++, at += out.length) for (int i = 0; i < out.length; i++) out[i] += h[at + i];
         }

@@ -6,13 +6,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Sums of squares in double, each float vector widened to two double vectors. {@link #sumSq} keeps eight running sums
- * (four float vectors an iteration: with two, every add waited on the one before it). A vector's upper half is widened as
- * the lower half of the vector half a width on, read again from the array: widening part 1 in place compiled to a
- * permute, a compare and a masked blend per vector (JDK 17), and the sums ran at ~3.4 cycles a vector — a small RNN's
- * gradient per time step (100 segments of 1,600 floats) took 10–13 µs a step, ~2% of it. The sums are combined in a
- * fixed order and the lanes added first to last at the end, so a rerun gives the same bits. [i0, i1) must be whole
- * float vectors.
+ * Sums of squares in double, a float vector at a time widened to two double vectors, each with its own running sum
+ * (the lanes added first to last at the end, so a rerun gives the same bits). [i0, i1) must be whole float vectors.
  */
 final class VectorNorms {
     /**
@@ -27,47 +22,19 @@ final class VectorNorms {
 
     /** Σ x[i]² over [i0, i1). */
     static double sumSq(float[] x, int i0, int i1, double[] laneScratch) {
-        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-        int l = FS.length(), h = DS.length(), i = i0, reach = Math.min(i1, x.length - h);
-        for (; i + 4 * l <= reach; i += 4 * l) {
-            DoubleVector d0 = (DoubleVector) FloatVector.fromArray(FS, x, i).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d1 = (DoubleVector) FloatVector.fromArray(FS, x, i + h).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d2 = (DoubleVector) FloatVector.fromArray(FS, x, i + l).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d3 = (DoubleVector) FloatVector.fromArray(FS, x, i + l + h).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d4 = (DoubleVector) FloatVector.fromArray(FS, x, i + 2 * l).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d5 = (DoubleVector) FloatVector.fromArray(FS, x, i + 2 * l + h).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d6 = (DoubleVector) FloatVector.fromArray(FS, x, i + 3 * l).convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d7 = (DoubleVector) FloatVector.fromArray(FS, x, i + 3 * l + h).convertShape(VectorOperators.F2D, DS, 0);
-            s0 = d0.fma(d0, s0); // a float's square is exact in double: fused or not, the same
-            s1 = d1.fma(d1, s1);
-            s2 = d2.fma(d2, s2);
-            s3 = d3.fma(d3, s3);
-            s4 = d4.fma(d4, s4);
-            s5 = d5.fma(d5, s5);
-            s6 = d6.fma(d6, s6);
-            s7 = d7.fma(d7, s7);
-        }
-        for (; i + l <= reach; i += l) {
-            DoubleVector d0 = (DoubleVector) FloatVector.fromArray(FS, x, i).convertShape(VectorOperators.F2D, DS, 0), d1 = (DoubleVector) FloatVector.fromArray(FS, x, i + h).convertShape(VectorOperators.F2D, DS, 0);
+        DoubleVector s0 = DoubleVector.zero(DS), s1 = s0;
+        for (int i = i0; i < i1; i += FS.length()) {
+            FloatVector f = FloatVector.fromArray(FS, x, i);
+            DoubleVector d0 = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0);
+            DoubleVector d1 = (DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1);
             s0 = d0.fma(d0, s0);
             s1 = d1.fma(d1, s1);
         }
-        for (; i < i1; i += l) { // the array's last whole vector: its upper half widened in place
-            FloatVector v = FloatVector.fromArray(FS, x, i);
-            DoubleVector d0 = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 0);
-            DoubleVector d1 = (DoubleVector) v.convertShape(VectorOperators.F2D, DS, 1);
-            s0 = d0.fma(d0, s0);
-            s1 = d1.fma(d1, s1);
-        }
-        s0.add(s1).add(s2.add(s3)).add(s4.add(s5).add(s6.add(s7))).intoArray(laneScratch, 0);
+        s0.add(s1).intoArray(laneScratch, 0);
         return lanesInOrder(laneScratch);
     }
 
-    /**
-     * Σ (x[i] − y[i])² over [i0, i1), each difference a float (as the scalar loop's x − y), two running sums. Only the
-     * weights' change a step calls it, a few times a step: written as sumSq is, its longer loop ran boxed in C1 code
-     * for the bench's first ~1,000 steps (C2 compiles after so many calls and loop turns), 0.3-1 ms a step.
-     */
+    /** Σ (x[i] − y[i])² over [i0, i1), each difference a float (as the scalar loop's x − y). */
     static double sumSqDiff(float[] x, float[] y, int i0, int i1, double[] laneScratch) {
         DoubleVector s0 = DoubleVector.zero(DS), s1 = s0;
         for (int i = i0; i < i1; i += FS.length()) {

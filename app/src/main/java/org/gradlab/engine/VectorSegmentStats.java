@@ -18,6 +18,7 @@ final class VectorSegmentStats {
     private static final VectorSpecies<Float> S = VectorGemm.S;
     /** Doubles as wide as S (half its lanes): each float vector's two halves widened for the sums. */
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
     private static final int L = VectorGemm.L;
     private static final int SIDE = HistogramBins.SIDE, LOW = 127 + HistogramBins.MIN_EXP;
 
@@ -33,20 +34,24 @@ final class VectorSegmentStats {
 
     /**
      * Values [i0, i1) of x, multiplied by f in place first when f != 1, counted into h[row + bin] when h != null —
-     * lane q of each vector into the copy of the counters at h[(q % 4) · stride + row + bin] (see
-     * {@link SegmentJob#WAYS}); the block's figures into acc (reset by the caller), up to the last whole vector.
+     * lane q of each vector into the copy of the counters at h[(q % WAYS) · stride + row + bin] (see
+     * {@link SegmentJob#WAYS}; where holds those offsets, bins a vector's counters); the block's figures into acc
+     * (reset by the caller), up to the last whole vector.
      * Returns where the whole vectors end: the caller adds the last values with {@link BlockStats#add}, which C2 left
      * out of this method's compilation when its node budget ran out (NodeCountInliningCutoff), and the call then ran
      * in C1's code, 3-15% of a small RNN's step in one JVM in three.
      */
-    static int block(float[] x, int i0, int i1, float f, long[] h, int row, int stride, int[] bins, double[] lanes,
-                      BlockStats acc) {
+    static int block(float[] x, int i0, int i1, float f, long[] h, int row, int stride, int[] bins, int[] where,
+                     double[] lanes, BlockStats acc) {
         boolean scaled = f != 1f;
         double sq = 0, ab = 0;
         long bad = 0;
         boolean nan = false;
         FloatVector mx = FloatVector.zero(S);
         DoubleVector sq0 = DoubleVector.zero(DS), sq1 = sq0, ab0 = sq0, ab1 = sq0;
+        // lane q's counters: the row in copy q % WAYS, added to each vector's bins
+        for (int q = 0; q < L; q++) where[q] = row + q % SegmentJob.WAYS * stride;
+        IntVector copies = IntVector.fromArray(IS, where, 0);
         int i = i0;
         for (; i + L <= i1; i += L) {
             FloatVector v = FloatVector.fromArray(S, x, i);
@@ -75,16 +80,11 @@ final class VectorSegmentStats {
                 b = b.blend(0, b.lt(0)).blend(SIDE - 1, b.compare(VectorOperators.GT, SIDE - 1));
                 b = b.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31)).add(SIDE);
                 b = b.blend(HistogramBins.ZERO, bits.and(0x7FFFFFFF).eq(0));
-                b.intoArray(bins, 0);
+                b.add(copies).intoArray(bins, 0);
                 if (special.anyTrue()) {
-                    for (int q = 0; q < L; q++) bins[q] = HistogramBins.index(x[i + q]);
+                    for (int q = 0; q < L; q++) bins[q] = where[q] + HistogramBins.index(x[i + q]);
                 }
-                for (int q = 0, r1 = row + stride, r2 = r1 + stride, r3 = r2 + stride; q < L; q += 4) {
-                    h[row + bins[q]]++;
-                    h[r1 + bins[q + 1]]++;
-                    h[r2 + bins[q + 2]]++;
-                    h[r3 + bins[q + 3]]++;
-                }
+                for (int q = 0; q < L; q++) h[bins[q]]++;
             }
         }
         sq0.add(sq1).intoArray(lanes, 0);

@@ -111,9 +111,10 @@ final class SegmentJob implements WorkerPool.Job {
     }
 
     /**
-     * The norms pass (Σa², and Σ(a−b)² when diff) as a job of its own. When it was a branch of {@link #run}, C2 compiled
-     * both passes as one method, and in about half the JVMs the inlined sums left the statistics' loop slow: a small
-     * RNN's clipping pass took 25-30 µs a step instead of 3-6.
+     * The norms pass (Σa², and Σ(a−b)² when diff) as a job of its own, so that C2 compiles it apart from the statistics'
+     * {@link #run}: as a branch of run, its sums were inlined into the statistics' compilation, and with a larger
+     * VectorNorms.sumSq a small RNN's clipping pass took 25-30 µs a step instead of 3-6 in about half the JVMs
+     * (`-XX:CompileCommand=dontinline` on normsAndDiff removed it).
      */
     final WorkerPool.Job norms = this::runNorms;
 

@@ -37,9 +37,8 @@ final class VectorSegmentStats {
      * lane q of each vector into the copy of the counters at h[(q % WAYS) · stride + row + bin] (see
      * {@link SegmentJob#WAYS}; where holds those offsets, bins a vector's counters); the block's figures into acc
      * (reset by the caller), up to the last whole vector.
-     * Returns where the whole vectors end: the caller adds the last values with {@link BlockStats#add}, which C2 left
-     * out of this method's compilation when its node budget ran out (NodeCountInliningCutoff), and the call then ran
-     * in C1's code, 3-15% of a small RNN's step in one JVM in three.
+     * Returns where the whole vectors end: the caller adds the last values with {@link BlockStats#add}, which C2 had
+     * left out of this method's compilation in some JVMs (NodeCountInliningCutoff), the call then running C1's code.
      */
     static int block(float[] x, int i0, int i1, float f, long[] h, int row, int stride, int[] bins, int[] where,
                      double[] lanes, BlockStats acc) {

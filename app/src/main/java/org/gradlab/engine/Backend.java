@@ -104,7 +104,8 @@ public interface Backend extends AutoCloseable {
      * As {@link #rnnSequenceBackward(boolean, int, int, int, Buf, int, Buf, Buf, int, Buf)}, and where this backend
      * can take them in the loop, Σ dH_t² over the batch and units of each step's final output gradient into
      * stepSumSq[stepOff + t] (by the next collect), with the bits {@link #segmentNormsAndDiff} gives that step's
-     * segment. Returns whether it did; if not (the default), the caller measures dH after.
+     * segment. Returns whether it did; if not (the default, and always when stepSumSq is null), the caller measures dH
+     * after.
      */
     default boolean rnnSequenceBackward(boolean sigmoid, int seq, int batch, int hidden, Buf whh, int whhOff, Buf h,
                                         Buf dH, int dHOff, Buf dPre, double[] stepSumSq, int stepOff) {

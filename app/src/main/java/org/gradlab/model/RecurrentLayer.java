@@ -122,9 +122,8 @@ final class RecurrentLayer {
         if (cell == CellType.LSTM) be.fill(dc, 0, batch * hid, 0f);
         boolean measured = false;
         if (cell.gates == 1) {
-            boolean sigmoid = cell == CellType.RNN_SIGMOID;
-            if (stepSumSq == null) be.rnnSequenceBackward(sigmoid, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX);
-            else measured = be.rnnSequenceBackward(sigmoid, seq, batch, hid, p, whh.offset(), hs, dH, dHOff, dPreX, stepSumSq, stepOff);
+            measured = be.rnnSequenceBackward(cell == CellType.RNN_SIGMOID, seq, batch, hid, p, whh.offset(), hs, dH, dHOff,
+                    dPreX, stepSumSq, stepOff);
         } else {
             be.packForProducts(gh, hid, p, whh.offset(), whhProducts);
             be.gatedSequenceBackward(cell == CellType.LSTM, seq, batch, hid, whhProducts, gates, hg, hs, cs, dH, dHOff, dc,

@@ -41,30 +41,30 @@ final class VectorActivations {
     }
 
     /**
-     * h[ho + r·hid + j] = tanh((xTile[r·np + j] + bias[bihOff + j]) + (hTile[r·np + j] + bias[bhhOff + j])) for
-     * `rows` rows and j < hid: a tile of RNN rows straight from the input and hidden products' tiles (row stride np),
-     * the operations of the per-step path's bias passes and {@link CpuCells#rnnTanhForward} in their order (the
-     * narrow tail as {@link Activations#tanh(float)}, through {@link #tanhNarrow}: tail holds rows·(hid mod L) floats,
-     * lanes {@link #narrowLanes} doubles). A tile a call, not a row: a call per row cost the small RNN's forward 1-5%,
-     * as this class's methods are never inlined.
+     * h[ho + r·hid + j] = tanh((xTile[r·np + j] + bih[j]) + (hTile[r·np + j] + bhh[j])) for `rows` rows and j in
+     * the whole vectors (j &lt; hid − hid mod L): a tile of RNN rows straight from the input and hidden products' tiles
+     * (row stride np), the operations of the per-step path's bias passes and {@link CpuCells#rnnTanhForward} in their
+     * order. The sums of the narrow last columns (w = hid mod L of them) go to narrow[no + r·w + q], for
+     * {@link #tanhNarrow} to take a whole time step's at once; bih and bhh are the biases padded with zeros to np, so
+     * those sums are a vector a row (narrow needs L floats past its last row's). A tile a call, not a row: a call per
+     * row cost the small RNN's forward 1-5%, as this class's methods are never inlined.
      */
-    static void tanhOfSums(int rows, int hid, int np, float[] xTile, float[] hTile, float[] bias, int bihOff, int bhhOff,
-                           float[] h, int ho, float[] tail, double[] lanes) {
-        int full = hid - hid % S.length(), n = 0;
+    static void tanhOfSums(int rows, int hid, int np, float[] xTile, float[] hTile, float[] bih, float[] bhh,
+                           float[] h, int ho, float[] narrow, int no) {
+        int full = hid - hid % S.length(), w = hid - full;
         for (int r = 0; r < rows; r++) {
             int src = r * np, dst = ho + r * hid, j = 0;
             for (; j < full; j += S.length()) {
-                FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bias, bihOff + j));
-                FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bias, bhhOff + j));
+                FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bih, j));
+                FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bhh, j));
                 VectorMath.tanh(xg.add(hg)).intoArray(h, dst + j);
             }
-            for (; j < hid; j++) tail[n++] = (xTile[src + j] + bias[bihOff + j]) + (hTile[src + j] + bias[bhhOff + j]);
-        }
-        if (n == 0) return;
-        tanhNarrow(tail, n, lanes);
-        n = 0;
-        for (int r = 0; r < rows; r++) {
-            for (int j = full, dst = ho + r * hid; j < hid; j++) h[dst + j] = tail[n++];
+            if (w == 0) continue;
+            // the same float adds as the scalar sum, a vector at a time; the next row's store overwrites the lanes
+            // past this row's w
+            FloatVector xg = FloatVector.fromArray(S, xTile, src + full).add(FloatVector.fromArray(S, bih, full));
+            FloatVector hg = FloatVector.fromArray(S, hTile, src + full).add(FloatVector.fromArray(S, bhh, full));
+            xg.add(hg).intoArray(narrow, no + r * w);
         }
     }
 

@@ -39,9 +39,13 @@ final class VectorRecurrence {
     static void forward(int r0, int r1, boolean sigmoid, int seq, int batch, int in, int hid, float[] x, int xOff,
                         float[] wip, float[] wp, float[] bias, int bihOff, int bhhOff, float[] xg, float[] hg, float[] h,
                         float[] inputTile, float[] tile) {
-        int np = VectorGemm.padded(hid), blk = batch * hid;
-        float[] tail = new float[MR * L];
+        int np = VectorGemm.padded(hid), blk = batch * hid, w = hid % L, full = hid - w;
+        // the narrow columns' sums of every row of a step, taken by tanhNarrow at once at the step's end: a call a
+        // tile left each call's few values waiting on their own exp (16 values of an 8-row tile took as long as the
+        // 384 in whole vectors)
+        float[] narrow = new float[(r1 - r0) * w + L];
         double[] lanes = new double[VectorActivations.narrowLanes()];
+        float[] bih = sigmoid ? null : padded(bias, bihOff, hid, np), bhh = sigmoid ? null : padded(bias, bhhOff, hid, np);
         for (int t = 0; t < seq; t++) {
             int at = t * blk;
             for (int i = r0, rows; i < r1; i += rows) {
@@ -49,8 +53,8 @@ final class VectorRecurrence {
                 product(in, hid, x, xOff + (t * batch + i) * in, rows, wip, inputTile, false);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
-                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bias, bihOff, bhhOff, h, at + blk + i * hid,
-                            tail, lanes);
+                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bih, bhh, h, at + blk + i * hid,
+                            narrow, (i - r0) * w);
                     continue;
                 }
                 for (int r = 0; r < rows; r++) {
@@ -62,7 +66,19 @@ final class VectorRecurrence {
                 }
                 CpuCells.rnnSigmoidForward(i, i + rows, hid, xg, at, hg, at, h, at + blk);
             }
+            if (sigmoid || w == 0) continue;
+            VectorActivations.tanhNarrow(narrow, (r1 - r0) * w, lanes);
+            for (int r = r0, n = 0; r < r1; r++) {
+                for (int j = full, dst = at + blk + r * hid; j < hid; j++) h[dst + j] = narrow[n++];
+            }
         }
+    }
+
+    /** src[off, off + n) followed by zeros up to np floats. */
+    private static float[] padded(float[] src, int off, int n, int np) {
+        float[] out = new float[np];
+        System.arraycopy(src, off, out, 0, n);
+        return out;
     }
 
     /**

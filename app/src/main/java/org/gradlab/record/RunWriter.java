@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Records a session into a run directory: the training thread only encodes a step into a framed byte array
@@ -27,6 +28,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RunWriter implements SessionListener, AutoCloseable {
     private static final long FLUSH_NANOS = 1_000_000_000L;
+    /** While recording, how long the writer lets frames gather before it looks at the queue again. */
+    private static final long POLL_NANOS = 2_000_000L;
 
     /** Items waiting for the writer thread: at most this many (a few MB of frames). */
     static final int QUEUE_CAPACITY = 1024;
@@ -274,12 +277,16 @@ public final class RunWriter implements SessionListener, AutoCloseable {
     private void writeLoop() {
         try {
             while (true) {
-                // nothing unforced: sleep until there is work; else until the next force is due
-                Item it = dirty ? queue.poll(Math.max(1, FLUSH_NANOS - (System.nanoTime() - lastForce)), TimeUnit.NANOSECONDS)
-                        : queue.take();
+                // nothing unforced: sleep until there is work (idle costs nothing). While recording, look again
+                // every POLL_NANOS instead of waiting on the queue: a writer waiting there made each step's
+                // hand-over wake it, a futex call and an interrupt to the other core on the training thread
+                // (in a VM ~30 µs of kernel time a step, 12% of a small RNN's recorded step)
+                Item it = dirty ? queue.poll() : queue.take();
                 if (it instanceof Close) break;
                 if (it != null) handle(it);
-                if (dirty && System.nanoTime() - lastForce >= FLUSH_NANOS) force();
+                long sinceForce = System.nanoTime() - lastForce;
+                if (dirty && sinceForce >= FLUSH_NANOS) force();
+                else if (it == null) LockSupport.parkNanos(Math.min(POLL_NANOS, FLUSH_NANOS - sinceForce));
             }
             finishFiles();
         } catch (InterruptedException e) {

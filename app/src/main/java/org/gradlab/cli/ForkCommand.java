@@ -46,7 +46,7 @@ public final class ForkCommand implements Runnable {
         try (RunReader parent = RunReader.open(run)) {
             SessionConfig base = parent.manifest().session();
             List<ForkVariant> vs = Branches.variants(clips, variants, base == null ? ClipSpec.parse("none") : base.clip());
-            try (org.gradlab.engine.Backend be = deviceOptions.open(System.out)) {
+            try (org.gradlab.engine.Backend be = deviceOptions.open(System.out, base == null ? null : base.run())) {
                 Branches.run(run, parent, at, vs, steps, out, be, System.out);
             }
             System.out.println("compare them with: ./gradlab compare " + out.resolve("branch-*"));

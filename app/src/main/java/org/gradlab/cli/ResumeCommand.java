@@ -47,7 +47,7 @@ public final class ResumeCommand implements Runnable {
         long target = steps != null ? end + steps : planned;
         if (target == Long.MAX_VALUE) throw new UserError(run + " was started without an end (from the app): say how many steps to add with --steps");
         if (target <= end) throw new UserError(run + " already has its " + planned + " steps; add more with --steps N");
-        try (org.gradlab.engine.Backend be = deviceOptions.open(System.out)) {
+        try (org.gradlab.engine.Backend be = deviceOptions.open(System.out, base.run())) {
             RunWriter w = RunWriter.resume(run); // locks the folder and moves a torn tail aside first
             Snapshot state;
             try (RunReader r = RunReader.open(run)) {

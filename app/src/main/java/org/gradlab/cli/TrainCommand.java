@@ -83,7 +83,7 @@ public final class TrainCommand implements Runnable {
         RunConfig cfg = sc.run();
         long steps = sc.steps();
         PrintStream console = System.out;
-        try (org.gradlab.engine.Backend be = deviceOptions.open(console)) {
+        try (org.gradlab.engine.Backend be = deviceOptions.open(console, cfg)) {
             TrainingSession session = new TrainingSession(be, sc);
             console.printf("gradlab train: %s on %s, %,d parameters, batch %d × T=%d, %s lr %g, clip %s, seed %d, backend %s%n",
                     cfg.model(), cfg.task(), session.parameterCount(), cfg.batch(), cfg.seq(), cfg.optimizer().kind().name().toLowerCase(java.util.Locale.ROOT),

@@ -270,4 +270,23 @@ public class CliTest {
         assertTrue(auto.out().lines().findFirst().orElse("").startsWith("device: cpu (1 thread,"), auto.out());
         assertTrue(auto.out().contains("GPU not used: " + gpu.reason()), auto.out());
     }
+
+    @Test
+    void aSmallVanillaRnnTrainsOnOneThreadUnlessThreadsAreGiven() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.getRuntime().availableProcessors() > 1, "one core: one thread anyway");
+        org.junit.jupiter.api.Assumptions.assumeFalse(org.gradlab.engine.cuda.CudaProbe.status().available(), "a GPU trains instead");
+        Result small = run("train", "--model", "rnn", "--task", "adding", "--steps", "2", "--hidden", "50", "--batch", "20",
+                "--seq", "6", "--eval", "0");
+        assertEquals(0, small.code(), small.err());
+        String line = small.out().lines().findFirst().orElse("");
+        assertTrue(line.startsWith("device: cpu (1 thread,") && line.endsWith("— one thread: a recurrence of batch 20 × hidden 50 runs "
+                + "faster on one core than split (--threads N to choose)"), line);
+        Result asked = run("train", "--model", "rnn", "--task", "adding", "--steps", "2", "--hidden", "50", "--batch", "20",
+                "--seq", "6", "--eval", "0", "--threads", "2");
+        assertTrue(asked.out().lines().findFirst().orElse("").startsWith("device: cpu (2 threads,"), asked.out());
+        Result gated = run("train", "--model", "gru", "--task", "adding", "--steps", "2", "--hidden", "50", "--batch", "20",
+                "--seq", "6", "--eval", "0");
+        String all = "device: cpu (" + Runtime.getRuntime().availableProcessors() + " threads,";
+        assertTrue(gated.out().lines().findFirst().orElse("").startsWith(all) && !gated.out().contains("one thread:"), gated.out());
+    }
 }

@@ -19,11 +19,7 @@ class NarrowTanhTest {
                 -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-30f, -1e-30f, 1e-8f, 9f, -9f,
                 354.8f, 354.9f, 355f, -354.9f, -372f, -373f, -400f, 20f, -20f, 0.5f, -0.5f};
         check(edges);
-        // a float in every 4,099 bit patterns: all exponents and signs, NaN payloads included
-        float[] spread = new float[(int) ((1L << 32) / 4099) + 1];
-        int k = 0;
-        for (long bits = 0; bits < 1L << 32; bits += 4099) spread[k++] = Float.intBitsToFloat((int) bits);
-        check(java.util.Arrays.copyOf(spread, k));
+        check(FloatPatterns.spread(4099)); // all exponents and signs, NaN payloads included
     }
 
     @Test

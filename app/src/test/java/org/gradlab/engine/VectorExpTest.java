@@ -23,10 +23,7 @@ class VectorExpTest {
                 -87.3f, 88.3f, 87.3f, -88.3f, Math.nextDown(-87.3f), Math.nextUp(-87.3f), Math.nextDown(88.3f),
                 Math.nextUp(88.3f), Math.nextUp(87.3f), Math.nextDown(87.3f), 1e30f, -1e30f, 200f, -200f, 1f, -1f};
         check(edges);
-        float[] spread = new float[(int) ((1L << 32) / 4099) + 1];
-        int k = 0;
-        for (long bits = 0; bits < 1L << 32; bits += 4099) spread[k++] = Float.intBitsToFloat((int) bits);
-        check(java.util.Arrays.copyOf(spread, k));
+        check(FloatPatterns.spread(4099)); // all exponents and signs, NaN payloads included
     }
 
     @Test

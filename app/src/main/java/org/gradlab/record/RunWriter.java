@@ -280,7 +280,7 @@ public final class RunWriter implements SessionListener, AutoCloseable {
                 // nothing unforced: sleep until there is work (idle costs nothing). While recording, look again
                 // every POLL_NANOS instead of waiting on the queue: a writer waiting there made each step's
                 // hand-over wake it, a futex call and an interrupt to the other core on the training thread
-                // (in a VM ~30 µs of kernel time a step, 12% of a small RNN's recorded step)
+                // (~30 µs of kernel time a step in a VM: recording cost a 50-unit RNN's step 6.6-7.9%, now 1.1-1.2%)
                 Item it = dirty ? queue.poll() : queue.take();
                 if (it instanceof Close) break;
                 if (it != null) handle(it);

@@ -10,7 +10,7 @@ public final class Devices {
 
     /**
      * Below this batch × hidden² a vanilla RNN's step runs faster on one thread than split across cores (bench, one
-     * and two threads in turn, batch 32: hidden 50, 64 and 96 faster on one — 0.70-0.83 against 0.77-1.08 ms at 64;
+     * and two threads in turn, batch 32: hidden 50, 64 and 96 faster on one — 0.73-0.83 against 0.92-1.08 ms at 64;
      * hidden 128 even at T = 64 and faster on two at T = 100). Its whole recurrence is one call with no hand-off per
      * step, so a second thread only halves each step's few rows while every other call pays for the split.
      */

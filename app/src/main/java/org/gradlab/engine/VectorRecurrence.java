@@ -45,7 +45,9 @@ final class VectorRecurrence {
         // 384 in whole vectors ~230)
         float[] narrow = new float[(r1 - r0) * w + L];
         double[] lanes = new double[VectorActivations.narrowLanes()];
-        float[] bih = sigmoid ? null : padded(bias, bihOff, hid, np), bhh = sigmoid ? null : padded(bias, bhhOff, hid, np);
+        float[] bih = new float[np], bhh = new float[np]; // the biases padded to whole vectors, for the narrow sums
+        pad(1, hid, bias, bihOff, hid, bih);
+        pad(1, hid, bias, bhhOff, hid, bhh);
         for (int t = 0; t < seq; t++) {
             int at = t * blk;
             for (int i = r0, rows; i < r1; i += rows) {
@@ -72,13 +74,6 @@ final class VectorRecurrence {
                 for (int j = full, dst = at + blk + r * hid; j < hid; j++) h[dst + j] = narrow[n++];
             }
         }
-    }
-
-    /** src[off, off + n) followed by zeros up to np floats. */
-    private static float[] padded(float[] src, int off, int n, int np) {
-        float[] out = new float[np];
-        System.arraycopy(src, off, out, 0, n);
-        return out;
     }
 
     /**

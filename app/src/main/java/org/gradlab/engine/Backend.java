@@ -33,8 +33,8 @@ public interface Backend extends AutoCloseable {
     /**
      * B [k, n] (row-major, leading dimension n) into `packed` (k·n floats) laid out for {@link #gemmPacked}: a
      * matrix that many products read in turn — a recurrent layer's W_hhᵀ once per forward, its W_hh once per backward.
-     * The default keeps B's own layout; the CPU packs a large B's strips once, where each step's product read B in
-     * place (at hidden 1024 a 16 MB weight, its rows 16 KB apart: 63 against 105–113 GFLOP/s per step, two cores).
+     * The default keeps B's own layout; the CPU packs B's strips once, where each step's product read B in place
+     * (at hidden 1024 a 16 MB weight, its rows 16 KB apart: 63 against 105–113 GFLOP/s per step, two cores).
      */
     default void packForProducts(int k, int n, Buf b, int bOff, Buf packed) {
         copy(b, bOff, packed, 0, k * n);

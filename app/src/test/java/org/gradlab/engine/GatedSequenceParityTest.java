@@ -30,7 +30,7 @@ class GatedSequenceParityTest {
         assertEquals(72, cases);
     }
 
-    /** A recurrent weight past packing's size: the whole sequence reads the strips as the per-step products do. */
+    /** A recurrent weight past a core's second-level cache (the threads split each step, not the batch): the same bits. */
     @Test
     void packedWeightsGiveTheSameBits() {
         SplittableRandom rng = new SplittableRandom(22);

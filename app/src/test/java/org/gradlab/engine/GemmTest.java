@@ -196,7 +196,7 @@ class GemmTest {
                     // and without a tail past the last strip; k past one K block now and then
                     int m = trial % 5 == 0 ? 90 + rng.nextInt(150) : 1 + rng.nextInt(40);
                     int n = 1 + rng.nextInt(4 * strip + 9), k = 1 + rng.nextInt(trial % 4 == 0 ? 900 : 70);
-                    if (trial % 10 == 3) { // a B past VectorGemm.packsWhole's size, as a large recurrent weight
+                    if (trial % 10 == 3) { // a B past VectorGemm.pastSecondLevelCache's size, as a large recurrent weight
                         n = 1024 + 1 + rng.nextInt(2 * strip);
                         k = 1024 + rng.nextInt(40);
                         m = 1 + rng.nextInt(20);

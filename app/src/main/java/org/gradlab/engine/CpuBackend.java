@@ -486,9 +486,9 @@ public final class CpuBackend implements Backend {
                                   Buf rstd, int rstdOff, Buf dOut, int dOutOff, Buf dx, int dxOff, Buf dw,
                                   int dwOff, Buf db, int dbOff) {
         for (int b = 0; b < RowsJob.LN_BLOCKS; b++) {
-            if (rowsJob.lnDw[b].length < dim) {
-                rowsJob.lnDw[b] = new float[dim];
-                rowsJob.lnDb[b] = new float[dim];
+            if (rowsJob.lnDw[b].length < dim + 2 * RowsJob.LN_PAD) {
+                rowsJob.lnDw[b] = new float[dim + 2 * RowsJob.LN_PAD];
+                rowsJob.lnDb[b] = new float[dim + 2 * RowsJob.LN_PAD];
             }
         }
         RowsJob j = rowsJob;
@@ -500,8 +500,8 @@ public final class CpuBackend implements Backend {
         float[] dwa = arr(dw), dba = arr(db);
         for (int b = 0; b < RowsJob.LN_BLOCKS; b++) {
             for (int k = 0; k < dim; k++) {
-                dwa[dwOff + k] += rowsJob.lnDw[b][k];
-                dba[dbOff + k] += rowsJob.lnDb[b][k];
+                dwa[dwOff + k] += rowsJob.lnDw[b][RowsJob.LN_PAD + k];
+                dba[dbOff + k] += rowsJob.lnDb[b][RowsJob.LN_PAD + k];
             }
         }
     }

@@ -17,15 +17,19 @@ final class ThreadScratch {
         return floats.length;
     }
 
-    /** Thread `chunk`'s floats, at least n of them (contents undefined). */
+    /**
+     * Thread `chunk`'s floats, at least n of them (contents undefined). Arrays grown together lie side by side: each
+     * is allocated a cache line longer than asked, so that one thread's last values never share a line with the
+     * next thread's array.
+     */
     float[] floats(int chunk, int n) {
-        if (floats[chunk].length < n) floats[chunk] = new float[Math.max(n, 2 * floats[chunk].length)];
+        if (floats[chunk].length < n + 16) floats[chunk] = new float[Math.max(n, 2 * floats[chunk].length) + 16];
         return floats[chunk];
     }
 
-    /** Thread `chunk`'s doubles, at least n of them (contents undefined). */
+    /** Thread `chunk`'s doubles, at least n of them (contents undefined), a cache line longer as {@link #floats}. */
     double[] doubles(int chunk, int n) {
-        if (doubles[chunk].length < n) doubles[chunk] = new double[Math.max(n, 2 * doubles[chunk].length)];
+        if (doubles[chunk].length < n + 8) doubles[chunk] = new double[Math.max(n, 2 * doubles[chunk].length) + 8];
         return doubles[chunk];
     }
 

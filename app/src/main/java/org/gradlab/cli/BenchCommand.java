@@ -141,7 +141,7 @@ public final class BenchCommand implements Runnable {
     /** Records into a temporary run directory (the manifest describes the anchor as the nearest run config). */
     private static Benchmark.StepSink recorder(String model, org.gradlab.engine.ParamLayout layout, java.util.List<RunWriter> writers) {
         try {
-            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gradlab-bench-");
+            java.nio.file.Path dir = org.gradlab.record.TemporaryRuns.create("gradlab-bench-");
             AnchorModels.Shape shape = AnchorModels.Shape.of(model);
             String family = shape.family(), arch = family.equals("rnn-adding") ? "rnn" : family;
             org.gradlab.run.RunConfig d = org.gradlab.run.RunConfig.defaults(arch, family.equals("rnn-adding") ? "adding" : "charlm");
@@ -171,12 +171,10 @@ public final class BenchCommand implements Runnable {
     private static void closeAndDelete(RunWriter w) {
         try {
             w.close();
-            try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(w.dir())) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
         } catch (java.io.IOException ignored) {
-            // a temporary directory left behind is harmless
+            // the run is deleted either way
         }
+        org.gradlab.record.TemporaryRuns.delete(w.dir());
     }
 
     /** Reads every record (CRC-checked, decoded) and builds the loss and gradient-norm overview series. */

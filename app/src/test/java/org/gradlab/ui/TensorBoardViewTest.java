@@ -9,10 +9,12 @@ import org.testfx.api.FxRobot;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** TensorBoard logs in the app: opened into the comparison, tailed live, damage shown. */
@@ -125,6 +127,17 @@ class TensorBoardViewTest extends MainWindowFixture {
             long sum = 0;
             for (long c : row) sum += c;
             assertEquals(Math.round(h.get("num").asDouble()), sum, "the logged count at step " + h.get("step"));
+        }
+        // each replayed run is an imported copy in a temporary directory, deleted when the window closes; the logs stay
+        List<Path> snapshots = window.tbSnapshots();
+        assertEquals(2, snapshots.size(), "the first run and the picked one: " + snapshots);
+        for (Path p : snapshots) assertTrue(Files.isDirectory(p.resolve("run")), p + " holds the imported run");
+        robot.interact(() -> window.shutdown());
+        for (Path p : snapshots) assertFalse(Files.exists(p), p + " is deleted at shutdown");
+        for (String run : new String[] {"tf-demo", "tensorboardx"}) {
+            try (var files = Files.list(tmp.resolve(run))) {
+                assertTrue(files.anyMatch(f -> f.getFileName().toString().contains("tfevents")), run + "'s log is untouched");
+            }
         }
     }
 

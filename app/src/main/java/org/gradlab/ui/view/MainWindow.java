@@ -59,6 +59,8 @@ public class MainWindow extends BorderPane {
     private LiveView live;
     private ReplayView replay;
     private final List<ReplayModel> openReplays = new ArrayList<>();
+    /** Temporary snapshots of TensorBoard runs imported for Replay: deleted at shutdown, after their readers close. */
+    private final List<Path> tbSnapshots = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<TbRunModel> tbRuns = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.ScheduledExecutorService tailer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "gradlab-tail");
@@ -477,7 +479,9 @@ public class MainWindow extends BorderPane {
     private void openTbRun(Path dir, List<String> names, String run) {
         io.submit(() -> {
             try {
-                Path snapshot = Files.createTempDirectory("gradlab-tb-").resolve("run");
+                Path temporary = org.gradlab.record.TemporaryRuns.create("gradlab-tb-");
+                tbSnapshots.add(temporary);
+                Path snapshot = temporary.resolve("run");
                 var logs = org.gradlab.record.tb.TbLogDir.open(dir);
                 org.gradlab.record.tb.TbImport.importRun(logs.runs().get(run), dir, snapshot);
                 openRun(snapshot, false, view -> {
@@ -603,7 +607,7 @@ public class MainWindow extends BorderPane {
         if (replay != null && t == replayTab) replay.frame(now);
     }
 
-    /** Stops every session and closes every file. */
+    /** Stops every session, closes every file and deletes the TensorBoard runs imported for Replay. */
     public void shutdown() {
         ticker.stop();
         if (live != null) live.model().close();
@@ -612,5 +616,16 @@ public class MainWindow extends BorderPane {
         io.shutdownNow();
         forker.shutdownNow();
         tailer.shutdownNow();
+        try {
+            io.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS); // an import still writing its snapshot
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        tbSnapshots.forEach(org.gradlab.record.TemporaryRuns::delete);
+    }
+
+    /** The temporary directories of TensorBoard runs imported for Replay (copies; the logs stay where they are). */
+    public List<Path> tbSnapshots() {
+        return List.copyOf(tbSnapshots);
     }
 }

@@ -1,5 +1,7 @@
 package org.gradlab.engine;
 
+import static org.gradlab.engine.HostCopies.down;
+import static org.gradlab.engine.HostCopies.up;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -84,15 +86,5 @@ class GatedSequenceParityTest {
         return a;
     }
 
-    private static Buf up(Backend be, float[] a) {
-        Buf b = be.alloc(a.length);
-        be.upload(a, 0, b, 0, a.length);
-        return b;
-    }
 
-    private static float[] down(Backend be, Buf b) {
-        float[] a = new float[b.size()];
-        be.download(b, 0, a, 0, a.length);
-        return a;
-    }
 }

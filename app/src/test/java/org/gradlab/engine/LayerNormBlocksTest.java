@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.gradlab.engine.HostCopies.down;
+import static org.gradlab.engine.HostCopies.up;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -46,17 +48,7 @@ class LayerNormBlocksTest {
         }
     }
 
-    private static Buf up(CpuBackend be, float[] a) {
-        Buf b = be.alloc(a.length);
-        be.upload(a, 0, b, 0, a.length);
-        return b;
-    }
 
-    private static float[] down(CpuBackend be, Buf b) {
-        float[] a = new float[b.size()];
-        be.download(b, 0, a, 0, a.length);
-        return a;
-    }
 
     private static float[] rand(SplittableRandom rng, int n) {
         float[] a = new float[n];

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
 
+import static org.gradlab.engine.HostCopies.up;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,11 +109,6 @@ class RecurrenceParityTest {
         return got;
     }
 
-    private static Buf up(CpuBackend be, float[] v) {
-        Buf b = be.alloc(v.length);
-        be.upload(v, 0, b, 0, v.length);
-        return b;
-    }
 
     private static float[] rand(SplittableRandom rng, int n, float scale) {
         float[] v = new float[n];

@@ -411,9 +411,9 @@ public final class CpuBackend implements Backend {
      * Whether the threads take shares of the batch through the whole sequence, each reading all of W_hh every step,
      * rather than meeting twice a step to share each product's columns and each cell's rows: where the batch gives
      * every thread two whole micro-tile panels or more (fewer rows would leave threads idle that the columns could
-     * use) and W_hh is under a core's second-level cache, 4 MB. (LSTM anchor, per layer, one JVM, the two ways alternating: backward
-     * 15.0 against 17.1 ms, GRU 9.3/9.4 against 10.2/10.2; at hidden 512 each thread's reading the whole 4 MB
-     * weight every step made the model slower, 337 against 321 ms.)
+     * use) and W_hh is under 4 MB ({@link VectorGemm#pastSecondLevelCache}). (LSTM anchor, per layer, one JVM, the
+     * two ways alternating: backward 15.0 against 17.1 ms, GRU 9.3/9.4 against 10.2/10.2; at hidden 512 each
+     * thread's reading the whole 4 MB weight every step made the model slower, 337 against 321 ms.)
      */
     private boolean splitsBatch(int batch, int hidden, int gh) {
         return VectorSupport.ENABLED

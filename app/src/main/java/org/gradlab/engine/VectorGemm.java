@@ -77,9 +77,10 @@ final class VectorGemm {
     }
 
     /**
-     * Whether B [k, n] is past a core's second-level cache (4 MB): a recurrence whose threads each take a share of
-     * the batch through the whole sequence reads all of its W_hh every step, and from this size each thread fetched
-     * every row from afar (at hidden 512 the LSTM model ran 337 ms a step split by batch, 321 split per step).
+     * Whether B [k, n] is 4 MB or more, well past a core's 1 MB second-level cache: a recurrence whose threads each
+     * take a share of the batch through the whole sequence reads all of its W_hh every step, and from this size each
+     * thread fetched every row from afar (at hidden 512 the LSTM model ran 337 ms a step split by batch, 321 split
+     * per step; the anchor's 1 MB ran faster split by batch).
      */
     static boolean pastSecondLevelCache(int k, int n) {
         return (long) k * n >= 1 << 20;

@@ -5,6 +5,7 @@ final class ThreadScratch {
     private final float[][] floats;
     private final double[][] doubles;
     private final VectorGemm.Scratch[] gemm;
+    private static final int LINE_BYTES = 64;
 
     ThreadScratch(int threads) {
         floats = new float[threads][256];
@@ -18,18 +19,19 @@ final class ThreadScratch {
     }
 
     /**
-     * Thread `chunk`'s floats, at least n of them (contents undefined). Arrays grown together lie side by side: each
-     * is allocated a cache line longer than asked, so that one thread's last values never share a line with the
-     * next thread's array.
+     * Thread `chunk`'s floats, at least n of them (contents undefined), allocated a cache line longer than asked:
+     * arrays may lie side by side, and one thread's last values must not share a line with another's array.
      */
     float[] floats(int chunk, int n) {
-        if (floats[chunk].length < n + 16) floats[chunk] = new float[Math.max(n, 2 * floats[chunk].length) + 16];
+        int pad = LINE_BYTES / Float.BYTES;
+        if (floats[chunk].length < n + pad) floats[chunk] = new float[Math.max(n, 2 * floats[chunk].length) + pad];
         return floats[chunk];
     }
 
     /** Thread `chunk`'s doubles, at least n of them (contents undefined), a cache line longer as {@link #floats}. */
     double[] doubles(int chunk, int n) {
-        if (doubles[chunk].length < n + 8) doubles[chunk] = new double[Math.max(n, 2 * doubles[chunk].length) + 8];
+        int pad = LINE_BYTES / Double.BYTES;
+        if (doubles[chunk].length < n + pad) doubles[chunk] = new double[Math.max(n, 2 * doubles[chunk].length) + pad];
         return doubles[chunk];
     }
 

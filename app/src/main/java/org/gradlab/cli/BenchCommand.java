@@ -18,7 +18,8 @@ import java.util.Map;
         description = "Time training steps of the anchor models (the shapes of app/src/test/python/torch_cpu_bench.py).")
 public final class BenchCommand implements Runnable {
     @Option(names = "--models", split = ",", description = "comma-separated subset of lstm, gru, rnn-adding, gpt (default: all), "
-            + "or sizes of them: lstm-h512-t256, gru-h128-t64, rnn-h50-t100, gpt-d256")
+            + "or sizes of them: lstm-h512-t256, gru-h128-t64, rnn-h50-t100, gpt-d256; or pascanu: the step experiment "
+            + "pascanu trains (50 tanh units, temporal order, batch 20, T 100, SGD; time it with --threads 1)")
     List<String> models = new ArrayList<>(AnchorModels.NAMES);
     @Option(names = "--scale", description = "the scaling table instead: the LSTM at hidden 128/256/512/1024 and T 64/256, the GPT at d 128/256/512 "
             + "(compare with scripts/torch-best --scale)")
@@ -27,8 +28,8 @@ public final class BenchCommand implements Runnable {
     DeviceOptions deviceOptions = new DeviceOptions();
     @Option(names = "--steps", defaultValue = "30", description = "timed steps per model (default ${DEFAULT-VALUE})")
     int steps;
-    @Option(names = "--warmup", description = "untimed steps first (default: 5, then up to 60 for up to 10 s, so that "
-            + "the JIT has compiled even the kernels called a few times a step)")
+    @Option(names = "--warmup", description = "untimed steps first (default: 5, then up to 60 and until the JIT has compiled "
+            + "nothing for 1 s, within 20 s: so that it has compiled even the kernels called a few times a step)")
     Integer warmup;
     @Option(names = "--record", description = "also time each step with recording to disk (every step, histograms) and report the overhead")
     boolean record;
@@ -143,9 +144,11 @@ public final class BenchCommand implements Runnable {
         try {
             java.nio.file.Path dir = org.gradlab.record.TemporaryRuns.create("gradlab-bench-");
             AnchorModels.Shape shape = AnchorModels.Shape.of(model);
-            String family = shape.family(), arch = family.equals("rnn-adding") ? "rnn" : family;
-            org.gradlab.run.RunConfig d = org.gradlab.run.RunConfig.defaults(arch, family.equals("rnn-adding") ? "adding" : "charlm");
-            boolean gpt = family.equals("gpt"); // the manifest describes the anchor at its size (the recorder checks every record's shape)
+            String family = shape.family();
+            boolean rnn = family.equals("rnn-adding") || family.equals(AnchorModels.PASCANU), gpt = family.equals("gpt");
+            String task = family.equals("rnn-adding") ? "adding" : family.equals(AnchorModels.PASCANU) ? "temporal-order" : "charlm";
+            org.gradlab.run.RunConfig d = org.gradlab.run.RunConfig.defaults(rnn ? "rnn" : family, task);
+            // the manifest describes the anchor at its size (the recorder checks every record's shape)
             org.gradlab.run.RunConfig rc = new org.gradlab.run.RunConfig(d.model(), d.task(), gpt ? d.hidden() : shape.size(), d.layers(),
                     d.embed(), gpt ? shape.size() : d.dim(), d.heads(), d.batch(), shape.seq(), d.optimizer(), d.init(), d.seed());
             org.gradlab.run.SessionConfig sc = new org.gradlab.run.SessionConfig(rc, org.gradlab.clip.ClipSpec.parse("norm:1.0"),

@@ -9,8 +9,10 @@ import org.gradlab.model.Model;
 import org.gradlab.model.SequenceModel;
 import org.gradlab.model.SequenceModelConfig;
 import org.gradlab.task.Batch;
+import org.gradlab.optim.OptimizerConfig;
 import org.gradlab.task.MarkedPairTask;
 import org.gradlab.task.Rng;
+import org.gradlab.task.TemporalOrderTask;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,7 +20,8 @@ import java.util.function.LongFunction;
 
 /**
  * The four benchmark models, shaped exactly as app/src/test/python/torch_cpu_bench.py builds them in
- * PyTorch (random tokens over a 65-symbol vocabulary for the language models, the adding task at T=100).
+ * PyTorch (random tokens over a 65-symbol vocabulary for the language models, the adding task at T=100), their
+ * sizes for the scaling table, and {@link #PASCANU}: the step `experiment pascanu` trains.
  */
 public final class AnchorModels {
     public static final List<String> NAMES = List.of("lstm", "gru", "rnn-adding", "gpt");
@@ -30,6 +33,13 @@ public final class AnchorModels {
     public static final List<String> SCALE = List.of("lstm-h128-t64", "lstm-h256-t64", "lstm-h512-t64", "lstm-h1024-t64",
             "lstm-h128-t256", "lstm-h256-t256", "lstm-h512-t256", "lstm-h1024-t256", "gpt-d128", "gpt-d256", "gpt-d512");
     static final int B = 32, T = 64, V = 65;
+    /**
+     * Pascanu et al.'s temporal-order RNN as {@code experiment pascanu} trains it: 50 tanh units, batch 20, T = 100,
+     * plain SGD at lr 0.05 (PyTorch's default initialisation here, not smart-tanh: the speed is the same). Not an
+     * anchor torch_cpu_bench.py times, but the size the engine issue sets a rate for, with its telemetry's share.
+     */
+    public static final String PASCANU = "pascanu";
+    static final int PASCANU_BATCH = 20, PASCANU_HIDDEN = 50, PASCANU_SEQ = 100;
     private static final java.util.regex.Pattern SIZED = java.util.regex.Pattern.compile("(lstm|gru|rnn)-h(\\d{1,4})-t(\\d{1,4})|gpt-d(\\d{1,4})");
 
     /**
@@ -43,6 +53,7 @@ public final class AnchorModels {
                 case "lstm", "gru" -> { return new Shape(name, 256, T); }
                 case "rnn-adding" -> { return new Shape(name, 128, 100); }
                 case "gpt" -> { return new Shape(name, 128, T); }
+                case PASCANU -> { return new Shape(name, PASCANU_HIDDEN, PASCANU_SEQ); }
                 default -> { }
             }
             java.util.regex.Matcher m = SIZED.matcher(name);
@@ -60,8 +71,8 @@ public final class AnchorModels {
         return Shape.of(name) != null;
     }
 
-    /** A built anchor: the model and its batch stream. */
-    public record Anchor(String name, Model model, LongFunction<Batch> batches) {}
+    /** A built anchor: the model, its batch stream and the optimizer its step takes. */
+    public record Anchor(String name, Model model, LongFunction<Batch> batches, OptimizerConfig optimizer) {}
 
     private AnchorModels() {}
 
@@ -72,6 +83,8 @@ public final class AnchorModels {
         int n = shape.size(), t = shape.seq();
         Model m;
         LongFunction<Batch> data;
+        // Adam at lr 1e-3 as torch_cpu_bench.py; plain SGD for Pascanu's step, as experiment pascanu trains it
+        OptimizerConfig opt = OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3);
         switch (shape.family()) {
             case "lstm", "gru" -> {
                 m = new SequenceModel(be, new SequenceModelConfig(shape.family().equals("lstm") ? CellType.LSTM : CellType.GRU,
@@ -84,13 +97,20 @@ public final class AnchorModels {
                 MarkedPairTask task = new MarkedPairTask(MarkedPairTask.Op.ADDING, B, t, seed);
                 data = task::batch;
             }
+            case PASCANU -> {
+                TemporalOrderTask task = new TemporalOrderTask(2, PASCANU_BATCH, t, seed);
+                m = new SequenceModel(be, new SequenceModelConfig(CellType.RNN_TANH, task.shape().inputSize(), 0, 0, n, 1,
+                        task.shape().outputs(), false, LossKind.CROSS_ENTROPY, PASCANU_BATCH, t));
+                data = task::batch;
+                opt = OptimizerConfig.defaults(OptimizerConfig.Kind.SGD, 0.05);
+            }
             default -> {
                 m = new GptModel(be, new GptConfig(V, n, 4, 2, t, 1e-5f, false, B, t));
                 data = randomTokens(seed, t);
             }
         }
         m.params().initialize(new SplittableRandom(seed));
-        return new Anchor(name, m, data);
+        return new Anchor(name, m, data, opt);
     }
 
     private static LongFunction<Batch> randomTokens(long seed, int t) {

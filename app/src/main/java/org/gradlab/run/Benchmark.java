@@ -4,16 +4,16 @@ import org.gradlab.clip.ClipSpec;
 import org.gradlab.clip.NonFinitePolicy;
 import org.gradlab.engine.Backend;
 import org.gradlab.optim.Optimizer;
-import org.gradlab.optim.OptimizerConfig;
 
 import java.util.Arrays;
 
 /**
- * Times full training steps (batch load, forward, backward, clip, Adam) of an anchor model after warm-up,
+ * Times full training steps (batch load, forward, backward, clip, the optimizer) of an anchor model after warm-up,
  * three ways: as the PyTorch anchor script runs it (clip_grad_norm_ 1.0) with GradLab's full telemetry
  * (histograms, per-layer norms, update ratios, gradients through time), the same clipped step without telemetry
  * (so telemetry's own cost is the difference), and bare (no clipping, no telemetry). Rounds alternate so
- * drifting machine load hits all alike, and the arms take turns at going first; each of those steps is timed to
+ * drifting machine load hits all alike — a round being one step of each arm, or for a step under 5 ms each arm's
+ * steps back to back for ~5 ms as a run makes them — and the arms take turns at going first; each step is timed to
  * its end, report included. Then the full step once more as a training run makes it: consecutive queued steps,
  * each step's report completed by the next step's copy (on a GPU one copy per step instead of two; the same work
  * on the CPU).
@@ -23,8 +23,8 @@ public final class Benchmark {
      * One model's figures; ms values are means over the timed steps.
      *
      * @param telemetryMarginPercent half the width of a 95% interval around {@link #telemetryPercent()}: from the
-     *                               rounds' paired differences (full − clipped, timed back to back, so the machine's
-     *                               drift between rounds cancels); NaN under two rounds
+     *                               rounds' paired differences (full − clipped, each round's mean, timed back to back,
+     *                               so the machine's drift between rounds cancels); NaN under two rounds
      */
     public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msClipped,
                          double msBare, double msRecorded, int recordBytesPerStep, double msInRun,
@@ -58,28 +58,41 @@ public final class Benchmark {
     }
 
     /**
-     * Untimed rounds before the timed ones: at least `steps`, then more while fewer than `upTo` have run and less than
-     * `forNanos` has passed. HotSpot compiles a method with C2 only after hundreds of calls, and a kernel called a few
-     * times a step (the rnn-adding model's output product, whose one column takes the GEMM's tail kernel, four calls
-     * a step) runs its vectors boxed in the first tiers until then: after five warm-up rounds rnn-adding's full step
-     * timed 6-12 ms, after sixty 2.5-3.3 ms. Models whose rounds take longer have made those calls sooner.
+     * Untimed rounds before the timed ones: at least `steps`; then, up to `forNanos`, more while fewer than `upTo`
+     * have run or the JIT compiled something in the last `quietNanos`. HotSpot compiles a method with C2 only after
+     * hundreds of calls, and a kernel called a few times a step (the rnn-adding model's output product, whose one
+     * column takes the GEMM's tail kernel, four calls a step) runs its vectors boxed in the first tiers until then:
+     * after five warm-up rounds rnn-adding's full step timed 6-12 ms, after sixty 2.5-3.3 ms. A step under a
+     * millisecond makes sixty rounds in a tenth of a second: Pascanu's full step still took 1.7-2.0 ms 600 steps
+     * into its timing, and after two seconds of rounds its first timed steps 13 ms (C2 recompiling), so its
+     * telemetry read +9-13% where, warmed until the JIT had gone quiet, it reads ~4%.
      */
-    public record Warmup(int steps, int upTo, long forNanos) {
-        /** The bench's default: 5 rounds, then up to 60 while 10 s have not passed (30 rounds left rnn-adding at 5 ms). */
-        public static final Warmup AUTO = new Warmup(5, 60, 10_000_000_000L);
+    public record Warmup(int steps, int upTo, long quietNanos, long forNanos) {
+        /** The bench's default: 5 rounds, then up to 60 and until the JIT has been quiet for 1 s, within 20 s. */
+        public static final Warmup AUTO = new Warmup(5, 60, 1_000_000_000L, 20_000_000_000L);
 
         public static Warmup steps(int n) {
-            return new Warmup(n, n, 0);
+            return new Warmup(n, n, 0, 0);
         }
 
-        boolean more(int done, long startNanos) {
-            return done < steps || done < upTo && System.nanoTime() - startNanos < forNanos;
+        /** Another round after `done`, the first begun at startNanos, the JIT's last compilation seen at lastCompileNanos? */
+        boolean more(int done, long startNanos, long lastCompileNanos) {
+            long now = System.nanoTime();
+            return done < steps || (done < upTo || now - lastCompileNanos < quietNanos) && now - startNanos < forNanos;
         }
 
         @Override
         public String toString() {
-            return upTo == steps ? String.valueOf(steps) : steps + " to " + upTo + " (for up to " + forNanos / 1_000_000_000 + " s)";
+            return upTo == steps ? String.valueOf(steps)
+                    : steps + " to " + upTo + " (then until the JIT is quiet for " + quietNanos / 1_000_000_000 + " s, up to "
+                    + forNanos / 1_000_000_000 + " s)";
         }
+    }
+
+    /** Milliseconds the JIT has spent compiling so far (0 where the JVM does not say). */
+    private static long compileMillis() {
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     public static Result run(Backend be, String name, int warmup, int steps) {
@@ -88,17 +101,24 @@ public final class Benchmark {
 
     public static Result run(Backend be, String name, Warmup warmup, int steps, java.util.function.Function<org.gradlab.engine.ParamLayout, StepSink> recorder) {
         AnchorModels.Anchor a = AnchorModels.create(name, be, 0);
-        Optimizer opt = adam(a);
+        Optimizer opt = optimizer(a);
         StepRunner full = fullStep(a, opt);
         StepRunner bare = new StepRunner(a.model(), opt, ClipSpec.parse("none"), NonFinitePolicy.PROPAGATE);
         bare.setTelemetry(false);
         StepRunner clipped = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
         clipped.setTelemetry(false);
-        long k = 0, warmStart = System.nanoTime();
-        for (int i = 0; warmup.more(i, warmStart); i++) {
+        long k = 0, warmStart = System.nanoTime(), roundNanos = 0, compiled = compileMillis(), compiledAt = warmStart;
+        for (int i = 0; warmup.more(i, warmStart, compiledAt); i++) {
+            long r0 = System.nanoTime();
             for (StepRunner r : new StepRunner[] {full, clipped, bare}) {
                 r.run(k, a.batches().apply(k));
                 k++;
+            }
+            roundNanos = System.nanoTime() - r0;
+            long c = compileMillis();
+            if (c != compiled) {
+                compiled = c;
+                compiledAt = System.nanoTime();
             }
         }
         StepSink sink = recorder == null ? null : recorder.apply(full.model().params().layout());
@@ -107,23 +127,30 @@ public final class Benchmark {
         be.synchronize();
         StepRunner[] arms = {full, clipped, bare};
         double[][] times = {tFull, tClipped, tBare};
-        for (int i = 0; i < steps; i++) {
+        int block = blockSteps(roundNanos / 3, steps), blocks = (steps + block - 1) / block;
+        double[] bFull = new double[blocks], bClipped = new double[blocks];
+        for (int i = 0, b = 0; i < steps; i += block, b++) {
+            int n = Math.min(block, steps - i);
             // the arms take turns at going first: a fixed order charged whatever the previous arm left behind
             // (caches, a collection it made due) to the same arm every round
             for (int j = 0; j < 3; j++) {
-                int arm = (i + j) % 3;
-                long t0 = System.nanoTime();
-                arms[arm].run(k, a.batches().apply(k));
-                k++;
-                be.synchronize();
-                times[arm][i] = (System.nanoTime() - t0) / 1e6;
+                int arm = (b + j) % 3;
+                for (int q = i; q < i + n; q++) {
+                    long t0 = System.nanoTime();
+                    arms[arm].run(k, a.batches().apply(k));
+                    k++;
+                    be.synchronize();
+                    times[arm][q] = (System.nanoTime() - t0) / 1e6;
+                }
             }
-            if (sink != null) {
+            bFull[b] = Arrays.stream(tFull, i, i + n).average().orElse(Double.NaN);
+            bClipped[b] = Arrays.stream(tClipped, i, i + n).average().orElse(Double.NaN);
+            for (int q = i; sink != null && q < i + n; q++) {
                 long t3 = System.nanoTime();
                 sink.accept(full.run(k, a.batches().apply(k)));
                 k++;
                 be.synchronize();
-                tRec[i] = (System.nanoTime() - t3) / 1e6;
+                tRec[q] = (System.nanoTime() - t3) / 1e6;
             }
         }
         long tq = System.nanoTime();
@@ -140,10 +167,26 @@ public final class Benchmark {
         double meanBare = Arrays.stream(tBare).average().orElse(Double.NaN);
         double meanRec = sink == null ? Double.NaN : Arrays.stream(tRec).average().orElse(Double.NaN);
         int bytes = sink == null ? 0 : (int) (sink.bytes() / steps);
-        double margin = marginPercent(tFull, tClipped);
+        double margin = marginPercent(bFull, bClipped);
         Arrays.sort(tFull);
         return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanClipped, meanBare, meanRec,
                 bytes, msInRun, margin);
+    }
+
+    /** A round's length: each arm's steps run back to back for about this long before the next arm's. */
+    static final long ROUND_NANOS = 5_000_000L;
+    /** Rounds to pair, where the steps allow: the ± comes from them. */
+    static final int MIN_ROUNDS = 10;
+
+    /**
+     * Consecutive steps each arm takes a round: one for a step of 5 ms or more, else as many as fill 5 ms, and never
+     * so many that fewer than ten rounds are left to pair. Arms alternating every step evicted each other's state:
+     * a 50-unit RNN's full step (0.5 ms) read +7-15% of telemetry that way, while the same step run back to back, as
+     * in a run, was no slower than the bare one.
+     */
+    static int blockSteps(long stepNanos, int steps) {
+        long n = stepNanos <= 0 ? 1 : ROUND_NANOS / stepNanos;
+        return (int) Math.max(1, Math.min(steps / MIN_ROUNDS, n));
     }
 
     /** Where a full step's time goes: `steps` full steps (after `warmup`) with every backend call timed. */
@@ -157,9 +200,16 @@ public final class Benchmark {
     public static Profile profile(Backend be, String name, Warmup warmup, int steps) {
         org.gradlab.engine.OpProfile ops = new org.gradlab.engine.OpProfile();
         AnchorModels.Anchor a = AnchorModels.create(name, org.gradlab.engine.OpProfile.timing(be, ops), 0);
-        StepRunner full = fullStep(a, adam(a));
-        long k = 0, warmStart = System.nanoTime();
-        for (int i = 0; warmup.more(i, warmStart); i++, k++) full.run(k, a.batches().apply(k));
+        StepRunner full = fullStep(a, optimizer(a));
+        long k = 0, warmStart = System.nanoTime(), compiled = compileMillis(), compiledAt = warmStart;
+        for (int i = 0; warmup.more(i, warmStart, compiledAt); i++, k++) {
+            full.run(k, a.batches().apply(k));
+            long c = compileMillis();
+            if (c != compiled) {
+                compiled = c;
+                compiledAt = System.nanoTime();
+            }
+        }
         be.synchronize();
         ops.record(true);
         long t0 = System.nanoTime();
@@ -170,9 +220,9 @@ public final class Benchmark {
         return new Profile(ops, steps, wall);
     }
 
-    /** Adam at lr 1e-3, as torch_cpu_bench.py. */
-    private static Optimizer adam(AnchorModels.Anchor a) {
-        return new Optimizer(a.model().params(), OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3));
+    /** The anchor's optimizer: Adam at lr 1e-3 as torch_cpu_bench.py, SGD for Pascanu's step. */
+    private static Optimizer optimizer(AnchorModels.Anchor a) {
+        return new Optimizer(a.model().params(), a.optimizer());
     }
 
     /** The step the PyTorch script times (clip_grad_norm_ 1.0), with GradLab's full telemetry. */

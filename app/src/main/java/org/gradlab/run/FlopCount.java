@@ -42,6 +42,8 @@ public final class FlopCount {
                 yield recurrent(b, t, 64, n, gates) + recurrent(b, t, n, n, gates) + linear(b * t, n, v);
             }
             case "rnn-adding" -> recurrent(b, t, 2, n, 1) + linear(b, n, 1); // the head reads the last step only
+            // six one-hot symbols in, four classes out of the last step, batch 20
+            case AnchorModels.PASCANU -> recurrent(AnchorModels.PASCANU_BATCH, t, 6, n, 1) + linear(AnchorModels.PASCANU_BATCH, n, 4);
             default -> 2 * (attention(b, t, n) + mlp(b * t, n)) + linear(b * t, n, v);
         };
     }

@@ -180,6 +180,13 @@ public class CliTest {
         JsonNode list = new ObjectMapper().readTree(r.out());
         assertEquals("gpt-d16", list.get(0).get("model").asText());
         assertEquals(org.gradlab.run.FlopCount.step("lstm-h16-t4") / 1e9, list.get(1).get("gflop_per_step").asDouble(), 1e-3);
+        // Pascanu's step, as experiment pascanu trains it, recorded as a temporal-order run
+        Result p = run("bench", "--models", "pascanu", "--steps", "2", "--warmup", "1", "--json", "--threads", "1", "--record");
+        assertEquals(0, p.code(), p.err());
+        JsonNode row = new ObjectMapper().readTree(p.out()).get(0);
+        assertEquals("pascanu", row.get("model").asText());
+        assertEquals(50 * 6 + 50 * 50 + 2 * 50 + 50 * 4 + 4, row.get("params").asInt(), "W_ih, W_hh, both biases, the 4-class head");
+        assertEquals(org.gradlab.run.FlopCount.step("pascanu") / 1e9, row.get("gflop_per_step").asDouble(), 1e-3);
         Result bad = run("bench", "--models", "lstm-h3-t4");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("unknown model 'lstm-h3-t4'") && bad.err().lines().count() == 1, bad.err());

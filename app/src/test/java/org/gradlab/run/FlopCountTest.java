@@ -44,6 +44,8 @@ class FlopCountTest {
         assertEquals(2 * block + 2L * 2048 * 256 * 65, FlopCount.forward("gpt-d256"));
         assertEquals(FlopCount.forward("rnn-adding"), FlopCount.forward("rnn-h128-t100"));
         assertEquals(100L * (2 * 32 * 2 * 50 + 2 * 32 * 50 * 50) + 2L * 32 * 50, FlopCount.forward("rnn-h50-t100"), "Pascanu's size on the adding task");
+        // Pascanu's step: batch 20, T 100, six one-hot symbols into 50 tanh units, four classes from the last step
+        assertEquals(100L * (2 * 20 * 6 * 50 + 2 * 20 * 50 * 50) + 2L * 20 * 50 * 4, FlopCount.forward(AnchorModels.PASCANU));
         for (String name : AnchorModels.SCALE) org.junit.jupiter.api.Assertions.assertTrue(AnchorModels.known(name), name);
         for (String bad : new String[] {"lstm-h4-t64", "lstm-h128", "gpt-d130", "gpt-d99999", "rnn-h50", "lstm-h128-t1"}) {
             org.junit.jupiter.api.Assertions.assertFalse(AnchorModels.known(bad), bad);

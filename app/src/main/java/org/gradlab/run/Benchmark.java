@@ -64,8 +64,8 @@ public final class Benchmark {
      * column takes the GEMM's tail kernel, four calls a step) runs its vectors boxed in the first tiers until then:
      * after five warm-up rounds rnn-adding's full step timed 6-12 ms, after sixty 2.5-3.3 ms. A step under a
      * millisecond makes sixty rounds in a tenth of a second: Pascanu's full step still took 1.7-2.0 ms 600 steps
-     * into its timing, and after two seconds of rounds its first timed steps 13 ms (C2 recompiling), so its
-     * telemetry read +9-13% where, warmed until the JIT had gone quiet, it reads ~4%.
+     * into its timing, and after two seconds of rounds its first timed steps took 13 ms while the JIT still
+     * compiled, so its telemetry read +9-13% where, warmed until the JIT had gone quiet, it reads +2.7-3.6%.
      */
     public record Warmup(int steps, int upTo, long quietNanos, long forNanos) {
         /** The bench's default: 5 rounds, then up to 60 and until the JIT has been quiet for 1 s, within 20 s. */
@@ -89,10 +89,23 @@ public final class Benchmark {
         }
     }
 
-    /** Milliseconds the JIT has spent compiling so far (0 where the JVM does not say). */
-    private static long compileMillis() {
-        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
-        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    /** When the JIT last compiled anything, as far as its total compilation time shows (never, where the JVM does not say). */
+    private static final class JitClock {
+        private final java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        private long millis = millis(), at = System.nanoTime();
+
+        private long millis() {
+            return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+        }
+
+        long lastCompileNanos() {
+            long m = millis();
+            if (m != millis) {
+                millis = m;
+                at = System.nanoTime();
+            }
+            return at;
+        }
     }
 
     public static Result run(Backend be, String name, int warmup, int steps) {
@@ -107,19 +120,15 @@ public final class Benchmark {
         bare.setTelemetry(false);
         StepRunner clipped = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
         clipped.setTelemetry(false);
-        long k = 0, warmStart = System.nanoTime(), roundNanos = 0, compiled = compileMillis(), compiledAt = warmStart;
-        for (int i = 0; warmup.more(i, warmStart, compiledAt); i++) {
+        long k = 0, warmStart = System.nanoTime(), roundNanos = 0;
+        JitClock jit = new JitClock();
+        for (int i = 0; warmup.more(i, warmStart, jit.lastCompileNanos()); i++) {
             long r0 = System.nanoTime();
             for (StepRunner r : new StepRunner[] {full, clipped, bare}) {
                 r.run(k, a.batches().apply(k));
                 k++;
             }
             roundNanos = System.nanoTime() - r0;
-            long c = compileMillis();
-            if (c != compiled) {
-                compiled = c;
-                compiledAt = System.nanoTime();
-            }
         }
         StepSink sink = recorder == null ? null : recorder.apply(full.model().params().layout());
         double[] tFull = new double[steps], tClipped = new double[steps], tBare = new double[steps], tRec = new double[steps];
@@ -201,15 +210,9 @@ public final class Benchmark {
         org.gradlab.engine.OpProfile ops = new org.gradlab.engine.OpProfile();
         AnchorModels.Anchor a = AnchorModels.create(name, org.gradlab.engine.OpProfile.timing(be, ops), 0);
         StepRunner full = fullStep(a, optimizer(a));
-        long k = 0, warmStart = System.nanoTime(), compiled = compileMillis(), compiledAt = warmStart;
-        for (int i = 0; warmup.more(i, warmStart, compiledAt); i++, k++) {
-            full.run(k, a.batches().apply(k));
-            long c = compileMillis();
-            if (c != compiled) {
-                compiled = c;
-                compiledAt = System.nanoTime();
-            }
-        }
+        long k = 0, warmStart = System.nanoTime();
+        JitClock jit = new JitClock();
+        for (int i = 0; warmup.more(i, warmStart, jit.lastCompileNanos()); i++, k++) full.run(k, a.batches().apply(k));
         be.synchronize();
         ops.record(true);
         long t0 = System.nanoTime();

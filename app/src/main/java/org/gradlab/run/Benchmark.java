@@ -12,8 +12,7 @@ import java.util.Arrays;
  * three ways: as the PyTorch anchor script runs it (clip_grad_norm_ 1.0) with GradLab's full telemetry
  * (histograms, per-layer norms, update ratios, gradients through time), the same clipped step without telemetry
  * (so telemetry's own cost is the difference), and bare (no clipping, no telemetry). Rounds alternate so
- * drifting machine load hits all alike — a round being one step of each arm, or for a step under 5 ms each arm's
- * steps back to back for ~5 ms as a run makes them — and the arms take turns at going first; each step is timed to
+ * drifting machine load hits all alike, and the arms take turns at going first; each of those steps is timed to
  * its end, report included. Then the full step once more as a training run makes it: consecutive queued steps,
  * each step's report completed by the next step's copy (on a GPU one copy per step instead of two; the same work
  * on the CPU).
@@ -23,8 +22,8 @@ public final class Benchmark {
      * One model's figures; ms values are means over the timed steps.
      *
      * @param telemetryMarginPercent half the width of a 95% interval around {@link #telemetryPercent()}: from the
-     *                               rounds' paired differences (full − clipped, each round's mean, timed back to back,
-     *                               so the machine's drift between rounds cancels); NaN under two rounds
+     *                               rounds' paired differences (full − clipped, timed back to back, so the machine's
+     *                               drift between rounds cancels); NaN under two rounds
      */
     public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msClipped,
                          double msBare, double msRecorded, int recordBytesPerStep, double msInRun,
@@ -65,7 +64,7 @@ public final class Benchmark {
      * after five warm-up rounds rnn-adding's full step timed 6-12 ms, after sixty 2.5-3.3 ms. A step under a
      * millisecond makes sixty rounds in a tenth of a second: Pascanu's full step still took 1.7-2.0 ms 600 steps
      * into its timing, and after two seconds of rounds its first timed steps took 13 ms while the JIT still
-     * compiled, so its telemetry read +9-13% where, warmed until the JIT had gone quiet, it reads +2.7-3.6%.
+     * compiled: its telemetry read +7-16%, where warmed until the JIT had gone quiet it reads about 3%.
      */
     public record Warmup(int steps, int upTo, long quietNanos, long forNanos) {
         /** The bench's default: 5 rounds, then up to 60 and until the JIT has been quiet for 1 s, within 20 s. */
@@ -120,15 +119,13 @@ public final class Benchmark {
         bare.setTelemetry(false);
         StepRunner clipped = new StepRunner(a.model(), opt, ClipSpec.parse("norm:1.0"), NonFinitePolicy.PROPAGATE);
         clipped.setTelemetry(false);
-        long k = 0, warmStart = System.nanoTime(), roundNanos = 0;
+        long k = 0, warmStart = System.nanoTime();
         JitClock jit = new JitClock();
         for (int i = 0; warmup.more(i, warmStart, jit.lastCompileNanos()); i++) {
-            long r0 = System.nanoTime();
             for (StepRunner r : new StepRunner[] {full, clipped, bare}) {
                 r.run(k, a.batches().apply(k));
                 k++;
             }
-            roundNanos = System.nanoTime() - r0;
         }
         StepSink sink = recorder == null ? null : recorder.apply(full.model().params().layout());
         double[] tFull = new double[steps], tClipped = new double[steps], tBare = new double[steps], tRec = new double[steps];
@@ -136,30 +133,23 @@ public final class Benchmark {
         be.synchronize();
         StepRunner[] arms = {full, clipped, bare};
         double[][] times = {tFull, tClipped, tBare};
-        int block = blockSteps(roundNanos / 3, steps), blocks = (steps + block - 1) / block;
-        double[] bFull = new double[blocks], bClipped = new double[blocks];
-        for (int i = 0, b = 0; i < steps; i += block, b++) {
-            int n = Math.min(block, steps - i);
+        for (int i = 0; i < steps; i++) {
             // the arms take turns at going first: a fixed order charged whatever the previous arm left behind
             // (caches, a collection it made due) to the same arm every round
             for (int j = 0; j < 3; j++) {
-                int arm = (b + j) % 3;
-                for (int q = i; q < i + n; q++) {
-                    long t0 = System.nanoTime();
-                    arms[arm].run(k, a.batches().apply(k));
-                    k++;
-                    be.synchronize();
-                    times[arm][q] = (System.nanoTime() - t0) / 1e6;
-                }
+                int arm = (i + j) % 3;
+                long t0 = System.nanoTime();
+                arms[arm].run(k, a.batches().apply(k));
+                k++;
+                be.synchronize();
+                times[arm][i] = (System.nanoTime() - t0) / 1e6;
             }
-            bFull[b] = Arrays.stream(tFull, i, i + n).average().orElse(Double.NaN);
-            bClipped[b] = Arrays.stream(tClipped, i, i + n).average().orElse(Double.NaN);
-            for (int q = i; sink != null && q < i + n; q++) {
+            if (sink != null) {
                 long t3 = System.nanoTime();
                 sink.accept(full.run(k, a.batches().apply(k)));
                 k++;
                 be.synchronize();
-                tRec[q] = (System.nanoTime() - t3) / 1e6;
+                tRec[i] = (System.nanoTime() - t3) / 1e6;
             }
         }
         long tq = System.nanoTime();
@@ -176,26 +166,10 @@ public final class Benchmark {
         double meanBare = Arrays.stream(tBare).average().orElse(Double.NaN);
         double meanRec = sink == null ? Double.NaN : Arrays.stream(tRec).average().orElse(Double.NaN);
         int bytes = sink == null ? 0 : (int) (sink.bytes() / steps);
-        double margin = marginPercent(bFull, bClipped);
+        double margin = marginPercent(tFull, tClipped);
         Arrays.sort(tFull);
         return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanClipped, meanBare, meanRec,
                 bytes, msInRun, margin);
-    }
-
-    /** A round's length: each arm's steps run back to back for about this long before the next arm's. */
-    static final long ROUND_NANOS = 5_000_000L;
-    /** Rounds to pair, where the steps allow: the ± comes from them. */
-    static final int MIN_ROUNDS = 10;
-
-    /**
-     * Consecutive steps each arm takes a round: one for a step of 5 ms or more, else as many as fill 5 ms, and never
-     * so many that fewer than ten rounds are left to pair. Arms alternating every step evicted each other's state:
-     * a 50-unit RNN's full step (0.5 ms) read +7-15% of telemetry that way, while the same step run back to back, as
-     * in a run, was no slower than the bare one.
-     */
-    static int blockSteps(long stepNanos, int steps) {
-        long n = stepNanos <= 0 ? 1 : ROUND_NANOS / stepNanos;
-        return (int) Math.max(1, Math.min(steps / MIN_ROUNDS, n));
     }
 
     /** Where a full step's time goes: `steps` full steps (after `warmup`) with every backend call timed. */

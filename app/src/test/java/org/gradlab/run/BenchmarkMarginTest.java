@@ -26,14 +26,4 @@ class BenchmarkMarginTest {
         assertEquals(0, Benchmark.marginPercent(full, clipped), 1e-9);
         assertTrue(Double.isNaN(Benchmark.marginPercent(new double[] {1}, new double[] {1})), "one round has no spread");
     }
-
-    @Test
-    void aQuickStepRunsBackToBackForFiveMillisecondsARound() {
-        assertEquals(1, Benchmark.blockSteps(50_000_000L, 30), "a 50 ms step: one step of each arm a round");
-        assertEquals(10, Benchmark.blockSteps(500_000L, 3000), "a 0.5 ms step: ten in a row, as a run makes them");
-        assertEquals(2, Benchmark.blockSteps(500_000L, 20), "never fewer than ten rounds to pair");
-        assertEquals(1, Benchmark.blockSteps(2_000_000L, 10));
-        assertEquals(1, Benchmark.blockSteps(500_000L, 2), "two steps: two rounds");
-        assertEquals(1, Benchmark.blockSteps(0, 100), "no estimate: one step a round");
-    }
 }

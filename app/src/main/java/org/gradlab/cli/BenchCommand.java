@@ -59,7 +59,7 @@ public final class BenchCommand implements Runnable {
         if (scale) models = new ArrayList<>(AnchorModels.SCALE);
         for (String m : models) {
             if (!AnchorModels.known(m)) throw new UserError("unknown model '" + m + "' (expected " + String.join(", ", AnchorModels.NAMES)
-                    + ", or a size such as lstm-h512-t256 or gpt-d256)");
+                    + ", " + AnchorModels.PASCANU + ", or a size such as lstm-h512-t256 or gpt-d256)");
         }
         if (steps < 1 || warmup != null && warmup < 0) throw new UserError("--steps must be >= 1 and --warmup >= 0");
         if (ops != null && ops < 1) throw new UserError("--ops must be >= 1 (the number of operations to show), got " + ops);

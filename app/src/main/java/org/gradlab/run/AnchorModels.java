@@ -79,7 +79,7 @@ public final class AnchorModels {
     public static Anchor create(String name, Backend be, long seed) {
         Shape shape = Shape.of(name);
         if (shape == null) throw new IllegalArgumentException("unknown anchor model '" + name + "' (expected one of "
-                + String.join(", ", NAMES) + ", or a size such as lstm-h512-t256 or gpt-d256)");
+                + String.join(", ", NAMES) + ", " + PASCANU + ", or a size such as lstm-h512-t256 or gpt-d256)");
         int n = shape.size(), t = shape.seq();
         Model m;
         LongFunction<Batch> data;

@@ -190,6 +190,7 @@ public class CliTest {
         Result bad = run("bench", "--models", "lstm-h3-t4");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("unknown model 'lstm-h3-t4'") && bad.err().lines().count() == 1, bad.err());
+        assertTrue(bad.err().contains("gpt, pascanu, or a size"), "the error names every model it takes: " + bad.err());
     }
 
     @Test

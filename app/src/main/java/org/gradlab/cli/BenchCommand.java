@@ -144,13 +144,7 @@ public final class BenchCommand implements Runnable {
         try {
             java.nio.file.Path dir = org.gradlab.record.TemporaryRuns.create("gradlab-bench-");
             AnchorModels.Shape shape = AnchorModels.Shape.of(model);
-            String family = shape.family();
-            boolean rnn = family.equals("rnn-adding") || family.equals(AnchorModels.PASCANU), gpt = family.equals("gpt");
-            String task = family.equals("rnn-adding") ? "adding" : family.equals(AnchorModels.PASCANU) ? "temporal-order" : "charlm";
-            org.gradlab.run.RunConfig d = org.gradlab.run.RunConfig.defaults(rnn ? "rnn" : family, task);
-            // the manifest describes the anchor at its size (the recorder checks every record's shape)
-            org.gradlab.run.RunConfig rc = new org.gradlab.run.RunConfig(d.model(), d.task(), gpt ? d.hidden() : shape.size(), d.layers(),
-                    d.embed(), gpt ? shape.size() : d.dim(), d.heads(), d.batch(), shape.seq(), d.optimizer(), d.init(), d.seed());
+            org.gradlab.run.RunConfig rc = shape.family().equals(AnchorModels.PASCANU) ? AnchorModels.pascanuConfig(0) : nearestConfig(shape);
             org.gradlab.run.SessionConfig sc = new org.gradlab.run.SessionConfig(rc, org.gradlab.clip.ClipSpec.parse("norm:1.0"),
                     org.gradlab.clip.NonFinitePolicy.PROPAGATE, Long.MAX_VALUE, java.util.List.of(), 0, true);
             RunWriter w = RunWriter.create(dir, org.gradlab.record.RunManifest.create(sc, layout, null));
@@ -169,6 +163,15 @@ public final class BenchCommand implements Runnable {
         } catch (java.io.IOException e) {
             throw new UserError("cannot create a temporary run for --record: " + e.getMessage());
         }
+    }
+
+    /** A torch anchor as the nearest run config: the manifest describes it at its size (the recorder checks every record's shape). */
+    private static org.gradlab.run.RunConfig nearestConfig(AnchorModels.Shape shape) {
+        String family = shape.family(), arch = family.equals("rnn-adding") ? "rnn" : family;
+        org.gradlab.run.RunConfig d = org.gradlab.run.RunConfig.defaults(arch, family.equals("rnn-adding") ? "adding" : "charlm");
+        boolean gpt = family.equals("gpt");
+        return new org.gradlab.run.RunConfig(d.model(), d.task(), gpt ? d.hidden() : shape.size(), d.layers(),
+                d.embed(), gpt ? shape.size() : d.dim(), d.heads(), d.batch(), shape.seq(), d.optimizer(), d.init(), d.seed());
     }
 
     private static void closeAndDelete(RunWriter w) {

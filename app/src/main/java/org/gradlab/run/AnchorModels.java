@@ -12,7 +12,6 @@ import org.gradlab.optim.OptimizerConfig;
 import org.gradlab.task.Batch;
 import org.gradlab.task.MarkedPairTask;
 import org.gradlab.task.Rng;
-import org.gradlab.task.TemporalOrderTask;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,8 +33,7 @@ public final class AnchorModels {
             "lstm-h128-t256", "lstm-h256-t256", "lstm-h512-t256", "lstm-h1024-t256", "gpt-d128", "gpt-d256", "gpt-d512");
     static final int B = 32, T = 64, V = 65;
     /**
-     * Pascanu et al.'s temporal-order RNN as {@code experiment pascanu} trains it: 50 tanh units, batch 20, T = 100,
-     * plain SGD at lr 0.05 (PyTorch's default initialisation here, not smart-tanh: the speed is the same). Not an
+     * Pascanu et al.'s temporal-order RNN as {@code experiment pascanu} trains it ({@link #pascanuConfig}). Not an
      * anchor torch_cpu_bench.py times, but the size the engine issue sets a rate for, with its telemetry's share.
      */
     public static final String PASCANU = "pascanu";
@@ -71,6 +69,15 @@ public final class AnchorModels {
         return Shape.of(name) != null;
     }
 
+    /**
+     * The run {@code experiment pascanu} makes of one cell at T = 100 with its defaults: 50 tanh units, smart-tanh
+     * initialisation, batch 20, plain SGD at lr 0.05.
+     */
+    public static RunConfig pascanuConfig(long seed) {
+        return new RunConfig("rnn", "temporal-order", PASCANU_HIDDEN, 1, 32, 64, 4, PASCANU_BATCH, PASCANU_SEQ,
+                OptimizerConfig.defaults(OptimizerConfig.Kind.SGD, 0.05), "smart-tanh", seed);
+    }
+
     /** A built anchor: the model, its batch stream and the optimizer its step takes. */
     public record Anchor(String name, Model model, LongFunction<Batch> batches, OptimizerConfig optimizer) {}
 
@@ -83,8 +90,7 @@ public final class AnchorModels {
         int n = shape.size(), t = shape.seq();
         Model m;
         LongFunction<Batch> data;
-        // Adam at lr 1e-3 as torch_cpu_bench.py; plain SGD for Pascanu's step, as experiment pascanu trains it
-        OptimizerConfig opt = OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3);
+        OptimizerConfig adam = OptimizerConfig.defaults(OptimizerConfig.Kind.ADAM, 1e-3); // as torch_cpu_bench.py
         switch (shape.family()) {
             case "lstm", "gru" -> {
                 m = new SequenceModel(be, new SequenceModelConfig(shape.family().equals("lstm") ? CellType.LSTM : CellType.GRU,
@@ -97,12 +103,10 @@ public final class AnchorModels {
                 MarkedPairTask task = new MarkedPairTask(MarkedPairTask.Op.ADDING, B, t, seed);
                 data = task::batch;
             }
-            case PASCANU -> {
-                TemporalOrderTask task = new TemporalOrderTask(2, PASCANU_BATCH, t, seed);
-                m = new SequenceModel(be, new SequenceModelConfig(CellType.RNN_TANH, task.shape().inputSize(), 0, 0, n, 1,
-                        task.shape().outputs(), false, LossKind.CROSS_ENTROPY, PASCANU_BATCH, t));
-                data = task::batch;
-                opt = OptimizerConfig.defaults(OptimizerConfig.Kind.SGD, 0.05);
+            case PASCANU -> { // built as a training run builds it, and initialised as one
+                RunConfig rc = pascanuConfig(seed);
+                org.gradlab.task.Task task = Tasks.create(rc.task(), rc.batch(), rc.seq(), seed);
+                return new Anchor(name, Models.create(be, rc, task.shape()), task::batch, rc.optimizer());
             }
             default -> {
                 m = new GptModel(be, new GptConfig(V, n, 4, 2, t, 1e-5f, false, B, t));
@@ -110,7 +114,7 @@ public final class AnchorModels {
             }
         }
         m.params().initialize(new SplittableRandom(seed));
-        return new Anchor(name, m, data, opt);
+        return new Anchor(name, m, data, adam);
     }
 
     private static LongFunction<Batch> randomTokens(long seed, int t) {

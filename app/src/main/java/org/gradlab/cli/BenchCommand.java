@@ -78,7 +78,8 @@ public final class BenchCommand implements Runnable {
         try (org.gradlab.engine.Backend be = deviceOptions.open(json ? null : System.out)) {
             if (!json) {
                 System.out.println("backend " + be.name() + ", " + warm + " warm-up + " + steps + " timed steps per model");
-                System.out.println("ms/step = Adam step with clip norm:1.0 (as torch_cpu_bench.py) and full telemetry; telemetry = its cost over the same");
+                System.out.println("ms/step = a training step with clip norm:1.0 and full telemetry, by the model's optimizer (Adam lr 0.001 as");
+                System.out.println("torch_cpu_bench.py; pascanu SGD lr 0.05 as experiment pascanu); telemetry = its cost over the same");
                 System.out.println("clipped step without telemetry (± = 95% interval of the rounds' paired differences); bare = no clipping,");
                 System.out.println("no telemetry (overhead = clipping and telemetry together);");
                 System.out.println("in a run = the same full step, consecutive steps as a training run makes them (on a GPU one copy back per step, not two)");
@@ -94,13 +95,16 @@ public final class BenchCommand implements Runnable {
                     System.out.printf("%-15s params=%9d  %9.2f ms/step (median %.2f)  %8.3f steps/s   telemetry %+5.1f%% ±%.1f   bare %8.2f ms  overhead %+5.1f%%   in a run %8.2f ms%s%n",
                             r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.telemetryPercent(), r.telemetryMarginPercent(), r.msBare(), r.overheadPercent(), r.msInRun(),
                             record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");
-                    System.out.printf("%-15s %.3f GFLOP/step (matrix products)  %.1f GFLOP/s on %d threads%s%n", "", gflop, gflops, threads,
+                    System.out.printf("%-15s %s lr %s, %.3f GFLOP/step (matrix products)  %.1f GFLOP/s on %d threads%s%n", "",
+                            optimizerName(r.optimizer()), r.optimizer().lr(), gflop, gflops, threads,
                             roof == null ? "" : String.format(" = %.1f%% of the %d-thread peak", 100 * gflops / roof.allCores(), threads));
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", r.model());
                 row.put("device", be.name());
                 row.put("params", r.params());
+                row.put("optimizer", optimizerName(r.optimizer()));
+                row.put("lr", r.optimizer().lr());
                 row.put("ms_per_step", round(r.msPerStep()));
                 row.put("steps_per_s", round(r.stepsPerSecond()));
                 row.put("ms_per_step_clipped", round(r.msClipped()));
@@ -230,6 +234,11 @@ public final class BenchCommand implements Runnable {
         } catch (java.io.IOException e) {
             throw new UserError(e.getMessage());
         }
+    }
+
+    /** "adam", "adamw" or "sgd", as --optimizer takes them. */
+    private static String optimizerName(org.gradlab.optim.OptimizerConfig o) {
+        return o.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static double round(double v) {

@@ -4,6 +4,7 @@ import org.gradlab.clip.ClipSpec;
 import org.gradlab.clip.NonFinitePolicy;
 import org.gradlab.engine.Backend;
 import org.gradlab.optim.Optimizer;
+import org.gradlab.optim.OptimizerConfig;
 
 import java.util.Arrays;
 
@@ -24,10 +25,11 @@ public final class Benchmark {
      * @param telemetryMarginPercent half the width of a 95% interval around {@link #telemetryPercent()}: from the
      *                               rounds' paired differences (full − clipped, timed back to back, so the machine's
      *                               drift between rounds cancels); NaN under two rounds
+     * @param optimizer              the step's optimizer: Adam at lr 1e-3 as torch_cpu_bench.py, SGD for Pascanu's
      */
     public record Result(String model, int params, int steps, double msPerStep, double msMedian, double msClipped,
                          double msBare, double msRecorded, int recordBytesPerStep, double msInRun,
-                         double telemetryMarginPercent) {
+                         double telemetryMarginPercent, OptimizerConfig optimizer) {
         /** Extra time of recording every step over the same step unrecorded, in percent (NaN if not measured). */
         public double recordOverheadPercent() {
             return 100.0 * (msRecorded / msPerStep - 1);
@@ -169,7 +171,7 @@ public final class Benchmark {
         double margin = marginPercent(tFull, tClipped);
         Arrays.sort(tFull);
         return new Result(name, a.model().params().size(), steps, meanFull, tFull[steps / 2], meanClipped, meanBare, meanRec,
-                bytes, msInRun, margin);
+                bytes, msInRun, margin, a.optimizer());
     }
 
     /** Where a full step's time goes: `steps` full steps (after `warmup`) with every backend call timed. */

@@ -156,6 +156,8 @@ public class CliTest {
         JsonNode row = list.get(0);
         assertEquals("rnn-adding", row.get("model").asText());
         assertEquals(17025, row.get("params").asInt());
+        assertEquals("adam", row.get("optimizer").asText(), "the anchors step with Adam, as torch_cpu_bench.py");
+        assertEquals(1e-3, row.get("lr").asDouble());
         assertTrue(row.get("ms_per_step").asDouble() > 0);
         assertTrue(row.get("steps_per_s").asDouble() > 0);
         assertTrue(row.get("ms_per_step_in_run").asDouble() > 0, "the queued steps of a run are timed too");
@@ -187,6 +189,11 @@ public class CliTest {
         assertEquals("pascanu", row.get("model").asText());
         assertEquals(50 * 6 + 50 * 50 + 2 * 50 + 50 * 4 + 4, row.get("params").asInt(), "W_ih, W_hh, both biases, the 4-class head");
         assertEquals(org.gradlab.run.FlopCount.step("pascanu") / 1e9, row.get("gflop_per_step").asDouble(), 1e-3);
+        assertEquals("sgd", row.get("optimizer").asText(), "Pascanu's step is plain SGD, as experiment pascanu trains it");
+        assertEquals(0.05, row.get("lr").asDouble());
+        Result text = run("bench", "--models", "pascanu", "--steps", "2", "--warmup", "1", "--threads", "1");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("sgd lr 0.05, "), "the model's lines name its optimizer: " + text.out());
         Result bad = run("bench", "--models", "lstm-h3-t4");
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("unknown model 'lstm-h3-t4'") && bad.err().lines().count() == 1, bad.err());

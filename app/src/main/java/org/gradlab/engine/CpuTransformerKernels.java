@@ -8,18 +8,44 @@ final class CpuTransformerKernels {
 
     private CpuTransformerKernels() {}
 
+    /**
+     * A row's sums (its mean, its squared deviations, the backward's two) are doubles in {@value #PARTS} running
+     * sums, value j into sum j mod {@value #PARTS} over the row's whole groups of {@value #PARTS}, added as a tree
+     * ({@link #tree}), then the last dim mod {@value #PARTS} values in order: {@link VectorLayerNorm} keeps those
+     * sums in a double vector's lanes, where one chain per row waited ~4 cycles on each add.
+     */
+    static final int PARTS = 16;
+
+    /** The running sums added pairwise, neighbours first ((p0 + p1) + (p2 + p3)) + …: both paths' order. */
+    static double tree(double[] p) {
+        double a = ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+        double b = ((p[8] + p[9]) + (p[10] + p[11])) + ((p[12] + p[13]) + (p[14] + p[15]));
+        return a + b;
+    }
+
+    /** Σ x[o + j] − mu (squared when `square`) for j &lt; n, in {@link #PARTS}' order; p is scratch of PARTS doubles. */
+    static double rowSum(float[] x, int o, int n, double mu, boolean square, double[] p) {
+        java.util.Arrays.fill(p, 0, PARTS, 0);
+        int whole = n - n % PARTS;
+        for (int j = 0; j < whole; j++) {
+            double d = x[o + j] - mu;
+            p[j % PARTS] += square ? d * d : d;
+        }
+        double s = tree(p);
+        for (int j = whole; j < n; j++) {
+            double d = x[o + j] - mu;
+            s += square ? d * d : d;
+        }
+        return s;
+    }
+
     static void layerNormForward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo,
                                  float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
+        double[] p = new double[PARTS];
         for (int r = r0; r < r1; r++) {
             int xb = xo + r * dim;
-            double s = 0;
-            for (int j = 0; j < dim; j++) s += x[xb + j];
-            double mu = s / dim;
-            double v = 0;
-            for (int j = 0; j < dim; j++) {
-                double d = x[xb + j] - mu;
-                v += d * d;
-            }
+            double mu = rowSum(x, xb, dim, 0, false, p) / dim; // x − 0 is x: the sum of the row
+            double v = rowSum(x, xb, dim, mu, true, p);
             normaliseRow(r, dim, x, xo, w, wo, b, bo, mu, v, eps, out, oo, mean, mo, rstd, ro);
         }
     }
@@ -30,8 +56,8 @@ final class CpuTransformerKernels {
     }
 
     /**
-     * Row r's output, mean and 1/σ from its mean and sum of squared deviations (both double, summed in column
-     * order). {@link VectorLayerNorm#forward} writes the same output a vector at a time, with the same {@link #invStd}.
+     * Row r's output, mean and 1/σ from its mean and sum of squared deviations (both double, summed in
+     * {@link #PARTS} running sums). {@link VectorLayerNorm#forward} writes the same output a vector at a time, with the same {@link #invStd}.
      */
     static void normaliseRow(int r, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, double mu, double v,
                              float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
@@ -47,18 +73,20 @@ final class CpuTransformerKernels {
     static void layerNormBackward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] mean, int mo,
                                   float[] rstd, int ro, float[] dout, int doo, float[] dx, int dxo, float[] dw,
                                   int dwo, float[] db, int dbo) {
+        float[] t = new float[2 * dim];
+        double[] p = new double[PARTS];
         for (int r = r0; r < r1; r++) {
             int xb = xo + r * dim, gb = doo + r * dim, ob = dxo + r * dim;
             float m = mean[mo + r], rs = rstd[ro + r];
-            double sumD = 0, sumDX = 0;
             for (int j = 0; j < dim; j++) {
                 float xh = (x[xb + j] - m) * rs;
                 float dxh = dout[gb + j] * w[wo + j];
-                sumD += dxh;
-                sumDX += dxh * xh;
+                t[j] = dxh;
+                t[dim + j] = dxh * xh;
                 dw[dwo + j] += dout[gb + j] * xh;
                 db[dbo + j] += dout[gb + j];
             }
+            double sumD = rowSum(t, 0, dim, 0, false, p), sumDX = rowSum(t, dim, dim, 0, false, p);
             float meanD = (float) (sumD / dim), meanDX = (float) (sumDX / dim);
             for (int j = 0; j < dim; j++) {
                 float xh = (x[xb + j] - m) * rs;

@@ -7,13 +7,14 @@ import java.util.SplittableRandom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * LayerNorm four rows at a time gives the row-at-a-time loops' bits: forward (output, mean, 1/σ) and backward
- * (dx added to what is there, dw and db accumulated over the rows in order), for row counts that leave a remainder
- * and widths that end mid-vector.
+ * LayerNorm a vector at a time, its row sums in double vectors' lanes, gives the scalar loops' bits: forward (output,
+ * mean, 1/σ) and backward (dx added to what is there, dw and db accumulated over the rows in order), for widths that
+ * end mid-vector and mid-group of running sums, and rows whose sums round. (Run with -XX:UseAVX=2 too: the four-double
+ * vectors' branch gave the same bits.)
  */
 class VectorLayerNormTest {
     @Test
-    void fourRowsAtATimeEqualTheScalarLoopsBitForBit() {
+    void vectorLoopsEqualTheScalarLoopsBitForBit() {
         org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
         SplittableRandom rng = new SplittableRandom(17);
         for (int trial = 0; trial < 150; trial++) {

@@ -51,20 +51,26 @@ final class VectorLayerNorm {
 
     /**
      * {@link CpuTransformerKernels#rowSum}: Σ (x − mu) or Σ (x − mu)² of n floats from o, each group of PARTS values
-     * lane for lane into the running sums (a multiply then an add, as the scalar loop), the last group of fewer than
-     * a float vector's values into them one by one, then the tree and the tail.
+     * lane for lane into the running sums (a multiply then an add, as the scalar loop), then the tree and the row's
+     * last n mod PARTS values in order.
      */
     private static double rowSum(float[] x, int o, int n, double mu, boolean square, double[] p) {
         int whole = n - n % PARTS, j = 0;
         DoubleVector m = DoubleVector.broadcast(DS, mu), a0 = DoubleVector.zero(DS), a1 = a0, a2 = a0, a3 = a0;
         for (; j < whole; j += PARTS) {
+            // each half widened, less mu, squared when asked (a multiply, as the scalar loop's d · d); written out
+            // here, as a vector passed to a method C2 does not inline is boxed (VectorSupportTest)
             FloatVector f = FloatVector.fromArray(S, x, o + j);
-            a0 = a0.add(part(f, 0, m, square));
-            a1 = a1.add(part(f, 1, m, square));
+            DoubleVector d0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0)).sub(m);
+            DoubleVector d1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1)).sub(m);
+            a0 = a0.add(square ? d0.mul(d0) : d0);
+            a1 = a1.add(square ? d1.mul(d1) : d1);
             if (L == PARTS) continue; // one float vector held the group
             f = FloatVector.fromArray(S, x, o + j + L);
-            a2 = a2.add(part(f, 0, m, square));
-            a3 = a3.add(part(f, 1, m, square));
+            d0 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DS, 0)).sub(m);
+            d1 = ((DoubleVector) f.convertShape(VectorOperators.F2D, DS, 1)).sub(m);
+            a2 = a2.add(square ? d0.mul(d0) : d0);
+            a3 = a3.add(square ? d1.mul(d1) : d1);
         }
         a0.intoArray(p, 0);
         a1.intoArray(p, DL);
@@ -78,12 +84,6 @@ final class VectorLayerNorm {
             s += square ? d * d : d;
         }
         return s;
-    }
-
-    /** Half `half` of f widened, less mu, squared when asked (a multiply, as the scalar loop's d · d). */
-    private static DoubleVector part(FloatVector f, int half, DoubleVector mu, boolean square) {
-        DoubleVector d = ((DoubleVector) f.convertShape(VectorOperators.F2D, DS, half)).sub(mu);
-        return square ? d.mul(d) : d;
     }
 
     /** CpuTransformerKernels.normaliseRow a vector of columns at a time: ((x − m)·rs)·w + b, the same float operations. */

@@ -96,14 +96,14 @@ public final class BenchCommand implements Runnable {
                             r.model(), r.params(), r.msPerStep(), r.msMedian(), r.stepsPerSecond(), r.telemetryPercent(), r.telemetryMarginPercent(), r.msBare(), r.overheadPercent(), r.msInRun(),
                             record ? String.format("   recording %+5.1f%% (%d bytes/step)", r.recordOverheadPercent(), r.recordBytesPerStep()) : "");
                     System.out.printf("%-15s %s lr %s, %.3f GFLOP/step (matrix products)  %.1f GFLOP/s on %d threads%s%n", "",
-                            optimizerName(r.optimizer()), r.optimizer().lr(), gflop, gflops, threads,
+                            r.optimizer().kind().label(), r.optimizer().lr(), gflop, gflops, threads,
                             roof == null ? "" : String.format(" = %.1f%% of the %d-thread peak", 100 * gflops / roof.allCores(), threads));
                 }
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("model", r.model());
                 row.put("device", be.name());
                 row.put("params", r.params());
-                row.put("optimizer", optimizerName(r.optimizer()));
+                row.put("optimizer", r.optimizer().kind().label());
                 row.put("lr", r.optimizer().lr());
                 row.put("ms_per_step", round(r.msPerStep()));
                 row.put("steps_per_s", round(r.stepsPerSecond()));
@@ -234,11 +234,6 @@ public final class BenchCommand implements Runnable {
         } catch (java.io.IOException e) {
             throw new UserError(e.getMessage());
         }
-    }
-
-    /** "adam", "adamw" or "sgd", as --optimizer takes them. */
-    private static String optimizerName(org.gradlab.optim.OptimizerConfig o) {
-        return o.kind().name().toLowerCase(java.util.Locale.ROOT);
     }
 
     private static double round(double v) {

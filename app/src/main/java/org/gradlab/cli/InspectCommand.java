@@ -112,7 +112,7 @@ public final class InspectCommand implements Runnable {
     private static void printConfig(RunManifest m, PrintStream out) {
         var c = m.session().run();
         out.printf("  model %s on %s, batch %d × T=%d, %s lr %g, seed %d, init %s%s%n", c.model(), c.task(), c.batch(), c.seq(),
-                c.optimizer().kind().name().toLowerCase(Locale.ROOT), c.optimizer().lr(), c.seed(), c.init(),
+                c.optimizer().kind().label(), c.optimizer().lr(), c.seed(), c.init(),
                 c.omega() > 0 ? ", Pascanu's regulariser \u03a9 with \u03b1 " + org.gradlab.run.RunSettings.num(c.omega()) : "");
         out.printf("  clip %s, non-finite policy %s, created %s by GradLab %s%n", m.session().clip(),
                 m.session().nonFinite().cliName(), m.createdAt(), m.appVersion());

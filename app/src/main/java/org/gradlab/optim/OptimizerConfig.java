@@ -5,7 +5,14 @@ import java.util.Locale;
 /** Optimizer hyper-parameters with PyTorch's meanings and defaults ({@link #defaults}). */
 public record OptimizerConfig(Kind kind, double lr, double momentum, double dampening, boolean nesterov,
                               double beta1, double beta2, double eps, double weightDecay, LrSchedule schedule) {
-    public enum Kind { SGD, ADAM, ADAMW }
+    public enum Kind {
+        SGD, ADAM, ADAMW;
+
+        /** "sgd", "adam" or "adamw": the name {@link #parseKind} takes and manifests, --optimizer and bench print. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     /** A config with a constant learning rate. */
     public OptimizerConfig(Kind kind, double lr, double momentum, double dampening, boolean nesterov, double beta1, double beta2,

@@ -174,7 +174,7 @@ public final class RunSettings {
         out.put("heads", Integer.toString(r.heads()));
         out.put("batch", Integer.toString(r.batch()));
         out.put("seq", Integer.toString(r.seq()));
-        out.put("optimizer", r.optimizer().kind().name().toLowerCase(Locale.ROOT));
+        out.put("optimizer", r.optimizer().kind().label());
         out.put("lr", Double.toString(r.optimizer().lr()));
         out.put("momentum", Double.toString(r.optimizer().momentum()));
         out.put("schedule", r.optimizer().schedule().toText());

@@ -23,6 +23,15 @@ final class CpuTransformerKernels {
         return a + b;
     }
 
+    /**
+     * Floats of scratch a LayerNorm backward needs for rows of `dim` (a row's x̂ gradient and its product with x̂),
+     * in either path; both take {@link #PARTS} doubles for the running sums. Given by the caller, as a training step
+     * allocates nothing.
+     */
+    static int layerNormScratch(int dim) {
+        return 2 * dim;
+    }
+
     /** Σ x[o + j] − mu (squared when `square`) for j &lt; n, in {@link #PARTS}' order; p is scratch of PARTS doubles. */
     static double rowSum(float[] x, int o, int n, double mu, boolean square, double[] p) {
         java.util.Arrays.fill(p, 0, PARTS, 0);
@@ -39,9 +48,9 @@ final class CpuTransformerKernels {
         return s;
     }
 
+    /** p: scratch of {@link #PARTS} doubles. */
     static void layerNormForward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo,
-                                 float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro) {
-        double[] p = new double[PARTS];
+                                 float eps, float[] out, int oo, float[] mean, int mo, float[] rstd, int ro, double[] p) {
         for (int r = r0; r < r1; r++) {
             int xb = xo + r * dim;
             double mu = rowSum(x, xb, dim, 0, false, p) / dim; // x − 0 is x: the sum of the row
@@ -69,12 +78,13 @@ final class CpuTransformerKernels {
         rstd[ro + r] = rs;
     }
 
-    /** Rows [r0, r1): dx rows written (+=), dw/db accumulated into the given (possibly partial) arrays. */
+    /**
+     * Rows [r0, r1): dx rows written (+=), dw/db accumulated into the given (possibly partial) arrays; t and p are
+     * scratch of {@link #layerNormScratch} floats and {@link #PARTS} doubles.
+     */
     static void layerNormBackward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] mean, int mo,
                                   float[] rstd, int ro, float[] dout, int doo, float[] dx, int dxo, float[] dw,
-                                  int dwo, float[] db, int dbo) {
-        float[] t = new float[2 * dim];
-        double[] p = new double[PARTS];
+                                  int dwo, float[] db, int dbo, float[] t, double[] p) {
         for (int r = r0; r < r1; r++) {
             int xb = xo + r * dim, gb = doo + r * dim, ob = dxo + r * dim;
             float m = mean[mo + r], rs = rstd[ro + r];

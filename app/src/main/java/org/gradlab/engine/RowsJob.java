@@ -34,13 +34,14 @@ final class RowsJob implements WorkerPool.Job {
                 int r0 = WorkerPool.splitStart(rows, b, LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, LN_BLOCKS, 1);
                 java.util.Arrays.fill(lnDw[b], LN_PAD, LN_PAD + dim, 0f);
                 java.util.Arrays.fill(lnDb[b], LN_PAD, LN_PAD + dim, 0f);
+                float[] t = scratch.floats(chunk, CpuTransformerKernels.layerNormScratch(dim));
+                double[] p = scratch.doubles(chunk, CpuTransformerKernels.PARTS);
                 if (VectorSupport.ENABLED) {
                     VectorLayerNorm.backward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, lnDw[b], LN_PAD,
-                            lnDb[b], LN_PAD, scratch.floats(chunk, VectorLayerNorm.scratchSize(dim)),
-                            scratch.doubles(chunk, VectorLayerNorm.doubleScratchSize(dim)));
+                            lnDb[b], LN_PAD, t, p);
                 } else {
                     CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
-                            lnDw[b], LN_PAD, lnDb[b], LN_PAD);
+                            lnDw[b], LN_PAD, lnDb[b], LN_PAD, t, p);
                 }
             }
             return;
@@ -54,9 +55,9 @@ final class RowsJob implements WorkerPool.Job {
                 else CpuBackend.columnSumsCols(r0, r1, dim, ld, p0, o0, p1, o1);
             }
             case LN_F -> {
-                if (VectorSupport.ENABLED) VectorLayerNorm.forward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5,
-                        scratch.doubles(chunk, VectorLayerNorm.doubleScratchSize(dim)));
-                else CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5);
+                double[] p = scratch.doubles(chunk, CpuTransformerKernels.PARTS);
+                if (VectorSupport.ENABLED) VectorLayerNorm.forward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5, p);
+                else CpuTransformerKernels.layerNormForward(r0, r1, dim, p0, o0, p1, o1, p2, o2, eps, p3, o3, p4, o4, p5, o5, p);
             }
             case GELU_F -> {
                 if (VectorSupport.ENABLED && !flag) VectorActivations.geluForward(r0, r1, p0, o0, p1, o1);

@@ -25,21 +25,11 @@ final class VectorLayerNorm {
 
     private VectorLayerNorm() {}
 
-    /** Floats of scratch {@link #backward} needs for rows of `dim`. */
-    static int scratchSize(int dim) {
-        return 2 * dim;
-    }
-
-    /** Doubles of scratch {@link #forward} and {@link #backward} need. */
-    static int doubleScratchSize(int dim) {
-        return PARTS;
-    }
-
     /** p (scratch of PARTS doubles) as the output, mean and 1/σ of rows [r0, r1). */
     static void forward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] b, int bo, float eps,
                         float[] out, int oo, float[] mean, int mo, float[] rstd, int ro, double[] p) {
         if (!LANES) {
-            CpuTransformerKernels.layerNormForward(r0, r1, dim, x, xo, w, wo, b, bo, eps, out, oo, mean, mo, rstd, ro);
+            CpuTransformerKernels.layerNormForward(r0, r1, dim, x, xo, w, wo, b, bo, eps, out, oo, mean, mo, rstd, ro, p);
             return;
         }
         for (int r = r0; r < r1; r++) {
@@ -103,14 +93,15 @@ final class VectorLayerNorm {
     }
 
     /**
-     * Rows [r0, r1): dx rows written (+=), dw/db accumulated row after row; `t` holds {@link #scratchSize} floats,
-     * p {@link #doubleScratchSize} doubles.
+     * Rows [r0, r1): dx rows written (+=), dw/db accumulated row after row; `t` holds
+     * {@link CpuTransformerKernels#layerNormScratch} floats, p {@link CpuTransformerKernels#PARTS} doubles.
      */
     static void backward(int r0, int r1, int dim, float[] x, int xo, float[] w, int wo, float[] mean, int mo, float[] rstd,
                          int ro, float[] dout, int doo, float[] dx, int dxo, float[] dw, int dwo, float[] db, int dbo, float[] t,
                          double[] p) {
         if (!LANES) {
-            CpuTransformerKernels.layerNormBackward(r0, r1, dim, x, xo, w, wo, mean, mo, rstd, ro, dout, doo, dx, dxo, dw, dwo, db, dbo);
+            CpuTransformerKernels.layerNormBackward(r0, r1, dim, x, xo, w, wo, mean, mo, rstd, ro, dout, doo, dx, dxo, dw, dwo, db,
+                    dbo, t, p);
             return;
         }
         for (int r = r0; r < r1; r++) {

@@ -21,14 +21,16 @@ class LayerNormBlocksTest {
             int rows = 150 + rng.nextInt(300), dim = 20 + rng.nextInt(trial % 2 == 0 ? 150 : 30);
             float[] x = rand(rng, rows * dim), w = rand(rng, dim), dout = rand(rng, rows * dim);
             float[] mean = new float[rows], rstd = new float[rows], out = new float[rows * dim];
-            CpuTransformerKernels.layerNormForward(0, rows, dim, x, 0, w, 0, rand(rng, dim), 0, 1e-5f, out, 0, mean, 0, rstd, 0);
+            CpuTransformerKernels.layerNormForward(0, rows, dim, x, 0, w, 0, rand(rng, dim), 0, 1e-5f, out, 0, mean, 0, rstd, 0,
+                    new double[CpuTransformerKernels.PARTS]);
             float[] dx0 = rand(rng, rows * dim), dw0 = rand(rng, dim), db0 = rand(rng, dim);
             // the reference: each block's sums from zero by the scalar loop, then added in block order
             float[] wantDx = dx0.clone(), wantDw = dw0.clone(), wantDb = db0.clone();
             for (int b = 0; b < RowsJob.LN_BLOCKS; b++) {
                 int r0 = WorkerPool.splitStart(rows, b, RowsJob.LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, RowsJob.LN_BLOCKS, 1);
                 float[] pw = new float[dim], pb = new float[dim];
-                CpuTransformerKernels.layerNormBackward(r0, r1, dim, x, 0, w, 0, mean, 0, rstd, 0, dout, 0, wantDx, 0, pw, 0, pb, 0);
+                CpuTransformerKernels.layerNormBackward(r0, r1, dim, x, 0, w, 0, mean, 0, rstd, 0, dout, 0, wantDx, 0, pw, 0, pb, 0,
+                        new float[CpuTransformerKernels.layerNormScratch(dim)], new double[CpuTransformerKernels.PARTS]);
                 for (int k = 0; k < dim; k++) {
                     wantDw[k] += pw[k];
                     wantDb[k] += pb[k];

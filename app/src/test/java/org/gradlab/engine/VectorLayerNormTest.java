@@ -24,9 +24,10 @@ class VectorLayerNormTest {
             float[] x = rand(rng, 3 + rows * dim, true), w = rand(rng, 1 + dim, false), b = rand(rng, 2 + dim, false);
             float[] outA = rand(rng, 2 + rows * dim, false), outB = outA.clone();
             float[] meanA = new float[rows + 1], meanB = new float[rows + 1], rsA = new float[rows + 2], rsB = new float[rows + 2];
-            CpuTransformerKernels.layerNormForward(r0, r1, dim, x, 3, w, 1, b, 2, eps, outA, 2, meanA, 1, rsA, 2);
+            CpuTransformerKernels.layerNormForward(r0, r1, dim, x, 3, w, 1, b, 2, eps, outA, 2, meanA, 1, rsA, 2,
+                    new double[CpuTransformerKernels.PARTS]);
             VectorLayerNorm.forward(r0, r1, dim, x, 3, w, 1, b, 2, eps, outB, 2, meanB, 1, rsB, 2,
-                    new double[VectorLayerNorm.doubleScratchSize(dim)]);
+                    new double[CpuTransformerKernels.PARTS]);
             same(outA, outB, "forward out", trial);
             same(meanA, meanB, "mean", trial);
             same(rsA, rsB, "rstd", trial);
@@ -34,9 +35,10 @@ class VectorLayerNormTest {
             float[] dout = rand(rng, 1 + rows * dim, true);
             float[] dxA = rand(rng, 4 + rows * dim, false), dxB = dxA.clone();
             float[] dwA = rand(rng, 1 + dim, false), dwB = dwA.clone(), dbA = rand(rng, 3 + dim, false), dbB = dbA.clone();
-            CpuTransformerKernels.layerNormBackward(r0, r1, dim, x, 3, w, 1, meanA, 1, rsA, 2, dout, 1, dxA, 4, dwA, 1, dbA, 3);
+            CpuTransformerKernels.layerNormBackward(r0, r1, dim, x, 3, w, 1, meanA, 1, rsA, 2, dout, 1, dxA, 4, dwA, 1, dbA, 3,
+                    new float[CpuTransformerKernels.layerNormScratch(dim)], new double[CpuTransformerKernels.PARTS]);
             VectorLayerNorm.backward(r0, r1, dim, x, 3, w, 1, meanA, 1, rsA, 2, dout, 1, dxB, 4, dwB, 1, dbB, 3,
-                    new float[VectorLayerNorm.scratchSize(dim)], new double[VectorLayerNorm.doubleScratchSize(dim)]);
+                    new float[CpuTransformerKernels.layerNormScratch(dim)], new double[CpuTransformerKernels.PARTS]);
             same(dxA, dxB, "dx", trial);
             same(dwA, dwB, "dw", trial);
             same(dbA, dbB, "db", trial);

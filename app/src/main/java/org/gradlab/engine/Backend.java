@@ -129,7 +129,8 @@ public interface Backend extends AutoCloseable {
      * An LSTM's (or, when !lstm, a GRU's) recurrence after its input projection xg: for t = 0..T−1, hg_t = h_t·W_hhᵀ
      * + b_hh (W_hhᵀ [H, G] from {@link #packForProducts}, b_hh at bhhOff in `bias`), then the step's cell into gates,
      * c (LSTM) and h_{t+1}; h_0 (and c_0) already in hs (cs). The default is the per-step calls ({@link GatedSteps});
-     * a backend may run the whole loop in one call with the same arithmetic per element.
+     * a backend may run the whole loop in one call with the same arithmetic per element. A GRU's hg holds every hg_t
+     * afterwards (its backward reads them); an LSTM's is scratch that a backend may leave unwritten.
      */
     default void gatedSequenceForward(boolean lstm, int seq, int batch, int hidden, Buf whhTPacked, Buf bias, int bhhOff,
                                       Buf xg, Buf hg, Buf gates, Buf hs, Buf cs) {

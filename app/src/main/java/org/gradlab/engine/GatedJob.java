@@ -22,6 +22,6 @@ final class GatedJob implements WorkerPool.Job {
         if (backward) GatedRecurrence.backward(r0, r1, lstm, seq, batch, hidden, w, packedN, gates, hg, hs, cs, dH, dHOff,
                 dc, dPreX, dPreH, dSink, scratch.floats(chunk, hidden), scratch.gemm(chunk));
         else GatedRecurrence.forward(r0, r1, lstm, seq, batch, hidden, w, packedN, bias, bhhOff, xg, hg, gates, hs, cs,
-                scratch.gemm(chunk));
+                scratch.floats(chunk, (r1 - r0) * (lstm ? 4 : 3) * hidden), scratch.gemm(chunk));
     }
 }

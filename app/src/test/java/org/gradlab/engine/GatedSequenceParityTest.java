@@ -72,7 +72,8 @@ class GatedSequenceParityTest {
                     down(be, dPreX), down(be, dPreH), down(be, dSink)};
         }
         String[] names = {"hg", "gates", "h", "c", "dH", "dc", "dPreX", "dPreH", "dSink"};
-        for (int q = 0; q < names.length; q++) {
+        // an LSTM's hg is scratch: its backward does not read it, and the whole-sequence path leaves it unwritten
+        for (int q = lstm ? 1 : 0; q < names.length; q++) {
             for (int i = 0; i < got[0][q].length; i++) {
                 assertEquals(Float.floatToRawIntBits(got[0][q][i]), Float.floatToRawIntBits(got[1][q][i]),
                         what + ": " + names[q] + "[" + i + "] " + got[0][q][i] + " vs " + got[1][q][i]);

@@ -29,14 +29,20 @@ final class VectorActivations {
     private VectorActivations() {}
 
     static void sigmoid(float[] x, int off, int n) {
-        int i = off, end = off + n;
-        for (; i + S.length() <= end; i += S.length()) VectorMath.sigmoid(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        int i = off, end = off + n, l = S.length();
+        int groups = (end - i) / (4 * l);
+        VectorMath.activate4(true, x, i, l, groups, 4 * l);
+        i += groups * 4 * l;
+        for (; i + l <= end; i += l) VectorMath.sigmoid(FloatVector.fromArray(S, x, i)).intoArray(x, i);
         for (; i < end; i++) x[i] = Activations.sigmoid(x[i]);
     }
 
     static void tanh(float[] x, int off, int n) {
-        int i = off, end = off + n;
-        for (; i + S.length() <= end; i += S.length()) VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
+        int i = off, end = off + n, l = S.length();
+        int groups = (end - i) / (4 * l);
+        VectorMath.activate4(false, x, i, l, groups, 4 * l);
+        i += groups * 4 * l;
+        for (; i + l <= end; i += l) VectorMath.tanh(FloatVector.fromArray(S, x, i)).intoArray(x, i);
         for (; i < end; i++) x[i] = Activations.tanh(x[i]);
     }
 
@@ -57,7 +63,7 @@ final class VectorActivations {
             for (; j < full; j += S.length()) {
                 FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bih, j));
                 FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bhh, j));
-                VectorMath.tanh(xg.add(hg)).intoArray(h, dst + j);
+                xg.add(hg).intoArray(h, dst + j); // the sum, its tanh in place below
             }
             if (w == 0) continue;
             // the same float adds as the scalar sum, a vector at a time; the next row's store overwrites the lanes
@@ -65,6 +71,12 @@ final class VectorActivations {
             FloatVector xg = FloatVector.fromArray(S, xTile, src + full).add(FloatVector.fromArray(S, bih, full));
             FloatVector hg = FloatVector.fromArray(S, hTile, src + full).add(FloatVector.fromArray(S, bhh, full));
             xg.add(hg).intoArray(narrow, no + r * w);
+        }
+        // four rows' vectors at a time (VectorMath.activate4: four exps side by side), then any rows left one by one
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) VectorMath.activate4(false, h, ho + r * hid, hid, full / S.length(), S.length());
+        for (; r < rows; r++) {
+            for (int j = 0, d = ho + r * hid; j < full; j += S.length()) VectorMath.tanh(FloatVector.fromArray(S, h, d + j)).intoArray(h, d + j);
         }
     }
 

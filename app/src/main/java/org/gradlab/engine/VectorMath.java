@@ -33,7 +33,9 @@ final class VectorMath {
     static final FloatVector ZERO = FloatVector.zero(S), TWO = c(2f);
     private static final FloatVector V_ERF_P = c(0.3275911f), V_A1 = c(0.254829592f), V_A2 = c(-0.284496736f),
             V_A3 = c(1.421413741f), V_A4 = c(-1.453152027f), V_A5 = c(1.061405429f);
-    private static final IntVector V_EXP_BIAS = IntVector.broadcast(S.withLanes(int.class), ROUND_BITS - 127);
+    private static final IntVector V_EXP_BIAS = IntVector.broadcast(S.withLanes(int.class), ROUND_BITS - 127),
+            V_ABS_MASK = IntVector.broadcast(S.withLanes(int.class), 0x7fffffff),
+            V_ABS_LO_BITS = IntVector.broadcast(S.withLanes(int.class), Float.floatToRawIntBits(87.3f));
     /** exp at the clamp's ends, by the same operations (plain IEEE arithmetic: the same bits in every JIT tier). */
     private static final FloatVector EXP_LO = unclamped(LO), EXP_HI = unclamped(HI);
 
@@ -72,6 +74,65 @@ final class VectorMath {
     /** 1 − 2/(e^{2v} + 1) per lane: the vector half of {@link Activations#tanh(float)}. */
     static FloatVector tanh(FloatVector v) {
         return ONE.sub(TWO.div(exp(v.mul(TWO)).add(ONE)));
+    }
+
+    /**
+     * {@link #sigmoid} (or {@link #tanh}) in place, the same bits, of `count` groups of four vectors of a: group g's
+     * at o, o + stride, o + 2·stride, o + 3·stride for o = base + g·step, the four exps' operations interleaved. One
+     * exp is a chain of ~20 dependent operations; a loop of one chain at a time filled the scheduler with operations
+     * waiting on their predecessor, ~16 cycles a vector, where four chains side by side take ~11. A group with a lane
+     * past exp's clamp (|x| > 87.3) or NaN goes through the one-vector method instead, whose check is per vector.
+     * A loop, not a group a call: at 1 KB of bytecode it is compiled on its own, never inlined.
+     */
+    static void activate4(boolean sigmoid, float[] a, int base, int stride, int count, int step) {
+        for (int g = 0, o0 = base; g < count; g++, o0 += step) {
+            int o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride;
+            FloatVector x0 = FloatVector.fromArray(S, a, o0), x1 = FloatVector.fromArray(S, a, o1);
+            FloatVector x2 = FloatVector.fromArray(S, a, o2), x3 = FloatVector.fromArray(S, a, o3);
+            if (sigmoid) {
+                x0 = x0.neg(); x1 = x1.neg(); x2 = x2.neg(); x3 = x3.neg();
+            } else {
+                x0 = x0.mul(TWO); x1 = x1.mul(TWO); x2 = x2.mul(TWO); x3 = x3.mul(TWO);
+            }
+            // |x| as integers (NaN's bits above every finite float's): one compare for the four vectors
+            IntVector m0 = ((IntVector) x0.reinterpretAsInts()).and(V_ABS_MASK), m1 = ((IntVector) x1.reinterpretAsInts()).and(V_ABS_MASK);
+            IntVector m2 = ((IntVector) x2.reinterpretAsInts()).and(V_ABS_MASK), m3 = ((IntVector) x3.reinterpretAsInts()).and(V_ABS_MASK);
+            if (m0.max(m1).max(m2.max(m3)).compare(VectorOperators.GT, V_ABS_LO_BITS).anyTrue()) {
+                activateEach(sigmoid, a, o0, stride);
+                continue;
+            }
+            FloatVector t0 = x0.mul(V_LOG2E).add(V_ROUND), t1 = x1.mul(V_LOG2E).add(V_ROUND);
+            FloatVector t2 = x2.mul(V_LOG2E).add(V_ROUND), t3 = x3.mul(V_LOG2E).add(V_ROUND);
+            FloatVector n0 = t0.sub(V_ROUND), n1 = t1.sub(V_ROUND), n2 = t2.sub(V_ROUND), n3 = t3.sub(V_ROUND);
+            FloatVector r0 = x0.sub(n0.mul(V_LN2_HI)).sub(n0.mul(V_LN2_LO)), r1 = x1.sub(n1.mul(V_LN2_HI)).sub(n1.mul(V_LN2_LO));
+            FloatVector r2 = x2.sub(n2.mul(V_LN2_HI)).sub(n2.mul(V_LN2_LO)), r3 = x3.sub(n3.mul(V_LN2_HI)).sub(n3.mul(V_LN2_LO));
+            FloatVector p0 = r0.mul(V_P0).add(V_P1), p1 = r1.mul(V_P0).add(V_P1), p2 = r2.mul(V_P0).add(V_P1), p3 = r3.mul(V_P0).add(V_P1);
+            p0 = p0.mul(r0).add(V_P2); p1 = p1.mul(r1).add(V_P2); p2 = p2.mul(r2).add(V_P2); p3 = p3.mul(r3).add(V_P2);
+            p0 = p0.mul(r0).add(V_P3); p1 = p1.mul(r1).add(V_P3); p2 = p2.mul(r2).add(V_P3); p3 = p3.mul(r3).add(V_P3);
+            p0 = p0.mul(r0).add(V_P4); p1 = p1.mul(r1).add(V_P4); p2 = p2.mul(r2).add(V_P4); p3 = p3.mul(r3).add(V_P4);
+            p0 = p0.mul(r0).add(V_P5); p1 = p1.mul(r1).add(V_P5); p2 = p2.mul(r2).add(V_P5); p3 = p3.mul(r3).add(V_P5);
+            p0 = p0.mul(r0.mul(r0)).add(r0).add(ONE); p1 = p1.mul(r1.mul(r1)).add(r1).add(ONE);
+            p2 = p2.mul(r2.mul(r2)).add(r2).add(ONE); p3 = p3.mul(r3.mul(r3)).add(r3).add(ONE);
+            // 2^n from t's low bits, as unclamped; then e + 1
+            FloatVector e0 = p0.mul(((IntVector) t0.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
+            FloatVector e1 = p1.mul(((IntVector) t1.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
+            FloatVector e2 = p2.mul(((IntVector) t2.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
+            FloatVector e3 = p3.mul(((IntVector) t3.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
+            if (sigmoid) {
+                ONE.div(e0).intoArray(a, o0); ONE.div(e1).intoArray(a, o1); ONE.div(e2).intoArray(a, o2); ONE.div(e3).intoArray(a, o3);
+            } else {
+                ONE.sub(TWO.div(e0)).intoArray(a, o0); ONE.sub(TWO.div(e1)).intoArray(a, o1);
+                ONE.sub(TWO.div(e2)).intoArray(a, o2); ONE.sub(TWO.div(e3)).intoArray(a, o3);
+            }
+        }
+    }
+
+    /** activate4's group one vector at a time, through the clamp (rare: kept out of its loop). */
+    private static void activateEach(boolean sigmoid, float[] a, int o, int stride) {
+        for (int q = 0; q < 4; q++, o += stride) {
+            FloatVector v = FloatVector.fromArray(S, a, o);
+            (sigmoid ? sigmoid(v) : tanh(v)).intoArray(a, o);
+        }
     }
 
     /** 1/(1 + e^{−v}) per lane: the vector half of {@link Activations#sigmoid(float)}. */

@@ -11,6 +11,7 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final ThreadScratch threadScratch;
     private final GemmJob gemmJob = new GemmJob();
+    private final RowClaims rowClaims = new RowClaims();
     private final RecurrenceJob recurrenceJob;
     private final GatedJob gatedJob;
     private final CellJob cellJob;
@@ -108,8 +109,28 @@ public final class CpuBackend implements Backend {
         j.m = m; j.n = n; j.k = k; j.a = arr(a); j.aOff = aOff; j.ars = ars; j.acs = acs;
         j.b = arr(b); j.bOff = bOff; j.ldb = ldb; j.c = arr(c); j.cOff = cOff; j.ldc = ldc; j.acc = accumulate;
         j.packedN = packedN; j.bias = bias == null ? null : arr(bias); j.biasOff = biasOff;
-        if ((long) m * n * k < PARALLEL_GEMM_FLOPS || pool.threads() == 1) j.run(0, 1);
-        else pool.invoke(j);
+        if ((long) m * n * k < PARALLEL_GEMM_FLOPS || pool.threads() == 1) {
+            j.claims = null;
+            j.run(0, 1);
+            return;
+        }
+        j.claims = claimsRows(m, n, k, ars, packedN, pool.threads()) ? rowClaims : null;
+        if (j.claims != null) rowClaims.reset((m + VectorGemm.MC - 1) / VectorGemm.MC, (k + VectorGemm.KC - 1) / VectorGemm.KC);
+        pool.invoke(j);
+    }
+
+    /**
+     * Whether two threads take a product's row panels as they go (RowClaims) rather than a fixed half each: where the
+     * rows are split and there are at least four panels a thread, so the last one taken is a small part.
+     */
+    private static boolean claimsRows(int m, int n, int k, int ars, int packedN, int chunks) {
+        return VectorSupport.ENABLED && chunks == 2 && k > 0 && splitsRows(m, n, chunks) && m >= 4 * chunks * VectorGemm.MC
+                && !(packedN == 0 && VectorTallGemm.suits(m, n, k, ars));
+    }
+
+    private static boolean splitsRows(int m, int n, int chunks) {
+        int rowAlign = VectorSupport.ENABLED ? VectorGemm.MR : 4, colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
+        return m >= n && m >= 2 * rowAlign * chunks || n < colAlign * chunks;
     }
 
     /** C's rows [0, m) and columns [n0, n1), plus the job's bias when it has one. */
@@ -118,7 +139,7 @@ public final class CpuBackend implements Backend {
         float[] bias = gemmJob.bias;
         if (VectorSupport.ENABLED) {
             VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, threadScratch.gemm(chunk), VectorGemm.MR,
-                    gemmJob.packedN, bias, gemmJob.biasOff);
+                    gemmJob.packedN, bias, gemmJob.biasOff, gemmJob.claims, chunk);
         } else {
             ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
             if (bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, gemmJob.biasOff);
@@ -175,13 +196,17 @@ public final class CpuBackend implements Backend {
         /** Added to C's columns as they are stored (null: none). */
         float[] bias;
         int biasOff;
+        /** The row panels each thread takes as it goes (null: a fixed share each). */
+        RowClaims claims;
 
         @Override
         public void run(int chunk, int chunks) {
             int rowAlign = VectorSupport.ENABLED ? VectorGemm.MR : 4;
             int colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
-            boolean splitRows = m >= n && m >= 2 * rowAlign * chunks || n < colAlign * chunks;
-            if (VectorSupport.ENABLED && packedN == 0 && VectorTallGemm.suits(m, n, k, ars)) {
+            boolean splitRows = splitsRows(m, n, chunks);
+            if (claims != null) {
+                gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
+            } else if (VectorSupport.ENABLED && packedN == 0 && VectorTallGemm.suits(m, n, k, ars)) {
                 // whole blocks of fused columns, as VectorTallGemm's eight-column kernel takes them
                 int align = VectorTallGemm.FUSED_BLOCK;
                 int n0 = WorkerPool.splitStart(n, chunk, chunks, align), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, align);

@@ -108,6 +108,16 @@ final class VectorGemm {
      */
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff,
                      int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN, float[] bias, int biasOff) {
+        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, packedN, bias, biasOff, null, 0);
+    }
+
+    /**
+     * As above; with claims, the calling thread (chunk 0 or 1 of two) computes only the row panels (MC rows each,
+     * panel q from row q·MC) it claims in each K block, the other thread the rest.
+     */
+    static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff,
+                     int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN, float[] bias, int biasOff,
+                     RowClaims claims, int chunk) {
         if (k == 0) {
             if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc + n0, cOff + i * ldc + n1, 0f);
             if (bias != null) CpuBackend.addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff);
@@ -125,6 +135,8 @@ final class VectorGemm {
             int bBlock = bOff + p0 * ldb;
             float[] bp = null;
             int bpBase = 0; // where strip n0 starts in bp
+            int block = p0 / KC, panel = claims == null ? 0 : claims.claim(block, chunk);
+            if (panel < 0) continue; // every panel of this block taken: nothing to pack
             if (packB) {
                 bp = s.bPanel(kc * (nFull - n0));
                 packB(kc, b, bBlock + n0, ldb, nFull - n0, bp, 0);
@@ -134,8 +146,9 @@ final class VectorGemm {
             }
             // the columns after the last strip: in place, or (prepacked) from the rows after the strips
             int tOff = prepacked ? k * nAll + p0 * nt - nAll : bBlock, tld = prepacked ? nt : ldb;
-            for (int i0 = 0; i0 < m; i0 += MC) {
-                int mc = Math.min(MC, m - i0);
+            for (; panel >= 0 && panel * MC < m; panel = claims == null ? panel + 1 : claims.claim(block, chunk)) {
+                int i0 = panel * MC, mc = Math.min(MC, m - i0);
+                if (claims != null) claims.awaitEarlierBlocks(panel, block);
                 int aBlock = aOff + i0 * ars + p0 * acs;
                 // whole panels are read where A lies (mr rows' values at each k, whatever A's strides); only a last
                 // panel of fewer than mr rows is copied, zero-padded, so the kernels never read past A
@@ -179,6 +192,7 @@ final class VectorGemm {
                 }
                 // the columns past the last strip: their bias once the block's rows have them all
                 if (bs0 != null && nFull < n1) CpuBackend.addBiasColumns(0, mc, nFull, n1, ldc, c, cBlock, bs0, biasOff);
+                if (claims != null) claims.finished(panel, block);
             }
         }
     }

@@ -320,6 +320,50 @@ class GemmTest {
         assertEquals(75, trials);
     }
 
+    /**
+     * Products tall enough that two threads take row panels as they go (RowClaims; three take fixed shares), over one
+     * and several K blocks, with a bias, accumulating, A transposed or not, B packed or read in place: every bit as
+     * one thread computes it.
+     */
+    @Test
+    void rowPanelsClaimedAsTheThreadsGoKeepEveryBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        SplittableRandom rng = new SplittableRandom(31);
+        try (CpuBackend one = new CpuBackend(1); CpuBackend two = new CpuBackend(2); CpuBackend three = new CpuBackend(3)) {
+            for (int trial = 0; trial < 12; trial++) {
+                CpuBackend many = trial % 3 == 2 ? three : two;
+                int m = 4 * many.threads() * VectorGemm.MC + rng.nextInt(300), n = 1 + rng.nextInt(100);
+                int k = trial % 2 == 0 ? 1 + rng.nextInt(VectorGemm.KC) : VectorGemm.KC + 1 + rng.nextInt(800);
+                boolean transA = rng.nextBoolean(), acc = trial % 4 == 1, bias = trial % 4 == 3, packed = trial % 3 == 0;
+                int ars = transA ? 1 : k, acs = transA ? m : 1;
+                float[] a = rand(rng, m * k), b = rand(rng, k * n), c = rand(rng, m * n), bs = rand(rng, n);
+                float[][] out = new float[2][];
+                for (int q = 0; q < 2; q++) {
+                    CpuBackend be = q == 0 ? one : many;
+                    Buf ab = be.alloc(a.length), bb = be.alloc(b.length), cb = be.alloc(c.length), biasB = be.alloc(n), pb = be.alloc(b.length);
+                    be.upload(a, 0, ab, 0, a.length);
+                    be.upload(b, 0, bb, 0, b.length);
+                    be.upload(c, 0, cb, 0, c.length);
+                    be.upload(bs, 0, biasB, 0, n);
+                    if (packed) {
+                        be.packForProducts(k, n, bb, 0, pb);
+                        be.gemmPacked(m, n, k, ab, 0, ars, acs, pb, cb, 0, n, acc);
+                    } else if (bias) {
+                        be.gemmBias(m, n, k, ab, 0, ars, acs, bb, 0, n, cb, 0, n, biasB, 0);
+                    } else {
+                        be.gemm(m, n, k, ab, 0, ars, acs, bb, 0, n, cb, 0, n, acc);
+                    }
+                    out[q] = new float[c.length];
+                    be.download(cb, 0, out[q], 0, c.length);
+                }
+                for (int i = 0; i < c.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(out[0][i]), Float.floatToRawIntBits(out[1][i]), "m=" + m + " n=" + n + " k=" + k
+                            + " transA=" + transA + " acc=" + acc + " bias=" + bias + " packed=" + packed + " threads=" + many.threads() + " at " + i);
+                }
+            }
+        }
+    }
+
     private static float[] rand(SplittableRandom rng, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = (float) (rng.nextDouble() * 2 - 1);

@@ -490,11 +490,36 @@ public final class CpuBackend implements Backend {
 
     // ------------------------------------------------------------------ transformer pieces
     private void runRows(int op, int rows, int work) {
-        rowsJob.op = op;
-        rowsJob.rows = rows;
-        if (work < 4096) rowsJob.run(0, 1);
-        else pool.invoke(rowsJob);
+        RowsJob j = rowsJob;
+        j.op = op;
+        j.rows = rows;
+        j.claims = null;
+        if (work < 4096) {
+            j.run(0, 1);
+            return;
+        }
+        // two threads take panels as they go (see RowClaims), except the column sums (split by columns, whose last
+        // vectors take a slower pass): the row ops in panels of ~16K values, whole vectors for GELU's values, whose
+        // last ones past a vector take the scalar formula; LayerNorm's backward its fixed row blocks
+        if (pool.threads() == 2 && op != RowsJob.COL_SUMS) {
+            int panels;
+            if (op == RowsJob.LN_B) {
+                panels = RowsJob.LN_BLOCKS;
+            } else {
+                long per = Math.max(1, (long) rows * PANEL_VALUES / work);
+                j.panel = (int) (op == RowsJob.GELU_F || op == RowsJob.GELU_B ? (per + 63) / 64 * 64 : per);
+                panels = (rows + j.panel - 1) / j.panel;
+            }
+            if (panels >= 4) {
+                j.claims = rowClaims;
+                rowClaims.reset(panels, 1);
+            }
+        }
+        pool.invoke(j);
     }
+
+    /** Values per panel of the row ops that two threads take as they go. */
+    private static final int PANEL_VALUES = 16 * 1024;
 
     @Override
     public void layerNormForward(int rows, int dim, Buf x, int xOff, Buf w, int wOff, Buf b, int bOff, float eps,
@@ -552,16 +577,25 @@ public final class CpuBackend implements Backend {
         float[] qkv, att, out, dOut, dqkv;
         int qo, ao, oo, doo, dqo;
 
+        /** Two threads take the pairs as they go (see RowClaims); null: a fixed share each. */
+        RowClaims claims;
+
         @Override
         public void run(int chunk, int chunks) {
             int pairs = batch * heads;
-            int p0 = WorkerPool.splitStart(pairs, chunk, chunks, 1), p1 = WorkerPool.splitStart(pairs, chunk + 1, chunks, 1);
-            for (int p = p0; p < p1; p++) {
-                int b = p / heads, h = p % heads;
-                float[] tmp = scratch(chunk, CpuAttention.scratchSize(seq, dim / heads));
-                if (backward) CpuAttention.backward(b, h, seq, dim, heads, qkv, qo, att, ao, dOut, doo, dqkv, dqo, tmp, threadScratch.gemm(chunk));
-                else CpuAttention.forward(b, h, seq, dim, heads, qkv, qo, att, ao, out, oo, tmp, threadScratch.gemm(chunk));
+            if (claims != null) {
+                for (int p = claims.claim(0, chunk); p >= 0; p = claims.claim(0, chunk)) pair(chunk, p);
+                return;
             }
+            int p0 = WorkerPool.splitStart(pairs, chunk, chunks, 1), p1 = WorkerPool.splitStart(pairs, chunk + 1, chunks, 1);
+            for (int p = p0; p < p1; p++) pair(chunk, p);
+        }
+
+        private void pair(int chunk, int p) {
+            int b = p / heads, h = p % heads;
+            float[] tmp = scratch(chunk, CpuAttention.scratchSize(seq, dim / heads));
+            if (backward) CpuAttention.backward(b, h, seq, dim, heads, qkv, qo, att, ao, dOut, doo, dqkv, dqo, tmp, threadScratch.gemm(chunk));
+            else CpuAttention.forward(b, h, seq, dim, heads, qkv, qo, att, ao, out, oo, tmp, threadScratch.gemm(chunk));
         }
     }
 
@@ -571,7 +605,7 @@ public final class CpuBackend implements Backend {
         AttentionJob j = attentionJob;
         j.backward = false; j.batch = batch; j.seq = seq; j.dim = dim; j.heads = heads;
         j.qkv = arr(qkv); j.qo = qkvOff; j.att = arr(att); j.ao = attOff; j.out = arr(out); j.oo = outOff;
-        pool.invoke(j);
+        invokeAttention(j);
     }
 
     @Override
@@ -581,6 +615,14 @@ public final class CpuBackend implements Backend {
         j.backward = true; j.batch = batch; j.seq = seq; j.dim = dim; j.heads = heads;
         j.qkv = arr(qkv); j.qo = qkvOff; j.att = arr(att); j.ao = attOff;
         j.dOut = arr(dOut); j.doo = dOutOff; j.dqkv = arr(dqkv); j.dqo = dqkvOff;
+        invokeAttention(j);
+    }
+
+    /** Two threads take the (batch, head) pairs as they go where there are four or more a thread. */
+    private void invokeAttention(AttentionJob j) {
+        int pairs = j.batch * j.heads;
+        j.claims = pool.threads() == 2 && pairs >= 8 ? rowClaims : null;
+        if (j.claims != null) rowClaims.reset(pairs, 1);
         pool.invoke(j);
     }
 

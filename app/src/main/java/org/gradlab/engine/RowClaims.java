@@ -4,14 +4,15 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A product's row panels for two threads, one K block after another: each thread takes its half's panels top down,
- * and when its half is done, the other half's from the bottom up, so a thread whose core runs slower ends up with
- * fewer. The host's two cores often ran the same work 30-40% apart for minutes, and a fixed half of the rows each
- * left the faster one waiting. Each thread's rows stay one run top down, as a fixed half's are: panels handed out
- * in turn from one counter, or the second thread's taken bottom up, ran 3-12% slower when the cores were even. Each
- * thread still packs each K block of B into its own scratch (one shared packed B was slower: read from the other
- * core's cache). A panel's K blocks run in order, whichever thread takes each, so every element keeps its one chain
- * in k order and its bits.
+ * A job's panels (a product's row panels, a row op's panels of rows, attention's (batch, head) pairs) for two
+ * threads, one K block after another: each thread takes its half's panels top down, and when its half is done, the
+ * other half's from the bottom up, so a thread whose core runs slower, or whose worker woke late, ends up with fewer.
+ * The host's two cores often ran the same work 30-40% apart for minutes, and a fixed half each left the faster one
+ * waiting; a parked worker takes ~40 µs to wake, most of a LayerNorm. Each thread's panels stay one run top down, as
+ * a fixed half's are: panels handed out in turn from one counter, or the second thread's taken bottom up, ran 3-12%
+ * slower when the cores were even. A product's threads still pack each K block of B into their own scratch (one
+ * shared packed B was slower: read from the other core's cache). A panel's K blocks run in order, whichever thread
+ * takes each (single-block jobs never wait), so every element keeps its one chain in k order and its bits.
  */
 final class RowClaims {
     /** Per K block and half: the half's next panel from the top (low 32 bits) and its end (high 32 bits). */

@@ -22,6 +22,9 @@ final class RowsJob implements WorkerPool.Job {
     int o0, o1, o2, o3, o4, o5;
     float eps;
     boolean flag;
+    /** Two threads take panels of `panel` rows (LN_B: the row blocks) as they go; null: a fixed share each. */
+    RowClaims claims;
+    int panel;
 
     RowsJob(ThreadScratch scratch) {
         this.scratch = scratch;
@@ -30,23 +33,38 @@ final class RowsJob implements WorkerPool.Job {
     @Override
     public void run(int chunk, int chunks) {
         if (op == LN_B) {
-            for (int b = chunk; b < LN_BLOCKS; b += chunks) {
-                int r0 = WorkerPool.splitStart(rows, b, LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, LN_BLOCKS, 1);
-                java.util.Arrays.fill(lnDw[b], LN_PAD, LN_PAD + dim, 0f);
-                java.util.Arrays.fill(lnDb[b], LN_PAD, LN_PAD + dim, 0f);
-                float[] t = scratch.floats(chunk, CpuTransformerKernels.layerNormScratch(dim));
-                double[] p = scratch.doubles(chunk, CpuTransformerKernels.PARTS);
-                if (VectorSupport.ENABLED) {
-                    VectorLayerNorm.backward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, lnDw[b], LN_PAD,
-                            lnDb[b], LN_PAD, t, p);
-                } else {
-                    CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
-                            lnDw[b], LN_PAD, lnDb[b], LN_PAD, t, p);
-                }
+            if (claims != null) {
+                for (int b = claims.claim(0, chunk); b >= 0; b = claims.claim(0, chunk)) layerNormBlock(chunk, b);
+            } else {
+                for (int b = chunk; b < LN_BLOCKS; b += chunks) layerNormBlock(chunk, b);
             }
             return;
         }
-        int r0 = WorkerPool.splitStart(rows, chunk, chunks, 1), r1 = WorkerPool.splitStart(rows, chunk + 1, chunks, 1);
+        if (claims != null) {
+            for (int p = claims.claim(0, chunk); p >= 0; p = claims.claim(0, chunk)) rows(chunk, p * panel, Math.min(rows, (p + 1) * panel));
+            return;
+        }
+        rows(chunk, WorkerPool.splitStart(rows, chunk, chunks, 1), WorkerPool.splitStart(rows, chunk + 1, chunks, 1));
+    }
+
+    /** LayerNorm backward's row block b: its rows' dx, and its dw/db partial sums from zero. */
+    private void layerNormBlock(int chunk, int b) {
+        int r0 = WorkerPool.splitStart(rows, b, LN_BLOCKS, 1), r1 = WorkerPool.splitStart(rows, b + 1, LN_BLOCKS, 1);
+        java.util.Arrays.fill(lnDw[b], LN_PAD, LN_PAD + dim, 0f);
+        java.util.Arrays.fill(lnDb[b], LN_PAD, LN_PAD + dim, 0f);
+        float[] t = scratch.floats(chunk, CpuTransformerKernels.layerNormScratch(dim));
+        double[] p = scratch.doubles(chunk, CpuTransformerKernels.PARTS);
+        if (VectorSupport.ENABLED) {
+            VectorLayerNorm.backward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5, lnDw[b], LN_PAD,
+                    lnDb[b], LN_PAD, t, p);
+        } else {
+            CpuTransformerKernels.layerNormBackward(r0, r1, dim, p0, o0, p1, o1, p2, o2, p3, o3, p4, o4, p5, o5,
+                    lnDw[b], LN_PAD, lnDb[b], LN_PAD, t, p);
+        }
+    }
+
+    /** The op on rows [r0, r1) (GELU: values [r0, r1); column sums: columns [r0, r1)). */
+    private void rows(int chunk, int r0, int r1) {
         if (r1 <= r0) return;
         switch (op) {
             case ADD_BIAS -> CpuBackend.addBiasColumns(r0, r1, 0, dim, ld, p0, o0, p1, o1);

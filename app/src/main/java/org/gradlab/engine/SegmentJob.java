@@ -31,6 +31,8 @@ final class SegmentJob implements WorkerPool.Job {
 
     /** diff: the norms pass also sums (a−b)²; histogram: the statistics pass counts bins. */
     boolean diff, histogram;
+    /** Two threads take the blocks as they go (RowClaims; the figures are combined in block order all the same). */
+    RowClaims claims;
     float[] a, b, scale;
     int[] rowOf;
 
@@ -96,7 +98,7 @@ final class SegmentJob implements WorkerPool.Job {
     public void run(int chunk, int chunks) {
         long[] h = histogram ? hist[chunk] : null;
         if (h != null) Arrays.fill(h, 0, WAYS * histLength, 0);
-        for (int k = chunk; k < blocks; k += chunks) {
+        for (int k = first(chunk); k >= 0 && k < blocks; k = next(k, chunk, chunks)) {
             int s = blockSeg[k];
             BlockStats acc = blockStats[chunk];
             acc.reset();
@@ -119,7 +121,21 @@ final class SegmentJob implements WorkerPool.Job {
     final WorkerPool.Job norms = this::runNorms;
 
     private void runNorms(int chunk, int chunks) {
-        for (int k = chunk; k < blocks; k += chunks) normsAndDiff(k, lanes[chunk]);
+        for (int k = first(chunk); k >= 0 && k < blocks; k = next(k, chunk, chunks)) normsAndDiff(k, lanes[chunk]);
+    }
+
+    /** Block order of a thread: claimed as it goes (two threads), else every chunks-th block from its own. */
+    private int first(int chunk) {
+        return claims != null ? claims.claim(0, chunk) : chunk;
+    }
+
+    private int next(int k, int chunk, int chunks) {
+        return claims != null ? claims.claim(0, chunk) : k + chunks;
+    }
+
+    /** Blocks of the segments last prepared: each a unit of work whose figures are combined in block order. */
+    int blocks() {
+        return blocks;
     }
 
     private void normsAndDiff(int k, double[] laneScratch) {

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where two threads take row panels or attention pairs as they go (RowClaims), each output keeps the bits one thread
- * gives: LayerNorm forward, GELU both ways (values past the last whole vector included), bias rows and causal
- * attention both ways, at sizes that take the panels.
+ * gives: LayerNorm forward, GELU both ways (values past the last whole vector included), bias rows, causal attention
+ * both ways and the gradient statistics' blocks, at sizes that take the panels; and the column sums, split in halves.
  */
 class TwoThreadPanelsTest {
     @Test
@@ -28,6 +28,11 @@ class TwoThreadPanelsTest {
             same(run(1, be -> bias(be, rows, dim, x, b)), run(2, be -> bias(be, rows, dim, x, b)), "bias " + what);
             same(run(1, be -> attention(be, batch, seq, d, heads, qkv, dOut)), run(2, be -> attention(be, batch, seq, d, heads, qkv, dOut)),
                     "attention " + what);
+            int cols = dim * 8, m = n / cols;
+            same(run(1, be -> columnSums(be, m, cols, g)), run(2, be -> columnSums(be, m, cols, g)), "column sums " + what);
+            int[] offsets = {0, 100_000, 100_000 + 7}, sizes = {100_000, 7, n - 100_007};
+            assertEquals(true, (n + SegmentJob.BLOCK - 1) / SegmentJob.BLOCK >= 8, "enough blocks to take as they go");
+            same(run(1, be -> statistics(be, g, dg, offsets, sizes)), run(2, be -> statistics(be, g, dg, offsets, sizes)), "statistics " + what);
         }
     }
 
@@ -61,6 +66,36 @@ class TwoThreadPanelsTest {
         be.attentionForward(batch, seq, d, heads, q, 0, att, 0, out, 0);
         be.attentionBackward(batch, seq, d, heads, q, 0, att, 0, up(be, dOut), 0, dq, 0);
         return concat(down(be, att), down(be, out), down(be, dq));
+    }
+
+    private static float[] columnSums(CpuBackend be, int m, int n, float[] a) {
+        Buf dst = up(be, java.util.Arrays.copyOf(a, n));
+        be.columnSums(up(be, a), 0, m, n, n, dst, 0);
+        return down(be, dst);
+    }
+
+    /** segmentStats (scaled first, with histograms) and segmentNormsAndDiff, every figure as floats' bits or halves of doubles' bits. */
+    private static float[] statistics(CpuBackend be, float[] x, float[] y, int[] offsets, int[] sizes) {
+        int segs = offsets.length;
+        double[] sq = new double[segs], abs = new double[segs], max = new double[segs], a2 = new double[segs], d2 = new double[segs];
+        long[] bad = new long[segs], hist = new long[2 * HistogramBins.WIDTH];
+        Buf bx = up(be, x);
+        be.segmentStats(bx, offsets, sizes, new float[] {0.5f, 2f, 0.75f}, sq, abs, max, bad, new int[] {0, 1, 0}, hist);
+        be.segmentNormsAndDiff(bx, up(be, y), offsets, sizes, a2, d2);
+        be.collect();
+        float[] scaled = down(be, bx);
+        double[] all = new double[5 * segs + bad.length + hist.length];
+        int at = 0;
+        for (double[] part : new double[][] {sq, abs, max, a2, d2}) for (double v : part) all[at++] = v;
+        for (long v : bad) all[at++] = v;
+        for (long v : hist) all[at++] = v;
+        float[] out = java.util.Arrays.copyOf(scaled, scaled.length + 2 * all.length);
+        for (int i = 0; i < all.length; i++) {
+            long bits = Double.doubleToRawLongBits(all[i]);
+            out[scaled.length + 2 * i] = Float.intBitsToFloat((int) bits);
+            out[scaled.length + 2 * i + 1] = Float.intBitsToFloat((int) (bits >>> 32));
+        }
+        return out;
     }
 
     private static float[] concat(float[]... parts) {

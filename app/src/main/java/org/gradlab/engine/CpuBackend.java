@@ -114,8 +114,8 @@ public final class CpuBackend implements Backend {
             j.run(0, 1);
             return;
         }
-        j.claims = claimsRows(m, n, k, ars, packedN, pool.threads()) ? rowClaims : null;
-        if (j.claims != null) rowClaims.reset((m + VectorGemm.MC - 1) / VectorGemm.MC, (k + VectorGemm.KC - 1) / VectorGemm.KC);
+        j.claims = claimsRows(m, n, k, ars, packedN, pool.threads())
+                ? takenAsTheyGo((m + VectorGemm.MC - 1) / VectorGemm.MC, (k + VectorGemm.KC - 1) / VectorGemm.KC, 8) : null;
         pool.invoke(j);
     }
 
@@ -124,13 +124,25 @@ public final class CpuBackend implements Backend {
      * rows are split and there are at least four panels a thread, so the last one taken is a small part.
      */
     private static boolean claimsRows(int m, int n, int k, int ars, int packedN, int chunks) {
-        return VectorSupport.ENABLED && chunks == 2 && k > 0 && splitsRows(m, n, chunks) && m >= 4 * chunks * VectorGemm.MC
+        return VectorSupport.ENABLED && k > 0 && splitsRows(m, n, chunks) && m >= 4 * chunks * VectorGemm.MC
                 && !(packedN == 0 && VectorTallGemm.suits(m, n, k, ars));
     }
 
     private static boolean splitsRows(int m, int n, int chunks) {
-        int rowAlign = VectorSupport.ENABLED ? VectorGemm.MR : 4, colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
-        return m >= n && m >= 2 * rowAlign * chunks || n < colAlign * chunks;
+        return m >= n && m >= 2 * ROW_ALIGN * chunks || n < COL_ALIGN * chunks;
+    }
+
+    /** Where a product split over threads cuts its rows and columns: whole micro-tiles and strips. */
+    private static final int ROW_ALIGN = VectorSupport.ENABLED ? VectorGemm.MR : 4, COL_ALIGN = VectorSupport.ENABLED ? VectorGemm.NR : 16;
+
+    /**
+     * The claims for a job of `panels` panels (and `blocks` K blocks) that two threads take as they go (RowClaims),
+     * reset; null where the pool has not two threads or there are fewer than minPanels panels (a fixed share each).
+     */
+    private RowClaims takenAsTheyGo(int panels, int blocks, int minPanels) {
+        if (pool.threads() != 2 || panels < minPanels) return null;
+        rowClaims.reset(panels, blocks);
+        return rowClaims;
     }
 
     /** C's rows [0, m) and columns [n0, n1), plus the job's bias when it has one. */
@@ -201,8 +213,6 @@ public final class CpuBackend implements Backend {
 
         @Override
         public void run(int chunk, int chunks) {
-            int rowAlign = VectorSupport.ENABLED ? VectorGemm.MR : 4;
-            int colAlign = VectorSupport.ENABLED ? VectorGemm.NR : 16;
             boolean splitRows = splitsRows(m, n, chunks);
             if (claims != null) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
@@ -216,10 +226,10 @@ public final class CpuBackend implements Backend {
             } else if (chunks == 1) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
             } else if (!splitRows) {
-                int n0 = WorkerPool.splitStart(n, chunk, chunks, colAlign), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, colAlign);
+                int n0 = WorkerPool.splitStart(n, chunk, chunks, COL_ALIGN), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, COL_ALIGN);
                 if (n1 > n0) gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
             } else {
-                int m0 = WorkerPool.splitStart(m, chunk, chunks, rowAlign), m1 = WorkerPool.splitStart(m, chunk + 1, chunks, rowAlign);
+                int m0 = WorkerPool.splitStart(m, chunk, chunks, ROW_ALIGN), m1 = WorkerPool.splitStart(m, chunk + 1, chunks, ROW_ALIGN);
                 if (m1 > m0) gemmRange(chunk, m1 - m0, k, a, aOff + m0 * ars, ars, acs, b, bOff, ldb, c, cOff + m0 * ldc, ldc, acc, 0, n);
             }
         }
@@ -502,19 +512,12 @@ public final class CpuBackend implements Backend {
         // (those past the last whole vector take the scalar formula); LayerNorm's backward its fixed row blocks. Not
         // the column sums, split by columns: panels of 64 columns read each row's 256 bytes 4 KB apart, and an LSTM's
         // bias gradient (2,048 × 1,024) ran 2-5% slower than in halves
-        if (pool.threads() == 2 && op != RowsJob.COL_SUMS) {
-            int panels;
-            if (op == RowsJob.LN_B) {
-                panels = RowsJob.LN_BLOCKS;
-            } else {
-                long per = Math.max(1, (long) rows * PANEL_VALUES / work);
-                j.panel = (int) (op == RowsJob.GELU_F || op == RowsJob.GELU_B ? (per + 63) / 64 * 64 : per);
-                panels = (rows + j.panel - 1) / j.panel;
-            }
-            if (panels >= 4) {
-                j.claims = rowClaims;
-                rowClaims.reset(panels, 1);
-            }
+        if (op == RowsJob.LN_B) {
+            j.claims = takenAsTheyGo(RowsJob.LN_BLOCKS, 1, 4);
+        } else if (op != RowsJob.COL_SUMS) {
+            long per = Math.max(1, (long) rows * PANEL_VALUES / work);
+            j.panel = (int) (op == RowsJob.GELU_F || op == RowsJob.GELU_B ? (per + 63) / 64 * 64 : per);
+            j.claims = takenAsTheyGo((rows + j.panel - 1) / j.panel, 1, 4);
         }
         pool.invoke(j);
     }
@@ -621,9 +624,7 @@ public final class CpuBackend implements Backend {
 
     /** Two threads take the (batch, head) pairs as they go where there are four or more a thread. */
     private void invokeAttention(AttentionJob j) {
-        int pairs = j.batch * j.heads;
-        j.claims = pool.threads() == 2 && pairs >= 8 ? rowClaims : null;
-        if (j.claims != null) rowClaims.reset(pairs, 1);
+        j.claims = takenAsTheyGo(j.batch * j.heads, 1, 8);
         pool.invoke(j);
     }
 
@@ -715,8 +716,7 @@ public final class CpuBackend implements Backend {
 
     /** Two threads take the statistics' blocks as they go where there are four or more a thread. */
     private void claimBlocks(SegmentJob j) {
-        j.claims = pool.threads() == 2 && j.blocks() >= 8 ? rowClaims : null;
-        if (j.claims != null) rowClaims.reset(j.blocks(), 1);
+        j.claims = takenAsTheyGo(j.blocks(), 1, 8);
     }
 
     @Override

@@ -12,7 +12,7 @@ mkdir -p "$out"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 | tee "$out/nvidia-smi.txt"
 bash .devicepack/run tests --include-tag gpu 2>&1 | tee "$out/gpu-tests.txt" | tail -60
 for graphs in true false; do
-    bash .devicepack/run main -Dgradlab.cudaGraphs=$graphs --add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=100000 \
+    bash .devicepack/run main -Dgradlab.cudaGraphs=$graphs --add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=100000 -XX:PerMethodRecompilationCutoff=100000 -XX:PerBytecodeRecompilationCutoff=100000 \
         -XX:CompileCommand=quiet "-XX:CompileCommand=dontinline,org.gradlab.engine.VectorActivations::*" org.gradlab.Launcher bench \
         --device cuda --steps "${STEPS:-100}" --warmup "${WARMUP:-20}" 2>&1 | tee "$out/gradlab-bench-graphs-$graphs.txt"
 done

@@ -15,7 +15,7 @@ cpfile=$(mktemp)
 mvn -q -B -DskipTests -pl app -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" >/dev/null
 cp=$(cat "$cpfile")
 rm -f "$cpfile"
-java --add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=100000 -XX:CompileCommand=quiet \
+java --add-modules jdk.incubator.vector -XX:PerMethodTrapLimit=100000 -XX:PerMethodRecompilationCutoff=100000 -XX:PerBytecodeRecompilationCutoff=100000 -XX:CompileCommand=quiet \
     "-XX:CompileCommand=dontinline,org.gradlab.engine.VectorActivations::*" -Xmx2g -Dglass.platform=Monocle -Dmonocle.platform=Headless -Dprism.order=sw \
     -Dheadless.geometry=1600x1000-32 -cp "app/target/classes:app/target/test-classes:kernels/target/classes:$cp" "$main" "$@" \
     2> >(grep -v -e 'incubator' -e 'Unsupported JavaFX' -e 'PlatformImpl startup' >&2)

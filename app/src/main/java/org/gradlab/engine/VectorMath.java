@@ -18,6 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorMath {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
     private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
     private static final float ROUND = 12582912f; // 1.5·2^23: adding it rounds to an integer in the low bits
     private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
@@ -67,8 +68,8 @@ final class VectorMath {
         FloatVector r2 = r.mul(r);
         FloatVector p = r.mul(V_P0).add(V_P1).mul(r).add(V_P2).mul(r).add(V_P3).mul(r).add(V_P4).mul(r).add(V_P5);
         p = p.mul(r2).add(r).add(ONE);
-        IntVector e = ((IntVector) t.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(e.reinterpretAsFloats());
+        IntVector e = ((IntVector) t.reinterpretShape(IS, 0)).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(e.reinterpretShape(S, 0));
     }
 
     /** 1 − 2/(e^{2v} + 1) per lane: the vector half of {@link Activations#tanh(float)}. */
@@ -95,8 +96,8 @@ final class VectorMath {
                 x0 = x0.mul(TWO); x1 = x1.mul(TWO); x2 = x2.mul(TWO); x3 = x3.mul(TWO);
             }
             // |x| as integers (NaN's bits above every finite float's): one compare for the four vectors
-            IntVector m0 = ((IntVector) x0.reinterpretAsInts()).and(V_ABS_MASK), m1 = ((IntVector) x1.reinterpretAsInts()).and(V_ABS_MASK);
-            IntVector m2 = ((IntVector) x2.reinterpretAsInts()).and(V_ABS_MASK), m3 = ((IntVector) x3.reinterpretAsInts()).and(V_ABS_MASK);
+            IntVector m0 = ((IntVector) x0.reinterpretShape(IS, 0)).and(V_ABS_MASK), m1 = ((IntVector) x1.reinterpretShape(IS, 0)).and(V_ABS_MASK);
+            IntVector m2 = ((IntVector) x2.reinterpretShape(IS, 0)).and(V_ABS_MASK), m3 = ((IntVector) x3.reinterpretShape(IS, 0)).and(V_ABS_MASK);
             if (m0.max(m1).max(m2.max(m3)).compare(VectorOperators.GT, V_ABS_LO_BITS).anyTrue()) {
                 activateEach(sigmoid, a, o0, stride);
                 continue;
@@ -114,10 +115,10 @@ final class VectorMath {
             p0 = p0.mul(r0.mul(r0)).add(r0).add(ONE); p1 = p1.mul(r1.mul(r1)).add(r1).add(ONE);
             p2 = p2.mul(r2.mul(r2)).add(r2).add(ONE); p3 = p3.mul(r3.mul(r3)).add(r3).add(ONE);
             // 2^n from t's low bits, as unclamped; then e + 1
-            FloatVector e0 = p0.mul(((IntVector) t0.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
-            FloatVector e1 = p1.mul(((IntVector) t1.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
-            FloatVector e2 = p2.mul(((IntVector) t2.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
-            FloatVector e3 = p3.mul(((IntVector) t3.reinterpretAsInts()).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats()).add(ONE);
+            FloatVector e0 = p0.mul(((IntVector) t0.reinterpretShape(IS, 0)).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretShape(S, 0)).add(ONE);
+            FloatVector e1 = p1.mul(((IntVector) t1.reinterpretShape(IS, 0)).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretShape(S, 0)).add(ONE);
+            FloatVector e2 = p2.mul(((IntVector) t2.reinterpretShape(IS, 0)).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretShape(S, 0)).add(ONE);
+            FloatVector e3 = p3.mul(((IntVector) t3.reinterpretShape(IS, 0)).sub(V_EXP_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretShape(S, 0)).add(ONE);
             if (sigmoid) {
                 ONE.div(e0).intoArray(a, o0); ONE.div(e1).intoArray(a, o1); ONE.div(e2).intoArray(a, o2); ONE.div(e3).intoArray(a, o3);
             } else {

@@ -18,6 +18,16 @@ public final class VectorSupport {
      */
     static final long DEFAULT_TRAP_LIMIT = 100;
 
+    /**
+     * HotSpot's default PerMethodRecompilationCutoff. Each time a compiled method deoptimizes, the methods it inlined
+     * count a recompile, the Vector API's shared ones too; once one of them holds more than half this many (or as many
+     * traps of one kind), C2 gives every profiled call inside it a virtual fallback, whatever PerMethodTrapLimit says.
+     * A warm-up past ~200 such deoptimizations (usual by the time an LSTM's activations compile) left activate4 with
+     * seven of its eight stores boxed in some JVMs, and 10-56 virtual calls across the kernels; raised, 4 in every JVM,
+     * all on a tail that never ran.
+     */
+    static final long DEFAULT_RECOMPILATION_CUTOFF = 400;
+
     private VectorSupport() {}
 
     /**
@@ -29,6 +39,7 @@ public final class VectorSupport {
     public static String describe() {
         if (!ENABLED) return "scalar";
         String missing = (jitTrapLimitRaised() ? "" : " -XX:PerMethodTrapLimit")
+                + (recompilationCutoffRaised() ? "" : " -XX:PerMethodRecompilationCutoff")
                 + (activationsKeptApart() ? "" : " -XX:CompileCommand=" + DONT_INLINE_ACTIVATIONS);
         return "vector (" + VectorGemm.describe() + (missing.isEmpty() ? "" : "; JIT flags missing:" + missing
                 + ": run through ./gradlab, or kernels may run 2-4x slower") + ")";
@@ -39,6 +50,11 @@ public final class VectorSupport {
         return Jit.TRAP_LIMIT_RAISED;
     }
 
+    /** Whether this JVM runs with PerMethodRecompilationCutoff above HotSpot's default (see {@link #DEFAULT_RECOMPILATION_CUTOFF}). */
+    public static boolean recompilationCutoffRaised() {
+        return Jit.RECOMPILATION_CUTOFF_RAISED;
+    }
+
     /** Whether this JVM was told not to inline {@link VectorActivations} (see {@link #DONT_INLINE_ACTIVATIONS}). */
     public static boolean activationsKeptApart() {
         return Jit.ACTIVATIONS_APART;
@@ -47,6 +63,8 @@ public final class VectorSupport {
     /** Read once, on first use: the management bean costs ~30 ms to start, and the answers cannot change. */
     private static final class Jit {
         static final boolean TRAP_LIMIT_RAISED = option("PerMethodTrapLimit", v -> Long.parseLong(v) > DEFAULT_TRAP_LIMIT);
+        static final boolean RECOMPILATION_CUTOFF_RAISED = option("PerMethodRecompilationCutoff",
+                v -> Long.parseLong(v) > DEFAULT_RECOMPILATION_CUTOFF);
         static final boolean ACTIVATIONS_APART = option("CompileCommand",
                 v -> v.lines().anyMatch(DONT_INLINE_ACTIVATIONS::equals));
     }

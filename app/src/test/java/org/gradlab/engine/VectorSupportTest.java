@@ -18,6 +18,7 @@ class VectorSupportTest {
     void testsRunWithTheRaisedTrapLimit() {
         assertTrue(VectorSupport.jitTrapLimitRaised(), "surefire's argLine must pass -XX:PerMethodTrapLimit");
         assertTrue(VectorSupport.activationsKeptApart(), "surefire's argLine must keep VectorActivations apart");
+        assertTrue(VectorSupport.recompilationCutoffRaised(), "surefire's argLine must pass -XX:PerMethodRecompilationCutoff");
         assertFalse(VectorSupport.describe().contains("missing"), VectorSupport.describe());
     }
 
@@ -28,6 +29,10 @@ class VectorSupportTest {
         Matcher m = Pattern.compile("^vm=\\(.*-XX:PerMethodTrapLimit=(\\d+)", Pattern.MULTILINE).matcher(Files.readString(launcher));
         assertTrue(m.find(), "the launcher's JVM options carry -XX:PerMethodTrapLimit");
         assertTrue(Long.parseLong(m.group(1)) > VectorSupport.DEFAULT_TRAP_LIMIT);
+        Matcher cut = Pattern.compile("^vm=\\(.*-XX:PerMethodRecompilationCutoff=(\\d+)", Pattern.MULTILINE | Pattern.DOTALL)
+                .matcher(Files.readString(launcher));
+        assertTrue(cut.find(), "the launcher's JVM options carry -XX:PerMethodRecompilationCutoff");
+        assertTrue(Long.parseLong(cut.group(1)) > VectorSupport.DEFAULT_RECOMPILATION_CUTOFF);
         Matcher vm = Pattern.compile("^vm=\\(([^)]*)\\)", Pattern.MULTILINE).matcher(Files.readString(launcher));
         assertTrue(vm.find());
         assertTrue(vm.group(1).contains("-XX:CompileCommand=" + VectorSupport.DONT_INLINE_ACTIVATIONS),

@@ -20,6 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorActivations {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LS = DS.withLanes(long.class);
     private static final DoubleVector D_ONE = DoubleVector.broadcast(DS, 1.0), D_TWO = DoubleVector.broadcast(DS, 2.0);
     /** Steps of the double grid on each side of the vector exp that surely hold Math.exp's result (see tanhNarrow). */
     private static final long BRACKET = 8;
@@ -102,8 +103,8 @@ final class VectorActivations {
         for (int i = 0; i < n; i += dl) {
             int m = Math.min(dl, n - i);
             for (int q = 0; q < dl; q++) lanes[q] = q < m ? 2.0 * v[i + q] : 0.0;
-            LongVector bits = DoubleVector.fromArray(DS, lanes, 0).lanewise(VectorOperators.EXP).reinterpretAsLongs();
-            DoubleVector lo = bits.sub(BRACKET).reinterpretAsDoubles(), hi = bits.add(BRACKET).reinterpretAsDoubles();
+            LongVector bits = (LongVector) DoubleVector.fromArray(DS, lanes, 0).lanewise(VectorOperators.EXP).reinterpretShape(LS, 0);
+            DoubleVector lo = (DoubleVector) bits.sub(BRACKET).reinterpretShape(DS, 0), hi = (DoubleVector) bits.add(BRACKET).reinterpretShape(DS, 0);
             D_ONE.sub(D_TWO.div(lo.add(D_ONE))).intoArray(lanes, dl);
             D_ONE.sub(D_TWO.div(hi.add(D_ONE))).intoArray(lanes, 2 * dl);
             for (int q = 0; q < m; q++) {

@@ -66,7 +66,7 @@ final class VectorSegmentStats {
             ab0 = ab0.add(d0);
             ab1 = ab1.add(d1);
             mx = mx.blend(av, av.compare(VectorOperators.GT, mx)); // a NaN compares false, as in the scalar loop
-            IntVector bits = (IntVector) v.reinterpretAsInts();
+            IntVector bits = (IntVector) v.reinterpretShape(IS, 0);
             IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xFF);
             VectorMask<Integer> special = e.eq(0xFF);
             if (special.anyTrue()) {

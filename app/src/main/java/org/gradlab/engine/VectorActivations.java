@@ -1,6 +1,8 @@
 package org.gradlab.engine;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +19,11 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorActivations {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Long> LS = DS.withLanes(long.class);
+    private static final DoubleVector D_ONE = DoubleVector.broadcast(DS, 1.0), D_TWO = DoubleVector.broadcast(DS, 2.0);
+    /** Steps of the double grid on each side of the vector exp that surely hold Math.exp's result (see tanhNarrow). */
+    private static final long BRACKET = 8;
     private static final FloatVector ONE = VectorMath.ONE, HALF = VectorMath.c(0.5f),
             V_INV_SQRT2 = VectorMath.c((float) Math.sqrt(0.5)), V_INV_SQRT_2PI = VectorMath.c((float) (1 / Math.sqrt(2 * Math.PI)));
 
@@ -41,28 +48,77 @@ final class VectorActivations {
     }
 
     /**
-     * h[ho + r·hid + j] = tanh((xTile[r·np + j] + bih[j]) + (hTile[r·np + j] + bhh[j])) for `rows` rows, all hid
-     * columns: a tile of RNN rows straight from the input and hidden products' tiles (row stride np, the biases
-     * padded with zeros to np), the operations of the per-step path's bias passes and {@link CpuCells#rnnTanhForward}
-     * in their order. The sums go into hTile, whose rows·np floats are then whole vectors side by side, four at a
-     * time through tanh's chains ({@link VectorMath#activate4}); tanh gives every lane the scalar formula's bits, so
-     * the narrow last vector of a row needs no path of its own. A tile a call, not a row: a call per row cost the
-     * small RNN's forward 1-5%, as this class's methods are never inlined.
+     * h[ho + r·hid + j] = tanh((xTile[r·np + j] + bih[j]) + (hTile[r·np + j] + bhh[j])) for `rows` rows and j in
+     * the whole vectors (j &lt; hid − hid mod L): a tile of RNN rows straight from the input and hidden products' tiles
+     * (row stride np), the operations of the per-step path's bias passes and {@link CpuCells#rnnTanhForward} in their
+     * order. The sums of the narrow last columns (w = hid mod L of them) go to narrow[no + r·w + q], for
+     * {@link #tanhNarrow} to take a whole time step's at once; bih and bhh are the biases padded with zeros to np, so
+     * those sums are a vector a row (narrow needs L floats past its last row's). A tile a call, not a row: a call per
+     * row cost the small RNN's forward 1-5%, as this class's methods are never inlined.
      */
     static void tanhOfSums(int rows, int hid, int np, float[] xTile, float[] hTile, float[] bih, float[] bhh,
-                           float[] h, int ho) {
-        int l = S.length(), n = rows * np;
+                           float[] h, int ho, float[] narrow, int no) {
+        int full = hid - hid % S.length(), w = hid - full;
         for (int r = 0; r < rows; r++) {
-            for (int j = 0, o = r * np; j < np; j += l, o += l) {
-                FloatVector xg = FloatVector.fromArray(S, xTile, o).add(FloatVector.fromArray(S, bih, j));
-                FloatVector hg = FloatVector.fromArray(S, hTile, o).add(FloatVector.fromArray(S, bhh, j));
-                xg.add(hg).intoArray(hTile, o);
+            int src = r * np, dst = ho + r * hid, j = 0;
+            for (; j < full; j += S.length()) {
+                FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bih, j));
+                FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bhh, j));
+                xg.add(hg).intoArray(h, dst + j); // the sum, its tanh in place below
+            }
+            if (w == 0) continue;
+            // the same float adds as the scalar sum, a vector at a time; the next row's store overwrites the lanes
+            // past this row's w
+            FloatVector xg = FloatVector.fromArray(S, xTile, src + full).add(FloatVector.fromArray(S, bih, full));
+            FloatVector hg = FloatVector.fromArray(S, hTile, src + full).add(FloatVector.fromArray(S, bhh, full));
+            xg.add(hg).intoArray(narrow, no + r * w);
+        }
+        // four rows' vectors at a time (VectorMath.activate4: four exps side by side), then any rows left one by one
+        int r = 0;
+        for (; r + 4 <= rows; r += 4) VectorMath.activate4(false, h, ho + r * hid, hid, full / S.length(), S.length());
+        for (; r < rows; r++) {
+            for (int j = 0, d = ho + r * hid; j < full; j += S.length()) VectorMath.tanh(FloatVector.fromArray(S, h, d + j)).intoArray(h, d + j);
+        }
+    }
+
+    /** Doubles of scratch {@link #tanhNarrow} needs. */
+    static int narrowLanes() {
+        return 3 * DS.length();
+    }
+
+    /**
+     * v[i] = {@link Activations#tanh(float)} of v[i] for i &lt; n, bit for bit, a double vector at a time; returns how
+     * many values the scalar formula had to decide. That formula is (float)(1 − 2/(e + 1)), e = Math.exp(2x) in
+     * double, and Math.exp took 4-9 ns a value: the two columns past a 50-unit RNN's whole vectors took 100-200 of
+     * tanhOfSums' 360-560 ns a tile of 8 rows. The vector EXP (an intrinsic, ~0.4 ns a value) keeps Math.exp's
+     * contract, within 1 ulp of e^y
+     * (VectorOperators: "the accuracy and monotonicity specifications of the equivalent Java operation"), so
+     * Math.exp(y) lies within {@link #BRACKET} steps of the double grid around it, across a binade's edge too. Each
+     * operation of the formula rounds monotonically, so where both ends of that bracket give the same float, Math.exp's
+     * e gives it as well; where they differ (a float's rounding boundary inside the bracket, or NaN, ±inf, an e of 0
+     * or past the largest double) the scalar formula decides.
+     */
+    static int tanhNarrow(float[] v, int n, double[] lanes) {
+        int dl = DS.length(), scalar = 0;
+        for (int i = 0; i < n; i += dl) {
+            int m = Math.min(dl, n - i);
+            for (int q = 0; q < dl; q++) lanes[q] = q < m ? 2.0 * v[i + q] : 0.0;
+            LongVector bits = (LongVector) DoubleVector.fromArray(DS, lanes, 0).lanewise(VectorOperators.EXP).reinterpretShape(LS, 0);
+            DoubleVector lo = (DoubleVector) bits.sub(BRACKET).reinterpretShape(DS, 0), hi = (DoubleVector) bits.add(BRACKET).reinterpretShape(DS, 0);
+            D_ONE.sub(D_TWO.div(lo.add(D_ONE))).intoArray(lanes, dl);
+            D_ONE.sub(D_TWO.div(hi.add(D_ONE))).intoArray(lanes, 2 * dl);
+            for (int q = 0; q < m; q++) {
+                float a = (float) lanes[dl + q], b = (float) lanes[2 * dl + q];
+                // == is false for NaN; neither end is ever −0 (1 − u rounds to +0 when u = 1)
+                if (a == b) {
+                    v[i + q] = a;
+                } else {
+                    v[i + q] = Activations.tanh(v[i + q]);
+                    scalar++;
+                }
             }
         }
-        int groups = n / (4 * l), i = groups * 4 * l;
-        VectorMath.activate4(false, hTile, 0, l, groups, 4 * l);
-        for (; i < n; i += l) VectorMath.tanh(FloatVector.fromArray(S, hTile, i)).intoArray(hTile, i);
-        for (int r = 0; r < rows; r++) System.arraycopy(hTile, r * np, h, ho + r * hid, hid);
+        return scalar;
     }
 
     /** dst[i] = exp(src[i] − shift) for i < n; returns the sum (fixed reduction order: deterministic). */

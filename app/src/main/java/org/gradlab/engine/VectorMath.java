@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Lane math on float vectors, written to be inlined into the loop that calls it: exp, tanh and GELU's erf, each from
- * IEEE adds, multiplies, fused multiply-adds and divides only (tanh: see {@link Activations}; exp: Cephes expf, range reduction by ln 2 and a degree-6 polynomial, ~1 ulp).
+ * IEEE adds, multiplies and divides only (exp: Cephes expf, range reduction by ln 2 and a degree-6 polynomial, ~1 ulp).
  * Not {@code VectorOperators.EXP}: that is an SVML call once C2 compiles the loop but a per-lane Math.exp before, and
  * the two differ in the last bit — which broke bit-identical reruns. Plain arithmetic gives the same bits in every
  * JIT tier.
@@ -37,10 +37,6 @@ final class VectorMath {
     private static final IntVector V_EXP_BIAS = IntVector.broadcast(S.withLanes(int.class), ROUND_BITS - 127),
             V_ABS_MASK = IntVector.broadcast(S.withLanes(int.class), 0x7fffffff),
             V_ABS_LO_BITS = IntVector.broadcast(S.withLanes(int.class), Float.floatToRawIntBits(87.3f));
-    private static final FloatVector T_CLAMP = c(Activations.TANH_CLAMP), T_NEG_CLAMP = c(-Activations.TANH_CLAMP),
-            T_P1 = c(Activations.TANH_P1), T_P2 = c(Activations.TANH_P2), T_P3 = c(Activations.TANH_P3),
-            T_P4 = c(Activations.TANH_P4), T_P5 = c(Activations.TANH_P5), T_P6 = c(Activations.TANH_P6),
-            T_Q1 = c(Activations.TANH_Q1), T_Q2 = c(Activations.TANH_Q2), T_Q3 = c(Activations.TANH_Q3);
     /** exp at the clamp's ends, by the same operations (plain IEEE arithmetic: the same bits in every JIT tier). */
     private static final FloatVector EXP_LO = unclamped(LO), EXP_HI = unclamped(HI);
 
@@ -76,12 +72,9 @@ final class VectorMath {
         return p.mul(e.reinterpretShape(S, 0));
     }
 
-    /** {@link Activations#tanh(float)} per lane, the same operations (fused multiply-adds), so the same bits. */
+    /** 1 − 2/(e^{2v} + 1) per lane: the vector half of {@link Activations#tanh(float)}. */
     static FloatVector tanh(FloatVector v) {
-        FloatVector x = v.max(T_NEG_CLAMP).min(T_CLAMP), z = x.mul(x);
-        FloatVector p = T_P6.fma(z, T_P5).fma(z, T_P4).fma(z, T_P3).fma(z, T_P2).fma(z, T_P1).fma(z, ONE);
-        FloatVector q = T_Q3.fma(z, T_Q2).fma(z, T_Q1).fma(z, ONE);
-        return x.mul(p).div(q);
+        return ONE.sub(TWO.div(exp(v.mul(TWO)).add(ONE)));
     }
 
     /**
@@ -93,10 +86,6 @@ final class VectorMath {
      * A loop, not a group a call: at 1 KB of bytecode it is compiled on its own, never inlined.
      */
     static void activate4(boolean sigmoid, float[] a, int base, int stride, int count, int step) {
-        if (!sigmoid) {
-            tanh4(a, base, stride, count, step);
-            return;
-        }
         for (int g = 0, o0 = base; g < count; g++, o0 += step) {
             int o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride;
             FloatVector x0 = FloatVector.fromArray(S, a, o0), x1 = FloatVector.fromArray(S, a, o1);
@@ -136,33 +125,6 @@ final class VectorMath {
                 ONE.sub(TWO.div(e0)).intoArray(a, o0); ONE.sub(TWO.div(e1)).intoArray(a, o1);
                 ONE.sub(TWO.div(e2)).intoArray(a, o2); ONE.sub(TWO.div(e3)).intoArray(a, o3);
             }
-        }
-    }
-
-    /**
-     * activate4's tanh: four vectors' chains side by side, each lane {@link #tanh}'s operations (so its bits). No lane
-     * needs a slow path: the clamp is part of the formula. With the 50-unit RNN's rows: 10.6% of its step went to
-     * activate4's exp-based tanh, 6.8% to this (perf, one JVM each).
-     */
-    private static void tanh4(float[] a, int base, int stride, int count, int step) {
-        for (int g = 0, o0 = base; g < count; g++, o0 += step) {
-            int o1 = o0 + stride, o2 = o1 + stride, o3 = o2 + stride;
-            FloatVector x0 = FloatVector.fromArray(S, a, o0).max(T_NEG_CLAMP).min(T_CLAMP);
-            FloatVector x1 = FloatVector.fromArray(S, a, o1).max(T_NEG_CLAMP).min(T_CLAMP);
-            FloatVector x2 = FloatVector.fromArray(S, a, o2).max(T_NEG_CLAMP).min(T_CLAMP);
-            FloatVector x3 = FloatVector.fromArray(S, a, o3).max(T_NEG_CLAMP).min(T_CLAMP);
-            FloatVector z0 = x0.mul(x0), z1 = x1.mul(x1), z2 = x2.mul(x2), z3 = x3.mul(x3);
-            FloatVector p0 = T_P6.fma(z0, T_P5), p1 = T_P6.fma(z1, T_P5), p2 = T_P6.fma(z2, T_P5), p3 = T_P6.fma(z3, T_P5);
-            FloatVector q0 = T_Q3.fma(z0, T_Q2), q1 = T_Q3.fma(z1, T_Q2), q2 = T_Q3.fma(z2, T_Q2), q3 = T_Q3.fma(z3, T_Q2);
-            p0 = p0.fma(z0, T_P4); p1 = p1.fma(z1, T_P4); p2 = p2.fma(z2, T_P4); p3 = p3.fma(z3, T_P4);
-            q0 = q0.fma(z0, T_Q1); q1 = q1.fma(z1, T_Q1); q2 = q2.fma(z2, T_Q1); q3 = q3.fma(z3, T_Q1);
-            p0 = p0.fma(z0, T_P3); p1 = p1.fma(z1, T_P3); p2 = p2.fma(z2, T_P3); p3 = p3.fma(z3, T_P3);
-            q0 = q0.fma(z0, ONE); q1 = q1.fma(z1, ONE); q2 = q2.fma(z2, ONE); q3 = q3.fma(z3, ONE);
-            p0 = p0.fma(z0, T_P2); p1 = p1.fma(z1, T_P2); p2 = p2.fma(z2, T_P2); p3 = p3.fma(z3, T_P2);
-            p0 = p0.fma(z0, T_P1); p1 = p1.fma(z1, T_P1); p2 = p2.fma(z2, T_P1); p3 = p3.fma(z3, T_P1);
-            p0 = p0.fma(z0, ONE); p1 = p1.fma(z1, ONE); p2 = p2.fma(z2, ONE); p3 = p3.fma(z3, ONE);
-            x0.mul(p0).div(q0).intoArray(a, o0); x1.mul(p1).div(q1).intoArray(a, o1);
-            x2.mul(p2).div(q2).intoArray(a, o2); x3.mul(p3).div(q3).intoArray(a, o3);
         }
     }
 

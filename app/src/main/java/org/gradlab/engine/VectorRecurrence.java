@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>
  * Every element is computed as {@link VectorGemm} computes it: one chain in k order, fused multiply-adds in the
  * columns that fill whole vectors, multiply then add in the narrower tail; the bias adds, the sum and the
- * activation are the per-step path's operations in its order (tanh gives every lane the scalar formula's bits; the
- * sigmoid as {@link CpuCells}). A run is therefore bit-identical to the per-step calls
+ * activation are the per-step path's operations in its order (tanh's lanes as {@link VectorActivations}, its tail
+ * and the sigmoid as {@link CpuCells}). A run is therefore bit-identical to the per-step calls
  * ({@code RecurrenceParityTest}), which recorded runs rely on when they are forked or resumed.
  */
 final class VectorRecurrence {
@@ -39,8 +39,13 @@ final class VectorRecurrence {
     static void forward(int r0, int r1, boolean sigmoid, int seq, int batch, int in, int hid, float[] x, int xOff,
                         float[] wip, float[] wp, float[] bias, int bihOff, int bhhOff, float[] xg, float[] hg, float[] h,
                         float[] inputTile, float[] tile) {
-        int np = VectorGemm.padded(hid), blk = batch * hid;
-        float[] bih = new float[np], bhh = new float[np]; // the biases padded to whole vectors, as the tiles are
+        int np = VectorGemm.padded(hid), blk = batch * hid, w = hid % L, full = hid - w;
+        // the narrow columns' sums of every row of a step, taken by tanhNarrow at once at the step's end: a call a
+        // tile left each call's few values waiting on their own exp (an 8-row tile's 16 values took 85-90 ns, its
+        // 384 in whole vectors ~230)
+        float[] narrow = new float[(r1 - r0) * w + L];
+        double[] lanes = new double[VectorActivations.narrowLanes()];
+        float[] bih = new float[np], bhh = new float[np]; // the biases padded to whole vectors, for the narrow sums
         pad(1, hid, bias, bihOff, hid, bih);
         pad(1, hid, bias, bhhOff, hid, bhh);
         for (int t = 0; t < seq; t++) {
@@ -50,7 +55,8 @@ final class VectorRecurrence {
                 product(in, hid, x, xOff + (t * batch + i) * in, rows, wip, inputTile, false);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
-                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bih, bhh, h, at + blk + i * hid);
+                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bih, bhh, h, at + blk + i * hid,
+                            narrow, (i - r0) * w);
                     continue;
                 }
                 for (int r = 0; r < rows; r++) {
@@ -61,6 +67,11 @@ final class VectorRecurrence {
                     }
                 }
                 CpuCells.rnnSigmoidForward(i, i + rows, hid, xg, at, hg, at, h, at + blk);
+            }
+            if (sigmoid || w == 0) continue;
+            VectorActivations.tanhNarrow(narrow, (r1 - r0) * w, lanes);
+            for (int r = r0, n = 0; r < r1; r++) {
+                for (int j = full, dst = at + blk + r * hid; j < hid; j++) h[dst + j] = narrow[n++];
             }
         }
     }

@@ -41,6 +41,40 @@ class VectorSupportTest {
     }
 
     /**
+     * The five places that start a JVM for GradLab (the launcher, surefire, javafx:run, the UI bench and the GPU
+     * checks) write the JIT flags out each: they must name the same ones with the same values, so that a flag added
+     * or changed in one cannot leave the others behind.
+     */
+    @Test
+    void everyPlaceThatStartsAJvmPassesTheSameJitFlags() throws Exception {
+        Path root = Path.of(System.getProperty("user.dir"));
+        if (!Files.exists(root.resolve("gradlab"))) root = root.getParent();
+        Matcher vm = Pattern.compile("^vm=\\(([^)]*)\\)", Pattern.MULTILINE).matcher(Files.readString(root.resolve("gradlab")));
+        assertTrue(vm.find(), "the launcher's vm=(...) options");
+        java.util.Set<String> want = jitFlags(vm.group(1));
+        assertTrue(want.size() >= 5, "the launcher's JIT flags: " + want);
+        String pom = Files.readString(root.resolve("app/pom.xml"));
+        Matcher argLine = Pattern.compile("<argLine>([^<]*)</argLine>").matcher(pom);
+        assertTrue(argLine.find(), "surefire's argLine");
+        Matcher options = Pattern.compile("<options>(.*?)</options>", Pattern.DOTALL).matcher(pom);
+        assertTrue(options.find(), "javafx:run's options");
+        Map<String, String> places = new TreeMap<>();
+        places.put("surefire's argLine", argLine.group(1));
+        places.put("javafx:run's options", options.group(1));
+        places.put("scripts/ui-bench.sh", Files.readString(root.resolve("scripts/ui-bench.sh")));
+        places.put("scripts/gpu-checks.sh", Files.readString(root.resolve("scripts/gpu-checks.sh")));
+        places.forEach((where, text) -> org.junit.jupiter.api.Assertions.assertEquals(want, jitFlags(text),
+                where + " passes the launcher's JIT flags"));
+    }
+
+    private static java.util.Set<String> jitFlags(String text) {
+        Matcher m = Pattern.compile("-XX:(?:Per\\w+=\\d+|CompileCommand=[^\\s\"'<]+)").matcher(text);
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        while (m.find()) out.add(m.group());
+        return out;
+    }
+
+    /**
      * The rule that makes the flag enough: exp's lane math (a vector in, a vector out) is called only from
      * VectorActivations' loops, which C2 compiles on their own, and those loops pass arrays, never vectors.
      */

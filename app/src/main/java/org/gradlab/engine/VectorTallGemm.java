@@ -8,6 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * recurrent layer's dW over T·B rows). The blocked GEMM would pack Aᵀ six values at a time and pad B's narrow
  * columns for each k block; here the vectors run down G's rows instead — a row of A is contiguous — with eight
  * (or six) of G's columns broadcast from a row of B, and G is held transposed in a tile for the whole product.
+ * G's rows past its last whole vector of rows (a 50-unit layer's 48 and 49) run the other way where they can, vectors
+ * along a row of B ({@link #rowsApart}), rather than filling a vector down the rows mostly with padding.
  * <p>
  * Each element keeps VectorGemm's chain exactly: k in order, fused multiply-adds for the columns j &lt; n − n mod L
  * (the ones VectorGemm covers with whole vectors) and a multiply then an add for the rest (GemmTest pins the chain).
@@ -29,7 +31,7 @@ final class VectorTallGemm {
 
     /** Floats of scratch {@link #gemm} needs: G transposed and padded, and one padded row of A. */
     static int scratchSize(int m, int n) {
-        return (n + 1) * VectorGemm.padded(m);
+        return (n + 1) * VectorGemm.padded(m) + m % L * n;
     }
 
     /**
@@ -48,16 +50,34 @@ final class VectorTallGemm {
             for (int i = 0; i < m; i++) t[row + i] = acc ? g[gOff + i * ldg + j] : 0f;
             java.util.Arrays.fill(t, row + m, row + mp, 0f);
         }
+        // G's rows past its last whole vector of rows (m mod L of them), in the fused columns: vectors along the
+        // columns instead, in rows of their own (from lr), where a vector down the rows would compute mostly padding
+        // (a 50-unit layer's rows 48 and 49 took a second two-vector kernel, 32 rows, for 2); whole vectors of
+        // columns only, else the padded rows take them as before
+        int mFull = m - m % L, fEnd = Math.min(j1, fused), nv = (fEnd - j0) / L;
+        boolean apart = mFull < m && fEnd > j0 && (fEnd - j0) % L == 0;
+        int lr = n * mp + mp, ld = fEnd - j0, rowsEnd = apart ? mFull : mp;
+        if (apart) {
+            for (int i = mFull; i < m; i++) for (int j = j0; j < fEnd; j++) t[lr + (i - mFull) * ld + j - j0] = t[j * mp + i];
+        }
         // rows of A whose last vector would read past the array (a few at its end) go through a padded copy,
         // after all the others: k stays in order
         int safe = k;
         while (safe > 0 && aOff + (safe - 1) * lda + mp > a.length) safe--;
-        for (int p0 = 0; p0 < safe; p0 += KB) columns(p0, Math.min(safe, p0 + KB), m, mp, a, aOff, lda, b, bOff, ldb, t, j0, j1, fused);
+        for (int p0 = 0; p0 < safe; p0 += KB) {
+            int p1 = Math.min(safe, p0 + KB);
+            columns(p0, p1, m, mp, rowsEnd, a, aOff, lda, b, bOff, ldb, t, j0, j1, fused);
+            if (apart) rowsApart(p0, p1, mFull, m, a, aOff, lda, b, bOff + j0, ldb, nv, t, lr, ld);
+        }
         int copy = n * mp;
         for (int p = safe; p < k; p++) {
             System.arraycopy(a, aOff + p * lda, t, copy, m);
             java.util.Arrays.fill(t, copy + m, copy + mp, 0f);
-            columns(p, p + 1, m, mp, t, copy - p * lda, lda, b, bOff, ldb, t, j0, j1, fused);
+            columns(p, p + 1, m, mp, rowsEnd, t, copy - p * lda, lda, b, bOff, ldb, t, j0, j1, fused);
+            if (apart) rowsApart(p, p + 1, mFull, m, a, aOff, lda, b, bOff + j0, ldb, nv, t, lr, ld);
+        }
+        if (apart) {
+            for (int i = mFull; i < m; i++) for (int j = j0; j < fEnd; j++) t[j * mp + i] = t[lr + (i - mFull) * ld + j - j0];
         }
         for (int j = j0; j < j1; j++) {
             int row = j * mp;
@@ -67,15 +87,16 @@ final class VectorTallGemm {
 
     /**
      * Rows [p0, p1) into the tile for every column block: the fused columns (a multiple of 16) eight at a time
-     * (the range starts and ends on such a block there: {@link #gemm} checks), the unfused ones six at a time.
+     * (the range starts and ends on such a block there: {@link #gemm} checks), G's rows up to rowsEnd, the unfused
+     * ones six at a time, all of G's rows.
      */
-    private static void columns(int p0, int p1, int m, int mp, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                float[] t, int j0, int j1, int fused) {
+    private static void columns(int p0, int p1, int m, int mp, int rowsEnd, float[] a, int aOff, int lda, float[] b, int bOff,
+                                int ldb, float[] t, int j0, int j1, int fused) {
         int j = j0;
         for (; j < Math.min(j1, fused); j += FUSED_BLOCK) {
             int v = 0;
-            for (; v + 2 * L <= mp; v += 2 * L) kernel2Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
-            if (v < mp) kernel1Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
+            for (; v + 2 * L <= rowsEnd; v += 2 * L) kernel2Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
+            if (v < rowsEnd) kernel1Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
         }
         for (; j < j1; ) {
             int end = Math.min(j1, j + NJ), v = 0;
@@ -237,5 +258,51 @@ final class VectorTallGemm {
         }
         c0.intoArray(t, t0); c1.intoArray(t, t1); c2.intoArray(t, t2);
         c3.intoArray(t, t3); c4.intoArray(t, t4); c5.intoArray(t, t5);
+    }
+
+    /**
+     * G's rows [i0, i1) for nv whole vectors of fused columns, over A's rows [p0, p1): row i's chains at
+     * t[lr + (i − i0)·ld + x] for column j0 + x, B's row p read in place from b0, A(p, i) broadcast. Each element's
+     * chain is the same fused multiply-adds in k order as the kernels down the rows make: the same bits.
+     */
+    private static void rowsApart(int p0, int p1, int i0, int i1, float[] a, int aOff, int lda, float[] b, int b0, int ldb,
+                                  int nv, float[] t, int lr, int ld) {
+        int i = i0;
+        for (; i + 2 <= i1; i += 2) {
+            int r0 = lr + (i - i0) * ld, v = 0;
+            for (; v + 2 <= nv; v += 2) rows2x2(p0, p1, a, aOff + i, lda, b, b0 + v * L, ldb, t, r0 + v * L, ld);
+            for (; v < nv; v++) {
+                rows1x1(p0, p1, a, aOff + i, lda, b, b0 + v * L, ldb, t, r0 + v * L);
+                rows1x1(p0, p1, a, aOff + i + 1, lda, b, b0 + v * L, ldb, t, r0 + ld + v * L);
+            }
+        }
+        for (; i < i1; i++) {
+            for (int v = 0; v < nv; v++) rows1x1(p0, p1, a, aOff + i, lda, b, b0 + v * L, ldb, t, lr + (i - i0) * ld + v * L);
+        }
+    }
+
+    /** Two of G's rows (A's columns a0 and a0 + 1) × two vectors of columns: row r's at t[r0 + r·ld]. */
+    private static void rows2x2(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int r0, int ld) {
+        FloatVector c00 = FloatVector.fromArray(S, t, r0), c01 = FloatVector.fromArray(S, t, r0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, t, r0 + ld), c11 = FloatVector.fromArray(S, t, r0 + ld + L);
+        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bi), y1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(y0, c00); c01 = x.fma(y1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(y0, c10); c11 = x.fma(y1, c11);
+        }
+        c00.intoArray(t, r0); c01.intoArray(t, r0 + L);
+        c10.intoArray(t, r0 + ld); c11.intoArray(t, r0 + ld + L);
+    }
+
+    private static void rows1x1(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int r0) {
+        FloatVector c = FloatVector.fromArray(S, t, r0);
+        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            c = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, b, bi), c);
+        }
+        c.intoArray(t, r0);
     }
 }

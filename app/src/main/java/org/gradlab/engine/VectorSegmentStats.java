@@ -79,7 +79,23 @@ final class VectorSegmentStats {
                 b = b.blend(0, b.lt(0)).blend(SIDE - 1, b.compare(VectorOperators.GT, SIDE - 1));
                 b = b.lanewise(VectorOperators.XOR, bits.lanewise(VectorOperators.ASHR, 31)).add(SIDE);
                 b = b.blend(HistogramBins.ZERO, bits.and(0x7FFFFFFF).eq(0));
-                b.add(copies).intoArray(bins, 0);
+                b = b.add(copies);
+                // each counter's index taken from its lane (a constant lane: an intrinsic), not through the bins
+                // array: read back right after the vector's store, the 16 loads waited on it (the 50-unit RNN's
+                // 3,104 gradients: 5.8-6.6 µs a statistics pass with the histogram against 1.1 without; so 2.5-2.7)
+                if (L == 16 && !special.anyTrue()) {
+                    h[b.lane(0)]++; h[b.lane(1)]++; h[b.lane(2)]++; h[b.lane(3)]++;
+                    h[b.lane(4)]++; h[b.lane(5)]++; h[b.lane(6)]++; h[b.lane(7)]++;
+                    h[b.lane(8)]++; h[b.lane(9)]++; h[b.lane(10)]++; h[b.lane(11)]++;
+                    h[b.lane(12)]++; h[b.lane(13)]++; h[b.lane(14)]++; h[b.lane(15)]++;
+                    continue;
+                }
+                if (L == 8 && !special.anyTrue()) {
+                    h[b.lane(0)]++; h[b.lane(1)]++; h[b.lane(2)]++; h[b.lane(3)]++;
+                    h[b.lane(4)]++; h[b.lane(5)]++; h[b.lane(6)]++; h[b.lane(7)]++;
+                    continue;
+                }
+                b.intoArray(bins, 0);
                 if (special.anyTrue()) {
                     for (int q = 0; q < L; q++) bins[q] = where[q] + HistogramBins.index(x[i + q]);
                 }

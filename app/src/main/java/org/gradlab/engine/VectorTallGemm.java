@@ -29,7 +29,10 @@ final class VectorTallGemm {
         return ars == 1 && (long) m * n <= 64 * 64 && k >= 4 * KB;
     }
 
-    /** Floats of scratch {@link #gemm} needs: G transposed and padded, and one padded row of A. */
+    /**
+     * Floats of scratch {@link #gemm} needs: G transposed and padded, one padded row of A, and G's rows past its last
+     * whole vector of rows, row by row ({@link #rowsApart}).
+     */
     static int scratchSize(int m, int n) {
         return (n + 1) * VectorGemm.padded(m) + m % L * n;
     }

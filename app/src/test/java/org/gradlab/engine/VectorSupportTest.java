@@ -24,20 +24,17 @@ class VectorSupportTest {
 
     @Test
     void theLauncherRaisesItAboveHotSpotsDefault() throws Exception {
-        Path launcher = Path.of(System.getProperty("user.dir")).resolveSibling("gradlab");
-        if (!Files.exists(launcher)) launcher = Path.of("gradlab");
-        Matcher m = Pattern.compile("^vm=\\(.*-XX:PerMethodTrapLimit=(\\d+)", Pattern.MULTILINE).matcher(Files.readString(launcher));
+        String vm = launcherOptions();
+        Matcher m = Pattern.compile("-XX:PerMethodTrapLimit=(\\d+)").matcher(vm);
         assertTrue(m.find(), "the launcher's JVM options carry -XX:PerMethodTrapLimit");
         assertTrue(Long.parseLong(m.group(1)) > VectorSupport.DEFAULT_TRAP_LIMIT);
-        Matcher vm = Pattern.compile("^vm=\\(([^)]*)\\)", Pattern.MULTILINE).matcher(Files.readString(launcher));
-        assertTrue(vm.find());
-        Matcher cut = Pattern.compile("-XX:PerMethodRecompilationCutoff=(\\d+)").matcher(vm.group(1));
+        Matcher cut = Pattern.compile("-XX:PerMethodRecompilationCutoff=(\\d+)").matcher(vm);
         assertTrue(cut.find(), "the launcher's JVM options carry -XX:PerMethodRecompilationCutoff");
         assertTrue(Long.parseLong(cut.group(1)) > VectorSupport.DEFAULT_RECOMPILATION_CUTOFF);
-        assertTrue(vm.group(1).contains("-XX:CompileCommand=" + VectorSupport.DONT_INLINE_ACTIVATIONS),
-                "the launcher keeps VectorActivations apart: " + vm.group(1));
-        assertTrue(vm.group(1).contains("-XX:CompileCommand=quiet"), "without printing it on every start");
-        assertTrue(Files.readString(launcher).contains("exec java \"${vm[@]}\""), "and pass them to java");
+        assertTrue(vm.contains("-XX:CompileCommand=" + VectorSupport.DONT_INLINE_ACTIVATIONS),
+                "the launcher keeps VectorActivations apart: " + vm);
+        assertTrue(vm.contains("-XX:CompileCommand=quiet"), "without printing it on every start");
+        assertTrue(Files.readString(root().resolve("gradlab")).contains("exec java \"${vm[@]}\""), "and pass them to java");
     }
 
     /**
@@ -47,11 +44,8 @@ class VectorSupportTest {
      */
     @Test
     void everyPlaceThatStartsAJvmPassesTheSameJitFlags() throws Exception {
-        Path root = Path.of(System.getProperty("user.dir"));
-        if (!Files.exists(root.resolve("gradlab"))) root = root.getParent();
-        Matcher vm = Pattern.compile("^vm=\\(([^)]*)\\)", Pattern.MULTILINE).matcher(Files.readString(root.resolve("gradlab")));
-        assertTrue(vm.find(), "the launcher's vm=(...) options");
-        java.util.Set<String> want = jitFlags(vm.group(1));
+        Path root = root();
+        java.util.Set<String> want = jitFlags(launcherOptions());
         assertTrue(want.size() >= 5, "the launcher's JIT flags: " + want);
         String pom = Files.readString(root.resolve("app/pom.xml"));
         Matcher argLine = Pattern.compile("<argLine>([^<]*)</argLine>").matcher(pom);
@@ -65,6 +59,19 @@ class VectorSupportTest {
         places.put("scripts/gpu-checks.sh", Files.readString(root.resolve("scripts/gpu-checks.sh")));
         places.forEach((where, text) -> org.junit.jupiter.api.Assertions.assertEquals(want, jitFlags(text),
                 where + " passes the launcher's JIT flags"));
+    }
+
+    /** The repository's root: the tests run from app/ under Maven, from the root in an IDE. */
+    private static Path root() {
+        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        return Files.exists(dir.resolve("gradlab")) ? dir : dir.getParent();
+    }
+
+    /** The launcher's JVM options: its vm=(...) array. */
+    private static String launcherOptions() throws Exception {
+        Matcher vm = Pattern.compile("^vm=\\(([^)]*)\\)", Pattern.MULTILINE).matcher(Files.readString(root().resolve("gradlab")));
+        assertTrue(vm.find(), "the launcher's vm=(...) options");
+        return vm.group(1);
     }
 
     private static java.util.Set<String> jitFlags(String text) {

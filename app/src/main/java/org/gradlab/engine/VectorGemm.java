@@ -5,10 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector-API GEMM, C[M, n0..n1) (+)= A·B (see {@link Backend#gemm}), blocked the Goto way: K in blocks of
- * {@value #KC}. A is read where it lies, mr rows' values at each k whatever its strides: a block of A is as
- * dense in cache lines unpacked, and packing it cost ~1 ns a value (14% of a GPT step) to save nothing — only a
- * short last panel is copied, zero-padded (a transposed A packed into panels measured no faster in one JVM, the
- * two ways taking turns: 128×128×2048 75 vs 87 GFLOP/s, 1024×256×2048 74–76 vs 72–77). B is packed into
+ * {@value #KC}. With 8-row tiles, a panel's block of a transposed A is copied k-major ({@link #packBlock}) where
+ * enough strips read it ({@link #packsBlock}), so the kernel reads it at constant strides; otherwise A is read where it lies, mr
+ * rows' values at each k whatever its strides, and only a short last panel is copied, zero-padded (copying every
+ * block, element by element into 6- or 8-row panels, cost ~1 ns a value, 14% of a GPT step, to save nothing). B is packed into
  * 2-vector-wide strips when there are enough rows to repay the copy, read in place otherwise (a recurrent step
  * multiplies only B=32 rows) — or, for a B that many products read (a recurrent weight), packed once by
  * {@link #pack} and read from there ({@link #gemmPacked}). The micro-kernel is mr × 2 vectors: 6 rows (12 accumulators, 2 B vectors and a
@@ -45,6 +45,8 @@ final class VectorGemm {
     /** Per-thread scratch: a short panel of A, packed B strips (grown on first use of a wider shape), tiles. */
     static final class Scratch {
         final float[] ap = new float[MAX_MR * KC];
+        /** A's block as {@link #packBlock} lays it out: value (i, p) at p·MC + i. */
+        final float[] aBlock = new float[KC * MC];
         final float[] tile = new float[MAX_MR * NR];
         /** B's last columns (fewer than a vector) padded to one, k-major. */
         final float[] tail = new float[KC * L];
@@ -153,13 +155,26 @@ final class VectorGemm {
                 // whole panels are read where A lies (mr rows' values at each k, whatever A's strides); only a last
                 // panel of fewer than mr rows is copied, zero-padded, so the kernels never read past A
                 int whole = mc / mr * mr;
-                if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
+                boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
+                if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock);
+                else if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 int cBlock = cOff + i0 * ldc;
                 for (int j = n0; j < nFull; j += NR) {
                     boolean strips = packB || prepacked;
                     float[] bs = strips ? bp : b;
                     int bStart = strips ? bpBase + (j - n0) * kc : bBlock + j;
                     int bStride = strips ? NR : ldb;
+                    if (blockPacked) {
+                        for (int i = 0; i < whole; i += 8) {
+                            kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
+                        }
+                        if (whole < mc) {
+                            edgeTilePacked(kc, s.aBlock, whole, mc - whole, bs, bStart, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
+                            if (bs0 != null) addBias2(mc - whole, c, cBlock + whole * ldc + j, ldc, bs0, biasOff + j);
+                        }
+                        continue;
+                    }
                     if (mr == 8) {
                         for (int i = 0; i < whole; i += 8) {
                             if (ars == 1) kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
@@ -178,6 +193,7 @@ final class VectorGemm {
                     }
                 }
                 int j = nFull;
+                if (blockPacked && whole < mc && nFull < n1) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 // columns past the last full strip, mr rows at a time (mr independent sums in flight, where one row
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
@@ -205,6 +221,37 @@ final class VectorGemm {
             column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
         }
         if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
+    }
+
+    /**
+     * Whether a panel's block of A is copied into {@link #packBlock}'s layout before its strips run: a transposed A
+     * (its rows next to each other, a weight gradient's Gᵀ) read by four strips of B or more. Read in place, its k
+     * steps lie lda apart, at the weight gradients' 4 KB all in one cache set. Both ways in one JVM, each first in
+     * every other round (30 rounds, means, GFLOP/s, two JVMs): 1024 × 256 × 2048 Aᵀ 171 → 186 and 168 → 185 on one
+     * thread, 330 → 368 and 329 → 359 on two. A row-major A copied the same way (element by element) gained nothing
+     * at sixteen strips (32, 512 and 2048 × 1024 × 256: within ±2%) and lost at eight, so it is read in place.
+     */
+    private static boolean packsBlock(int ars, int strips) {
+        return ars == 1 && strips >= 4;
+    }
+
+    /**
+     * A transposed A's block of mc rows and kc columns at a0 (A(i, p) at a0 + i + p·acs) into dst with (i, p) at
+     * p·MC + i, rows mc up to the next multiple of 8 zero: every kernel step's eight values in one line, every k a
+     * constant MC floats on.
+     */
+    private static void packBlock(int mc, int kc, float[] a, int a0, int acs, float[] dst) {
+        int rows = (mc + 7) / 8 * 8;
+        for (int p = 0; p < kc; p++) System.arraycopy(a, a0 + p * acs, dst, p * MC, mc);
+        if (rows > mc) for (int p = 0; p < kc; p++) java.util.Arrays.fill(dst, p * MC + mc, p * MC + rows, 0f);
+    }
+
+    /** The last rows (fewer than 8) of a packed block: the 8-row kernel on a scratch tile, copied back. */
+    private static void edgeTilePacked(int kc, float[] ap, int a0, int rows, float[] b, int b0, float[] c, int c0, int ldc,
+                                       boolean acc, float[] tile) {
+        for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
+        kernel8x2P(kc, ap, a0, b, b0, tile, 0, NR, acc);
+        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
     /** ap[p*mr + r] = A(r, p) for the rows (fewer than mr) of a short last panel, the missing rows zero. */
@@ -351,6 +398,62 @@ final class VectorGemm {
         }
         int ai = a0, bp = b0;
         for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
+            FloatVector b0v = FloatVector.fromArray(S, b, bp);
+            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[ai]);
+            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
+            av = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
+            av = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
+            av = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
+            av = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
+            av = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
+            av = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = b0v.fma(av, c60); c61 = b1v.fma(av, c61);
+            av = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
+        }
+        int r = c0;
+        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
+        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
+        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
+        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
+        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
+        c50.intoArray(c, r); c51.intoArray(c, r + L); r += ldc;
+        c60.intoArray(c, r); c61.intoArray(c, r + L); r += ldc;
+        c70.intoArray(c, r); c71.intoArray(c, r + L);
+    }
+
+    /**
+     * kernel8x2T over a block from {@link #packBlock} and a packed strip of B: A(r, p) = a[a0 + p·MC + r] and
+     * B(p, ·) at b0 + p·NR, both strides constants, so that C2 moves the reads' bounds checks out of the loop (with
+     * strides passed in it checked three reads a step and reloaded two strides from the stack). Written out again on
+     * purpose, as kernel8x2T is kernel8x2's twin.
+     */
+    private static void kernel8x2P(int kc, float[] a, int a0, float[] b, int b0, float[] c, int c0,
+                                  int ldc, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (acc) {
+            int r = c0;
+            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c60 = FloatVector.fromArray(S, c, r); c61 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c70 = FloatVector.fromArray(S, c, r); c71 = FloatVector.fromArray(S, c, r + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+            c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
+        }
+        for (int p = 0; p < kc; p++) {
+            int ai = a0 + p * MC, bp = b0 + p * NR; // constant strides: C2 checks the bounds once, before the loop
             FloatVector b0v = FloatVector.fromArray(S, b, bp);
             FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
             FloatVector av = FloatVector.broadcast(S, a[ai]);

@@ -42,7 +42,7 @@ class GemmTest {
     void everyElementIsOneChainInKOrderBitForBit() {
         org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
         SplittableRandom rng = new SplittableRandom(11);
-        int lanes = VectorGemm.L, strip = VectorGemm.NR;
+        int strip = VectorGemm.NR;
         for (int trial = 0; trial < 300; trial++) {
             // now and then more rows than one block of A (MC) and than packing B waits for, with a short last panel
             int m = trial % 7 == 0 ? 90 + rng.nextInt(120) : 1 + rng.nextInt(40);
@@ -51,18 +51,7 @@ class GemmTest {
             int lda = transA ? m : k, ldb = n + rng.nextInt(3), ldc = n + rng.nextInt(3);
             int ars = transA ? 1 : lda, acs = transA ? lda : 1;
             float[] a = rand(rng, (transA ? k : m) * lda), b = rand(rng, k * ldb), c = rand(rng, m * ldc);
-            float[] want = c.clone();
-            int nFull = n / strip * strip, vecEnd = nFull + (n - nFull) / lanes * lanes;
-            for (int i = 0; i < m; i++) {
-                for (int j = 0; j < n; j++) {
-                    float s = acc ? c[i * ldc + j] : 0f;
-                    for (int p = 0; p < k; p++) {
-                        float x = a[i * ars + p * acs], y = b[p * ldb + j];
-                        s = j < vecEnd ? Math.fma(x, y, s) : s + x * y;
-                    }
-                    want[i * ldc + j] = s;
-                }
-            }
+            float[] want = chains(m, n, k, a, ars, acs, b, ldb, c, ldc, acc);
             for (int mr : new int[] {6, 8}) { // both micro-tiles, whichever this machine's vectors pick
                 float[] got = c.clone();
                 VectorGemm.gemm(m, k, a, 0, ars, acs, b, 0, ldb, got, 0, ldc, acc, 0, n, new VectorGemm.Scratch(), mr);
@@ -72,6 +61,55 @@ class GemmTest {
                 }
             }
         }
+    }
+
+    /**
+     * Blocks of a transposed A copied k-major before the 8-row kernel reads them (from four strips of B; a row-major A
+     * at sixteen strips, read in place, alongside): every element still the chain, with panels of 96 rows and a short
+     * one, a last tile of fewer than eight rows, one and two K blocks, B packed per product and prepacked.
+     */
+    @Test
+    void blocksOfACopiedForTheKernelKeepTheChainBitForBit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(VectorSupport.ENABLED);
+        SplittableRandom rng = new SplittableRandom(12);
+        int strip = VectorGemm.NR;
+        for (int trial = 0; trial < 16; trial++) {
+            boolean transA = trial % 2 == 0, acc = trial % 4 < 2, prepacked = trial % 8 < 4;
+            int m = new int[] {101, 200, 96, 13}[trial / 4], k = trial % 3 == 0 ? 400 : 37;
+            int n = (transA ? 4 : 16) * strip + trial % 5;
+            int lda = transA ? m : k, ldc = n + 1, ars = transA ? 1 : lda, acs = transA ? lda : 1;
+            float[] a = rand(rng, (transA ? k : m) * lda), b = rand(rng, k * n), c = rand(rng, m * ldc);
+            float[] want = chains(m, n, k, a, ars, acs, b, n, c, ldc, acc), got = c.clone();
+            if (prepacked) {
+                float[] packed = new float[k * n];
+                VectorGemm.pack(k, n, b, 0, n, packed);
+                VectorGemm.gemm(m, k, a, 0, ars, acs, packed, 0, 0, got, 0, ldc, acc, 0, n, new VectorGemm.Scratch(), 8, n, null, 0);
+            } else {
+                VectorGemm.gemm(m, k, a, 0, ars, acs, b, 0, n, got, 0, ldc, acc, 0, n, new VectorGemm.Scratch(), 8);
+            }
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), "m=" + m + " n=" + n + " k=" + k
+                        + " transA=" + transA + " acc=" + acc + " prepacked=" + prepacked + " at " + i + ": " + want[i] + " vs " + got[i]);
+            }
+        }
+    }
+
+    /** C(i, j) as the GEMM must give it: one chain in k order, fused in the columns of whole vectors, else c + a·b. */
+    private static float[] chains(int m, int n, int k, float[] a, int ars, int acs, float[] b, int ldb, float[] c, int ldc,
+                                  boolean acc) {
+        float[] want = c.clone();
+        int nFull = n / VectorGemm.NR * VectorGemm.NR, vecEnd = nFull + (n - nFull) / VectorGemm.L * VectorGemm.L;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = acc ? c[i * ldc + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    float x = a[i * ars + p * acs], y = b[p * ldb + j];
+                    s = j < vecEnd ? Math.fma(x, y, s) : s + x * y;
+                }
+                want[i * ldc + j] = s;
+            }
+        }
+        return want;
     }
 
     /**

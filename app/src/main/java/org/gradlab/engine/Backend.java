@@ -46,6 +46,18 @@ public interface Backend extends AutoCloseable {
         gemm(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, accumulate);
     }
 
+    /**
+     * {@link #gemm} with a transposed A (ars 1: A(i, p) at aOff + i + p·acs), and sums[sumsOff + i] += Σ_p A(i, p) in p
+     * order: a weight gradient Gᵀ·X and the bias gradient {@link #columnSums} takes of the same G, the same bits. The
+     * CPU adds the sums as it reads each block of A for the product, instead of a pass of its own over G.
+     */
+    default void gemmRowSums(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
+                             int cOff, int ldc, boolean accumulate, Buf sums, int sumsOff) {
+        if (ars != 1) throw new IllegalArgumentException("gemmRowSums takes a transposed A (ars 1), not ars " + ars);
+        gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate);
+        columnSums(a, aOff, k, m, acs, sums, sumsOff);
+    }
+
     /** {@link #gemmBias} with B from {@link #packForProducts}: the same floats. */
     default void gemmBiasPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
                                 Buf bias, int biasOff) {

@@ -100,6 +100,25 @@ public final class CpuBackend implements Backend {
     }
 
     /**
+     * The sums taken as the product reads each block of A (see {@link VectorGemm#gemm}), where every block of A is read
+     * once, in K order per row panel: one thread, row panels claimed as the threads go or split in halves. Where a
+     * product splits C's columns (each thread reads all of A) or takes the tall kernel, a pass of its own after.
+     */
+    @Override
+    public void gemmRowSums(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb, Buf c,
+                            int cOff, int ldc, boolean accumulate, Buf sums, int sumsOff) {
+        if (ars != 1) throw new IllegalArgumentException("gemmRowSums takes a transposed A (ars 1), not ars " + ars);
+        GemmJob j = gemmJob;
+        j.sums = arr(sums); j.sumsOff = sumsOff; j.sumsMissed = false;
+        try {
+            product(m, n, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, accumulate, 0, null, 0);
+        } finally {
+            j.sums = null;
+        }
+        if (j.sumsMissed) columnSums(a, aOff, k, m, acs, sums, sumsOff);
+    }
+
+    /**
      * Every product of the backend: packedN &gt; 0 says B is in {@link VectorGemm#pack}'s layout with packedN
      * columns; a bias (or null) is added to C's columns as each part of C is stored.
      */
@@ -145,14 +164,18 @@ public final class CpuBackend implements Backend {
         return rowClaims;
     }
 
-    /** C's rows [0, m) and columns [n0, n1), plus the job's bias when it has one. */
+    /**
+     * C's rows [0, m) and columns [n0, n1), plus the job's bias when it has one; with sums (all columns only), the row
+     * sums of A's rows [0, m) into sums from sumsOff.
+     */
     private void gemmRange(int chunk, int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff,
-                           int ldb, float[] c, int cOff, int ldc, boolean acc, int n0, int n1) {
+                           int ldb, float[] c, int cOff, int ldc, boolean acc, int n0, int n1, float[] sums, int sumsOff) {
         float[] bias = gemmJob.bias;
         if (VectorSupport.ENABLED) {
             VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, threadScratch.gemm(chunk), VectorGemm.MR,
-                    gemmJob.packedN, bias, gemmJob.biasOff, gemmJob.claims, chunk);
+                    gemmJob.packedN, bias, gemmJob.biasOff, gemmJob.claims, chunk, sums, sumsOff);
         } else {
+            if (sums != null) gemmJob.sumsMissed = true;
             ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
             if (bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, gemmJob.biasOff);
         }
@@ -210,13 +233,18 @@ public final class CpuBackend implements Backend {
         int biasOff;
         /** The row panels each thread takes as it goes (null: a fixed share each). */
         RowClaims claims;
+        /** Row sums of A to take on the way (null: none); sumsMissed: a path that could not, so a pass after must. */
+        float[] sums;
+        int sumsOff;
+        boolean sumsMissed;
 
         @Override
         public void run(int chunk, int chunks) {
             boolean splitRows = splitsRows(m, n, chunks);
             if (claims != null) {
-                gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
+                gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n, sums, sumsOff);
             } else if (VectorSupport.ENABLED && packedN == 0 && VectorTallGemm.suits(m, n, k, ars)) {
+                if (sums != null) sumsMissed = true;
                 // whole blocks of fused columns, as VectorTallGemm's eight-column kernel takes them
                 int align = VectorTallGemm.FUSED_BLOCK;
                 int n0 = WorkerPool.splitStart(n, chunk, chunks, align), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, align);
@@ -224,13 +252,15 @@ public final class CpuBackend implements Backend {
                         scratch(chunk, VectorTallGemm.scratchSize(m, n)));
                 if (n1 > n0 && bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff); // C is small
             } else if (chunks == 1) {
-                gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n);
+                gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n, sums, sumsOff);
             } else if (!splitRows) {
+                if (sums != null) sumsMissed = true; // every thread reads all of A
                 int n0 = WorkerPool.splitStart(n, chunk, chunks, COL_ALIGN), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, COL_ALIGN);
-                if (n1 > n0) gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
+                if (n1 > n0) gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, null, 0);
             } else {
                 int m0 = WorkerPool.splitStart(m, chunk, chunks, ROW_ALIGN), m1 = WorkerPool.splitStart(m, chunk + 1, chunks, ROW_ALIGN);
-                if (m1 > m0) gemmRange(chunk, m1 - m0, k, a, aOff + m0 * ars, ars, acs, b, bOff, ldb, c, cOff + m0 * ldc, ldc, acc, 0, n);
+                if (m1 > m0) gemmRange(chunk, m1 - m0, k, a, aOff + m0 * ars, ars, acs, b, bOff, ldb, c, cOff + m0 * ldc, ldc,
+                        acc, 0, n, sums, sumsOff + m0);
             }
         }
     }

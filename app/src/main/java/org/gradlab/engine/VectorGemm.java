@@ -110,16 +110,19 @@ final class VectorGemm {
      */
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff,
                      int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN, float[] bias, int biasOff) {
-        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, packedN, bias, biasOff, null, 0);
+        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, packedN, bias, biasOff, null, 0, null, 0);
     }
 
     /**
      * As above; with claims, the calling thread (chunk 0 or 1 of two) computes only the row panels (MC rows each,
-     * panel q from row q·MC) it claims in each K block, the other thread the rest.
+     * panel q from row q·MC) it claims in each K block, the other thread the rest. With sums, also sums[sumsOff + i]
+     * += Σ_p A(i, p) for its rows, added as each block of A is read, K blocks in order: the chain a column sum of a
+     * stored Gᵀ takes ({@link CpuBackend#columnSums}), so the same bits. Only where each block of A is read once (by
+     * one thread, for all of C's columns).
      */
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff,
                      int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN, float[] bias, int biasOff,
-                     RowClaims claims, int chunk) {
+                     RowClaims claims, int chunk, float[] sums, int sumsOff) {
         if (k == 0) {
             if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc + n0, cOff + i * ldc + n1, 0f);
             if (bias != null) CpuBackend.addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff);
@@ -156,8 +159,11 @@ final class VectorGemm {
                 // panel of fewer than mr rows is copied, zero-padded, so the kernels never read past A
                 int whole = mc / mr * mr;
                 boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
-                if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock);
-                else if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
+                if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock, sums, sumsOff + i0);
+                else {
+                    if (sums != null) addRowSums(mc, kc, a, aBlock, ars, acs, sums, sumsOff + i0);
+                    if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
+                }
                 int cBlock = cOff + i0 * ldc;
                 for (int j = n0; j < nFull; j += NR) {
                     boolean strips = packB || prepacked;
@@ -240,10 +246,49 @@ final class VectorGemm {
      * p·MC + i, rows mc up to the next multiple of 8 zero: every kernel step's eight values in one line, every k a
      * constant MC floats on.
      */
-    private static void packBlock(int mc, int kc, float[] a, int a0, int acs, float[] dst) {
+    private static void packBlock(int mc, int kc, float[] a, int a0, int acs, float[] dst, float[] sums, int so) {
         int rows = (mc + 7) / 8 * 8;
-        for (int p = 0; p < kc; p++) System.arraycopy(a, a0 + p * acs, dst, p * MC, mc);
+        if (sums == null) {
+            for (int p = 0; p < kc; p++) System.arraycopy(a, a0 + p * acs, dst, p * MC, mc);
+        } else if (mc == 6 * L) {
+            // a whole panel: its sums held in six vectors through the block, each lane one add per k, in k order
+            FloatVector s0 = FloatVector.fromArray(S, sums, so), s1 = FloatVector.fromArray(S, sums, so + L);
+            FloatVector s2 = FloatVector.fromArray(S, sums, so + 2 * L), s3 = FloatVector.fromArray(S, sums, so + 3 * L);
+            FloatVector s4 = FloatVector.fromArray(S, sums, so + 4 * L), s5 = FloatVector.fromArray(S, sums, so + 5 * L);
+            for (int p = 0; p < kc; p++) {
+                int src = a0 + p * acs, d = p * MC;
+                FloatVector v0 = FloatVector.fromArray(S, a, src), v1 = FloatVector.fromArray(S, a, src + L);
+                FloatVector v2 = FloatVector.fromArray(S, a, src + 2 * L), v3 = FloatVector.fromArray(S, a, src + 3 * L);
+                FloatVector v4 = FloatVector.fromArray(S, a, src + 4 * L), v5 = FloatVector.fromArray(S, a, src + 5 * L);
+                v0.intoArray(dst, d); v1.intoArray(dst, d + L); v2.intoArray(dst, d + 2 * L);
+                v3.intoArray(dst, d + 3 * L); v4.intoArray(dst, d + 4 * L); v5.intoArray(dst, d + 5 * L);
+                s0 = s0.add(v0); s1 = s1.add(v1); s2 = s2.add(v2); s3 = s3.add(v3); s4 = s4.add(v4); s5 = s5.add(v5);
+            }
+            s0.intoArray(sums, so); s1.intoArray(sums, so + L); s2.intoArray(sums, so + 2 * L);
+            s3.intoArray(sums, so + 3 * L); s4.intoArray(sums, so + 4 * L); s5.intoArray(sums, so + 5 * L);
+        } else {
+            // the copy and the sums from the same loads: each sum one add per k, in k order
+            int whole = mc / L * L;
+            for (int p = 0; p < kc; p++) {
+                int src = a0 + p * acs, d = p * MC, i = 0;
+                for (; i < whole; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, a, src + i);
+                    v.intoArray(dst, d + i);
+                    FloatVector.fromArray(S, sums, so + i).add(v).intoArray(sums, so + i);
+                }
+                for (; i < mc; i++) {
+                    float v = a[src + i];
+                    dst[d + i] = v;
+                    sums[so + i] += v;
+                }
+            }
+        }
         if (rows > mc) for (int p = 0; p < kc; p++) java.util.Arrays.fill(dst, p * MC + mc, p * MC + rows, 0f);
+    }
+
+    /** sums[so + i] += A(i, p) for a block's mc rows and its kc values of k, in k order (a block read in place). */
+    private static void addRowSums(int mc, int kc, float[] a, int a0, int ars, int acs, float[] sums, int so) {
+        for (int p = 0; p < kc; p++) for (int i = 0, src = a0 + p * acs; i < mc; i++, src += ars) sums[so + i] += a[src];
     }
 
     /** The last rows (fewer than 8) of a packed block: the 8-row kernel on a scratch tile, copied back. */

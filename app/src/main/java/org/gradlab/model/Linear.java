@@ -37,8 +37,7 @@ public final class Linear {
     /** Accumulates dW, db; writes (or adds to) dx when dx != null. */
     void backward(Buf x, int xOff, int rows, Buf dy, int dyOff, Buf dx, int dxOff, boolean accumulateDx) {
         Backend be = store.backend();
-        be.gemm(out, in, rows, dy, dyOff, 1, out, x, xOff, in, store.grads(), w.offset(), in, true);
-        be.columnSums(dy, dyOff, rows, out, out, store.grads(), b.offset());
+        be.gemmRowSums(out, in, rows, dy, dyOff, 1, out, x, xOff, in, store.grads(), w.offset(), in, true, store.grads(), b.offset());
         if (dx != null) be.gemm(rows, in, out, dy, dyOff, out, 1, store.params(), w.offset(), in, dx, dxOff, in, accumulateDx);
     }
 }

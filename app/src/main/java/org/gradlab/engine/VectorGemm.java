@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  * block, element by element into 6- or 8-row panels, cost ~1 ns a value, 14% of a GPT step, to save nothing). B is packed into
  * 2-vector-wide strips when there are enough rows to repay the copy, read in place otherwise (a recurrent step
  * multiplies only B=32 rows) — or, for a B that many products read (a recurrent weight), packed once by
- * {@link #pack} and read from there ({@link #gemmPacked}). The micro-kernel is mr × 2 vectors: 6 rows (12 accumulators, 2 B vectors and a
+ * {@link #pack} and read from there ({@link #gemmPacked}). The micro-kernel ({@link GemmKernels}) is mr × 2 vectors: 6 rows (12 accumulators, 2 B vectors and a
  * broadcast in AVX2's 16 registers; ~2× faster than a 4 × 3 tile on the development machine) or 8 where there
  * are 32 registers.
  */
@@ -172,7 +172,7 @@ final class VectorGemm {
                     int bStride = strips ? NR : ldb;
                     if (blockPacked) {
                         for (int i = 0; i < whole; i += 8) {
-                            kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            GemmKernels.kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                         if (whole < mc) {
@@ -183,13 +183,13 @@ final class VectorGemm {
                     }
                     if (mr == 8) {
                         for (int i = 0; i < whole; i += 8) {
-                            if (ars == 1) kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
-                            else kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            if (ars == 1) GemmKernels.kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            else GemmKernels.kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                     } else {
                         for (int i = 0; i < whole; i += 6) {
-                            kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            GemmKernels.kernel6x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(6, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                     }
@@ -295,7 +295,7 @@ final class VectorGemm {
     private static void edgeTilePacked(int kc, float[] ap, int a0, int rows, float[] b, int b0, float[] c, int c0, int ldc,
                                        boolean acc, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        kernel8x2P(kc, ap, a0, b, b0, tile, 0, NR, acc);
+        GemmKernels.kernel8x2P(kc, ap, a0, b, b0, tile, 0, NR, acc);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
@@ -315,220 +315,6 @@ final class VectorGemm {
         }
     }
 
-    /** Six rows of C, two vectors wide: A(r, p) = a[a0 + r·ars + p·acs]. */
-    private static void kernel6x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        if (acc) {
-            int r = c0;
-            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z; c40 = z; c41 = z; c50 = z; c51 = z;
-        }
-        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars;
-        int ai = a0, bp = b0;
-        for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
-            FloatVector b0v = FloatVector.fromArray(S, b, bp);
-            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
-            FloatVector av = FloatVector.broadcast(S, a[ai]);
-            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
-            av = FloatVector.broadcast(S, a[ai + r1]);
-            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
-            av = FloatVector.broadcast(S, a[ai + r2]);
-            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
-            av = FloatVector.broadcast(S, a[ai + r3]);
-            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
-            av = FloatVector.broadcast(S, a[ai + r4]);
-            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
-            av = FloatVector.broadcast(S, a[ai + r5]);
-            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
-        }
-        int r = c0;
-        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
-        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
-        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
-        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
-        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
-        c50.intoArray(c, r); c51.intoArray(c, r + L);
-    }
-
-    /**
-     * Eight rows of C, two vectors wide (needs 32 vector registers): A(r, p) = a[a0 + r·ars + p·acs]. kernel6x2's
-     * twin with two more rows, written out again on purpose (as kernel8x1 is kernel6x1's): the accumulators must be
-     * locals to stay in registers — held in an array, JDK 17 boxes every vector.
-     */
-    private static void kernel8x2(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        if (acc) {
-            int r = c0;
-            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c60 = FloatVector.fromArray(S, c, r); c61 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c70 = FloatVector.fromArray(S, c, r); c71 = FloatVector.fromArray(S, c, r + L);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
-            c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
-        }
-        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars, r6 = 6 * ars, r7 = 7 * ars;
-        int ai = a0, bp = b0;
-        for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
-            FloatVector b0v = FloatVector.fromArray(S, b, bp);
-            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
-            FloatVector av = FloatVector.broadcast(S, a[ai]);
-            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
-            av = FloatVector.broadcast(S, a[ai + r1]);
-            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
-            av = FloatVector.broadcast(S, a[ai + r2]);
-            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
-            av = FloatVector.broadcast(S, a[ai + r3]);
-            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
-            av = FloatVector.broadcast(S, a[ai + r4]);
-            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
-            av = FloatVector.broadcast(S, a[ai + r5]);
-            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
-            av = FloatVector.broadcast(S, a[ai + r6]);
-            c60 = b0v.fma(av, c60); c61 = b1v.fma(av, c61);
-            av = FloatVector.broadcast(S, a[ai + r7]);
-            c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
-        }
-        int r = c0;
-        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
-        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
-        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
-        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
-        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
-        c50.intoArray(c, r); c51.intoArray(c, r + L); r += ldc;
-        c60.intoArray(c, r); c61.intoArray(c, r + L); r += ldc;
-        c70.intoArray(c, r); c71.intoArray(c, r + L);
-    }
-
-    /**
-     * kernel8x2 for an A whose rows lie next to each other (ars 1: a transposed A, a weight gradient's Gᵀ, or a
-     * packed panel), its eight values at constant offsets from one index. With eight offsets held in registers,
-     * C2 checked each read on its own and kept an offset on the stack (objdump): ~4 integer operations per
-     * broadcast. Here the eight reads share one check. Both kernels in one JVM, one thread: 512 × 128 × 2,048
-     * 1,652-1,864 against 1,989-2,291 µs, 128 × 512 × 2,048 1,725-1,733 against 2,109-2,112, 1,024 × 256 × 2,048
-     * 6,864-7,087 against 7,853-8,118, 384 × 128 × 2,048 1,140-1,235 against 1,419-1,489. Written out again on
-     * purpose, as kernel8x2 is kernel6x2's twin.
-     */
-    private static void kernel8x2T(int kc, float[] a, int a0, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        if (acc) {
-            int r = c0;
-            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c60 = FloatVector.fromArray(S, c, r); c61 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c70 = FloatVector.fromArray(S, c, r); c71 = FloatVector.fromArray(S, c, r + L);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
-            c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
-        }
-        int ai = a0, bp = b0;
-        for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
-            FloatVector b0v = FloatVector.fromArray(S, b, bp);
-            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
-            FloatVector av = FloatVector.broadcast(S, a[ai]);
-            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
-            av = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
-            av = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
-            av = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
-            av = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
-            av = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
-            av = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = b0v.fma(av, c60); c61 = b1v.fma(av, c61);
-            av = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
-        }
-        int r = c0;
-        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
-        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
-        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
-        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
-        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
-        c50.intoArray(c, r); c51.intoArray(c, r + L); r += ldc;
-        c60.intoArray(c, r); c61.intoArray(c, r + L); r += ldc;
-        c70.intoArray(c, r); c71.intoArray(c, r + L);
-    }
-
-    /**
-     * kernel8x2T over a block from {@link #packBlock} and a packed strip of B: A(r, p) = a[a0 + p·MC + r] and
-     * B(p, ·) at b0 + p·NR, both strides constants, so that C2 moves the reads' bounds checks out of the loop (with
-     * strides passed in it checked three reads a step and reloaded two strides from the stack). Written out again on
-     * purpose, as kernel8x2T is kernel8x2's twin.
-     */
-    private static void kernel8x2P(int kc, float[] a, int a0, float[] b, int b0, float[] c, int c0,
-                                  int ldc, boolean acc) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        if (acc) {
-            int r = c0;
-            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c60 = FloatVector.fromArray(S, c, r); c61 = FloatVector.fromArray(S, c, r + L); r += ldc;
-            c70 = FloatVector.fromArray(S, c, r); c71 = FloatVector.fromArray(S, c, r + L);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
-            c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
-        }
-        for (int p = 0; p < kc; p++) {
-            int ai = a0 + p * MC, bp = b0 + p * NR; // constant strides: C2 checks the bounds once, before the loop
-            FloatVector b0v = FloatVector.fromArray(S, b, bp);
-            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
-            FloatVector av = FloatVector.broadcast(S, a[ai]);
-            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
-            av = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
-            av = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
-            av = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
-            av = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
-            av = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
-            av = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = b0v.fma(av, c60); c61 = b1v.fma(av, c61);
-            av = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
-        }
-        int r = c0;
-        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
-        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
-        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
-        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
-        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
-        c50.intoArray(c, r); c51.intoArray(c, r + L); r += ldc;
-        c60.intoArray(c, r); c61.intoArray(c, r + L); r += ldc;
-        c70.intoArray(c, r); c71.intoArray(c, r + L);
-    }
-
     /**
      * c[r, x] += bias[bi + x] for `rows` rows of a strip just stored (still in the first-level cache): the same float
      * addition as a bias pass after the product. Kept out of the kernels: adding it inside them made C2 compile the
@@ -546,8 +332,8 @@ final class VectorGemm {
     private static void edgeTile(int mr, int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
                                  int ldc, boolean acc, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        if (mr == 8) kernel8x2T(kc, ap, 0, 8, b, b0, ldb, tile, 0, NR, acc);
-        else kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc);
+        if (mr == 8) GemmKernels.kernel8x2T(kc, ap, 0, 8, b, b0, ldb, tile, 0, NR, acc);
+        else GemmKernels.kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 
@@ -563,106 +349,9 @@ final class VectorGemm {
         float[] out = direct ? c : tile;
         int o = direct ? c0 : 0, ldo = direct ? ldc : L;
         if (!direct && acc) for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * L, w);
-        if (mr == 8) kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
-        else kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
+        if (mr == 8) GemmKernels.kernel8x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
+        else GemmKernels.kernel6x1(kc, a, a0, ars, acs, b, b0, ldb, out, o, ldo, acc, fused);
         if (!direct) for (int r = 0; r < rows; r++) System.arraycopy(tile, r * L, c, c0 + r * ldc, w);
     }
 
-    private static void kernel6x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, boolean fused) {
-        FloatVector c0v, c1v, c2v, c3v, c4v, c5v;
-        if (acc) {
-            c0v = FloatVector.fromArray(S, c, c0);
-            c1v = FloatVector.fromArray(S, c, c0 + ldc);
-            c2v = FloatVector.fromArray(S, c, c0 + 2 * ldc);
-            c3v = FloatVector.fromArray(S, c, c0 + 3 * ldc);
-            c4v = FloatVector.fromArray(S, c, c0 + 4 * ldc);
-            c5v = FloatVector.fromArray(S, c, c0 + 5 * ldc);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c0v = z; c1v = z; c2v = z; c3v = z; c4v = z; c5v = z;
-        }
-        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars;
-        int ai = a0, bp = b0;
-        if (fused) {
-            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
-                FloatVector bv = FloatVector.fromArray(S, b, bp);
-                c0v = bv.fma(FloatVector.broadcast(S, a[ai]), c0v);
-                c1v = bv.fma(FloatVector.broadcast(S, a[ai + r1]), c1v);
-                c2v = bv.fma(FloatVector.broadcast(S, a[ai + r2]), c2v);
-                c3v = bv.fma(FloatVector.broadcast(S, a[ai + r3]), c3v);
-                c4v = bv.fma(FloatVector.broadcast(S, a[ai + r4]), c4v);
-                c5v = bv.fma(FloatVector.broadcast(S, a[ai + r5]), c5v);
-            }
-        } else {
-            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
-                FloatVector bv = FloatVector.fromArray(S, b, bp);
-                c0v = c0v.add(bv.mul(a[ai]));
-                c1v = c1v.add(bv.mul(a[ai + r1]));
-                c2v = c2v.add(bv.mul(a[ai + r2]));
-                c3v = c3v.add(bv.mul(a[ai + r3]));
-                c4v = c4v.add(bv.mul(a[ai + r4]));
-                c5v = c5v.add(bv.mul(a[ai + r5]));
-            }
-        }
-        c0v.intoArray(c, c0);
-        c1v.intoArray(c, c0 + ldc);
-        c2v.intoArray(c, c0 + 2 * ldc);
-        c3v.intoArray(c, c0 + 3 * ldc);
-        c4v.intoArray(c, c0 + 4 * ldc);
-        c5v.intoArray(c, c0 + 5 * ldc);
-    }
-
-    private static void kernel8x1(int kc, float[] a, int a0, int ars, int acs, float[] b, int b0, int ldb, float[] c, int c0,
-                                  int ldc, boolean acc, boolean fused) {
-        FloatVector c0v, c1v, c2v, c3v, c4v, c5v, c6v, c7v;
-        if (acc) {
-            c0v = FloatVector.fromArray(S, c, c0);
-            c1v = FloatVector.fromArray(S, c, c0 + ldc);
-            c2v = FloatVector.fromArray(S, c, c0 + 2 * ldc);
-            c3v = FloatVector.fromArray(S, c, c0 + 3 * ldc);
-            c4v = FloatVector.fromArray(S, c, c0 + 4 * ldc);
-            c5v = FloatVector.fromArray(S, c, c0 + 5 * ldc);
-            c6v = FloatVector.fromArray(S, c, c0 + 6 * ldc);
-            c7v = FloatVector.fromArray(S, c, c0 + 7 * ldc);
-        } else {
-            FloatVector z = FloatVector.zero(S);
-            c0v = z; c1v = z; c2v = z; c3v = z; c4v = z; c5v = z; c6v = z; c7v = z;
-        }
-        int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars, r6 = 6 * ars, r7 = 7 * ars;
-        int ai = a0, bp = b0;
-        if (fused) {
-            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
-                FloatVector bv = FloatVector.fromArray(S, b, bp);
-                c0v = bv.fma(FloatVector.broadcast(S, a[ai]), c0v);
-                c1v = bv.fma(FloatVector.broadcast(S, a[ai + r1]), c1v);
-                c2v = bv.fma(FloatVector.broadcast(S, a[ai + r2]), c2v);
-                c3v = bv.fma(FloatVector.broadcast(S, a[ai + r3]), c3v);
-                c4v = bv.fma(FloatVector.broadcast(S, a[ai + r4]), c4v);
-                c5v = bv.fma(FloatVector.broadcast(S, a[ai + r5]), c5v);
-                c6v = bv.fma(FloatVector.broadcast(S, a[ai + r6]), c6v);
-                c7v = bv.fma(FloatVector.broadcast(S, a[ai + r7]), c7v);
-            }
-        } else {
-            for (int p = 0; p < kc; p++, ai += acs, bp += ldb) {
-                FloatVector bv = FloatVector.fromArray(S, b, bp);
-                c0v = c0v.add(bv.mul(a[ai]));
-                c1v = c1v.add(bv.mul(a[ai + r1]));
-                c2v = c2v.add(bv.mul(a[ai + r2]));
-                c3v = c3v.add(bv.mul(a[ai + r3]));
-                c4v = c4v.add(bv.mul(a[ai + r4]));
-                c5v = c5v.add(bv.mul(a[ai + r5]));
-                c6v = c6v.add(bv.mul(a[ai + r6]));
-                c7v = c7v.add(bv.mul(a[ai + r7]));
-            }
-        }
-        c0v.intoArray(c, c0);
-        c1v.intoArray(c, c0 + ldc);
-        c2v.intoArray(c, c0 + 2 * ldc);
-        c3v.intoArray(c, c0 + 3 * ldc);
-        c4v.intoArray(c, c0 + 4 * ldc);
-        c5v.intoArray(c, c0 + 5 * ldc);
-        c6v.intoArray(c, c0 + 6 * ldc);
-        c7v.intoArray(c, c0 + 7 * ldc);
-    }
 }

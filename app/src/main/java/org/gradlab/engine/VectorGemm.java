@@ -155,8 +155,9 @@ final class VectorGemm {
                 int i0 = panel * MC, mc = Math.min(MC, m - i0);
                 if (claims != null) claims.awaitEarlierBlocks(panel, block);
                 int aBlock = aOff + i0 * ars + p0 * acs;
-                // whole panels are read where A lies (mr rows' values at each k, whatever A's strides); only a last
-                // panel of fewer than mr rows is copied, zero-padded, so the kernels never read past A
+                // whole panels are read where A lies (mr rows' values at each k, whatever A's strides) unless the block is
+                // copied; a last panel of fewer than mr rows is always read from a zero-padded copy, so the kernels
+                // never read past A
                 int whole = mc / mr * mr;
                 boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
                 if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock, sums, sumsOff + i0);
@@ -164,26 +165,19 @@ final class VectorGemm {
                     if (sums != null) addRowSums(mc, kc, a, aBlock, ars, acs, sums, sumsOff + i0);
                     if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 }
+                // the short last panel's values, k-major: in the copied block (stride MC) or in ap (stride mr)
+                float[] shortA = blockPacked ? s.aBlock : ap;
+                int shortOff = blockPacked ? whole : 0, shortStride = blockPacked ? MC : mr;
                 int cBlock = cOff + i0 * ldc;
                 for (int j = n0; j < nFull; j += NR) {
                     boolean strips = packB || prepacked;
                     float[] bs = strips ? bp : b;
                     int bStart = strips ? bpBase + (j - n0) * kc : bBlock + j;
                     int bStride = strips ? NR : ldb;
-                    if (blockPacked) {
-                        for (int i = 0; i < whole; i += 8) {
-                            GemmKernels.kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
-                            if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
-                        }
-                        if (whole < mc) {
-                            edgeTilePacked(kc, s.aBlock, whole, mc - whole, bs, bStart, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
-                            if (bs0 != null) addBias2(mc - whole, c, cBlock + whole * ldc + j, ldc, bs0, biasOff + j);
-                        }
-                        continue;
-                    }
                     if (mr == 8) {
                         for (int i = 0; i < whole; i += 8) {
-                            if (ars == 1) GemmKernels.kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            if (blockPacked) GemmKernels.kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            else if (ars == 1) GemmKernels.kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                             else GemmKernels.kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
@@ -194,23 +188,25 @@ final class VectorGemm {
                         }
                     }
                     if (whole < mc) {
-                        edgeTile(mr, kc, ap, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j, ldc, accBlock, s.tile);
+                        edgeTile(mr, kc, shortA, shortOff, shortStride, mc - whole, bs, bStart, bStride, c, cBlock + whole * ldc + j,
+                                ldc, accBlock, s.tile);
                         if (bs0 != null) addBias2(mc - whole, c, cBlock + whole * ldc + j, ldc, bs0, biasOff + j);
                     }
                 }
                 int j = nFull;
-                if (blockPacked && whole < mc && nFull < n1) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 // columns past the last full strip, mr rows at a time (mr independent sums in flight, where one row
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
                 for (; j + L <= n1; j += L) {
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, b, tOff + j, tld, L, c, cBlock + j, ldc, accBlock, true, s.tile);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, shortA, shortOff, shortStride, b, tOff + j, tld, L, c, cBlock + j,
+                            ldc, accBlock, true, s.tile);
                 }
                 if (j < n1) {
                     int w = n1 - j;
                     float[] bt = s.tail;
                     for (int p = 0; p < kc; p++) System.arraycopy(b, tOff + p * tld + j, bt, p * L, w);
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, ap, bt, 0, L, w, c, cBlock + j, ldc, accBlock, false, s.tile);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, shortA, shortOff, shortStride, bt, 0, L, w, c, cBlock + j, ldc,
+                            accBlock, false, s.tile);
                 }
                 // the columns past the last strip: their bias once the block's rows have them all
                 if (bs0 != null && nFull < n1) CpuBackend.addBiasColumns(0, mc, nFull, n1, ldc, c, cBlock, bs0, biasOff);
@@ -219,14 +215,18 @@ final class VectorGemm {
         }
     }
 
-    /** One vector of columns for every panel of the block: whole panels in place, the short one from its copy. */
-    private static void columns(int mr, int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] ap,
-                                float[] b, int b0, int ldb, int w, float[] c, int cBlock, int ldc, boolean acc, boolean fused,
-                                float[] tile) {
+    /**
+     * One vector of columns for every panel of the block: whole panels in place, the short one from its copy (its
+     * values k-major from shortA[shortOff], shortStride floats a k).
+     */
+    private static void columns(int mr, int kc, float[] a, int aBlock, int ars, int acs, int whole, int mc, float[] shortA,
+                                int shortOff, int shortStride, float[] b, int b0, int ldb, int w, float[] c, int cBlock, int ldc,
+                                boolean acc, boolean fused, float[] tile) {
         for (int i = 0; i < whole; i += mr) {
             column(mr, kc, a, aBlock + i * ars, ars, acs, mr, b, b0, ldb, w, c, cBlock + i * ldc, ldc, acc, fused, tile);
         }
-        if (whole < mc) column(mr, kc, ap, 0, 1, mr, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc, fused, tile);
+        if (whole < mc) column(mr, kc, shortA, shortOff, 1, shortStride, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc,
+                fused, tile);
     }
 
     /**
@@ -291,14 +291,6 @@ final class VectorGemm {
         for (int p = 0; p < kc; p++) for (int i = 0, src = a0 + p * acs; i < mc; i++, src += ars) sums[so + i] += a[src];
     }
 
-    /** The last rows (fewer than 8) of a packed block: the 8-row kernel on a scratch tile, copied back. */
-    private static void edgeTilePacked(int kc, float[] ap, int a0, int rows, float[] b, int b0, float[] c, int c0, int ldc,
-                                       boolean acc, float[] tile) {
-        for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        GemmKernels.kernel8x2P(kc, ap, a0, b, b0, tile, 0, NR, acc);
-        for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
-    }
-
     /** ap[p*mr + r] = A(r, p) for the rows (fewer than mr) of a short last panel, the missing rows zero. */
     private static void packA(int mr, int rows, int kc, float[] a, int a0, int ars, int acs, float[] ap) {
         java.util.Arrays.fill(ap, 0, mr * kc, 0f);
@@ -328,12 +320,15 @@ final class VectorGemm {
         }
     }
 
-    /** Fewer than mr rows: run the full kernel on a scratch tile (A's short panel is zero-padded) and copy back. */
-    private static void edgeTile(int mr, int kc, float[] ap, int rows, float[] b, int b0, int ldb, float[] c, int c0,
-                                 int ldc, boolean acc, float[] tile) {
+    /**
+     * Fewer than mr rows: run the full kernel on a scratch tile and copy back. A's short panel is k-major and
+     * zero-padded to mr rows: from ap[a0], acs floats a k (ap's copy, or the copied block's last rows).
+     */
+    private static void edgeTile(int mr, int kc, float[] ap, int a0, int acs, int rows, float[] b, int b0, int ldb, float[] c,
+                                 int c0, int ldc, boolean acc, float[] tile) {
         for (int r = 0; r < rows; r++) System.arraycopy(c, c0 + r * ldc, tile, r * NR, NR);
-        if (mr == 8) GemmKernels.kernel8x2T(kc, ap, 0, 8, b, b0, ldb, tile, 0, NR, acc);
-        else GemmKernels.kernel6x2(kc, ap, 0, 1, 6, b, b0, ldb, tile, 0, NR, acc);
+        if (mr == 8) GemmKernels.kernel8x2T(kc, ap, a0, acs, b, b0, ldb, tile, 0, NR, acc);
+        else GemmKernels.kernel6x2(kc, ap, a0, 1, acs, b, b0, ldb, tile, 0, NR, acc);
         for (int r = 0; r < rows; r++) System.arraycopy(tile, r * NR, c, c0 + r * ldc, NR);
     }
 

@@ -115,7 +115,7 @@ public interface Backend extends AutoCloseable {
     /**
      * As {@link #rnnSequenceBackward(boolean, int, int, int, Buf, int, Buf, Buf, int, Buf)}, and where this backend
      * can take them in the loop, Σ dH_t² over the batch and units of each step's final output gradient into
-     * stepSumSq[stepOff + t] (by the next collect), with the bits {@link #segmentNormsAndDiff} gives that step's
+     * stepSumSq[stepOff + t] (by the next collect), with the bits {@link #timeGradientSums} gives that step's
      * segment. Returns whether it did; if not (the default, and always when stepSumSq is null), the caller measures dH
      * after.
      */
@@ -242,6 +242,14 @@ public interface Backend extends AutoCloseable {
                       double[] maxAbs, long[] nonFinite, int[] rowOf, long[] histogram);
     /** sumSqA[i] = Σ a² and, when sumSqDiff != null, sumSqDiff[i] = Σ (a − b)² over segment i, in one pass (by the next collect()). */
     void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff);
+    /**
+     * sumSq[i] = Σ x² over segment i for a reading kept to float precision (a recurrent layer's ‖∂L/∂h_t‖ per step,
+     * recorded as a float): a backend may sum in float where the result is well inside float's range (the CPU does,
+     * ~2× faster), and must give the exact {@link #segmentNormsAndDiff} figure's range and non-finite values.
+     */
+    default void timeGradientSums(Buf x, int[] offsets, int[] sizes, double[] sumSq) {
+        segmentNormsAndDiff(x, null, offsets, sizes, sumSq, null);
+    }
     /** x[segment i] *= factors[i]. */
     void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factors);
     /** x = clamp(x, −limit, limit) over [off, off+n); NaN stays NaN. */

@@ -732,8 +732,18 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff) {
+        norms(a, b, offsets, sizes, sumSqA, sumSqDiff, false);
+    }
+
+    @Override
+    public void timeGradientSums(Buf x, int[] offsets, int[] sizes, double[] sumSq) {
+        norms(x, null, offsets, sizes, sumSq, null, true);
+    }
+
+    private void norms(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff, boolean floatSums) {
         SegmentJob j = segmentJob;
         j.prepare(offsets, sizes);
+        j.floatSums = floatSums;
         j.diff = sumSqDiff != null;
         j.a = arr(a);
         j.b = b == null ? null : arr(b);

@@ -86,7 +86,7 @@ final class VectorRecurrence {
         for (int t = seq - 1; t >= 0; t--) {
             int at = t * blk;
             // dH_t is final here, and the step's product has just written it
-            if (stepSumSq != null) stepSumSq[stepOff + t] = SegmentJob.segmentSumSq(dH, dHOff + at, blk, lanes);
+            if (stepSumSq != null) stepSumSq[stepOff + t] = SegmentJob.segmentSumSq(dH, dHOff + at, blk, true, lanes);
             if (sigmoid) CpuCells.rnnSigmoidBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             else CpuCells.rnnTanhBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             if (t == 0) break;

@@ -229,7 +229,7 @@ public final class SequenceModel implements Model {
                 timeSizes[s] = blk;
             }
         }
-        be.segmentNormsAndDiff(outputGrads, null, timeOffsets, timeSizes, sumSq, null);
+        be.timeGradientSums(outputGrads, timeOffsets, timeSizes, sumSq);
     }
 
     @Override

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * statistics-family backend calls (each one kernel launch on the GPU, see CudaBackend) are counted per step.
  */
 class StatisticsLaunchCountTest {
-    static final Set<String> STATISTICS = Set.of("segmentStats", "segmentNormsAndDiff", "scaleSegments",
+    static final Set<String> STATISTICS = Set.of("segmentStats", "segmentNormsAndDiff", "timeGradientSums", "scaleSegments",
             "clampValues", "rowSumSquares", "scaleRows");
 
     @Test

@@ -1,0 +1,102 @@
+package org.gradlab.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Backend#timeGradientSums}, the per-time-step gradient norms' sums: the CPU sums squares in float lanes, so
+ * each sum is checked against the exact double sum to float precision — over short and long segments, one and
+ * several blocks — and where a square leaves float's range (vanishing and exploding gradients, the readings the
+ * lesson is about) or a value is not finite, it must be the true figure still, not a zero or an infinity float made up.
+ * The sums are the same bits on 1–3 threads and as the recurrence's own measure ({@link SegmentJob#segmentSumSq}).
+ */
+class TimeGradientSumsTest {
+    /** FLOAT_RUN chained float adds per lane, then double: the bound the reading is documented to. */
+    private static final double TOLERANCE = VectorNorms.FLOAT_RUN * 0x1p-23;
+
+    @Test
+    void sumsEqualTheExactSumToFloatPrecisionAndTheSameBitsOnAnyThreadCount() {
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int trial = 0; trial < 30; trial++) {
+            int segments = 1 + rng.nextInt(5);
+            int[] offsets = new int[segments], sizes = new int[segments];
+            int n = 0;
+            for (int s = 0; s < segments; s++) {
+                offsets[s] = n;
+                sizes[s] = trial % 3 == 0 ? 1 + rng.nextInt(40) : trial % 3 == 1 ? 1000 : 1 + rng.nextInt(80_000);
+                n += sizes[s];
+            }
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) x[i] = (float) (rng.nextGaussian() * Math.exp(rng.nextGaussian() * 3));
+            double[] first = null;
+            for (int threads = 1; threads <= 3; threads++) {
+                double[] got = sums(threads, x, offsets, sizes);
+                for (int s = 0; s < segments; s++) {
+                    double want = exact(x, offsets[s], sizes[s]);
+                    assertEquals(want, got[s], TOLERANCE * want, "trial " + trial + " segment " + s + " of " + sizes[s]);
+                    assertEquals(Double.doubleToRawLongBits(SegmentJob.segmentSumSq(x, offsets[s], sizes[s], true, VectorNorms.laneScratch())),
+                            Double.doubleToRawLongBits(got[s]), "the recurrence's measure, trial " + trial + " segment " + s);
+                    if (first != null) assertEquals(Double.doubleToRawLongBits(first[s]), Double.doubleToRawLongBits(got[s]),
+                            threads + " threads, trial " + trial + " segment " + s);
+                }
+                first = got;
+            }
+        }
+    }
+
+    @Test
+    void squaresPastFloatsRangeAndNonFiniteValuesGiveTheExactFigure() {
+        float[][] cases = {
+                filled(1000, 3e-23f), // vanishing: every square under float's least subnormal
+                filled(1000, 2e-20f), // squares subnormal in float, their sum far under the floor
+                filled(1000, 1e20f),  // exploding: every square past float's largest
+                filled(1000, 1e19f),  // squares fit, their float sums do not
+                filled(1000, 1e18f),  // squares and sums fit: float-summed
+                withOne(filled(1000, 1f), 5, 3e25f),
+                withOne(filled(1000, 1f), 999, Float.POSITIVE_INFINITY),
+                withOne(filled(1000, 1f), 17, Float.NaN),
+                filled(1000, 0f),
+                filled(1000, Float.MIN_VALUE),
+        };
+        for (float[] x : cases) {
+            double want = exact(x, 0, x.length);
+            for (int threads = 1; threads <= 2; threads++) {
+                double got = sums(threads, x, new int[] {0}, new int[] {x.length})[0];
+                String what = x[0] + " (×" + x.length + ", one of " + x[5] + "/" + x[17] + "/" + x[999] + ")";
+                if (Double.isNaN(want)) assertTrue(Double.isNaN(got), what);
+                else assertEquals(want, got, TOLERANCE * want, what);
+            }
+        }
+    }
+
+    private static double[] sums(int threads, float[] x, int[] offsets, int[] sizes) {
+        try (CpuBackend be = new CpuBackend(threads)) {
+            Buf xb = be.alloc(x.length);
+            be.upload(x, 0, xb, 0, x.length);
+            double[] out = new double[offsets.length];
+            be.timeGradientSums(xb, offsets, sizes, out);
+            be.collect();
+            return out;
+        }
+    }
+
+    private static double exact(float[] x, int off, int n) {
+        double s = 0;
+        for (int i = off; i < off + n; i++) s += (double) x[i] * x[i];
+        return s;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] x = new float[n];
+        java.util.Arrays.fill(x, v);
+        return x;
+    }
+
+    private static float[] withOne(float[] x, int at, float v) {
+        x[at] = v;
+        return x;
+    }
+}

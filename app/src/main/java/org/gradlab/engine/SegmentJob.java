@@ -31,7 +31,7 @@ final class SegmentJob implements WorkerPool.Job {
 
     /**
      * diff: the norms pass also sums (a−b)²; histogram: the statistics pass counts bins; floatSums: the norms pass
-     * sums Σa² in float ({@link #blockSumSqFloat}, a reading kept to float precision).
+     * sums Σa² in float ({@link VectorNorms#sumSqFloat}, a reading kept to float precision).
      */
     boolean diff, histogram, floatSums;
     /** Two threads take the blocks as they go (RowClaims; the figures are combined in block order all the same). */
@@ -143,35 +143,22 @@ final class SegmentJob implements WorkerPool.Job {
 
     private void normsAndDiff(int k, double[] laneScratch) {
         int i0 = blockStart[k], end = blockEnd[k];
-        bSq[k] = floatSums ? blockSumSqFloat(a, i0, end, laneScratch) : blockSumSq(a, i0, end, laneScratch);
+        bSq[k] = blockSumSq(a, i0, end, floatSums, laneScratch);
         bDiff[k] = diff ? blockSumSqDiff(a, b, i0, end, laneScratch) : 0;
     }
 
     /**
      * Σ x[i]² over one block [i0, end): whole vectors widened to double a vector at a time (a sum of squares per time
-     * step of a recurrent layer's gradient runs every step: a scalar running sum cost ~2% of a small RNN's step), then
-     * the last values in order.
+     * step of a recurrent layer's gradient runs every step: a scalar running sum cost ~2% of a small RNN's step), or
+     * with floatSums summed in float lanes first ({@link VectorNorms#sumSqFloat}); then the last values in order.
      */
-    static double blockSumSq(float[] x, int i0, int end, double[] laneScratch) {
+    static double blockSumSq(float[] x, int i0, int end, boolean floatSums, double[] laneScratch) {
         double sq = 0;
         int i = i0;
         if (VectorSupport.ENABLED) {
             i = i0 + (end - i0) / VectorGemm.L * VectorGemm.L;
-            sq = VectorNorms.sumSq(x, i0, i, laneScratch);
+            sq = floatSums ? VectorNorms.sumSqFloat(x, i0, i, laneScratch) : VectorNorms.sumSq(x, i0, i, laneScratch);
         }
-        for (; i < end; i++) sq += (double) x[i] * x[i];
-        return sq;
-    }
-
-    /**
-     * Σ x[i]² over one block to float precision: whole vectors by {@link VectorNorms#sumSqFloat} (taken again in
-     * double where it cannot stand), the last values in double, in order.
-     */
-    static double blockSumSqFloat(float[] x, int i0, int end, double[] laneScratch) {
-        if (!VectorSupport.ENABLED) return blockSumSq(x, i0, end, laneScratch);
-        int i = i0 + (end - i0) / VectorGemm.L * VectorGemm.L;
-        double sq = VectorNorms.sumSqFloat(x, i0, i, laneScratch);
-        if (!(sq >= VectorNorms.FLOAT_FLOOR && sq < Double.POSITIVE_INFINITY)) sq = VectorNorms.sumSq(x, i0, i, laneScratch);
         for (; i < end; i++) sq += (double) x[i] * x[i];
         return sq;
     }
@@ -195,14 +182,14 @@ final class SegmentJob implements WorkerPool.Job {
      * Σ x[i]² over the segment [off, off + n) with the bits {@link CpuBackend#segmentNormsAndDiff} gives it: the same
      * blocks, their sums added in block order from 0. For a caller that has the values in cache earlier than a
      * separate pass would (the recurrence, each time step's output gradient as it is final); with floatSums, as the
-     * float-summed pass gives it ({@link #blockSumSqFloat}).
+     * float-summed pass gives it.
      */
     static double segmentSumSq(float[] x, int off, int n, boolean floatSums, double[] laneScratch) {
         double s = 0;
         int start = off, end = off + n;
         do {
             int stop = Math.min(end, start + BLOCK);
-            s += floatSums ? blockSumSqFloat(x, start, stop, laneScratch) : blockSumSq(x, start, stop, laneScratch);
+            s += blockSumSq(x, start, stop, floatSums, laneScratch);
             start = stop;
         } while (start < end);
         return s;

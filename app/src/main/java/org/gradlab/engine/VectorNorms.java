@@ -67,17 +67,17 @@ final class VectorNorms {
     static final int FLOAT_RUN = 16;
     /**
      * The least float-summed Σx² taken as it stands: below it, squares under float's range (|x| < 2^-63) may have
-     * been lost against the total, so the caller sums again in double.
+     * been lost against the total, so the values are summed again in double.
      */
-    static final double FLOAT_FLOOR = 0x1p-100;
+    private static final double FLOAT_FLOOR = 0x1p-100;
 
     /**
      * Σ x[i]² over [i0, i1) for a reading kept to float precision (a recurrent layer's ‖∂L/∂h_t‖, a float in the
      * recording): squares summed in four float vectors for up to {@value #FLOAT_RUN} loads each, then widened into
      * two double sums, the lanes added first to last. A 20 × 50 step's 1,000 values in L1 take ~36 ns so, ~68 in
      * {@link #sumSq} (whose widening of every value bounds it); the relative error is at most ~FLOAT_RUN·2^-24. A
-     * result that is not finite or under {@link #FLOAT_FLOOR} (a square past float's range, a NaN, a sum that
-     * overflowed) is the caller's to take again in double.
+     * float sum that is not finite or under {@link #FLOAT_FLOOR} (a square past float's range, a NaN, a sum that
+     * overflowed) is taken again by {@link #sumSq}, so no reading becomes 0 or ∞ that is not.
      */
     static double sumSqFloat(float[] x, int i0, int i1, double[] laneScratch) {
         DoubleVector w0 = DoubleVector.zero(DS), w1 = w0;
@@ -102,7 +102,8 @@ final class VectorNorms {
             w1 = w1.add((DoubleVector) s.convertShape(VectorOperators.F2D, DS, 1));
         }
         w0.add(w1).intoArray(laneScratch, 0);
-        return lanesInOrder(laneScratch);
+        double sq = lanesInOrder(laneScratch);
+        return sq >= FLOAT_FLOOR && sq < Double.POSITIVE_INFINITY ? sq : sumSq(x, i0, i1, laneScratch);
     }
 
     /** Σ (x[i] − y[i])² over [i0, i1), each difference a float (as the scalar loop's x − y), with {@link #sumSq}'s four sums. */

@@ -104,6 +104,7 @@ final class VectorTallGemm {
         for (; j < j1; ) {
             int end = Math.min(j1, j + NJ), v = 0;
             // one loop per method, fused or not: a method with both grew past C2's inlining budget and boxed its vectors
+            if (end - j <= 2) for (; v + 4 * L <= mp; v += 4 * L) kernel4Mul2(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
             for (; v + 2 * L <= mp; v += 2 * L) {
                 if (end - j <= 2) kernel2Mul2(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
                 else kernel2Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
@@ -240,6 +241,30 @@ final class VectorTallGemm {
         c10.intoArray(t, t1); c11.intoArray(t, t1 + L);
     }
 
+    /**
+     * kernel2Mul2 for four vectors of G's rows (a 50-unit layer's 64 padded rows at once): eight chains side by side,
+     * where two calls of four each waited on their adds.
+     */
+    private static void kernel4Mul2(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j,
+                                    int end, float[] t, int mp, int v) {
+        int j0 = j, j1 = end - 1, t0 = j0 * mp + v, t1 = j1 * mp + v;
+        FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, t, t0 + 2 * L), c03 = FloatVector.fromArray(S, t, t0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, t, t1), c11 = FloatVector.fromArray(S, t, t1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, t, t1 + 2 * L), c13 = FloatVector.fromArray(S, t, t1 + 3 * L);
+        int ai = a0 + p0 * lda, bi = bOff + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
+            FloatVector x2 = FloatVector.fromArray(S, a, ai + 2 * L), x3 = FloatVector.fromArray(S, a, ai + 3 * L);
+            float y = b[bi + j0];
+            c00 = c00.add(x0.mul(y)); c01 = c01.add(x1.mul(y)); c02 = c02.add(x2.mul(y)); c03 = c03.add(x3.mul(y));
+            y = b[bi + j1];
+            c10 = c10.add(x0.mul(y)); c11 = c11.add(x1.mul(y)); c12 = c12.add(x2.mul(y)); c13 = c13.add(x3.mul(y));
+        }
+        c00.intoArray(t, t0); c01.intoArray(t, t0 + L); c02.intoArray(t, t0 + 2 * L); c03.intoArray(t, t0 + 3 * L);
+        c10.intoArray(t, t1); c11.intoArray(t, t1 + L); c12.intoArray(t, t1 + 2 * L); c13.intoArray(t, t1 + 3 * L);
+    }
+
     private static void kernel1Mul(int p0, int p1, float[] a, int a0, int lda, float[] b, int bOff, int ldb, int j, int end,
                                    float[] t, int mp, int v) {
         int last = end - 1;
@@ -273,7 +298,12 @@ final class VectorTallGemm {
         int i = i0;
         for (; i + 2 <= i1; i += 2) {
             int r0 = lr + (i - i0) * ld, v = 0;
-            for (; v + 2 <= nv; v += 2) rows2x2(p0, p1, a, aOff + i, lda, b, b0 + v * L, ldb, t, r0 + v * L, ld);
+            // pairs of vectors, the last three together (a lone vector's chain waits on its own multiply-add)
+            for (; v + 2 <= nv && v + 3 != nv; v += 2) rows2x2(p0, p1, a, aOff + i, lda, b, b0 + v * L, ldb, t, r0 + v * L, ld);
+            if (v + 3 == nv) {
+                rows2x3(p0, p1, a, aOff + i, lda, b, b0 + v * L, ldb, t, r0 + v * L, ld);
+                v += 3;
+            }
             for (; v < nv; v++) {
                 rows1x1(p0, p1, a, aOff + i, lda, b, b0 + v * L, ldb, t, r0 + v * L);
                 rows1x1(p0, p1, a, aOff + i + 1, lda, b, b0 + v * L, ldb, t, r0 + ld + v * L);
@@ -298,6 +328,23 @@ final class VectorTallGemm {
         }
         c00.intoArray(t, r0); c01.intoArray(t, r0 + L);
         c10.intoArray(t, r0 + ld); c11.intoArray(t, r0 + ld + L);
+    }
+
+    /** rows2x2 for three vectors of columns: six chains, where a pair and two lone vectors waited on their own. */
+    private static void rows2x3(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int r0, int ld) {
+        FloatVector c00 = FloatVector.fromArray(S, t, r0), c01 = FloatVector.fromArray(S, t, r0 + L), c02 = FloatVector.fromArray(S, t, r0 + 2 * L);
+        FloatVector c10 = FloatVector.fromArray(S, t, r0 + ld), c11 = FloatVector.fromArray(S, t, r0 + ld + L);
+        FloatVector c12 = FloatVector.fromArray(S, t, r0 + ld + 2 * L);
+        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector y0 = FloatVector.fromArray(S, b, bi), y1 = FloatVector.fromArray(S, b, bi + L), y2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(y0, c00); c01 = x.fma(y1, c01); c02 = x.fma(y2, c02);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(y0, c10); c11 = x.fma(y1, c11); c12 = x.fma(y2, c12);
+        }
+        c00.intoArray(t, r0); c01.intoArray(t, r0 + L); c02.intoArray(t, r0 + 2 * L);
+        c10.intoArray(t, r0 + ld); c11.intoArray(t, r0 + ld + L); c12.intoArray(t, r0 + ld + 2 * L);
     }
 
     private static void rows1x1(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int r0) {

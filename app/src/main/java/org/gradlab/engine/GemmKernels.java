@@ -174,6 +174,64 @@ final class GemmKernels {
     }
 
     /**
+     * kernel8x2 for a row-major A (acs = 1) and a packed strip of B: A(r, p) = a[o_r + p], B(p, ·) at b0 + p·NR.
+     * Each read's index is the loop's counter times a constant plus an invariant, so C2 checks the bounds once,
+     * before the loop; kernel8x2, with its strides passed in, checked each of the ten reads every step and kept an
+     * offset on the stack (objdump: ~40 integer operations beside the 16 multiply-adds, as many as the core retires
+     * in the multiply-adds' time). A recurrence's product (h_t·W_hh) and a layer's forward products take it.
+     * Written out again on purpose, as kernel8x2T is kernel8x2's twin.
+     */
+    static void kernel8x2R(int kc, float[] a, int a0, int ars, float[] b, int b0, float[] c, int c0, int ldc, boolean acc) {
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (acc) {
+            int r = c0;
+            c00 = FloatVector.fromArray(S, c, r); c01 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c50 = FloatVector.fromArray(S, c, r); c51 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c60 = FloatVector.fromArray(S, c, r); c61 = FloatVector.fromArray(S, c, r + L); r += ldc;
+            c70 = FloatVector.fromArray(S, c, r); c71 = FloatVector.fromArray(S, c, r + L);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c10 = z; c11 = z; c20 = z; c21 = z; c30 = z; c31 = z;
+            c40 = z; c41 = z; c50 = z; c51 = z; c60 = z; c61 = z; c70 = z; c71 = z;
+        }
+        int o0 = a0, o1 = o0 + ars, o2 = o1 + ars, o3 = o2 + ars, o4 = o3 + ars, o5 = o4 + ars, o6 = o5 + ars, o7 = o6 + ars;
+        for (int p = 0; p < kc; p++) {
+            int bp = b0 + p * NR;
+            FloatVector b0v = FloatVector.fromArray(S, b, bp);
+            FloatVector b1v = FloatVector.fromArray(S, b, bp + L);
+            FloatVector av = FloatVector.broadcast(S, a[o0 + p]);
+            c00 = b0v.fma(av, c00); c01 = b1v.fma(av, c01);
+            av = FloatVector.broadcast(S, a[o1 + p]);
+            c10 = b0v.fma(av, c10); c11 = b1v.fma(av, c11);
+            av = FloatVector.broadcast(S, a[o2 + p]);
+            c20 = b0v.fma(av, c20); c21 = b1v.fma(av, c21);
+            av = FloatVector.broadcast(S, a[o3 + p]);
+            c30 = b0v.fma(av, c30); c31 = b1v.fma(av, c31);
+            av = FloatVector.broadcast(S, a[o4 + p]);
+            c40 = b0v.fma(av, c40); c41 = b1v.fma(av, c41);
+            av = FloatVector.broadcast(S, a[o5 + p]);
+            c50 = b0v.fma(av, c50); c51 = b1v.fma(av, c51);
+            av = FloatVector.broadcast(S, a[o6 + p]);
+            c60 = b0v.fma(av, c60); c61 = b1v.fma(av, c61);
+            av = FloatVector.broadcast(S, a[o7 + p]);
+            c70 = b0v.fma(av, c70); c71 = b1v.fma(av, c71);
+        }
+        int r = c0;
+        c00.intoArray(c, r); c01.intoArray(c, r + L); r += ldc;
+        c10.intoArray(c, r); c11.intoArray(c, r + L); r += ldc;
+        c20.intoArray(c, r); c21.intoArray(c, r + L); r += ldc;
+        c30.intoArray(c, r); c31.intoArray(c, r + L); r += ldc;
+        c40.intoArray(c, r); c41.intoArray(c, r + L); r += ldc;
+        c50.intoArray(c, r); c51.intoArray(c, r + L); r += ldc;
+        c60.intoArray(c, r); c61.intoArray(c, r + L); r += ldc;
+        c70.intoArray(c, r); c71.intoArray(c, r + L);
+    }
+
+    /**
      * kernel8x2T over a block from {@link #packBlock} and a packed strip of B: A(r, p) = a[a0 + p·MC + r] and
      * B(p, ·) at b0 + p·NR, both strides constants, so that C2 moves the reads' bounds checks out of the loop (with
      * strides passed in it checked three reads a step and reloaded two strides from the stack). Written out again on

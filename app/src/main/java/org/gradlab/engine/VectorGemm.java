@@ -178,6 +178,7 @@ final class VectorGemm {
                         for (int i = 0; i < whole; i += 8) {
                             if (blockPacked) GemmKernels.kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else if (ars == 1) GemmKernels.kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            else if (acs == 1 && strips) GemmKernels.kernel8x2R(kc, a, aBlock + i * ars, ars, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else GemmKernels.kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }

@@ -66,8 +66,8 @@ public final class Replay {
      * device other than the one that recorded the run). The fork's parent reference is checked — a GradLab
      * run with the same model, data and seed, branched where run.json says, no cycle — and every re-trained
      * step is checked against the recording (loss and pre-clip norm; bit for bit when the device recorded
-     * in run.json is this one), so a wrong parent or a damaged checkpoint is an error naming the first step
-     * that differs, never a silently wrong state.
+     * in run.json computes as this one, whatever its thread count: {@link RunManifest#arithmetic}), so a wrong
+     * parent or a damaged checkpoint is an error naming the first step that differs, never a silently wrong state.
      */
     public static Snapshot stateAt(RunReader r, long k, Backend be, Rebuild.Progress progress, java.util.function.Consumer<String> notes)
             throws RunFileException {
@@ -109,7 +109,9 @@ public final class Replay {
             fromParent = true;
         }
         String recorded = m.device(), here = be.name();
-        boolean exact = recorded != null && recorded.equals(here);
+        // a run recorded on two threads and rebuilt on one (the app rebuilds on every core; a small RNN trains on
+        // one) is the same arithmetic, so its steps are checked bit for bit
+        boolean exact = recorded != null && RunManifest.arithmetic(recorded).equals(RunManifest.arithmetic(here));
         if (!exact) {
             notes.accept(file + " was recorded on " + (recorded == null ? "an unrecorded device" : recorded) + " and is rebuilt on "
                     + here + ": the re-trained steps are checked to within rounding, not bit for bit");

@@ -92,6 +92,16 @@ public record RunManifest(int formatVersion, String appVersion, String createdAt
         return sp < 0 ? backendName : backendName.substring(0, sp);
     }
 
+    /**
+     * What in a backend's name decides a step's bits: "cpu (vector (512-bit, 16 floats))" of "cpu (2 threads, vector
+     * (512-bit, 16 floats))". The CPU's thread count does not (the same bits on any number of threads), nor a note
+     * that JIT flags are missing (speed only); a GPU's name is kept whole.
+     */
+    public static String arithmetic(String backendName) {
+        if (!backendName.startsWith("cpu (")) return backendName;
+        return backendName.replaceFirst("^cpu \\(\\d+ threads?, ", "cpu (").replaceFirst("; JIT flags missing:[^)]*", "");
+    }
+
     /** The manifest of an imported run: its layout and groups as derived from the logs, and where they came from. */
     public static RunManifest imported(ParamLayout layout, Imported source) {
         List<Tensor> ts = new ArrayList<>();

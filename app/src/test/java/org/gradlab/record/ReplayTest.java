@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The state rebuilt from a recording (checkpoint + recorded events) equals the live state, bit for bit. */
 class ReplayTest {
@@ -54,5 +55,42 @@ class ReplayTest {
                 }
             }
         }
+    }
+
+    /**
+     * The CPU gives the same bits on any number of threads, so a run recorded on two and rebuilt on one (the app
+     * rebuilds on every core; a small RNN trains on one) is checked bit for bit, with no note that it was rebuilt
+     * elsewhere; a different vector width, the scalar kernels or a GPU are other arithmetic.
+     */
+    @Test
+    void aRunRecordedOnTwoThreadsIsRebuiltBitForBitOnOne() throws Exception {
+        assertEquals("cpu (vector (512-bit, 16 floats))", RunManifest.arithmetic("cpu (2 threads, vector (512-bit, 16 floats))"));
+        assertEquals(RunManifest.arithmetic("cpu (1 thread, vector (256-bit, 8 floats))"),
+                RunManifest.arithmetic("cpu (16 threads, vector (256-bit, 8 floats; JIT flags missing: -XX:PerMethodTrapLimit: run "
+                        + "through ./gradlab, or kernels may run 2-4x slower))"));
+        assertEquals(RunManifest.arithmetic("cpu (1 thread, scalar)"), RunManifest.arithmetic("cpu (2 threads, scalar)"));
+        assertNotEquals(RunManifest.arithmetic("cpu (1 thread, vector (512-bit, 16 floats))"), RunManifest.arithmetic("cpu (1 thread, scalar)"));
+        assertNotEquals(RunManifest.arithmetic("cpu (2 threads, vector (512-bit, 16 floats))"),
+                RunManifest.arithmetic("cpu (2 threads, vector (256-bit, 8 floats))"));
+        assertEquals("cuda (NVIDIA H200, 2 threads)", RunManifest.arithmetic("cuda (NVIDIA H200, 2 threads)"));
+
+        Path dir = tmp.resolve("two");
+        Snapshot live;
+        try (CpuBackend be = new CpuBackend(2)) {
+            TrainingSession s = new TrainingSession(be, RecordFixtures.small("rnn", "multiplication", 12, 8, List.of()));
+            RunWriter w = RunWriter.create(dir, RunManifest.create(s.config(), s.layout(), null, be.name()));
+            s.addListener(w);
+            s.start(true);
+            assertEquals(12, s.submit(new Command.Step(12)).get(30, TimeUnit.SECONDS));
+            live = s.submit(new Command.TakeSnapshot("test")).get(30, TimeUnit.SECONDS);
+            w.close();
+        }
+        List<String> notes = new java.util.ArrayList<>();
+        try (CpuBackend be = new CpuBackend(1); RunReader r = RunReader.open(dir)) {
+            assertNotEquals(r.manifest().device(), be.name());
+            Snapshot re = Replay.stateAt(r, 12, be, null, notes::add);
+            assertArrayEquals(live.params(), re.params(), "weights at step 12");
+        }
+        assertEquals(List.of(), notes, "an exact rebuild says nothing about another device");
     }
 }

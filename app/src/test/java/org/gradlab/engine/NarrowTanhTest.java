@@ -32,15 +32,25 @@ class NarrowTanhTest {
         assertTrue(scalar < v.length / 200, scalar + " of " + v.length + " values left to Math.exp"); // 271 here
     }
 
-    /** Runs tanhNarrow over v in calls of 1 to 40 values (every lane count of a last vector) against the scalar tanh. */
+    /**
+     * Runs tanhNarrow over v in calls of 1 to 40 values (every lane count of a last vector) against the scalar tanh,
+     * every other call with a vector of other floats past the values (the recurrence's scratch has them: whole groups
+     * are then read and written in place), which must come back as they were.
+     */
     private static int check(float[] v) {
         double[] lanes = new double[VectorActivations.narrowLanes()];
         SplittableRandom rng = new SplittableRandom(v.length);
         int scalar = 0;
         for (int i = 0; i < v.length; ) {
             int n = Math.min(v.length - i, 1 + rng.nextInt(40));
-            float[] got = java.util.Arrays.copyOfRange(v, i, i + n);
+            int slack = rng.nextBoolean() ? 16 : 0;
+            float[] got = java.util.Arrays.copyOfRange(v, i, i + n + slack); // zeros past v's end
+            for (int q = n; q < n + slack; q++) got[q] = q % 3 == 0 ? Float.NaN : q * 1e3f;
+            float[] past = java.util.Arrays.copyOfRange(got, n, n + slack);
             scalar += VectorActivations.tanhNarrow(got, n, lanes);
+            for (int q = 0; q < slack; q++) {
+                assertEquals(Float.floatToRawIntBits(past[q]), Float.floatToRawIntBits(got[n + q]), "float past the values");
+            }
             for (int q = 0; q < n; q++) {
                 float want = Activations.tanh(v[i + q]);
                 assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(got[q]),

@@ -126,6 +126,18 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * As {@link #rnnSequenceBackward(boolean, int, int, int, Buf, int, Buf, Buf, int, Buf, double[], int)} for a loss
+     * on the sequence's last step only: dH holds that step's output gradient, and every step before it is taken as
+     * zero whatever dH holds there (and overwritten). The default zeroes them first; a backend may instead write
+     * those steps' products without adding to them, the same bits.
+     */
+    default boolean rnnSequenceBackwardFromLast(boolean sigmoid, int seq, int batch, int hidden, Buf whh, int whhOff,
+                                                Buf h, Buf dH, int dHOff, Buf dPre, double[] stepSumSq, int stepOff) {
+        fill(dH, dHOff, (seq - 1) * batch * hidden, 0f);
+        return rnnSequenceBackward(sigmoid, seq, batch, hidden, whh, whhOff, h, dH, dHOff, dPre, stepSumSq, stepOff);
+    }
+
+    /**
      * Whether {@link #lstmForward} and {@link #gruForward} may be given their gates at the same place as xg, the
      * input projection they read (a recurrent layer then keeps one buffer for both, as xg is not needed after the
      * step): each unit's pre-activations are read before its gates are written. The CPU's cells allow it — and a

@@ -7,6 +7,8 @@ package org.gradlab.engine;
 final class RecurrenceJob implements WorkerPool.Job {
     private final ThreadScratch scratch;
     boolean backward, sigmoid;
+    /** Backward: dH's steps before the last are taken as zero (written, not added to). */
+    boolean fromLast;
     int seq, batch, in, hidden, xOff, bihOff, bhhOff, dHOff;
     float[] padded = new float[0], paddedIn = new float[0], x, bias, xg, hg, h, dH, dPre;
     /** Backward, on one thread only: where each step's Σ dH_t² goes (null: not measured). */
@@ -43,7 +45,7 @@ final class RecurrenceJob implements WorkerPool.Job {
         int tileSize = VectorRecurrence.MR * VectorGemm.padded(hidden);
         float[] tile = scratch.floats(chunk, tileSize);
         if (backward) {
-            VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, dPre, tile,
+            VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, fromLast, dPre, tile,
                     chunks == 1 ? stepSumSq : null, stepOff, lanes);
             return;
         }

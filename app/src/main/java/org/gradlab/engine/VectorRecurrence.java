@@ -78,11 +78,15 @@ final class VectorRecurrence {
 
     /**
      * Rows [r0, r1) back through all steps: dPre_t = dH_t ⊙ act'(h_{t+1}), dH_{t−1} += dPre_t·W; wp is W_hh padded.
-     * With stepSumSq (all rows only), Σ dH_t² into stepSumSq[stepOff + t] as each step's gradient is final.
+     * With stepSumSq (all rows only), Σ dH_t² into stepSumSq[stepOff + t] as each step's gradient is final. With
+     * fromLast, dH's steps before the last are taken as zero: each product is written there, not added (a chain from
+     * zero either way, so the same bits as zeroing them first).
      */
     static void backward(int r0, int r1, boolean sigmoid, int seq, int batch, int hid, float[] wp, float[] h,
-                         float[] dH, int dHOff, float[] dPre, float[] tile, double[] stepSumSq, int stepOff, double[] lanes) {
+                         float[] dH, int dHOff, boolean fromLast, float[] dPre, float[] tile, double[] stepSumSq, int stepOff,
+                         double[] lanes) {
         int np = VectorGemm.padded(hid), blk = batch * hid, fused = hid - hid % L;
+        boolean acc = !fromLast;
         for (int t = seq - 1; t >= 0; t--) {
             int at = t * blk;
             // dH_t is final here, and the step's product has just written it
@@ -94,8 +98,8 @@ final class VectorRecurrence {
                 rows = tileRows(r1 - i);
                 int c0 = dHOff + at - blk + i * hid;
                 if (rows != 4 && rows != 6 && rows != MR) { // a kernel row past the tile's: through the scratch tile
-                    for (int r = 0; r < rows; r++) System.arraycopy(dH, c0 + r * hid, tile, r * np, hid);
-                    product(hid, hid, dPre, at + i * hid, rows, wp, tile, 0, np, tile, 0, np, true);
+                    if (acc) for (int r = 0; r < rows; r++) System.arraycopy(dH, c0 + r * hid, tile, r * np, hid);
+                    product(hid, hid, dPre, at + i * hid, rows, wp, tile, 0, np, tile, 0, np, acc);
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * np, dH, c0 + r * hid, hid);
                     continue;
                 }
@@ -103,8 +107,8 @@ final class VectorRecurrence {
                 // through the tile, a few floats a row (copying whole rows in and out cost 7-10% of the backward;
                 // element by element: an arraycopy call per row of two floats cost more than the floats)
                 int w = hid - fused;
-                for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) tile[r * L + q] = dH[o + q];
-                product(hid, hid, dPre, at + i * hid, rows, wp, dH, c0, hid, tile, -fused, L, true);
+                if (acc) for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) tile[r * L + q] = dH[o + q];
+                product(hid, hid, dPre, at + i * hid, rows, wp, dH, c0, hid, tile, -fused, L, acc);
                 for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) dH[o + q] = tile[r * L + q];
             }
         }

@@ -113,18 +113,23 @@ final class RecurrentLayer {
     /**
      * Uses (and overwrites) {@link #outputGrad()}; writes dx (overwriting) when dx != null. With stepSumSq, returns
      * whether Σ (∂L/∂h_t)² of each step went into stepSumSq[stepOff + t] on the way (the backend's recurrence takes
-     * them where it can; otherwise the caller measures the output gradient after).
+     * them where it can; otherwise the caller measures the output gradient after). With fromLast, only the last step's
+     * output gradient is set (a loss on the sequence's end); the steps before it are taken as zero.
      */
-    boolean backward(Buf x, int xOff, Buf dx, int dxOff, double[] stepSumSq, int stepOff) {
+    boolean backward(Buf x, int xOff, Buf dx, int dxOff, double[] stepSumSq, int stepOff, boolean fromLast) {
         Backend be = store.backend();
         Buf p = store.params(), g = store.grads();
         int rows = batch * seq;
         if (cell == CellType.LSTM) be.fill(dc, 0, batch * hid, 0f);
         boolean measured = false;
-        if (cell.gates == 1) {
+        if (cell.gates == 1 && fromLast) {
+            measured = be.rnnSequenceBackwardFromLast(cell == CellType.RNN_SIGMOID, seq, batch, hid, p, whh.offset(), hs, dH,
+                    dHOff, dPreX, stepSumSq, stepOff);
+        } else if (cell.gates == 1) {
             measured = be.rnnSequenceBackward(cell == CellType.RNN_SIGMOID, seq, batch, hid, p, whh.offset(), hs, dH, dHOff,
                     dPreX, stepSumSq, stepOff);
         } else {
+            if (fromLast) be.fill(dH, dHOff, (seq - 1) * batch * hid, 0f);
             be.packForProducts(gh, hid, p, whh.offset(), whhProducts);
             be.gatedSequenceBackward(cell == CellType.LSTM, seq, batch, hid, whhProducts, gates, hg, hs, cs, dH, dHOff, dc,
                     dPreX, dPreH, dSink);

@@ -182,8 +182,8 @@ public final class SequenceModel implements Model {
         if (cfg.everyStep()) {
             head.backward(top.outputs(), top.outputOffset(), headRows, dOut, 0, dTop, topOff, false);
         } else {
+            // the steps before the last are left as they are: the top layer's backward takes them as zero
             int last = (cfg.seq() - 1) * bsz * hid;
-            be.fill(dTop, topOff, last, 0f);
             head.backward(top.outputs(), top.outputOffset() + last, headRows, dOut, 0, dTop, topOff + last, false);
         }
         boolean unmeasured = false;
@@ -195,7 +195,8 @@ public final class SequenceModel implements Model {
             int dxOff = first ? 0 : layers[l - 1].outputGradOffset();
             // the first layer's input is no longer needed once its weight gradient is taken, so the
             // embedding gradient reuses the input buffer
-            if (!layers[l].backward(x, xOff, dx, dxOff, timeSumSq, l * cfg.seq())) unmeasured = true;
+            boolean fromLast = !cfg.everyStep() && l == layers.length - 1;
+            if (!layers[l].backward(x, xOff, dx, dxOff, timeSumSq, l * cfg.seq(), fromLast)) unmeasured = true;
         }
         if (timeSumSq != null && unmeasured) measureOutputGrads(timeSumSq);
         timeSumSq = null;

@@ -45,6 +45,48 @@ class RecurrenceParityTest {
     }
 
     /**
+     * A loss on the last step only: the backward that takes dH's earlier steps as zero (whatever they hold: NaN here)
+     * gives the bits of zeroing them and running the general backward — dH, dPre and each step's Σ dH².
+     */
+    @Test
+    void fromLastEqualsZeroedStepsBitForBit() {
+        SplittableRandom rng = new SplittableRandom(11);
+        int[] hiddens = {1, 15, 16, 17, 33, 48, 50, 64, 100};
+        for (int threads : new int[] {1, 2, 3}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int trial = 0; trial < 14; trial++) {
+                    int hidden = hiddens[rng.nextInt(hiddens.length)], batch = trial == 0 ? 20 : 1 + rng.nextInt(30);
+                    checkFromLast(be, rng, trial % 3 == 1, trial == 0 ? 100 : 1 + rng.nextInt(12), batch, trial == 0 ? 50 : hidden);
+                }
+            }
+        }
+    }
+
+    private static void checkFromLast(CpuBackend be, SplittableRandom rng, boolean sigmoid, int seq, int batch, int hidden) {
+        int blk = batch * hidden, dHOff = 3, whhOff = 5;
+        Buf w = up(be, rand(rng, whhOff + hidden * hidden, (float) (1.5 / Math.sqrt(hidden))));
+        float[] hv = rand(rng, (seq + 1) * blk, 0.9f), dOut = rand(rng, dHOff + seq * blk, 1f);
+        Buf h = up(be, hv);
+        Buf[] dHs = new Buf[2], dPres = new Buf[2];
+        double[][] sums = new double[2][seq];
+        for (int path = 0; path < 2; path++) {
+            dHs[path] = up(be, dOut);
+            dPres[path] = be.alloc(seq * blk);
+            if (path == 0) {
+                be.fill(dHs[0], dHOff, (seq - 1) * blk, 0f);
+                be.rnnSequenceBackward(sigmoid, seq, batch, hidden, w, whhOff, h, dHs[0], dHOff, dPres[0], sums[0], 0);
+            } else {
+                be.fill(dHs[1], dHOff, (seq - 1) * blk, Float.NaN);
+                be.rnnSequenceBackwardFromLast(sigmoid, seq, batch, hidden, w, whhOff, h, dHs[1], dHOff, dPres[1], sums[1], 0);
+            }
+        }
+        String what = "from last: " + (sigmoid ? "sigmoid" : "tanh") + " T=" + seq + " B=" + batch + " H=" + hidden + " threads=" + be.threads();
+        sameBits(be, dHs, dHOff + seq * blk, what + " dH");
+        sameBits(be, dPres, seq * blk, what + " dPre");
+        for (int t = 0; t < seq; t++) assertEquals(sums[0][t], sums[1][t], what + " step " + t + "'s Σ dH²");
+    }
+
+    /**
      * Row tiles cover the rows exactly, at most MR (6 or 8) each, and an even count runs in whole tiles of four, six
      * and eight.
      */

@@ -118,7 +118,8 @@ final class VectorActivations {
                 FloatVector a = (FloatVector) D_ONE.sub(D_TWO.div(lo.add(D_ONE))).convertShape(VectorOperators.D2F, S, 0);
                 FloatVector b = (FloatVector) D_ONE.sub(D_TWO.div(hi.add(D_ONE))).convertShape(VectorOperators.D2F, S, 0);
                 // NaN compares unequal; neither end is ever −0 (1 − u rounds to +0 when u = 1); the lanes past the
-                // group are 0 in both
+                // group are 0 in both. The bracket's arithmetic is written out here and in narrowGroup: this class's
+                // methods are never inlined (see the class comment), so a shared helper would box its vectors
                 if (a.eq(b).allTrue()) {
                     x.blend(a, LOW).intoArray(v, i);
                     continue;

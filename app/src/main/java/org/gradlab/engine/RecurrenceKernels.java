@@ -393,4 +393,52 @@ final class RecurrenceKernels {
         c20.intoArray(c, cb + 2 * ldc); c21.intoArray(d, db + 2 * ldd);
         c30.intoArray(c, cb + 3 * ldc); c31.intoArray(d, db + 3 * ldd);
     }
+
+    /**
+     * Five rows by four vectors, three fused and the narrow last one a multiply then an add: a whole padded row of a
+     * 49- to 63-unit layer a call (20 accumulators, four B vectors and a broadcast of 32 registers), so a batch of 20
+     * runs as four equal tiles, not 8 + 8 + 4 rows of two calls each (see {@link VectorRecurrence#fiveRowTiles}).
+     */
+    static void kernel5x4FM(int k, float[] a, int o0, int o1, int o2, int o3, int o4, float[] b, int np,
+                            float[] c, int cb, int ldc, float[] d, int db, int ldd, boolean acc) {
+        FloatVector c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, c40, c41, c42, c43;
+        if (acc) {
+            c00 = FloatVector.fromArray(S, c, cb); c01 = FloatVector.fromArray(S, c, cb + L); c02 = FloatVector.fromArray(S, c, cb + 2 * L); c03 = FloatVector.fromArray(S, d, db);
+            int r = cb + ldc, q = db + ldd;
+            c10 = FloatVector.fromArray(S, c, r); c11 = FloatVector.fromArray(S, c, r + L); c12 = FloatVector.fromArray(S, c, r + 2 * L); c13 = FloatVector.fromArray(S, d, q);
+            r += ldc; q += ldd;
+            c20 = FloatVector.fromArray(S, c, r); c21 = FloatVector.fromArray(S, c, r + L); c22 = FloatVector.fromArray(S, c, r + 2 * L); c23 = FloatVector.fromArray(S, d, q);
+            r += ldc; q += ldd;
+            c30 = FloatVector.fromArray(S, c, r); c31 = FloatVector.fromArray(S, c, r + L); c32 = FloatVector.fromArray(S, c, r + 2 * L); c33 = FloatVector.fromArray(S, d, q);
+            r += ldc; q += ldd;
+            c40 = FloatVector.fromArray(S, c, r); c41 = FloatVector.fromArray(S, c, r + L); c42 = FloatVector.fromArray(S, c, r + 2 * L); c43 = FloatVector.fromArray(S, d, q);
+        } else {
+            FloatVector z = FloatVector.zero(S);
+            c00 = z; c01 = z; c02 = z; c03 = z; c10 = z; c11 = z; c12 = z; c13 = z; c20 = z; c21 = z; c22 = z; c23 = z;
+            c30 = z; c31 = z; c32 = z; c33 = z; c40 = z; c41 = z; c42 = z; c43 = z;
+        }
+        for (int p = 0, bi = 0; p < k; p++, bi += np) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L), b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector av = FloatVector.broadcast(S, a[o0 + p]);
+            c00 = b0.fma(av, c00); c01 = b1.fma(av, c01); c02 = b2.fma(av, c02); c03 = c03.add(b3.mul(av));
+            av = FloatVector.broadcast(S, a[o1 + p]);
+            c10 = b0.fma(av, c10); c11 = b1.fma(av, c11); c12 = b2.fma(av, c12); c13 = c13.add(b3.mul(av));
+            av = FloatVector.broadcast(S, a[o2 + p]);
+            c20 = b0.fma(av, c20); c21 = b1.fma(av, c21); c22 = b2.fma(av, c22); c23 = c23.add(b3.mul(av));
+            av = FloatVector.broadcast(S, a[o3 + p]);
+            c30 = b0.fma(av, c30); c31 = b1.fma(av, c31); c32 = b2.fma(av, c32); c33 = c33.add(b3.mul(av));
+            av = FloatVector.broadcast(S, a[o4 + p]);
+            c40 = b0.fma(av, c40); c41 = b1.fma(av, c41); c42 = b2.fma(av, c42); c43 = c43.add(b3.mul(av));
+        }
+        c00.intoArray(c, cb); c01.intoArray(c, cb + L); c02.intoArray(c, cb + 2 * L); c03.intoArray(d, db);
+        int r = cb + ldc, q = db + ldd;
+        c10.intoArray(c, r); c11.intoArray(c, r + L); c12.intoArray(c, r + 2 * L); c13.intoArray(d, q);
+        r += ldc; q += ldd;
+        c20.intoArray(c, r); c21.intoArray(c, r + L); c22.intoArray(c, r + 2 * L); c23.intoArray(d, q);
+        r += ldc; q += ldd;
+        c30.intoArray(c, r); c31.intoArray(c, r + L); c32.intoArray(c, r + 2 * L); c33.intoArray(d, q);
+        r += ldc; q += ldd;
+        c40.intoArray(c, r); c41.intoArray(c, r + L); c42.intoArray(c, r + 2 * L); c43.intoArray(d, q);
+    }
 }

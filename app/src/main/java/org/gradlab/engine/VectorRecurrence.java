@@ -48,10 +48,11 @@ final class VectorRecurrence {
         float[] bih = new float[np], bhh = new float[np]; // the biases padded to whole vectors, for the narrow sums
         pad(1, hid, bias, bihOff, hid, bih);
         pad(1, hid, bias, bhhOff, hid, bhh);
+        boolean five = fiveRowTiles(hid, r1 - r0);
         for (int t = 0; t < seq; t++) {
             int at = t * blk;
             for (int i = r0, rows; i < r1; i += rows) {
-                rows = tileRows(r1 - i);
+                rows = five ? 5 : tileRows(r1 - i);
                 product(in, hid, x, xOff + (t * batch + i) * in, rows, wip, inputTile, false);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
@@ -86,7 +87,7 @@ final class VectorRecurrence {
                          float[] dH, int dHOff, boolean fromLast, float[] dPre, float[] tile, double[] stepSumSq, int stepOff,
                          double[] lanes) {
         int np = VectorGemm.padded(hid), blk = batch * hid, fused = hid - hid % L;
-        boolean acc = !fromLast;
+        boolean acc = !fromLast, five = fiveRowTiles(hid, r1 - r0);
         for (int t = seq - 1; t >= 0; t--) {
             int at = t * blk;
             // dH_t is final here, and the step's product has just written it
@@ -95,9 +96,9 @@ final class VectorRecurrence {
             else CpuCells.rnnTanhBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             if (t == 0) break;
             for (int i = r0, rows; i < r1; i += rows) {
-                rows = tileRows(r1 - i);
+                rows = five ? 5 : tileRows(r1 - i);
                 int c0 = dHOff + at - blk + i * hid;
-                if (rows != 4 && rows != 6 && rows != MR) { // a kernel row past the tile's: through the scratch tile
+                if (rows != 4 && rows != 6 && rows != MR && !five) { // a kernel row past the tile's: through the scratch tile
                     if (acc) for (int r = 0; r < rows; r++) System.arraycopy(dH, c0 + r * hid, tile, r * np, hid);
                     product(hid, hid, dPre, at + i * hid, rows, wp, tile, 0, np, tile, 0, np, acc);
                     for (int r = 0; r < rows; r++) System.arraycopy(tile, r * np, dH, c0 + r * hid, hid);
@@ -112,6 +113,17 @@ final class VectorRecurrence {
                 for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) dH[o + q] = tile[r * L + q];
             }
         }
+    }
+
+    /**
+     * Whether a thread's rows run in tiles of five, each a whole padded row of four vectors in one call
+     * ({@link RecurrenceKernels#kernel5x4FM}): a 49- to 63-unit layer (three whole vectors and a narrow one) where there
+     * are 32 vector registers, and rows that come out in whole fives. Pascanu's 20 rows ran as 4 + 8 + 8, two calls a
+     * tile (pairs of vectors); in fives, one JVM alternating, the 50-unit forward 169-173 -> 159-168 µs, the backward
+     * 130-142 -> 123-128.
+     */
+    static boolean fiveRowTiles(int hid, int rows) {
+        return MR == 8 && hid > 3 * L && hid < 4 * L && rows % 5 == 0;
     }
 
     /**
@@ -136,9 +148,10 @@ final class VectorRecurrence {
 
     /**
      * C(r, j) (+)= Σ_p A(r, p)·B(p, j) for all n columns: the whole vectors' columns at c[c0 + r·ldc + j], the narrow
-     * last vector's (j past n − n mod L, up to the padded width) at d[d0 + r·ldd + j]. Up to four rows take the
-     * four-row kernels, up to six the six-row ones, else the MR-row ones; missing rows repeat the last one, so each
-     * kernel writes every row of its height: C and D must have a row for each.
+     * last vector's (j past n − n mod L, up to the padded width) at d[d0 + r·ldd + j]. Five rows of three whole vectors
+     * and a narrow one take the five-row kernel; otherwise up to four rows take the four-row kernels, up to six the
+     * six-row ones, else the MR-row ones; missing rows repeat the last one, so each kernel writes every row of its
+     * height: C and D must have a row for each.
      */
     private static void product(int k, int n, float[] a, int a0, int rows, float[] bp, float[] c, int c0, int ldc,
                                 float[] d, int d0, int ldd, boolean acc) {
@@ -146,6 +159,10 @@ final class VectorRecurrence {
         int o0 = a0, o1 = a0 + Math.min(1, last) * k, o2 = a0 + Math.min(2, last) * k;
         int o3 = a0 + Math.min(3, last) * k, o4 = a0 + Math.min(4, last) * k, o5 = a0 + Math.min(5, last) * k;
         int v = 0;
+        if (rows == 5 && MR == 8 && np == 4 * L && fused == 3 * L) {
+            RecurrenceKernels.kernel5x4FM(k, a, o0, o1, o2, o3, o4, bp, np, c, c0, ldc, d, d0 + fused, ldd, acc);
+            return;
+        }
         // pairs of whole vectors, then what is left: one whole and the narrow one together, or either alone
         if (rows > 6) {
             int o6 = a0 + Math.min(6, last) * k, o7 = a0 + last * k;

@@ -45,6 +45,30 @@ class RecurrenceParityTest {
     }
 
     /**
+     * Rows in tiles of five (a 49- to 63-unit layer's whole padded row a kernel call, where each thread's rows come out
+     * in fives): forward, backward and the last-step backward, on one to three threads, against the per-step calls.
+     */
+    @Test
+    void fiveRowTilesEqualPerStepCallsBitForBit() {
+        assertEquals(VectorRecurrence.MR == 8, VectorRecurrence.fiveRowTiles(50, 20), "50 units, 20 rows");
+        assertTrue(!VectorRecurrence.fiveRowTiles(48, 20) && !VectorRecurrence.fiveRowTiles(64, 20)
+                && !VectorRecurrence.fiveRowTiles(50, 16), "only three whole vectors and a narrow one, in whole fives");
+        SplittableRandom rng = new SplittableRandom(13);
+        int[] hiddens = {49, 50, 57, 63}, batches = {5, 10, 15, 20, 30, 40};
+        for (int threads : new int[] {1, 2, 3}) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                for (int hidden : hiddens) {
+                    int batch = batches[rng.nextInt(batches.length)], seq = 1 + rng.nextInt(12);
+                    check(be, rng, hidden % 2 == 0, seq, batch, hidden);
+                    checkFromLast(be, rng, hidden % 2 == 1, seq, batch, hidden);
+                }
+                check(be, rng, false, 7, 5 * threads, 50);
+                checkFromLast(be, rng, false, 7, 10 * threads, 50);
+            }
+        }
+    }
+
+    /**
      * A loss on the last step only: the backward that takes dH's earlier steps as zero (whatever they hold: NaN here)
      * gives the bits of zeroing them and running the general backward — dH, dPre and each step's Σ dH².
      */

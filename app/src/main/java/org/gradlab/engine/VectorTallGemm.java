@@ -98,10 +98,6 @@ final class VectorTallGemm {
         int j = j0;
         for (; j < Math.min(j1, fused); j += FUSED_BLOCK) {
             int v = 0;
-            if (VectorGemm.MR == 8 && rowsEnd / L == 3) { // where there are 32 vector registers
-                kernel3Fma8(p0, p1, a, aOff, lda, b, bOff + j, ldb, t, j * mp, mp);
-                v = rowsEnd;
-            }
             for (; v + 2 * L <= rowsEnd; v += 2 * L) kernel2Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
             if (v < rowsEnd) kernel1Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
         }
@@ -165,59 +161,6 @@ final class VectorTallGemm {
         c50.intoArray(t, t0 + 5 * mp); c51.intoArray(t, t0 + 5 * mp + L);
         c60.intoArray(t, t0 + 6 * mp); c61.intoArray(t, t0 + 6 * mp + L);
         c70.intoArray(t, t0 + 7 * mp); c71.intoArray(t, t0 + 7 * mp + L);
-    }
-
-    /**
-     * Three vectors of G's rows × eight columns (24 accumulators, three A vectors and a broadcast of 32 registers): a
-     * 48- to 63-unit layer's whole vectors of rows in one pass over A and B, where a two-vector and a one-vector pass
-     * each broadcast the same eight values of B again. 50 × 50 × 2,000, one JVM alternating: 83-97 -> 67-75 µs.
-     * Written out as kernel2Fma8 is, on purpose.
-     */
-    private static void kernel3Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
-        FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, t, t0 + 2 * L);
-        FloatVector c10 = FloatVector.fromArray(S, t, t0 + mp), c11 = FloatVector.fromArray(S, t, t0 + mp + L);
-        FloatVector c12 = FloatVector.fromArray(S, t, t0 + mp + 2 * L);
-        FloatVector c20 = FloatVector.fromArray(S, t, t0 + 2 * mp), c21 = FloatVector.fromArray(S, t, t0 + 2 * mp + L);
-        FloatVector c22 = FloatVector.fromArray(S, t, t0 + 2 * mp + 2 * L);
-        FloatVector c30 = FloatVector.fromArray(S, t, t0 + 3 * mp), c31 = FloatVector.fromArray(S, t, t0 + 3 * mp + L);
-        FloatVector c32 = FloatVector.fromArray(S, t, t0 + 3 * mp + 2 * L);
-        FloatVector c40 = FloatVector.fromArray(S, t, t0 + 4 * mp), c41 = FloatVector.fromArray(S, t, t0 + 4 * mp + L);
-        FloatVector c42 = FloatVector.fromArray(S, t, t0 + 4 * mp + 2 * L);
-        FloatVector c50 = FloatVector.fromArray(S, t, t0 + 5 * mp), c51 = FloatVector.fromArray(S, t, t0 + 5 * mp + L);
-        FloatVector c52 = FloatVector.fromArray(S, t, t0 + 5 * mp + 2 * L);
-        FloatVector c60 = FloatVector.fromArray(S, t, t0 + 6 * mp), c61 = FloatVector.fromArray(S, t, t0 + 6 * mp + L);
-        FloatVector c62 = FloatVector.fromArray(S, t, t0 + 6 * mp + 2 * L);
-        FloatVector c70 = FloatVector.fromArray(S, t, t0 + 7 * mp), c71 = FloatVector.fromArray(S, t, t0 + 7 * mp + L);
-        FloatVector c72 = FloatVector.fromArray(S, t, t0 + 7 * mp + 2 * L);
-        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
-        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
-            FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
-            FloatVector x2 = FloatVector.fromArray(S, a, ai + 2 * L), y = FloatVector.broadcast(S, b[bi]);
-            c00 = x0.fma(y, c00); c01 = x1.fma(y, c01); c02 = x2.fma(y, c02);
-            y = FloatVector.broadcast(S, b[bi + 1]);
-            c10 = x0.fma(y, c10); c11 = x1.fma(y, c11); c12 = x2.fma(y, c12);
-            y = FloatVector.broadcast(S, b[bi + 2]);
-            c20 = x0.fma(y, c20); c21 = x1.fma(y, c21); c22 = x2.fma(y, c22);
-            y = FloatVector.broadcast(S, b[bi + 3]);
-            c30 = x0.fma(y, c30); c31 = x1.fma(y, c31); c32 = x2.fma(y, c32);
-            y = FloatVector.broadcast(S, b[bi + 4]);
-            c40 = x0.fma(y, c40); c41 = x1.fma(y, c41); c42 = x2.fma(y, c42);
-            y = FloatVector.broadcast(S, b[bi + 5]);
-            c50 = x0.fma(y, c50); c51 = x1.fma(y, c51); c52 = x2.fma(y, c52);
-            y = FloatVector.broadcast(S, b[bi + 6]);
-            c60 = x0.fma(y, c60); c61 = x1.fma(y, c61); c62 = x2.fma(y, c62);
-            y = FloatVector.broadcast(S, b[bi + 7]);
-            c70 = x0.fma(y, c70); c71 = x1.fma(y, c71); c72 = x2.fma(y, c72);
-        }
-        c00.intoArray(t, t0); c01.intoArray(t, t0 + L); c02.intoArray(t, t0 + 2 * L);
-        c10.intoArray(t, t0 + mp); c11.intoArray(t, t0 + mp + L); c12.intoArray(t, t0 + mp + 2 * L);
-        c20.intoArray(t, t0 + 2 * mp); c21.intoArray(t, t0 + 2 * mp + L); c22.intoArray(t, t0 + 2 * mp + 2 * L);
-        c30.intoArray(t, t0 + 3 * mp); c31.intoArray(t, t0 + 3 * mp + L); c32.intoArray(t, t0 + 3 * mp + 2 * L);
-        c40.intoArray(t, t0 + 4 * mp); c41.intoArray(t, t0 + 4 * mp + L); c42.intoArray(t, t0 + 4 * mp + 2 * L);
-        c50.intoArray(t, t0 + 5 * mp); c51.intoArray(t, t0 + 5 * mp + L); c52.intoArray(t, t0 + 5 * mp + 2 * L);
-        c60.intoArray(t, t0 + 6 * mp); c61.intoArray(t, t0 + 6 * mp + L); c62.intoArray(t, t0 + 6 * mp + 2 * L);
-        c70.intoArray(t, t0 + 7 * mp); c71.intoArray(t, t0 + 7 * mp + L); c72.intoArray(t, t0 + 7 * mp + 2 * L);
     }
 
     private static void kernel1Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {

@@ -50,23 +50,23 @@ final class VectorActivations {
     }
 
     /**
-     * h[ho + r·hid + j] = tanh((xTile[r·np + j] + bih[j]) + (hTile[r·np + j] + bhh[j])) for `rows` rows and j in
-     * the whole vectors (j &lt; hid − hid mod L): a tile of RNN rows straight from the input and hidden products' tiles
-     * (row stride np), the operations of the per-step path's bias passes and {@link CpuCells#rnnTanhForward} in their
-     * order. The sums of the narrow last columns (w = hid mod L of them) go to narrow[no + r·w + q], for
-     * {@link #tanhNarrow} to take a whole time step's at once; bih and bhh are the biases padded with zeros to np, so
-     * those sums are a vector a row (narrow needs L floats past its last row's). A tile a call, not a row: a call per
-     * row cost the small RNN's forward 1-5%, as this class's methods are never inlined.
+     * h[ho + r·hid + j] = (xTile[r·np + j] + bih[j]) + (hTile[r·np + j] + bhh[j]) for `rows` rows and j in the whole
+     * vectors (j &lt; hid − hid mod L), the sums {@link #tanhRows} then takes in place: a tile of RNN rows straight from
+     * the input and hidden products' tiles (row stride np), the operations of the per-step path's bias passes and
+     * {@link CpuCells#rnnTanhForward} in their order. The sums of the narrow last columns (w = hid mod L of them) go to
+     * narrow[no + r·w + q], for {@link #tanhNarrow} to take a whole time step's at once; bih and bhh are the biases
+     * padded with zeros to np, so those sums are a vector a row (narrow needs L floats past its last row's). A tile a
+     * call, not a row: a call per row cost the small RNN's forward 1-5%, as this class's methods are never inlined.
      */
-    static void tanhOfSums(int rows, int hid, int np, float[] xTile, float[] hTile, float[] bih, float[] bhh,
-                           float[] h, int ho, float[] narrow, int no) {
+    static void sumsForTanh(int rows, int hid, int np, float[] xTile, float[] hTile, float[] bih, float[] bhh,
+                            float[] h, int ho, float[] narrow, int no) {
         int full = hid - hid % S.length(), w = hid - full;
         for (int r = 0; r < rows; r++) {
             int src = r * np, dst = ho + r * hid, j = 0;
             for (; j < full; j += S.length()) {
                 FloatVector xg = FloatVector.fromArray(S, xTile, src + j).add(FloatVector.fromArray(S, bih, j));
                 FloatVector hg = FloatVector.fromArray(S, hTile, src + j).add(FloatVector.fromArray(S, bhh, j));
-                xg.add(hg).intoArray(h, dst + j); // the sum, its tanh in place below
+                xg.add(hg).intoArray(h, dst + j);
             }
             if (w == 0) continue;
             // the same float adds as the scalar sum, a vector at a time; the next row's store overwrites the lanes
@@ -75,8 +75,16 @@ final class VectorActivations {
             FloatVector hg = FloatVector.fromArray(S, hTile, src + full).add(FloatVector.fromArray(S, bhh, full));
             xg.add(hg).intoArray(narrow, no + r * w);
         }
-        // four rows' vectors at a time (VectorMath.activate4: four exps side by side), then any rows left one by one
-        int r = 0;
+    }
+
+    /**
+     * tanh in place over `rows` rows' whole vectors (j &lt; hid − hid mod L), row r at h[ho + r·hid]: four rows'
+     * vectors at a time ({@link VectorMath#activate4}: four exps side by side), then any rows left one by one, each
+     * vector's exp alone. The caller gathers tiles until their rows come out in fours (five-row tiles, four at a time),
+     * so no row is left alone: 50 units, batch 20, one JVM alternating, the forward 152-159 -> 148-151 µs.
+     */
+    static void tanhRows(int rows, int hid, float[] h, int ho) {
+        int full = hid - hid % S.length(), r = 0;
         for (; r + 4 <= rows; r += 4) VectorMath.activate4(false, h, ho + r * hid, hid, full / S.length(), S.length());
         for (; r < rows; r++) {
             for (int j = 0, d = ho + r * hid; j < full; j += S.length()) VectorMath.tanh(FloatVector.fromArray(S, h, d + j)).intoArray(h, d + j);
@@ -92,7 +100,7 @@ final class VectorActivations {
      * v[i] = {@link Activations#tanh(float)} of v[i] for i &lt; n, bit for bit, a double vector at a time; returns how
      * many values the scalar formula had to decide. That formula is (float)(1 − 2/(e + 1)), e = Math.exp(2x) in
      * double, and Math.exp took 4-9 ns a value: the two columns past a 50-unit RNN's whole vectors took 100-200 of
-     * tanhOfSums' 360-560 ns a tile of 8 rows. The vector EXP (an intrinsic, ~0.4 ns a value) keeps Math.exp's
+     * the whole-vector sums and tanh's 360-560 ns a tile of 8 rows. The vector EXP (an intrinsic, ~0.4 ns a value) keeps Math.exp's
      * contract, within 1 ulp of e^y
      * (VectorOperators: "the accuracy and monotonicity specifications of the equivalent Java operation"), so
      * Math.exp(y) lies within {@link #BRACKET} steps of the double grid around it, across a binade's edge too. Each

@@ -50,14 +50,18 @@ final class VectorRecurrence {
         pad(1, hid, bias, bhhOff, hid, bhh);
         boolean five = fiveRowTiles(hid, r1 - r0);
         for (int t = 0; t < seq; t++) {
-            int at = t * blk;
+            int at = t * blk, pending = r0; // rows from pending on hold their sums, not yet their tanh
             for (int i = r0, rows; i < r1; i += rows) {
                 rows = five ? 5 : tileRows(r1 - i);
                 product(in, hid, x, xOff + (t * batch + i) * in, rows, wip, inputTile, false);
                 product(hid, hid, h, at + i * hid, rows, wp, tile, false);
                 if (!sigmoid) {
-                    VectorActivations.tanhOfSums(rows, hid, np, inputTile, tile, bih, bhh, h, at + blk + i * hid,
+                    VectorActivations.sumsForTanh(rows, hid, np, inputTile, tile, bih, bhh, h, at + blk + i * hid,
                             narrow, (i - r0) * w);
+                    if ((i + rows - pending) % 4 == 0 || i + rows == r1) {
+                        VectorActivations.tanhRows(i + rows - pending, hid, h, at + blk + pending * hid);
+                        pending = i + rows;
+                    }
                     continue;
                 }
                 for (int r = 0; r < rows; r++) {

@@ -99,8 +99,8 @@ final class VectorActivations {
     /**
      * v[i] = {@link Activations#tanh(float)} of v[i] for i &lt; n, bit for bit, a double vector at a time; returns how
      * many values the scalar formula had to decide. That formula is (float)(1 − 2/(e + 1)), e = Math.exp(2x) in
-     * double, and Math.exp took 4-9 ns a value: the two columns past a 50-unit RNN's whole vectors took 100-200 of
-     * the whole-vector sums and tanh's 360-560 ns a tile of 8 rows. The vector EXP (an intrinsic, ~0.4 ns a value) keeps Math.exp's
+     * double, and Math.exp took 4-9 ns a value: the two columns past a 50-unit RNN's whole vectors took 100-200 of the
+     * 360-560 ns an 8-row tile's sums and tanh took. The vector EXP (an intrinsic, ~0.4 ns a value) keeps Math.exp's
      * contract, within 1 ulp of e^y
      * (VectorOperators: "the accuracy and monotonicity specifications of the equivalent Java operation"), so
      * Math.exp(y) lies within {@link #BRACKET} steps of the double grid around it, across a binade's edge too. Each

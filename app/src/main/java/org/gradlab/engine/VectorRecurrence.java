@@ -127,7 +127,12 @@ final class VectorRecurrence {
      * 130-142 -> 123-128.
      */
     static boolean fiveRowTiles(int hid, int rows) {
-        return MR == 8 && hid > 3 * L && hid < 4 * L && rows % 5 == 0;
+        return fitsFiveRowKernel(hid) && rows % 5 == 0;
+    }
+
+    /** Whether n columns are three whole vectors and a narrow one, and there are the registers for the five-row kernel. */
+    private static boolean fitsFiveRowKernel(int n) {
+        return MR == 8 && n > 3 * L && n < 4 * L;
     }
 
     /**
@@ -163,7 +168,7 @@ final class VectorRecurrence {
         int o0 = a0, o1 = a0 + Math.min(1, last) * k, o2 = a0 + Math.min(2, last) * k;
         int o3 = a0 + Math.min(3, last) * k, o4 = a0 + Math.min(4, last) * k, o5 = a0 + Math.min(5, last) * k;
         int v = 0;
-        if (rows == 5 && MR == 8 && np == 4 * L && fused == 3 * L) {
+        if (rows == 5 && fitsFiveRowKernel(n)) {
             RecurrenceKernels.kernel5x4FM(k, a, o0, o1, o2, o3, o4, bp, np, c, c0, ldc, d, d0 + fused, ldd, acc);
             return;
         }

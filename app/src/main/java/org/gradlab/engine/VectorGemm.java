@@ -232,14 +232,18 @@ final class VectorGemm {
 
     /**
      * Whether a panel's block of A is copied into {@link #packBlock}'s layout before its strips run: a transposed A
-     * (its rows next to each other, a weight gradient's Gᵀ) read by four strips of B or more. Read in place, its k
-     * steps lie lda apart, at the weight gradients' 4 KB all in one cache set. Both ways in one JVM, each first in
-     * every other round (30 rounds, means, GFLOP/s, two JVMs): 1024 × 256 × 2048 Aᵀ 171 → 186 and 168 → 185 on one
-     * thread, 330 → 368 and 329 → 359 on two. A row-major A copied the same way (element by element) gained nothing
-     * at sixteen strips (32, 512 and 2048 × 1024 × 256: within ±2%) and lost at eight, so it is read in place.
+     * (its rows next to each other, a weight gradient's Gᵀ) read by one strip of B or more. Read in place, its k
+     * steps lie lda apart, at the weight gradients' 4 KB all in one cache set, and every strip fetches the block's
+     * lines again. Both ways in one JVM, each first in every other round (30 rounds, means, GFLOP/s, two JVMs):
+     * 1024 × 256 × 2048 Aᵀ 171 → 186 and 168 → 185 on one thread, 330 → 368 and 329 → 359 on two. From four strips
+     * only at first; fewer read in place lost more (medians of 20 rounds, two threads, row sums taken): the LSTM's
+     * layer-1 dW_ih 1024 × 64 × 2048 1,364 → 847 µs, the GRU's 768 × 64 × 2048 1,066 → 690, 1024 × 32 × 2048 (one
+     * strip) 1,062 → 546, 1024 × 96 × 2048 1,827 → 1,265. A row-major A copied the same way (element by element)
+     * gained nothing at sixteen strips (32, 512 and 2048 × 1024 × 256: within ±2%) and lost at eight, so it is read
+     * in place.
      */
     private static boolean packsBlock(int ars, int strips) {
-        return ars == 1 && strips >= 4;
+        return ars == 1 && strips >= 1;
     }
 
     /**

@@ -21,7 +21,8 @@ class GemmRowSumsTest {
         SplittableRandom rng = new SplittableRandom(31);
         int[][] shapes = { // m (G's columns), n (X's columns), k (rows of both)
             {1024, 256, 2048}, // claims on two threads, blocks copied (8 strips), six K blocks
-            {768, 64, 2048},   // two strips: blocks read in place
+            {768, 64, 2048},   // two strips: blocks copied too (the GRU's layer-1 dW_ih)
+            {80, 64, 500},     // too few rows to pack B: blocks read in place
             {101, 130, 400},   // a short panel, two K blocks, one strip plus columns past it
             {40, 512, 300},    // more columns than rows: C's columns split across threads
             {50, 50, 2000},    // the tall kernel

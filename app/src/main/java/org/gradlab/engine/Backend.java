@@ -40,6 +40,15 @@ public interface Backend extends AutoCloseable {
         copy(b, bOff, packed, 0, k * n);
     }
 
+    /**
+     * {@link #packForProducts} of B = Wᵀ [k, n] for a W [n, k] (row-major, from wOff): a layer's weight as its
+     * forward product reads it, laid out without a transposed copy first. The default is the transpose (B's own
+     * layout, as packForProducts' default keeps it).
+     */
+    default void packTransposedForProducts(int k, int n, Buf w, int wOff, Buf packed) {
+        transpose(w, wOff, n, k, packed, 0);
+    }
+
     /** {@link #gemm} with B from {@link #packForProducts}: the same floats. */
     default void gemmPacked(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff, int ldc,
                             boolean accumulate) {

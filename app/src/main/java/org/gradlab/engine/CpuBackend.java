@@ -193,6 +193,12 @@ public final class CpuBackend implements Backend {
         else Backend.super.packForProducts(k, n, b, bOff, packed);
     }
 
+    @Override
+    public void packTransposedForProducts(int k, int n, Buf w, int wOff, Buf packed) {
+        if (packs()) VectorGemm.packTransposed(k, n, arr(w), wOff, arr(packed));
+        else Backend.super.packTransposedForProducts(k, n, w, wOff, packed);
+    }
+
     private static boolean packs() {
         return VectorSupport.ENABLED;
     }

@@ -12,6 +12,7 @@ public final class Linear {
     final int in, out;
     private final ParamTensor w, b;
     private ParamStore store;
+    /** Wᵀ as the forward product reads it: packed for it where the backend packs ({@link Backend#packTransposedForProducts}). */
     private Buf wT;
 
     public Linear(ParamLayout.Builder layout, String name, String group, int in, int out) {
@@ -30,8 +31,8 @@ public final class Linear {
     /** y[rows, out] = x[rows, in]·Wᵀ + b. */
     void forward(Buf x, int xOff, int rows, Buf y, int yOff) {
         Backend be = store.backend();
-        be.transpose(store.params(), w.offset(), out, in, wT, 0);
-        be.gemmBias(rows, out, in, x, xOff, in, 1, wT, 0, out, y, yOff, out, store.params(), b.offset());
+        be.packTransposedForProducts(in, out, store.params(), w.offset(), wT);
+        be.gemmBiasPacked(rows, out, in, x, xOff, in, 1, wT, y, yOff, out, store.params(), b.offset());
     }
 
     /** Accumulates dW, db; writes (or adds to) dx when dx != null. */

@@ -46,8 +46,9 @@ final class RecurrentLayer {
         this.dHOff = dHOff;
         Backend be = s.backend();
         int rows = batch * seq;
+        // W_ihᵀ as the input projection reads it (for a gated layer, packed for the product)
         wihT = be.alloc(in * gh);
-        whhT = be.alloc(hid * gh);
+        whhT = cell.gates == 1 ? be.alloc(hid * gh) : null;
         // W_hhᵀ packed for the forward's products, then W_hh for the backward's (same size, never both at once)
         whhProducts = cell.gates == 1 ? null : be.alloc(hid * gh);
         xg = be.alloc(rows * gh);
@@ -95,18 +96,19 @@ final class RecurrentLayer {
         Backend be = store.backend();
         Buf p = store.params();
         int rows = batch * seq;
-        be.transpose(p, wih.offset(), gh, in, wihT, 0);
-        be.transpose(p, whh.offset(), gh, hid, whhT, 0);
         be.fill(hs, 0, batch * hid, 0f);
         if (cell.gates == 1) {
+            be.transpose(p, wih.offset(), gh, in, wihT, 0);
+            be.transpose(p, whh.offset(), gh, hid, whhT, 0);
             be.rnnSequenceForward(cell == CellType.RNN_SIGMOID, seq, batch, in, hid, x, xOff, wihT, whhT, p, bih.offset(),
                     bhh.offset(), xg, hg, hs);
             return;
         }
-        be.gemmBias(rows, gh, in, x, xOff, in, 1, wihT, 0, gh, xg, 0, gh, p, bih.offset());
+        be.packTransposedForProducts(in, gh, p, wih.offset(), wihT);
+        be.gemmBiasPacked(rows, gh, in, x, xOff, in, 1, wihT, xg, 0, gh, p, bih.offset());
         if (cs != null) be.fill(cs, 0, batch * hid, 0f);
         // every time step multiplies by W_hhᵀ: laid out for the products once, not read in place T times
-        be.packForProducts(hid, gh, whhT, 0, whhProducts);
+        be.packTransposedForProducts(hid, gh, p, whh.offset(), whhProducts);
         be.gatedSequenceForward(cell == CellType.LSTM, seq, batch, hid, whhProducts, p, bhh.offset(), xg, hg, gates, hs, cs);
     }
 

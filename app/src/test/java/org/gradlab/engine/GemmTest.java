@@ -223,7 +223,10 @@ class GemmTest {
         }
     }
 
-    /** A B packed once for many products gives every product (with a bias, or accumulating) the same bits as B read in place. */
+    /**
+     * A B packed once for many products gives every product (with a bias, or accumulating) the same bits as B read in
+     * place; packed from its transpose (a layer's W, {@link Backend#packTransposedForProducts}), the same floats.
+     */
     @Test
     void productsWithAPackedBMatchThePlainOnesBitForBit() {
         SplittableRandom rng = new SplittableRandom(13);
@@ -257,6 +260,14 @@ class GemmTest {
                     be.upload(b, 0, bb, 0, b.length);
                     be.upload(bias, 0, biasB, 0, n);
                     be.packForProducts(k, n, bb, 0, packed);
+                    // a layer's weight W = Bᵀ [n, k] packed as its forward reads it: the very floats packed from B
+                    float[] w = new float[n * k];
+                    for (int p = 0; p < k; p++) for (int j = 0; j < n; j++) w[j * k + p] = b[p * n + j];
+                    int wOff = trial % 3;
+                    Buf wb = be.alloc(wOff + w.length), packedT = be.alloc(k * n);
+                    be.upload(w, 0, wb, wOff, w.length);
+                    be.packTransposedForProducts(k, n, wb, wOff, packedT);
+                    assertSameBits(be, packed, packedT, k, n, n, "packed from Wᵀ, threads=" + threads + " k=" + k + " n=" + n);
                     be.gemmBias(m, n, k, ab, 0, lda, 1, bb, 0, n, plain, 0, ldc, biasB, 0);
                     be.gemmBiasPacked(m, n, k, ab, 0, lda, 1, packed, got, 0, ldc, biasB, 0);
                     // and accumulating into a C already there, as the backward's dH += dPre·W_hh

@@ -11,6 +11,7 @@ public final class CpuBackend implements Backend {
     private final WorkerPool pool;
     private final ThreadScratch threadScratch;
     private final GemmJob gemmJob = new GemmJob();
+    private final PackJob packJob = new PackJob();
     private final RowClaims rowClaims = new RowClaims();
     private final RecurrenceJob recurrenceJob;
     private final GatedJob gatedJob;
@@ -189,14 +190,23 @@ public final class CpuBackend implements Backend {
      */
     @Override
     public void packForProducts(int k, int n, Buf b, int bOff, Buf packed) {
-        if (packs()) VectorGemm.pack(k, n, arr(b), bOff, n, arr(packed));
+        if (packs()) pack(false, k, n, arr(b), bOff, n, arr(packed));
         else Backend.super.packForProducts(k, n, b, bOff, packed);
     }
 
     @Override
     public void packTransposedForProducts(int k, int n, Buf w, int wOff, Buf packed) {
-        if (packs()) VectorGemm.packTransposed(k, n, arr(w), wOff, arr(packed));
+        if (packs()) pack(true, k, n, arr(w), wOff, k, arr(packed));
         else Backend.super.packTransposedForProducts(k, n, w, wOff, packed);
+    }
+
+    private void pack(boolean transposed, int k, int n, float[] src, int off, int ld, float[] dst) {
+        PackJob j = packJob;
+        j.transposed = transposed; j.k = k; j.n = n; j.src = src; j.off = off; j.ld = ld; j.dst = dst;
+        if ((long) k * n < PackJob.PARALLEL_FLOATS || pool.threads() == 1) j.run(0, 1);
+        else pool.invoke(j);
+        j.src = null;
+        j.dst = null;
     }
 
     private static boolean packs() {

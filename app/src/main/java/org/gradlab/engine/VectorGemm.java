@@ -94,24 +94,37 @@ final class VectorGemm {
      * n mod NR columns row by row.
      */
     static void pack(int k, int n, float[] b, int bOff, int ldb, float[] dst) {
-        int nFull = n / NR * NR, nt = n - nFull;
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
-            packB(kc, b, bOff + p0 * ldb, ldb, nFull, dst, p0 * nFull);
-        }
-        for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb + nFull, dst, k * nFull + p * nt, nt);
+        pack(k, n, b, bOff, ldb, dst, 0, 1);
     }
 
     /**
-     * {@link #pack} of B = Wᵀ [k, n] straight from W [n, k] (leading dimension k, from wOff): each row of W read along,
-     * written down its strip's column. Transposing W and then packing the copy read and wrote every value twice: an
-     * LSTM's 1024 × 256 W_hh 272-317 → 141-160 µs, 1024 × 512 435-546 → 224-295 (one JVM, both ways each round).
+     * Part `chunk` of `chunks` of {@link #pack}: its share of the strips (and, the last part, the columns after them),
+     * so that threads pack one B together.
      */
-    static void packTransposed(int k, int n, float[] w, int wOff, float[] dst) {
+    static void pack(int k, int n, float[] b, int bOff, int ldb, float[] dst, int chunk, int chunks) {
         int nFull = n / NR * NR, nt = n - nFull;
+        int j0 = WorkerPool.splitStart(nFull, chunk, chunks, NR), j1 = WorkerPool.splitStart(nFull, chunk + 1, chunks, NR);
+        for (int p0 = 0; p0 < k && j0 < j1; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            packB(kc, b, bOff + p0 * ldb + j0, ldb, j1 - j0, dst, p0 * nFull + j0 * kc);
+        }
+        if (chunk == chunks - 1) {
+            for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * ldb + nFull, dst, k * nFull + p * nt, nt);
+        }
+    }
+
+    /**
+     * {@link #pack} of B = Wᵀ [k, n] straight from W [n, k] (leading dimension k, from wOff), part `chunk` of `chunks`
+     * as {@link #pack}'s parts: each row of W read along, written down its strip's column. Transposing W and then
+     * packing the copy read and wrote every value twice: an LSTM's 1024 × 256 W_hh 272-317 → 141-160 µs, 1024 × 512
+     * 435-546 → 224-295 (one JVM, both ways each round, one thread).
+     */
+    static void packTransposed(int k, int n, float[] w, int wOff, float[] dst, int chunk, int chunks) {
+        int nFull = n / NR * NR, nt = n - nFull;
+        int j0 = WorkerPool.splitStart(nFull, chunk, chunks, NR), j1 = WorkerPool.splitStart(nFull, chunk + 1, chunks, NR);
         for (int p0 = 0; p0 < k; p0 += KC) {
             int kc = Math.min(KC, k - p0);
-            for (int strip = 0; strip < nFull; strip += NR) {
+            for (int strip = j0; strip < j1; strip += NR) {
                 int d0 = p0 * nFull + strip * kc;
                 for (int x = 0; x < NR; x++) {
                     int src = wOff + (strip + x) * k + p0;
@@ -119,6 +132,7 @@ final class VectorGemm {
                 }
             }
         }
+        if (chunk != chunks - 1) return;
         for (int x = 0; x < nt; x++) {
             int src = wOff + (nFull + x) * k;
             for (int p = 0, d = k * nFull + x; p < k; p++, d += nt) dst[d] = w[src + p];

@@ -5,9 +5,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Vector-API GEMM, C[M, n0..n1) (+)= A·B (see {@link Backend#gemm}), blocked the Goto way: K in blocks of
- * {@value #KC}. With 8-row tiles, a panel's block of A is copied k-major ({@link #packBlock}, {@link #packRows}) where
- * enough strips read it ({@link #packsBlock}, {@link #copiesRows}), so the kernel reads it at constant strides, twelve
- * rows a tile where the block allows; otherwise A is read where it lies, mr
+ * {@value #KC}. With 8-row tiles, a panel's block of a transposed A is copied k-major ({@link #packBlock}) where
+ * enough strips read it ({@link #packsBlock}), so the kernel reads it at constant strides, twelve rows a tile where
+ * the block allows; otherwise A is read where it lies, mr
  * rows' values at each k whatever its strides, and only a short last panel is copied, zero-padded (copying every
  * block, element by element into 6- or 8-row panels, cost ~1 ns a value, 14% of a GPT step, to save nothing). B is packed into
  * 2-vector-wide strips when there are enough rows to repay the copy, read in place otherwise (a recurrent step
@@ -197,11 +197,8 @@ final class VectorGemm {
                 // copied; a last panel of fewer than mr rows is always read from a zero-padded copy, so the kernels
                 // never read past A
                 int whole = mc / mr * mr;
-                int stripCount = (nFull - n0) / NR;
-                boolean rowsCopied = mr == 8 && (packB || prepacked) && copiesRows(ars, acs, stripCount, sums);
-                boolean blockPacked = rowsCopied || mr == 8 && (packB || prepacked) && packsBlock(ars, stripCount);
-                if (rowsCopied) packRows(mc, kc, a, aBlock, ars, s.aBlock);
-                else if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock, sums, sumsOff + i0);
+                boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
+                if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock, sums, sumsOff + i0);
                 else {
                     if (sums != null) addRowSums(mc, kc, a, aBlock, ars, acs, sums, sumsOff + i0);
                     if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
@@ -287,32 +284,14 @@ final class VectorGemm {
      * 1024 × 256 × 2048 Aᵀ 171 → 186 and 168 → 185 on one thread, 330 → 368 and 329 → 359 on two. From four strips
      * only at first; fewer read in place lost more (medians of 20 rounds, two threads, row sums taken): the LSTM's
      * layer-1 dW_ih 1024 × 64 × 2048 1,364 → 847 µs, the GRU's 768 × 64 × 2048 1,066 → 690, 1024 × 32 × 2048 (one
-     * strip) 1,062 → 546, 1024 × 96 × 2048 1,827 → 1,265. A row-major A copied the same way for the eight-row kernel
-     * gained nothing at sixteen strips on a Zen 5 (32, 512 and 2048 × 1024 × 256: within ±2%) and lost at eight; for
-     * the twelve-row kernel it gains ({@link #copiesRows}).
+     * strip) 1,062 → 546, 1024 × 96 × 2048 1,827 → 1,265. A row-major A copied the same way (element by element)
+     * gained nothing at sixteen strips (32, 512 and 2048 × 1024 × 256: within ±2%) and lost at eight, so it is read
+     * in place — on a Zen 5 with the eight-row kernel, and again on a Xeon with the twelve-row one (one JVM, both ways
+     * alternating, three JVMs: 2048 × 512 × 128 and 2048 × 1024 × 256 within −4% to +6%, 2048 × 256 × 1024 13-23%
+     * slower, 2048 × 128 × 512 39-45% slower at four strips).
      */
     private static boolean packsBlock(int ars, int strips) {
         return ars == 1 && strips >= 1;
-    }
-
-    /**
-     * Whether a row-major A's block is copied into {@link #packBlock}'s layout (by {@link #packRows}) before its strips
-     * run: from eight strips of B, where the twelve-row kernel over the copy beats eight rows read in place by more
-     * than the copy costs. Read in place, each of a tile's rows is its own offset, and twelve of them do not fit the
-     * general registers (twelve rows read in place ran at 45% of the one-core peak, eight at 60%; twelve from a copy
-     * 77%). One JVM, both ways alternating (medians of 20, two threads, a Xeon with AVX-512): 2048 × 512 × 128 1,093 →
-     * 1,023 µs, 2048 × 1024 × 256 4,548 → 4,269, 2048 × 384 × 128 787 → 769; at four strips the copy lost
-     * (2048 × 128 × 512 1,067 → 1,317), so those stay in place. Not where row sums are taken (a transposed A's only).
-     */
-    private static boolean copiesRows(int ars, int acs, int strips, float[] sums) {
-        return acs == 1 && ars != 1 && strips >= 8 && sums == null;
-    }
-
-    /** A row-major A's block of mc rows and kc columns at a0 (A(i, p) at a0 + i·ars + p) laid out as {@link #packBlock} lays it. */
-    private static void packRows(int mc, int kc, float[] a, int a0, int ars, float[] dst) {
-        int rows = (mc + 7) / 8 * 8;
-        for (int p = 0; p < kc; p++) for (int i = 0, src = a0 + p, d = p * MC; i < mc; i++, src += ars) dst[d + i] = a[src];
-        if (rows > mc) for (int p = 0; p < kc; p++) java.util.Arrays.fill(dst, p * MC + mc, p * MC + rows, 0f);
     }
 
     /**

@@ -64,10 +64,10 @@ class GemmTest {
     }
 
     /**
-     * Blocks of A copied k-major before the kernels read them (a transposed A's from one strip of B on, a row-major A's
-     * from eight): every element still the chain, with panels of 96 rows and a short one, twelve-row tiles and the
-     * eight-row ones after them, a last tile of fewer than eight rows, one and two K blocks, B packed per product and
-     * prepacked.
+     * Blocks of a transposed A copied k-major before the kernels read them (from one strip of B on; a row-major A at
+     * eight and sixteen strips, read in place, alongside): every element still the chain, with panels of 96 rows and a
+     * short one, twelve-row tiles and the eight-row ones after them, a last tile of fewer than eight rows, one and two
+     * K blocks, B packed per product and prepacked.
      */
     @Test
     void blocksOfACopiedForTheKernelKeepTheChainBitForBit() {
@@ -77,8 +77,7 @@ class GemmTest {
         for (int trial = 0; trial < 24; trial++) {
             boolean transA = trial % 2 == 0, acc = trial % 4 < 2, prepacked = trial % 8 < 4;
             int m = new int[] {101, 200, 96, 13, 40, 24}[trial / 4], k = trial % 3 == 0 ? 400 : 37;
-            // a transposed A's blocks are copied from one strip of B on (one, two and four here), a row-major A's from
-            // eight (eight and sixteen)
+            // a transposed A's blocks are copied from one strip of B on: one, two and four
             int n = (transA ? new int[] {1, 2, 4}[trial / 2 % 3] : 8 << trial / 2 % 2) * strip + trial % 5;
             int lda = transA ? m : k, ldc = n + 1, ars = transA ? 1 : lda, acs = transA ? lda : 1;
             float[] a = rand(rng, (transA ? k : m) * lda), b = rand(rng, k * n), c = rand(rng, m * ldc);
@@ -126,7 +125,7 @@ class GemmTest {
         int strip = VectorGemm.NR;
         for (int trial = 0; trial < 200; trial++) {
             int m = trial % 7 == 0 ? 90 + rng.nextInt(120) : 1 + rng.nextInt(40);
-            // now and then eight strips or more, where a row-major A's blocks are copied for the twelve-row kernel
+            // now and then eight strips or more: a transposed A's twelve-row tiles across many strips
             int n = trial % 13 == 0 ? 8 * strip + rng.nextInt(40) : 1 + rng.nextInt(3 * strip + 7);
             int k = trial % 11 == 0 ? 0 : 1 + rng.nextInt(trial % 5 == 0 ? 1000 : 60);
             boolean transA = rng.nextBoolean(), acc = rng.nextBoolean(), packed = trial % 3 == 0 && k > 0;

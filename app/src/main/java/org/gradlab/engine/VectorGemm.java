@@ -215,11 +215,9 @@ final class VectorGemm {
                     if (mr == 8) {
                         // a copied block: twelve rows a tile, an even number of them so the rest splits into eights
                         int i = 0, end12 = blockPacked ? whole / 24 * 24 : 0;
-                        if (blockPacked) {
-                            for (; i < end12; i += 12) {
-                                GemmKernels.kernel12x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
-                                if (bs0 != null) addBias2(12, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
-                            }
+                        for (; i < end12; i += 12) {
+                            GemmKernels.kernel12x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            if (bs0 != null) addBias2(12, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                         for (; i < whole; i += 8) {
                             if (blockPacked) GemmKernels.kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);

@@ -73,6 +73,36 @@ public interface Backend extends AutoCloseable {
         gemmBias(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, bias, biasOff);
     }
 
+    /**
+     * {@link #gemmBiasPacked} into C (m × n, ldc = n), then out = gelu(C) as {@link #geluForward} over its m·n values:
+     * the same bits, in one call where a backend takes GELU of C's tiles as they are finished.
+     */
+    default void gemmBiasPackedGelu(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff,
+                                    Buf bias, int biasOff, Buf out, int outOff, boolean tanhApprox) {
+        gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff);
+        geluForward(m * n, c, cOff, out, outOff, tanhApprox);
+    }
+
+    /**
+     * dx (m × n, ldc = n) = A·B, then dx ⊙= gelu'(x) in place as {@link #geluBackward} over its m·n values: the same
+     * bits, in one call where a backend takes GELU's backward of dx's tiles as they are finished.
+     */
+    default void gemmGeluBackward(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
+                                  Buf x, int xOff, Buf dx, int dxOff, boolean tanhApprox) {
+        gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, dx, dxOff, n, false);
+        geluBackward(m * n, x, xOff, dx, dxOff, dx, dxOff, tanhApprox);
+    }
+
+    /**
+     * {@link #gemmBiasPacked} into C (m × n, ldc = n), then C += residual as {@link #addInPlace}: the same bits, in one
+     * call where a backend adds the residual to C's tiles as they are finished.
+     */
+    default void gemmBiasPackedResidual(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c,
+                                        int cOff, Buf bias, int biasOff, Buf residual, int resOff) {
+        gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff);
+        addInPlace(residual, resOff, c, cOff, m * n);
+    }
+
     /** dst[cols,rows] = src[rows,cols]ᵀ. */
     void transpose(Buf src, int srcOff, int rows, int cols, Buf dst, int dstOff);
     /** C[i,j] += bias[j] for M rows of N columns (leading dimension ldc). */

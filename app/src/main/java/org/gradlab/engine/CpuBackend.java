@@ -174,11 +174,12 @@ public final class CpuBackend implements Backend {
         float[] bias = gemmJob.bias;
         if (VectorSupport.ENABLED) {
             VectorGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, threadScratch.gemm(chunk), VectorGemm.MR,
-                    gemmJob.packedN, bias, gemmJob.biasOff, gemmJob.claims, chunk, sums, sumsOff);
+                    gemmJob.packedN, bias, gemmJob.biasOff, gemmJob.claims, chunk, sums, sumsOff, gemmJob.epilogue);
         } else {
             if (sums != null) gemmJob.sumsMissed = true;
             ScalarGemm.gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1);
             if (bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, gemmJob.biasOff);
+            if (gemmJob.epilogue != null && m > 0 && n1 > n0) gemmJob.epilogue.finished(c, cOff + n0, m, n1 - n0, ldc);
         }
     }
 
@@ -227,6 +228,45 @@ public final class CpuBackend implements Backend {
         product(m, n, k, a, aOff, ars, acs, packed, 0, n, c, cOff, ldc, false, packs() ? n : 0, bias, biasOff);
     }
 
+    /** As {@link #gemmBiasPacked}, GELU taken of each region of C as it is finished (see GeluEpilogue). */
+    @Override
+    public void gemmBiasPackedGelu(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff,
+                                   Buf bias, int biasOff, Buf out, int outOff, boolean tanhApprox) {
+        withEpilogue(geluEpilogue.forward(cOff, m * n, arr(out), outOff, tanhApprox),
+                () -> gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff));
+        geluEpilogue.clear();
+    }
+
+    /** As {@link #gemm} into dx, GELU's backward taken of each region of it as it is finished (see GeluEpilogue). */
+    @Override
+    public void gemmGeluBackward(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
+                                 Buf x, int xOff, Buf dx, int dxOff, boolean tanhApprox) {
+        withEpilogue(geluEpilogue.backward(dxOff, m * n, arr(x), xOff, tanhApprox),
+                () -> gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, dx, dxOff, n, false));
+        geluEpilogue.clear();
+    }
+
+    /** As {@link #gemmBiasPacked}, the residual added to each region of C as it is finished (see ResidualEpilogue). */
+    @Override
+    public void gemmBiasPackedResidual(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c,
+                                       int cOff, Buf bias, int biasOff, Buf residual, int resOff) {
+        withEpilogue(residualEpilogue.set(cOff, arr(residual), resOff),
+                () -> gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff));
+        residualEpilogue.clear();
+    }
+
+    private final GeluEpilogue geluEpilogue = new GeluEpilogue();
+    private final ResidualEpilogue residualEpilogue = new ResidualEpilogue();
+
+    private void withEpilogue(GemmEpilogue e, Runnable product) {
+        gemmJob.epilogue = e;
+        try {
+            product.run();
+        } finally {
+            gemmJob.epilogue = null;
+        }
+    }
+
     /** A whole GEMM on the calling thread (for kernels that are already split across threads). */
     static void localGemm(int m, int n, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb,
                           float[] c, int cOff, int ldc, boolean acc, VectorGemm.Scratch s) {
@@ -253,6 +293,8 @@ public final class CpuBackend implements Backend {
         float[] sums;
         int sumsOff;
         boolean sumsMissed;
+        /** What each finished region of C goes through before the product returns (null: nothing). */
+        GemmEpilogue epilogue;
 
         @Override
         public void run(int chunk, int chunks) {
@@ -267,6 +309,7 @@ public final class CpuBackend implements Backend {
                 if (n1 > n0) VectorTallGemm.gemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1,
                         scratch(chunk, VectorTallGemm.scratchSize(m, n)));
                 if (n1 > n0 && bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff); // C is small
+                if (n1 > n0 && epilogue != null) epilogue.finished(c, cOff + n0, m, n1 - n0, ldc);
             } else if (chunks == 1) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n, sums, sumsOff);
             } else if (!splitRows) {

@@ -71,7 +71,7 @@ public final class OpProfile {
         long dt = System.nanoTime() - t0;
         String op = method.getName();
         double flops = 0;
-        if (op.equals("gemm") || op.equals("gemmBias") || op.equals("gemmBiasPacked") || op.equals("gemmPacked") || op.equals("gemmRowSums")) {
+        if (op.startsWith("gemm")) { // every product's arguments open with m, n, k, A, its offset and strides
             int m = (Integer) args[0], n = (Integer) args[1], k = (Integer) args[2];
             boolean transposedA = (Integer) args[5] == 1 && (Integer) args[6] != 1;
             op = op + " " + m + "×" + n + "×" + k + (transposedA ? " Aᵀ" : "");

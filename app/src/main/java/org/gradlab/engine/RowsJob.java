@@ -44,7 +44,10 @@ final class RowsJob implements WorkerPool.Job {
             for (int p = claims.claim(0, chunk); p >= 0; p = claims.claim(0, chunk)) rows(chunk, p * panel, Math.min(rows, (p + 1) * panel));
             return;
         }
-        rows(chunk, WorkerPool.splitStart(rows, chunk, chunks, 1), WorkerPool.splitStart(rows, chunk + 1, chunks, 1));
+        // GELU's shares in whole vectors, as its panels: only the values past the last whole vector of all take the
+        // scalar formula, so its bits do not depend on the thread count (a share ending mid-vector took it for the rest)
+        int align = op == GELU_F || op == GELU_B ? 64 : 1;
+        rows(chunk, WorkerPool.splitStart(rows, chunk, chunks, align), WorkerPool.splitStart(rows, chunk + 1, chunks, align));
     }
 
     /** LayerNorm backward's row block b: its rows' dx, and its dw/db partial sums from zero. */

@@ -148,7 +148,7 @@ final class VectorGemm {
      */
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff,
                      int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN, float[] bias, int biasOff) {
-        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, packedN, bias, biasOff, null, 0, null, 0);
+        gemm(m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1, s, mr, packedN, bias, biasOff, null, 0, null, 0, null);
     }
 
     /**
@@ -156,14 +156,16 @@ final class VectorGemm {
      * panel q from row q·MC) it claims in each K block, the other thread the rest. With sums, also sums[sumsOff + i]
      * += Σ_p A(i, p) for its rows, added as each block of A is read, K blocks in order: the chain a column sum of a
      * stored Gᵀ takes ({@link CpuBackend#columnSums}), so the same bits. Only where each block of A is read once (by
-     * one thread, for all of C's columns).
+     * one thread, for all of C's columns). With an epilogue, each panel's rows [n0, n1) go to it once their last K
+     * block (and bias) is in.
      */
     static void gemm(int m, int k, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int ldb, float[] c, int cOff,
                      int ldc, boolean acc, int n0, int n1, Scratch s, int mr, int packedN, float[] bias, int biasOff,
-                     RowClaims claims, int chunk, float[] sums, int sumsOff) {
+                     RowClaims claims, int chunk, float[] sums, int sumsOff, GemmEpilogue epilogue) {
         if (k == 0) {
             if (!acc) for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc + n0, cOff + i * ldc + n1, 0f);
             if (bias != null) CpuBackend.addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff);
+            if (epilogue != null && m > 0 && n1 > n0) epilogue.finished(c, cOff + n0, m, n1 - n0, ldc);
             return;
         }
         int nFull = n0 + (n1 - n0) / NR * NR;
@@ -255,6 +257,7 @@ final class VectorGemm {
                 }
                 // the columns past the last strip: their bias once the block's rows have them all
                 if (bs0 != null && nFull < n1) CpuBackend.addBiasColumns(0, mc, nFull, n1, ldc, c, cBlock, bs0, biasOff);
+                if (epilogue != null && p0 + kc == k) epilogue.finished(c, cBlock + n0, mc, n1 - n0, ldc);
                 if (claims != null) claims.finished(panel, block);
             }
         }

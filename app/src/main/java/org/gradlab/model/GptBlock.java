@@ -15,7 +15,7 @@ final class GptBlock {
     private final LayerNorm ln1, ln2;
     private final Linear qkv, proj, fc, fcProj;
     private Backend be;
-    private Buf a, qkvOut, att, attOut, xa, m, f, g, dA, dQkv, dAttOut, dM, dF, dG;
+    private Buf a, qkvOut, att, attOut, xa, m, f, g, dA, dQkv, dAttOut, dM, dF;
 
     GptBlock(ParamLayout.Builder lb, int i, GptConfig cfg) {
         this.cfg = cfg;
@@ -47,7 +47,6 @@ final class GptBlock {
         dAttOut = be.alloc(rows * d);
         dM = be.alloc(rows * d);
         dF = be.alloc(rows * 4 * d);
-        dG = be.alloc(rows * 4 * d);
     }
 
     /** y = block(x); x and y must differ. */
@@ -56,20 +55,17 @@ final class GptBlock {
         ln1.forward(x, 0, a, 0);
         qkv.forward(a, 0, rows, qkvOut, 0);
         be.attentionForward(cfg.batch(), cfg.seq(), d, cfg.heads(), qkvOut, 0, att, 0, attOut, 0);
-        proj.forward(attOut, 0, rows, xa, 0);
-        be.addInPlace(x, 0, xa, 0, rows * d);
+        // the residual adds and GELU taken as each product finishes its part (the same bits as passes after it)
+        proj.forwardResidual(attOut, 0, rows, xa, 0, x, 0);
         ln2.forward(xa, 0, m, 0);
-        fc.forward(m, 0, rows, f, 0);
-        be.geluForward(rows * 4 * d, f, 0, g, 0, cfg.geluTanh());
-        fcProj.forward(g, 0, rows, y, 0);
-        be.addInPlace(xa, 0, y, 0, rows * d);
+        fc.forwardGelu(m, 0, rows, f, 0, g, 0, cfg.geluTanh());
+        fcProj.forwardResidual(g, 0, rows, y, 0, xa, 0);
     }
 
     /** dStream holds ∂L/∂y on entry and ∂L/∂x on return (the residual path accumulates in place). */
     void backward(Buf x, Buf dStream) {
         int d = cfg.dim();
-        fcProj.backward(g, 0, rows, dStream, 0, dG, 0, false);
-        be.geluBackward(rows * 4 * d, f, 0, dG, 0, dF, 0, cfg.geluTanh());
+        fcProj.backwardThroughGelu(g, 0, rows, dStream, 0, f, 0, dF, 0, cfg.geluTanh());
         fc.backward(m, 0, rows, dF, 0, dM, 0, false);
         ln2.backward(xa, 0, dM, 0, dStream, 0);
         proj.backward(attOut, 0, rows, dStream, 0, dAttOut, 0, false);

@@ -35,6 +35,31 @@ public final class Linear {
         be.gemmBiasPacked(rows, out, in, x, xOff, in, 1, wT, y, yOff, out, store.params(), b.offset());
     }
 
+    /** y = x·Wᵀ + b and g = gelu(y) (see {@link Backend#gemmBiasPackedGelu}). */
+    void forwardGelu(Buf x, int xOff, int rows, Buf y, int yOff, Buf g, int gOff, boolean tanhApprox) {
+        Backend be = store.backend();
+        be.packTransposedForProducts(in, out, store.params(), w.offset(), wT);
+        be.gemmBiasPackedGelu(rows, out, in, x, xOff, in, 1, wT, y, yOff, store.params(), b.offset(), g, gOff, tanhApprox);
+    }
+
+    /** y = x·Wᵀ + b + residual (see {@link Backend#gemmBiasPackedResidual}). */
+    void forwardResidual(Buf x, int xOff, int rows, Buf y, int yOff, Buf residual, int resOff) {
+        Backend be = store.backend();
+        be.packTransposedForProducts(in, out, store.params(), w.offset(), wT);
+        be.gemmBiasPackedResidual(rows, out, in, x, xOff, in, 1, wT, y, yOff, store.params(), b.offset(), residual, resOff);
+    }
+
+    /**
+     * Accumulates dW, db; writes dx = (dy·W) ⊙ gelu'(pre), the gradient at the pre-activation of a GELU whose output
+     * was x (see {@link Backend#gemmGeluBackward}).
+     */
+    void backwardThroughGelu(Buf x, int xOff, int rows, Buf dy, int dyOff, Buf pre, int preOff, Buf dx, int dxOff,
+                             boolean tanhApprox) {
+        Backend be = store.backend();
+        be.gemmRowSums(out, in, rows, dy, dyOff, 1, out, x, xOff, in, store.grads(), w.offset(), in, true, store.grads(), b.offset());
+        be.gemmGeluBackward(rows, in, out, dy, dyOff, out, 1, store.params(), w.offset(), in, pre, preOff, dx, dxOff, tanhApprox);
+    }
+
     /** Accumulates dW, db; writes (or adds to) dx when dx != null. */
     void backward(Buf x, int xOff, int rows, Buf dy, int dyOff, Buf dx, int dxOff, boolean accumulateDx) {
         Backend be = store.backend();

@@ -30,8 +30,7 @@ final class GeluEpilogue implements GemmEpilogue {
         this.cBase = cOff;
         this.other = other;
         this.otherOff = otherOff;
-        int lanes = vectors() ? VectorActivations.lanes() : 0;
-        this.vectorEnd = lanes == 0 ? 0 : values - values % lanes;
+        this.vectorEnd = vectors() ? values - values % VectorGemm.L : 0;
         return this;
     }
 
@@ -58,7 +57,7 @@ final class GeluEpilogue implements GemmEpilogue {
     private void span(float[] c, int e0, int e1) {
         int v1 = Math.max(e0, Math.min(e1, vectorEnd));
         if (v1 > e0) {
-            int lanes = VectorActivations.lanes(), whole = e0 + (v1 - e0) / lanes * lanes;
+            int lanes = VectorGemm.L, whole = e0 + (v1 - e0) / lanes * lanes;
             if (whole > e0) vector(c, e0, whole);
             if (v1 > whole) padded(c, whole, v1, lanes);
         }

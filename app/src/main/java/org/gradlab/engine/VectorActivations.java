@@ -91,11 +91,6 @@ final class VectorActivations {
         }
     }
 
-    /** Floats in a vector of these loops: the GELU loops' last values past whole vectors take the scalar formula. */
-    static int lanes() {
-        return S.length();
-    }
-
     /** Doubles of scratch {@link #tanhNarrow} needs. */
     static int narrowLanes() {
         return 3 * DS.length();

@@ -169,7 +169,7 @@ final class VectorGemm {
             return;
         }
         int nFull = n0 + (n1 - n0) / NR * NR;
-        boolean prepacked = packedN > 0, packB = !prepacked && m >= PACK_B_MIN_ROWS && nFull > n0;
+        boolean prepacked = packedN > 0, packB = !prepacked && nFull > n0 && (m >= PACK_B_MIN_ROWS || packsForBlocks(m, ars, (nFull - n0) / NR));
         // in a prepacked B: whole strips of K block p0 from p0·nAll, the last columns (nAll onwards) row by row
         int nAll = packedN / NR * NR, nt = packedN - nAll;
         float[] ap = s.ap;
@@ -275,6 +275,19 @@ final class VectorGemm {
         }
         if (whole < mc) column(mr, kc, shortA, shortOff, 1, shortStride, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc,
                 fused, tile);
+    }
+
+    /**
+     * Whether B is packed for fewer rows than {@link #PACK_B_MIN_ROWS} so that a transposed A's blocks are copied too
+     * ({@link #packsBlock} needs a packed B): a weight gradient of 64-95 rows a thread (a GPT's 128-unit attention
+     * projection on two threads) read both in place with their k steps 512 bytes apart. Four strips of B or more, where
+     * the copied block serves enough of them. Both ways in turns (two threads, eight buffer sets, medians of 30):
+     * 128 × 128 × 2048 Aᵀ 409-452 → 349-351 µs, 128 × 128 × 3200 687-689 → 518-560, 160 × 128 × 2048 507-514 → 413-428,
+     * 64 × 256 × 2048 370-391 → 339-352; one thread 64 × 256 × 2048 716-742 → 601-615; at two strips a thread
+     * (65 × 128 × 2048, its columns split) 221 → 238 µs, so not there.
+     */
+    private static boolean packsForBlocks(int m, int ars, int strips) {
+        return ars == 1 && m >= 64 && strips >= 4;
     }
 
     /**

@@ -60,6 +60,9 @@ class TimeGradientSumsTest {
                 withOne(filled(1000, 1f), 17, Float.NaN),
                 filled(1000, 0f),
                 filled(1000, Float.MIN_VALUE),
+                tinyFirst(1000, 64, 1e-30f, 1e19f), // a block its first values send to the double sum: large ones after
+                tinyFirst(1000, 64, 1e-30f, 0.5f),
+                tinyFirst(1000, 63, 1e-30f, 0.5f),  // one ordinary value among the first: summed in float
         };
         for (float[] x : cases) {
             double want = exact(x, 0, x.length);
@@ -70,6 +73,13 @@ class TimeGradientSumsTest {
                 else assertEquals(want, got, TOLERANCE * want, what);
             }
         }
+    }
+
+    /** n values, the first `tiny` of them t, the rest v. */
+    private static float[] tinyFirst(int n, int tiny, float t, float v) {
+        float[] x = filled(n, v);
+        java.util.Arrays.fill(x, 0, tiny, t);
+        return x;
     }
 
     private static double[] sums(int threads, float[] x, int[] offsets, int[] sizes) {

@@ -802,8 +802,7 @@ public final class CpuBackend implements Backend {
         j.rowOf = rowOf;
         j.histogram = histogram != null;
         if (histogram != null) j.ensureHistograms(histogram.length);
-        claimBlocks(j);
-        pool.invoke(j);
+        invokeSegments(j, j);
         j.combine(sumSq, sumAbs, maxAbs, nonFinite);
         if (histogram != null) j.mergeHistograms(histogram);
     }
@@ -827,15 +826,34 @@ public final class CpuBackend implements Backend {
         j.b = b == null ? null : arr(b);
         j.scale = null;
         j.histogram = false;
-        claimBlocks(j);
-        pool.invoke(j.norms);
+        invokeSegments(j, j.norms);
         j.combineDiff(sumSqA, sumSqDiff);
     }
 
-    /** Two threads take the statistics' blocks as they go where there are four or more a thread. */
-    private void claimBlocks(SegmentJob j) {
+    /**
+     * A statistics pass over the segments last prepared: on the calling thread alone where there are fewer than
+     * {@link #SEGMENTS_ALONE} values or the blocks average under {@link #SEGMENT_BLOCK_ALONE} (each block handed to a thread
+     * cost more than its values), else two threads taking the blocks as they go where there are four or more a thread.
+     * The figures are added in block order either way: the same bits.
+     */
+    private void invokeSegments(SegmentJob j, WorkerPool.Job job) {
+        long values = j.values();
+        if (pool.threads() == 1 || values < SEGMENTS_ALONE || values < (long) SEGMENT_BLOCK_ALONE * j.blocks()) {
+            j.claims = null;
+            j.chunksRun(1);
+            job.run(0, 1);
+            return;
+        }
         j.claims = takenAsTheyGo(j.blocks(), 1, 8);
+        j.chunksRun(pool.threads());
+        pool.invoke(job);
     }
+
+    /**
+     * Below these many values (a small RNN's 17k parameters) or values a block (a 50-unit RNN's 1,000-value time steps),
+     * one thread: Pascanu's hundred time steps' sums took 7 µs on one thread, 51 on two.
+     */
+    private static final int SEGMENTS_ALONE = 1 << 16, SEGMENT_BLOCK_ALONE = 2048;
 
     @Override
     public void scaleSegments(Buf x, int[] offsets, int[] sizes, float[] factors) {

@@ -28,6 +28,7 @@ final class SegmentJob implements WorkerPool.Job {
     /** Counters in one copy of a thread's histogram (the caller's histogram's length). */
     private int histLength;
     private int segments;
+    private int chunksRun;
 
     /**
      * diff: the norms pass also sums (a−b)²; histogram: the statistics pass counts bins; floatSums: the norms pass
@@ -219,9 +220,21 @@ final class SegmentJob implements WorkerPool.Job {
         }
     }
 
+    /** How many chunks the last pass ran in (their histograms are the ones to merge). */
+    void chunksRun(int n) {
+        chunksRun = n;
+    }
+
+    /** Values of the segments last prepared. */
+    long values() {
+        long n = 0;
+        for (int k = 0; k < blocks; k++) n += blockEnd[k] - blockStart[k];
+        return n;
+    }
+
     void mergeHistograms(long[] out) {
         Arrays.fill(out, 0);
-        for (int t = 0; t < threads; t++) {
+        for (int t = 0; t < chunksRun; t++) {
             long[] h = hist[t];
             for (int w = 0, at = 0; w < WAYS; w++, at += out.length) for (int i = 0; i < out.length; i++) out[i] += h[at + i];
         }

@@ -84,8 +84,23 @@ public final class CpuBackend implements Backend {
 
     @Override
     public void copy(Buf src, int srcOff, Buf dst, int dstOff, int n) {
-        System.arraycopy(arr(src), srcOff, arr(dst), dstOff, n);
+        float[] s = arr(src), d = arr(dst);
+        boolean overlaps = s == d && srcOff < dstOff + n && dstOff < srcOff + n;
+        if (n < PARALLEL_COPY || pool.threads() == 1 || overlaps) {
+            System.arraycopy(s, srcOff, d, dstOff, n);
+            return;
+        }
+        pool.invoke((chunk, chunks) -> {
+            int a = WorkerPool.splitStart(n, chunk, chunks, 16), b = WorkerPool.splitStart(n, chunk + 1, chunks, 16);
+            System.arraycopy(s, srcOff + a, d, dstOff + a, b - a);
+        });
     }
+
+    /**
+     * Floats from which a copy is split between the threads: one core's copy streams about half what two do (a
+     * weight tracker's copy of the LSTM anchor's 877k weights a step).
+     */
+    private static final int PARALLEL_COPY = 1 << 18;
 
     @Override
     public void addInPlace(Buf src, int srcOff, Buf dst, int dstOff, int n) {

@@ -855,12 +855,10 @@ public final class CpuBackend implements Backend {
         long values = j.values();
         if (pool.threads() == 1 || values < SEGMENTS_ALONE || values < (long) SEGMENT_BLOCK_ALONE * j.blocks()) {
             j.claims = null;
-            j.chunksRun(1);
             job.run(0, 1);
             return;
         }
         j.claims = takenAsTheyGo(j.blocks(), 1, 8);
-        j.chunksRun(pool.threads());
         pool.invoke(job);
     }
 

@@ -28,7 +28,10 @@ final class SegmentJob implements WorkerPool.Job {
     /** Counters in one copy of a thread's histogram (the caller's histogram's length). */
     private int histLength;
     private int segments;
+    /** Chunks the last statistics pass ran in (their histograms are the ones to merge). */
     private int chunksRun;
+    /** Values of the segments last prepared. */
+    private long values;
 
     /**
      * diff: the norms pass also sums (a−b)²; histogram: the statistics pass counts bins; floatSums: the norms pass
@@ -89,6 +92,8 @@ final class SegmentJob implements WorkerPool.Job {
             } while (start < end);
         }
         blocks = k;
+        values = 0;
+        for (int q = 0; q < k; q++) values += blockEnd[q] - blockStart[q];
         lastOffsets = offsets;
         lastSizes = sizes;
     }
@@ -100,6 +105,7 @@ final class SegmentJob implements WorkerPool.Job {
 
     @Override
     public void run(int chunk, int chunks) {
+        if (chunk == 0) chunksRun = chunks; // chunk 0 is the calling thread's, which merges the histograms
         long[] h = histogram ? hist[chunk] : null;
         if (h != null) Arrays.fill(h, 0, WAYS * histLength, 0);
         for (int k = first(chunk); k >= 0 && k < blocks; k = next(k, chunk, chunks)) {
@@ -220,16 +226,9 @@ final class SegmentJob implements WorkerPool.Job {
         }
     }
 
-    /** How many chunks the last pass ran in (their histograms are the ones to merge). */
-    void chunksRun(int n) {
-        chunksRun = n;
-    }
-
     /** Values of the segments last prepared. */
     long values() {
-        long n = 0;
-        for (int k = 0; k < blocks; k++) n += blockEnd[k] - blockStart[k];
-        return n;
+        return values;
     }
 
     void mergeHistograms(long[] out) {

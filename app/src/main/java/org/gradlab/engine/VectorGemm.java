@@ -29,6 +29,11 @@ final class VectorGemm {
     private static final int MAX_MR = 8;
     static final int NR = 2 * L;
     static final int KC = 384, MC = 96;
+    /**
+     * Row stride of a row-major A's block copied for {@link GemmKernels#kernel8x2S}: a constant, so each read's row
+     * offset is the instruction's own; KC plus 8 floats, so the rows (1,568 bytes apart) do not share cache sets.
+     */
+    static final int KS = KC + 8;
     /** Row count from which packing B pays for itself. */
     static final int PACK_B_MIN_ROWS = Integer.getInteger("gradlab.packB", 96);
 
@@ -48,6 +53,8 @@ final class VectorGemm {
         final float[] ap = new float[MAX_MR * KC];
         /** A's block as {@link #packBlock} lays it out: value (i, p) at p·MC + i. */
         final float[] aBlock = new float[KC * MC];
+        /** A row-major A's block, row i at i·KS ({@link #copyRows}). */
+        final float[] aRows = new float[MC * KS];
         final float[] tile = new float[MAX_MR * NR];
         /** B's last columns (fewer than a vector) padded to one, k-major. */
         final float[] tail = new float[KC * L];
@@ -200,8 +207,10 @@ final class VectorGemm {
                 // never read past A
                 int whole = mc / mr * mr;
                 boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
+                boolean rowsCopied = mr == 8 && (packB || prepacked) && copiesRows(ars, acs, (nFull - n0) / NR);
                 if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock, sums, sumsOff + i0);
                 else {
+                    if (rowsCopied) copyRows(whole, kc, a, aBlock, ars, s.aRows);
                     if (sums != null) addRowSums(mc, kc, a, aBlock, ars, acs, sums, sumsOff + i0);
                     if (whole < mc) packA(mr, mc - whole, kc, a, aBlock + whole * ars, ars, acs, ap);
                 }
@@ -224,6 +233,7 @@ final class VectorGemm {
                         for (; i < whole; i += 8) {
                             if (blockPacked) GemmKernels.kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else if (ars == 1) GemmKernels.kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
+                            else if (rowsCopied) GemmKernels.kernel8x2S(kc, s.aRows, i * KS, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else if (acs == 1 && strips) GemmKernels.kernel8x2R(kc, a, aBlock + i * ars, ars, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else GemmKernels.kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
@@ -306,6 +316,22 @@ final class VectorGemm {
      */
     private static boolean packsBlock(int ars, int strips) {
         return ars == 1 && strips >= 1;
+    }
+
+    /**
+     * Whether a row-major A's block is copied, row by row, to the constant stride {@link #KS} before its strips run
+     * (see {@link GemmKernels#kernel8x2S}).
+     */
+    private static boolean copiesRows(int ars, int acs, int strips) {
+        return acs == 1 && ars > 1 && strips >= ROWS_COPIED_FROM_STRIPS;
+    }
+
+    /** Strips from which a row-major A's block is copied (read in place below). */
+    static final int ROWS_COPIED_FROM_STRIPS = Integer.getInteger("gradlab.copyRows", 3);
+
+    /** Rows [0, rows) of kc values of a row-major A's block at a0 into dst, row i at i·KS. */
+    private static void copyRows(int rows, int kc, float[] a, int a0, int ars, float[] dst) {
+        for (int i = 0; i < rows; i++) System.arraycopy(a, a0 + i * ars, dst, i * KS, kc);
     }
 
     /**

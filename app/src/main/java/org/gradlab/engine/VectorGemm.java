@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Vector-API GEMM, C[M, n0..n1) (+)= A·B (see {@link Backend#gemm}), blocked the Goto way: K in blocks of
  * {@value #KC}. With 8-row tiles, a panel's block of a transposed A is copied k-major ({@link #packBlock}) where
  * enough strips read it ({@link #packsBlock}), so the kernel reads it at constant strides, twelve rows a tile where
- * the block allows; otherwise A is read where it lies, mr
+ * the block allows. A row-major A's block read by {@value #ROWS_COPIED_FROM_STRIPS_DEFAULT} strips or more is copied row
+ * by row (whole rows, System.arraycopy) to the constant stride {@link #KS}, and read at constant offsets, twelve or
+ * eight rows a tile ({@link #copiesRows}); otherwise A is read where it lies, mr
  * rows' values at each k whatever its strides, and only a short last panel is copied, zero-padded (copying every
  * block, element by element into 6- or 8-row panels, cost ~1 ns a value, 14% of a GPT step, to save nothing). B is packed into
  * 2-vector-wide strips when there are enough rows to repay the copy, read in place otherwise (a recurrent step
@@ -224,10 +226,11 @@ final class VectorGemm {
                     int bStart = strips ? bpBase + (j - n0) * kc : bBlock + j;
                     int bStride = strips ? NR : ldb;
                     if (mr == 8) {
-                        // a copied block: twelve rows a tile, an even number of them so the rest splits into eights
-                        int i = 0, end12 = blockPacked ? whole / 24 * 24 : 0;
+                        // a copied block (or rows): twelve rows a tile, an even number of them so the rest splits into eights
+                        int i = 0, end12 = blockPacked || rowsCopied ? whole / 24 * 24 : 0;
                         for (; i < end12; i += 12) {
-                            GemmKernels.kernel12x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            if (blockPacked) GemmKernels.kernel12x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            else GemmKernels.kernel12x2S(kc, s.aRows, i * KS, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(12, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                         for (; i < whole; i += 8) {
@@ -320,14 +323,17 @@ final class VectorGemm {
 
     /**
      * Whether a row-major A's block is copied, row by row, to the constant stride {@link #KS} before its strips run
-     * (see {@link GemmKernels#kernel8x2S}).
+     * (see {@link GemmKernels#kernel8x2S}). The copy is a block's worth of arraycopy for every strip that reads it: at
+     * one strip it lost (2048 × 32 × 128, two threads: 80-82 -> 92 µs), at two it was even, from three it gained
+     * (2048 × 96 × 128 208-235 -> 203-208; 2048 × 384 × 128 881-982 -> 766-810).
      */
     private static boolean copiesRows(int ars, int acs, int strips) {
         return acs == 1 && ars > 1 && strips >= ROWS_COPIED_FROM_STRIPS;
     }
 
     /** Strips from which a row-major A's block is copied (read in place below). */
-    static final int ROWS_COPIED_FROM_STRIPS = Integer.getInteger("gradlab.copyRows", 3);
+    static final int ROWS_COPIED_FROM_STRIPS_DEFAULT = 3,
+            ROWS_COPIED_FROM_STRIPS = Integer.getInteger("gradlab.copyRows", ROWS_COPIED_FROM_STRIPS_DEFAULT);
 
     /** Rows [0, rows) of kc values of a row-major A's block at a0 into dst, row i at i·KS. */
     private static void copyRows(int rows, int kc, float[] a, int a0, int ars, float[] dst) {

@@ -323,8 +323,8 @@ final class VectorGemm {
 
     /**
      * Whether a row-major A's block is copied, row by row, to the constant stride {@link #KS} before its strips run
-     * (see {@link GemmKernels#kernel8x2S}). The copy is a block's worth of arraycopy for every strip that reads it: at
-     * one strip it lost (2048 × 32 × 128, two threads: 80-82 -> 92 µs), at two it was even, from three it gained
+     * (see {@link GemmKernels#kernel8x2S}). The copy is made once a block, for all the strips that read it: at one
+     * strip it lost (2048 × 32 × 128, two threads: 80-82 -> 92 µs), at two it was even, from three it gained
      * (2048 × 96 × 128 208-235 -> 203-208; 2048 × 384 × 128 881-982 -> 766-810).
      */
     private static boolean copiesRows(int ars, int acs, int strips) {

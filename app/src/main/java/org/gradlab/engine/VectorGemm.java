@@ -32,7 +32,7 @@ final class VectorGemm {
     static final int NR = 2 * L;
     static final int KC = 384, MC = 96;
     /**
-     * Row stride of a row-major A's block copied for {@link GemmKernels#kernel8x2S}: a constant, so each read's row
+     * Row stride of a row-major A's block copied for {@link CopiedRowKernels#kernel8x2S}: a constant, so each read's row
      * offset is the instruction's own; KC plus 8 floats, so the rows (1,568 bytes apart) do not share cache sets.
      */
     static final int KS = KC + 8;
@@ -230,13 +230,13 @@ final class VectorGemm {
                         int i = 0, end12 = blockPacked || rowsCopied ? whole / 24 * 24 : 0;
                         for (; i < end12; i += 12) {
                             if (blockPacked) GemmKernels.kernel12x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
-                            else GemmKernels.kernel12x2S(kc, s.aRows, i * KS, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            else CopiedRowKernels.kernel12x2S(kc, s.aRows, i * KS, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(12, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
                         }
                         for (; i < whole; i += 8) {
                             if (blockPacked) GemmKernels.kernel8x2P(kc, s.aBlock, i, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else if (ars == 1) GemmKernels.kernel8x2T(kc, a, aBlock + i, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
-                            else if (rowsCopied) GemmKernels.kernel8x2S(kc, s.aRows, i * KS, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
+                            else if (rowsCopied) CopiedRowKernels.kernel8x2S(kc, s.aRows, i * KS, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else if (acs == 1 && strips) GemmKernels.kernel8x2R(kc, a, aBlock + i * ars, ars, bs, bStart, c, cBlock + i * ldc + j, ldc, accBlock);
                             else GemmKernels.kernel8x2(kc, a, aBlock + i * ars, ars, acs, bs, bStart, bStride, c, cBlock + i * ldc + j, ldc, accBlock);
                             if (bs0 != null) addBias2(8, c, cBlock + i * ldc + j, ldc, bs0, biasOff + j);
@@ -323,7 +323,7 @@ final class VectorGemm {
 
     /**
      * Whether a row-major A's block is copied, row by row, to the constant stride {@link #KS} before its strips run
-     * (see {@link GemmKernels#kernel8x2S}). The copy is made once a block, for all the strips that read it: at one
+     * (see {@link CopiedRowKernels#kernel8x2S}). The copy is made once a block, for all the strips that read it: at one
      * strip it lost (2048 × 32 × 128, two threads: 80-82 -> 92 µs), at two it was even, from three it gained
      * (2048 × 96 × 128 208-235 -> 203-208; 2048 × 384 × 128 881-982 -> 766-810).
      */

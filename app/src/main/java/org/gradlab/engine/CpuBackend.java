@@ -317,6 +317,10 @@ public final class CpuBackend implements Backend {
             if (claims != null) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n, sums, sumsOff);
             } else if (VectorSupport.ENABLED && packedN == 0 && VectorTallGemm.suits(m, n, k, ars)) {
+                if (chunks == 1 || tallByRows(m, n, chunks)) {
+                    tallRows(chunk, chunks);
+                    return;
+                }
                 if (sums != null) sumsMissed = true;
                 // whole blocks of fused columns, as VectorTallGemm's eight-column kernel takes them
                 int align = VectorTallGemm.FUSED_BLOCK;
@@ -337,6 +341,31 @@ public final class CpuBackend implements Backend {
                         acc, 0, n, sums, sumsOff + m0);
             }
         }
+
+        /**
+         * A tall product's share of G's rows, whole vectors of them (A's columns from aOff + i0): every element's chain is
+         * its own, so the same bits as one thread's. The row sums of those rows follow at once, as {@link #columnSums}
+         * takes them (each a chain down A's rows): the share of A the product has just read is still in this core's
+         * cache, where the pass after it had read half of it from the other core's.
+         */
+        private void tallRows(int chunk, int chunks) {
+            int i0 = WorkerPool.splitStart(m, chunk, chunks, VectorGemm.L), i1 = WorkerPool.splitStart(m, chunk + 1, chunks, VectorGemm.L);
+            if (i1 <= i0) return;
+            VectorTallGemm.gemm(i1 - i0, n, k, a, aOff + i0, acs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc, 0, n,
+                    scratch(chunk, VectorTallGemm.scratchSize(i1 - i0, n)));
+            if (sums != null) VectorColumns.sums(i0, i1, k, acs, a, aOff, sums, sumsOff);
+            if (bias != null) addBiasColumns(i0, i1, 0, n, ldc, c, cOff, bias, biasOff);
+            if (epilogue != null) epilogue.finished(c, cOff + i0 * ldc, i1 - i0, n, ldc);
+        }
+    }
+
+    /**
+     * Whether a tall product's threads split G's rows rather than its columns: where the columns are too few to give
+     * every thread a block of them (an input weight's gradient of 2 columns, the adding task's, ran on one thread while
+     * the other waited) and the rows are enough for a whole vector of them each.
+     */
+    static boolean tallByRows(int m, int n, int chunks) {
+        return (n + VectorTallGemm.FUSED_BLOCK - 1) / VectorTallGemm.FUSED_BLOCK < chunks && m >= chunks * VectorGemm.L;
     }
 
     @Override

@@ -26,11 +26,38 @@ class GemmRowSumsTest {
             {101, 130, 400},   // a short panel, two K blocks, one strip plus columns past it
             {40, 512, 300},    // more columns than rows: C's columns split across threads
             {50, 50, 2000},    // the tall kernel
+            {128, 2, 3200},    // the tall kernel, its rows split over threads (the adding task's dW_ih)
             {3, 5, 7}          // small: one thread whatever the pool
         };
         for (int threads : new int[] {1, 2, 3}) {
             try (CpuBackend be = new CpuBackend(threads)) {
                 for (int[] sh : shapes) check(be, rng, sh[0], sh[1], sh[2]);
+            }
+        }
+    }
+
+    /**
+     * A tall product with too few columns to give each thread a block of them splits G's rows instead, and takes each
+     * share's sums there: the product and the sums must be one thread's, bit for bit, on two and three.
+     */
+    @Test
+    void aTallProductSplitByRowsGivesOneThreadsBits() {
+        SplittableRandom rng = new SplittableRandom(41);
+        int[][] shapes = {{128, 2, 3200}, {64, 3, 500}, {50, 6, 2000}, {33, 1, 400}};
+        for (int[] sh : shapes) {
+            int m = sh[0], n = sh[1], k = sh[2];
+            float[] g = rand(rng, k * m), x = rand(rng, k * n), c0 = rand(rng, m * n), s0 = rand(rng, m);
+            float[][] want = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                try (CpuBackend be = new CpuBackend(threads)) {
+                    Buf c = up(be, c0), s = up(be, s0);
+                    be.gemmRowSums(m, n, k, up(be, g), 0, 1, m, up(be, x), 0, n, c, 0, n, true, s, 0);
+                    float[][] got = {down(be, c), down(be, s)};
+                    if (want == null) want = got;
+                    String what = "threads=" + threads + " " + m + "×" + n + "×" + k;
+                    assertSameBits(want[0], got[0], what + " product");
+                    assertSameBits(want[1], got[1], what + " sums");
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorCells {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    private static final FloatVector ONE = VectorMath.ONE;
+    private static final FloatVector ONE = VectorMath.ONE, TINY = VectorMath.c(CpuCells.TINY_GRADIENT);
 
     private VectorCells() {}
 
@@ -26,23 +26,26 @@ final class VectorCells {
 
     /**
      * dp[i] = dh[i]·(1 − y²), y = h[i], for i &lt; returned (a tanh RNN's backward): left scalar, this loop took
-     * 50 of a small RNN's 235 µs backward (B=32, H=50, T=100), ~1 cycle a value.
+     * 50 of a small RNN's 235 µs backward (B=32, H=50, T=100), ~1 cycle a value. A value under
+     * {@link CpuCells#TINY_GRADIENT} is written as 0, as the scalar loop writes it.
      */
     static int tanhGradient(int n, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
         int j = 0;
         for (; j + L <= n; j += L) {
             FloatVector y = FloatVector.fromArray(S, h, ho + j);
-            FloatVector.fromArray(S, dh, dho + j).mul(ONE.sub(y.mul(y))).intoArray(dp, dpo + j);
+            FloatVector v = FloatVector.fromArray(S, dh, dho + j).mul(ONE.sub(y.mul(y)));
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dp, dpo + j);
         }
         return j;
     }
 
-    /** dp[i] = dh[i]·y·(1 − y), y = h[i], for i &lt; returned (a sigmoid RNN's backward). */
+    /** dp[i] = dh[i]·y·(1 − y), y = h[i], for i &lt; returned (a sigmoid RNN's backward); under TINY_GRADIENT, 0. */
     static int sigmoidGradient(int n, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
         int j = 0;
         for (; j + L <= n; j += L) {
             FloatVector y = FloatVector.fromArray(S, h, ho + j);
-            FloatVector.fromArray(S, dh, dho + j).mul(y).mul(ONE.sub(y)).intoArray(dp, dpo + j);
+            FloatVector v = FloatVector.fromArray(S, dh, dho + j).mul(y).mul(ONE.sub(y));
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dp, dpo + j);
         }
         return j;
     }

@@ -119,10 +119,46 @@ class VectorCellsTest {
             for (int i = 0; i < rows * hd; i++) {
                 boolean in = i >= r0 * hd && i < r1 * hd;
                 float y = h[ho + i], d = dh[dho + i];
-                same(in ? d * (1f - y * y) : 0f, dpT[dpo + i], "tanh dPre", hd, i);
-                same(in ? d * y * (1f - y) : 0f, dpS[dpo + i], "sigmoid dPre", hd, i);
+                same(in ? vanished(d * (1f - y * y)) : 0f, dpT[dpo + i], "tanh dPre", hd, i);
+                same(in ? vanished(d * y * (1f - y)) : 0f, dpS[dpo + i], "sigmoid dPre", hd, i);
             }
         }
+    }
+
+    /**
+     * A gradient under 2^-100 is taken as 0 by both halves of the loop (vector lanes and the scalar tail), 2^-100 and
+     * above are kept, NaN stays NaN — where a vanished gradient would otherwise reach float's subnormal range and
+     * every multiply-add on it would wait on a microcode assist.
+     */
+    @Test
+    void singleGateBackwardTakesVanishedGradientsAsZero() {
+        float[] grads = {0x1p-99f, 0x1p-100f, -0x1p-100f, 0x1.fffffep-101f, -0x1p-101f, 1e-40f, -Float.MIN_VALUE, 1e-36f,
+                Float.NaN, 1f, -3e-20f};
+        float[] want = {0x1p-99f, 0x1p-100f, -0x1p-100f, 0f, 0f, 0f, 0f, 0f, Float.NaN, 1f, -3e-20f};
+        for (int hd : HIDDENS) {
+            int rows = 3, n = rows * hd;
+            // y = 0: tanh' = 1 exactly; y = 0.5: the sigmoid's y·(1 − y) = 1/4 exactly, so dh = 4·g gives g
+            float[] h0 = new float[n], hHalf = new float[n], dhT = new float[n], dhS = new float[n];
+            java.util.Arrays.fill(hHalf, 0.5f);
+            for (int i = 0; i < n; i++) {
+                dhT[i] = grads[i % grads.length];
+                dhS[i] = 4 * grads[i % grads.length];
+            }
+            float[] dpT = new float[n], dpS = new float[n];
+            java.util.Arrays.fill(dpT, 7f);
+            java.util.Arrays.fill(dpS, 7f);
+            CpuCells.rnnTanhBackward(0, rows, hd, h0, 0, dhT, 0, dpT, 0);
+            CpuCells.rnnSigmoidBackward(0, rows, hd, hHalf, 0, dhS, 0, dpS, 0);
+            for (int i = 0; i < n; i++) {
+                same(want[i % want.length], dpT[i], "tanh dPre of " + dhT[i], hd, i);
+                same(want[i % want.length], dpS[i], "sigmoid dPre of " + grads[i % grads.length], hd, i);
+            }
+        }
+    }
+
+    /** The cells' rule, written out: a value under 2^-100 in magnitude is 0. */
+    private static float vanished(float v) {
+        return Math.abs(v) < 0x1p-100f ? 0f : v;
     }
 
     private static void same(float want, float got, String what, int hd, int at) {

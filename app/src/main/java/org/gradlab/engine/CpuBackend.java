@@ -318,17 +318,14 @@ public final class CpuBackend implements Backend {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n, sums, sumsOff);
             } else if (VectorSupport.ENABLED && packedN == 0 && VectorTallGemm.suits(m, n, k, ars)) {
                 if (chunks == 1 || tallByRows(m, n, chunks)) {
-                    tallRows(chunk, chunks);
+                    tall(chunk, WorkerPool.splitStart(m, chunk, chunks, VectorGemm.L), WorkerPool.splitStart(m, chunk + 1, chunks, VectorGemm.L),
+                            0, n, true);
                     return;
                 }
                 if (sums != null) sumsMissed = true;
                 // whole blocks of fused columns, as VectorTallGemm's eight-column kernel takes them
                 int align = VectorTallGemm.FUSED_BLOCK;
-                int n0 = WorkerPool.splitStart(n, chunk, chunks, align), n1 = WorkerPool.splitStart(n, chunk + 1, chunks, align);
-                if (n1 > n0) VectorTallGemm.gemm(m, n, k, a, aOff, acs, b, bOff, ldb, c, cOff, ldc, acc, n0, n1,
-                        scratch(chunk, VectorTallGemm.scratchSize(m, n)));
-                if (n1 > n0 && bias != null) addBiasColumns(0, m, n0, n1, ldc, c, cOff, bias, biasOff); // C is small
-                if (n1 > n0 && epilogue != null) epilogue.finished(c, cOff + n0, m, n1 - n0, ldc);
+                tall(chunk, 0, m, WorkerPool.splitStart(n, chunk, chunks, align), WorkerPool.splitStart(n, chunk + 1, chunks, align), false);
             } else if (chunks == 1) {
                 gemmRange(chunk, m, k, a, aOff, ars, acs, b, bOff, ldb, c, cOff, ldc, acc, 0, n, sums, sumsOff);
             } else if (!splitRows) {
@@ -343,19 +340,19 @@ public final class CpuBackend implements Backend {
         }
 
         /**
-         * A tall product's share of G's rows, whole vectors of them (A's columns from aOff + i0): every element's chain is
-         * its own, so the same bits as one thread's. The row sums of those rows follow at once, as {@link #columnSums}
-         * takes them (each a chain down A's rows): the share of A the product has just read is still in this core's
-         * cache, where the pass after it had read half of it from the other core's.
+         * A tall product's share: G's rows [i0, i1) (A's columns from aOff + i0) and columns [n0, n1), its bias and
+         * epilogue (C is small). Every element's chain is its own, so any split gives one thread's bits. With rowSums
+         * (a share of whole rows), those rows' sums follow at once, as {@link #columnSums} takes them (each a chain down
+         * A's rows): the share of A the product has just read is still in this core's cache, where the pass after it
+         * had read half of it from the other core's.
          */
-        private void tallRows(int chunk, int chunks) {
-            int i0 = WorkerPool.splitStart(m, chunk, chunks, VectorGemm.L), i1 = WorkerPool.splitStart(m, chunk + 1, chunks, VectorGemm.L);
-            if (i1 <= i0) return;
-            VectorTallGemm.gemm(i1 - i0, n, k, a, aOff + i0, acs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc, 0, n,
+        private void tall(int chunk, int i0, int i1, int n0, int n1, boolean rowSums) {
+            if (i1 <= i0 || n1 <= n0) return;
+            VectorTallGemm.gemm(i1 - i0, n, k, a, aOff + i0, acs, b, bOff, ldb, c, cOff + i0 * ldc, ldc, acc, n0, n1,
                     scratch(chunk, VectorTallGemm.scratchSize(i1 - i0, n)));
-            if (sums != null) VectorColumns.sums(i0, i1, k, acs, a, aOff, sums, sumsOff);
-            if (bias != null) addBiasColumns(i0, i1, 0, n, ldc, c, cOff, bias, biasOff);
-            if (epilogue != null) epilogue.finished(c, cOff + i0 * ldc, i1 - i0, n, ldc);
+            if (rowSums && sums != null) VectorColumns.sums(i0, i1, k, acs, a, aOff, sums, sumsOff);
+            if (bias != null) addBiasColumns(i0, i1, n0, n1, ldc, c, cOff, bias, biasOff);
+            if (epilogue != null) epilogue.finished(c, cOff + i0 * ldc + n0, i1 - i0, n1 - n0, ldc);
         }
     }
 

@@ -29,13 +29,17 @@ final class CpuCells {
      */
     static final float TINY_GRADIENT = 0x1p-100f;
 
+    /** v, or 0 where it lies under {@link #TINY_GRADIENT} in magnitude (NaN stays NaN). */
+    private static float vanished(float v) {
+        return Math.abs(v) < TINY_GRADIENT ? 0f : v;
+    }
+
     static void rnnTanhBackward(int r0, int r1, int hd, float[] h, int ho, float[] dh, int dho, float[] dp, int dpo) {
         int i0 = r0 * hd, n = (r1 - r0) * hd;
         for (int i = i0 + (VectorSupport.ENABLED ? VectorCells.tanhGradient(n, h, ho + i0, dh, dho + i0, dp, dpo + i0) : 0);
              i < r1 * hd; i++) {
             float y = h[ho + i];
-            float v = dh[dho + i] * (1f - y * y);
-            dp[dpo + i] = Math.abs(v) < TINY_GRADIENT ? 0f : v;
+            dp[dpo + i] = vanished(dh[dho + i] * (1f - y * y));
         }
     }
 
@@ -48,8 +52,7 @@ final class CpuCells {
         for (int i = i0 + (VectorSupport.ENABLED ? VectorCells.sigmoidGradient(n, h, ho + i0, dh, dho + i0, dp, dpo + i0) : 0);
              i < r1 * hd; i++) {
             float y = h[ho + i];
-            float v = dh[dho + i] * y * (1f - y);
-            dp[dpo + i] = Math.abs(v) < TINY_GRADIENT ? 0f : v;
+            dp[dpo + i] = vanished(dh[dho + i] * y * (1f - y));
         }
     }
 

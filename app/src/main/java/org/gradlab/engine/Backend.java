@@ -295,10 +295,11 @@ public interface Backend extends AutoCloseable {
     void segmentNormsAndDiff(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff);
     /**
      * sumSq[i] = Σ x² over segment i for a reading kept to float precision (a recurrent layer's ‖∂L/∂h_t‖ per step,
-     * recorded as a float): a backend may sum in float where the result is well inside float's range (the CPU does,
-     * ~2× faster), and must give the exact {@link #segmentNormsAndDiff} figure's range and non-finite values.
+     * recorded as a float; rows of rowLength values, one per batch element): a backend may sum in float where the
+     * result is well inside float's range (the CPU does, ~2× faster, in groups of rows it adds in double), and must
+     * give the exact {@link #segmentNormsAndDiff} figure's range and non-finite values.
      */
-    default void timeGradientSums(Buf x, int[] offsets, int[] sizes, double[] sumSq) {
+    default void timeGradientSums(Buf x, int[] offsets, int[] sizes, int rowLength, double[] sumSq) {
         segmentNormsAndDiff(x, null, offsets, sizes, sumSq, null);
     }
     /** x[segment i] *= factors[i]. */

@@ -11,15 +11,17 @@ final class RecurrenceJob implements WorkerPool.Job {
     boolean fromLast;
     int seq, batch, in, hidden, xOff, bihOff, bhhOff, dHOff;
     float[] padded = new float[0], paddedIn = new float[0], x, bias, xg, hg, h, dH, dPre;
-    /** Backward, on one thread only: where each step's Σ dH_t² goes (null: not measured). */
-    double[] stepSumSq;
-    int stepOff;
-    private final double[] lanes = VectorNorms.laneScratch();
+    /** Backward: where each step's row groups' Σ dH_t² go, step-major (null: not measured). */
+    double[] groupSums;
+    /** Per thread: the float sums' lanes. */
+    private final double[][] lanes;
     /** Per thread: the input projection's tile (the hidden product's is the thread's scratch). */
     float[][] inputTiles = new float[0][];
 
     RecurrenceJob(ThreadScratch scratch) {
         this.scratch = scratch;
+        lanes = new double[scratch.threads()][];
+        for (int t = 0; t < lanes.length; t++) lanes[t] = VectorNorms.laneScratch();
     }
 
     RecurrenceJob prepare(boolean backward, boolean sigmoid, int seq, int batch, int hidden, float[] w, int wOff) {
@@ -40,13 +42,15 @@ final class RecurrenceJob implements WorkerPool.Job {
 
     @Override
     public void run(int chunk, int chunks) {
-        int r0 = WorkerPool.splitStart(batch, chunk, chunks, 1), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, 1);
+        // backward, whole groups of rows a thread: each takes its own groups' gradient sums
+        int align = backward ? SegmentJob.gradientRows(hidden) : 1;
+        int r0 = WorkerPool.splitStart(batch, chunk, chunks, align), r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, align);
         if (r1 <= r0) return;
         int tileSize = VectorRecurrence.MR * VectorGemm.padded(hidden);
         float[] tile = scratch.floats(chunk, tileSize);
         if (backward) {
             VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, fromLast, dPre, tile,
-                    chunks == 1 ? stepSumSq : null, stepOff, lanes);
+                    groupSums, lanes[chunk]);
             return;
         }
         if (inputTiles[chunk].length < tileSize) inputTiles[chunk] = new float[tileSize];

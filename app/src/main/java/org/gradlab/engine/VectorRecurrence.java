@@ -83,19 +83,20 @@ final class VectorRecurrence {
 
     /**
      * Rows [r0, r1) back through all steps: dPre_t = dH_t ⊙ act'(h_{t+1}), dH_{t−1} += dPre_t·W; wp is W_hh padded.
-     * With stepSumSq (all rows only), Σ dH_t² into stepSumSq[stepOff + t] as each step's gradient is final. With
+     * With groupSums, each group of {@link SegmentJob#gradientRows} rows' Σ dH_t² into groupSums[t·groups + g] as the
+     * step's gradient is final (r0 and r1 on group boundaries, or r1 the batch's end). With
      * fromLast, dH's steps before the last are taken as zero: each product is written there, not added (a chain from
      * zero either way, so the same bits as zeroing them first).
      */
     static void backward(int r0, int r1, boolean sigmoid, int seq, int batch, int hid, float[] wp, float[] h,
-                         float[] dH, int dHOff, boolean fromLast, float[] dPre, float[] tile, double[] stepSumSq, int stepOff,
+                         float[] dH, int dHOff, boolean fromLast, float[] dPre, float[] tile, double[] groupSums,
                          double[] lanes) {
         int np = VectorGemm.padded(hid), blk = batch * hid, fused = hid - hid % L;
         boolean acc = !fromLast, five = fiveRowTiles(hid, r1 - r0);
         for (int t = seq - 1; t >= 0; t--) {
             int at = t * blk;
             // dH_t is final here, and the step's product has just written it
-            if (stepSumSq != null) stepSumSq[stepOff + t] = SegmentJob.segmentSumSq(dH, dHOff + at, blk, true, lanes);
+            if (groupSums != null) sumGroups(r0, r1, batch, hid, dH, dHOff + at, groupSums, t, lanes);
             if (sigmoid) CpuCells.rnnSigmoidBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             else CpuCells.rnnTanhBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             if (t == 0) break;
@@ -116,6 +117,15 @@ final class VectorRecurrence {
                 product(hid, hid, dPre, at + i * hid, rows, wp, dH, c0, hid, tile, -fused, L, acc);
                 for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) dH[o + q] = tile[r * L + q];
             }
+        }
+    }
+
+    /** Rows [r0, r1)'s groups of one step's gradient (from off), each a block of the float-summed pass. */
+    private static void sumGroups(int r0, int r1, int batch, int hid, float[] dH, int off, double[] groupSums, int t,
+                                  double[] lanes) {
+        int g = SegmentJob.gradientRows(hid), groups = (batch + g - 1) / g;
+        for (int r = r0; r < r1; r += g) {
+            groupSums[t * groups + r / g] = SegmentJob.blockSumSq(dH, off + r * hid, off + Math.min(r1, r + g) * hid, true, lanes);
         }
     }
 

@@ -230,7 +230,7 @@ public final class SequenceModel implements Model {
                 timeSizes[s] = blk;
             }
         }
-        be.timeGradientSums(outputGrads, timeOffsets, timeSizes, sumSq);
+        be.timeGradientSums(outputGrads, timeOffsets, timeSizes, cfg.hidden(), sumSq);
     }
 
     @Override

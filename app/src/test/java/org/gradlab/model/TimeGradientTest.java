@@ -131,10 +131,9 @@ class TimeGradientTest {
     }
 
     /**
-     * On one thread the CPU's recurrence measures each step as its gradient is final; split across threads it cannot,
-     * and the model measures the output gradients in one pass after. Both must give the same bits (a run's recorded
-     * readings must not depend on its thread count), here over one and two layers, both single-gate cells, and a step
-     * of 40 × 1,000 floats, past the statistics' block of 32,768 values.
+     * The CPU's recurrence measures each step as its gradient is final, each thread its own rows. One and two threads
+     * must give the same bits (a run's recorded readings must not depend on its thread count), here over one and two
+     * layers, both single-gate cells, batches of whole groups of rows and not, and a step of 40 × 1,000 floats.
      */
     @Test
     void theRecurrencesMeasureEqualsTheSeparatePassBitForBit() {

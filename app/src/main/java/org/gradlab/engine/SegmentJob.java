@@ -207,23 +207,6 @@ final class SegmentJob implements WorkerPool.Job {
         return d;
     }
 
-    /**
-     * Σ x[i]² over the segment [off, off + n) with the bits {@link CpuBackend#segmentNormsAndDiff} gives it: the same
-     * blocks, their sums added in block order from 0. For a caller that has the values in cache earlier than a
-     * separate pass would; with floatSums, as the float-summed pass gives it. Blocks of `block` values, as the pass was
-     * prepared with.
-     */
-    static double segmentSumSq(float[] x, int off, int n, int block, boolean floatSums, double[] laneScratch) {
-        double s = 0;
-        int start = off, end = off + n;
-        do {
-            int stop = Math.min(end, start + block);
-            s += blockSumSq(x, start, stop, floatSums, laneScratch);
-            start = stop;
-        } while (start < end);
-        return s;
-    }
-
     void combine(double[] sumSq, double[] sumAbs, double[] maxAbs, long[] nonFinite) {
         Arrays.fill(sumSq, 0, segments, 0);
         Arrays.fill(sumAbs, 0, segments, 0);

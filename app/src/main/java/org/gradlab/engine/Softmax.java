@@ -24,6 +24,14 @@ final class Softmax {
         java.util.Arrays.fill(x, o + n, o + len, 0f);
     }
 
+    /** The largest of x[o, o + n) (−∞ for none, NaN never chosen: a row with one is NaN throughout after exp). */
+    static float max(float[] x, int o, int n) {
+        if (VectorSupport.ENABLED) return VectorMath.max(x, o, n);
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < n; j++) if (x[o + j] > max) max = x[o + j];
+        return max;
+    }
+
     /** x[o + j] *= scale for j < n; returns the largest (−∞ for none, NaN never chosen). */
     static float scaleAndMax(float[] x, int o, int n, float scale) {
         if (VectorSupport.ENABLED) return VectorMath.scaleAndMax(x, o, n, scale);

@@ -171,6 +171,22 @@ final class VectorMath {
         return max;
     }
 
+    /**
+     * The largest of x[o, o + n), −∞ for none; a NaN is never chosen (a compare with it is false), so a row with one
+     * gives its largest other value where Math.max would give NaN: a softmax over it is NaN throughout either way.
+     */
+    static float max(float[] x, int o, int n) {
+        FloatVector mx = c(Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (; j + S.length() <= n; j += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, o + j);
+            mx = mx.blend(v, v.compare(VectorOperators.GT, mx));
+        }
+        float max = mx.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) if (x[o + j] > max) max = x[o + j];
+        return max;
+    }
+
     static void scale(float[] x, int o, int n, float f) {
         FloatVector vf = c(f);
         int j = 0;

@@ -543,7 +543,7 @@ public final class CpuBackend implements Backend {
                                 Buf h, Buf dH, int dHOff, Buf dPre, double[] stepSumSq, int stepOff) {
         RecurrenceJob j = recurrenceJob.prepare(true, sigmoid, seq, batch, hidden, arr(whh), whhOff);
         j.h = arr(h); j.dH = arr(dH); j.dHOff = dHOff; j.dPre = arr(dPre); j.fromLast = fromLast;
-        int rows = SegmentJob.gradientRows(hidden), groups = (batch + rows - 1) / rows;
+        int groups = SegmentJob.gradientGroups(batch, hidden);
         if (stepSumSq != null && groupSums.length < seq * groups) groupSums = new double[seq * groups];
         j.groupSums = stepSumSq != null ? groupSums : null;
         runRecurrence(j);

@@ -24,6 +24,12 @@ final class SegmentJob implements WorkerPool.Job {
         return Math.max(1, (GRADIENT_GROUP + rowLength - 1) / rowLength);
     }
 
+    /** Such blocks in a step of `batch` rows: the recurrence's per-step count, as the pass cuts them. */
+    static int gradientGroups(int batch, int rowLength) {
+        int rows = gradientRows(rowLength);
+        return (batch + rows - 1) / rows;
+    }
+
     /**
      * Copies of each thread's counters, lane q of a vector counting into copy q % WAYS, added together at the end:
      * a gradient's values crowd into a few bins, and with one copy each increment waited on the store of the one

@@ -123,7 +123,7 @@ final class VectorRecurrence {
     /** Rows [r0, r1)'s groups of one step's gradient (from off), each a block of the float-summed pass. */
     private static void sumGroups(int r0, int r1, int batch, int hid, float[] dH, int off, double[] groupSums, int t,
                                   double[] lanes) {
-        int g = SegmentJob.gradientRows(hid), groups = (batch + g - 1) / g;
+        int g = SegmentJob.gradientRows(hid), groups = SegmentJob.gradientGroups(batch, hid);
         for (int r = r0; r < r1; r += g) {
             groupSums[t * groups + r / g] = SegmentJob.blockSumSq(dH, off + r * hid, off + Math.min(r1, r + g) * hid, true, lanes);
         }

@@ -36,6 +36,7 @@ final class VectorMath {
             V_A3 = c(1.421413741f), V_A4 = c(-1.453152027f), V_A5 = c(1.061405429f);
     private static final IntVector V_EXP_BIAS = IntVector.broadcast(S.withLanes(int.class), ROUND_BITS - 127),
             V_ABS_MASK = IntVector.broadcast(S.withLanes(int.class), 0x7fffffff),
+            V_SIGN_MASK = IntVector.broadcast(S.withLanes(int.class), 0x80000000),
             V_ABS_LO_BITS = IntVector.broadcast(S.withLanes(int.class), Float.floatToRawIntBits(87.3f));
     /** exp at the clamp's ends, by the same operations (plain IEEE arithmetic: the same bits in every JIT tier). */
     private static final FloatVector EXP_LO = unclamped(LO), EXP_HI = unclamped(HI);
@@ -149,7 +150,11 @@ final class VectorMath {
         FloatVector t = ONE.div(az.mul(V_ERF_P).add(ONE));
         FloatVector poly = t.mul(V_A5).add(V_A4).mul(t).add(V_A3).mul(t).add(V_A2).mul(t).add(V_A1).mul(t);
         FloatVector r = ONE.sub(poly.mul(g));
-        return r.blend(r.neg(), z.lt(ZERO));
+        // r ≥ 0 (poly ≤ 1 and g ≤ 1), so z's sign bit OR'd into it is r.blend(r.neg(), z < 0) without the compare,
+        // which JDK 17 makes a vector and back into a predicate: harness GELU forward and backward 5-7% faster. The
+        // bits are the blend's but at z = −0 (−0 for +0: both callers add 1) and a NaN's sign (VectorGeluTest)
+        IntVector sign = ((IntVector) z.reinterpretShape(IS, 0)).and(V_SIGN_MASK);
+        return (FloatVector) ((IntVector) r.reinterpretShape(IS, 0)).or(sign).reinterpretShape(S, 0);
     }
 
     /** {@link Softmax#scaleAndMax}: the products as the scalar loop's; a lane takes a value only when it is larger. */

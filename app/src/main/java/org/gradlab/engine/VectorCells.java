@@ -81,11 +81,17 @@ final class VectorCells {
             FloatVector gg = FloatVector.fromArray(S, g, gb + 2 * hd + j), og = FloatVector.fromArray(S, g, gb + 3 * hd + j);
             FloatVector tc = FloatVector.fromArray(S, tmp, j), dhv = FloatVector.fromArray(S, dh, db + j);
             FloatVector dcv = FloatVector.fromArray(S, dc, dcb + j).add(dhv.mul(og).mul(ONE.sub(tc.mul(tc))));
-            dcv.mul(gg).mul(ig).mul(ONE.sub(ig)).intoArray(dp, pb + j);
-            dcv.mul(FloatVector.fromArray(S, cp, cpb + j)).mul(fg).mul(ONE.sub(fg)).intoArray(dp, pb + hd + j);
-            dcv.mul(ig).mul(ONE.sub(gg.mul(gg))).intoArray(dp, pb + 2 * hd + j);
-            dhv.mul(tc).mul(og).mul(ONE.sub(og)).intoArray(dp, pb + 3 * hd + j);
-            dcv.mul(fg).intoArray(dc, dcb + j);
+            // each written value under TINY_GRADIENT as 0, written out (a helper would pass a vector: VectorSupportTest)
+            FloatVector v = dcv.mul(gg).mul(ig).mul(ONE.sub(ig));
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dp, pb + j);
+            v = dcv.mul(FloatVector.fromArray(S, cp, cpb + j)).mul(fg).mul(ONE.sub(fg));
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dp, pb + hd + j);
+            v = dcv.mul(ig).mul(ONE.sub(gg.mul(gg)));
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dp, pb + 2 * hd + j);
+            v = dhv.mul(tc).mul(og).mul(ONE.sub(og));
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dp, pb + 3 * hd + j);
+            v = dcv.mul(fg);
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dc, dcb + j);
         }
         return j;
     }
@@ -121,13 +127,19 @@ final class VectorCells {
             FloatVector dn = d.mul(ONE.sub(z)).mul(ONE.sub(n.mul(n)));
             FloatVector dz = d.mul(FloatVector.fromArray(S, hp, hpb + j).sub(n)).mul(z).mul(ONE.sub(z));
             FloatVector dr = dn.mul(FloatVector.fromArray(S, hg, hb + 2 * hd + j)).mul(rg).mul(ONE.sub(rg));
+            // each written value under TINY_GRADIENT as 0, written out (a helper would pass a vector: VectorSupportTest)
+            dz = dz.blend(VectorMath.ZERO, dz.abs().lt(TINY));
+            dr = dr.blend(VectorMath.ZERO, dr.abs().lt(TINY));
+            dn = dn.blend(VectorMath.ZERO, dn.abs().lt(TINY));
             dr.intoArray(dx, xb + j);
             dz.intoArray(dx, xb + hd + j);
             dn.intoArray(dx, xb + 2 * hd + j);
             dr.intoArray(dhh, hhb + j);
             dz.intoArray(dhh, hhb + hd + j);
-            dn.mul(rg).intoArray(dhh, hhb + 2 * hd + j);
-            FloatVector.fromArray(S, dprev, pb + j).add(d.mul(z)).intoArray(dprev, pb + j);
+            FloatVector v = dn.mul(rg);
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dhh, hhb + 2 * hd + j);
+            v = FloatVector.fromArray(S, dprev, pb + j).add(d.mul(z));
+            v.blend(VectorMath.ZERO, v.abs().lt(TINY)).intoArray(dprev, pb + j);
         }
         return j;
     }

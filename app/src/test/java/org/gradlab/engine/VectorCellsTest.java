@@ -12,6 +12,11 @@ import org.junit.jupiter.api.Test;
  */
 class VectorCellsTest {
     private static final int[] HIDDENS = {1, 15, 16, 17, 33, 48, 100};
+    /**
+     * Gradients of ordinary size, and of ~1e-30, where the gated cells' written gradients fall on both sides of
+     * 2^-100 (~7.9e-31) and those under it must be 0 in the vector lanes and the scalar tail alike.
+     */
+    private static final double[] GRADIENT_SCALES = {1, 3e-30};
 
     @Test
     void lstmStepsEqualTheScalarLoops() {
@@ -41,25 +46,27 @@ class VectorCellsTest {
             for (int k = 0; k < gw.length; k++) same(gw[k], g[k], "LSTM gates", hd, k);
             for (int k = 0; k < cw.length; k++) same(cw[k], c[k], "LSTM c", hd, k);
             for (int k = 0; k < hw.length; k++) same(hw[k], h[k], "LSTM h", hd, k);
-            float[] dh = rand(rng, rows * hd, 1), dc = rand(rng, rows * hd, 1), tmp = new float[hd], dp = new float[rows * g4];
-            float[] want = new float[rows * g4], dcWant = dc.clone();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(c, r * hd, tmp, 0, hd);
-                Activations.tanh(tmp, 0, hd);
-                for (int j = 0; j < hd; j++) {
-                    int gb = r * g4, at = r * hd + j;
-                    float ig = g[gb + j], fg = g[gb + hd + j], gg = g[gb + 2 * hd + j], og = g[gb + 3 * hd + j], tc = tmp[j];
-                    float dhv = dh[at], dcv = dcWant[at] + dhv * og * (1f - tc * tc);
-                    want[gb + j] = dcv * gg * ig * (1f - ig);
-                    want[gb + hd + j] = dcv * cp[at] * fg * (1f - fg);
-                    want[gb + 2 * hd + j] = dcv * ig * (1f - gg * gg);
-                    want[gb + 3 * hd + j] = dhv * tc * og * (1f - og);
-                    dcWant[at] = dcv * fg;
+            for (double gs : GRADIENT_SCALES) {
+                float[] dh = rand(rng, rows * hd, gs), dc = rand(rng, rows * hd, gs), tmp = new float[hd], dp = new float[rows * g4];
+                float[] want = new float[rows * g4], dcWant = dc.clone();
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(c, r * hd, tmp, 0, hd);
+                    Activations.tanh(tmp, 0, hd);
+                    for (int j = 0; j < hd; j++) {
+                        int gb = r * g4, at = r * hd + j;
+                        float ig = g[gb + j], fg = g[gb + hd + j], gg = g[gb + 2 * hd + j], og = g[gb + 3 * hd + j], tc = tmp[j];
+                        float dhv = dh[at], dcv = dcWant[at] + dhv * og * (1f - tc * tc);
+                        want[gb + j] = vanished(dcv * gg * ig * (1f - ig));
+                        want[gb + hd + j] = vanished(dcv * cp[at] * fg * (1f - fg));
+                        want[gb + 2 * hd + j] = vanished(dcv * ig * (1f - gg * gg));
+                        want[gb + 3 * hd + j] = vanished(dhv * tc * og * (1f - og));
+                        dcWant[at] = vanished(dcv * fg);
+                    }
                 }
+                CpuCells.lstmBackward(0, rows, hd, g, 0, c, 0, cp, 0, dh, 0, dc, 0, dp, 0, tmp);
+                for (int k = 0; k < want.length; k++) same(want[k], dp[k], "LSTM dPre", hd, k);
+                for (int k = 0; k < dc.length; k++) same(dcWant[k], dc[k], "LSTM dc", hd, k);
             }
-            CpuCells.lstmBackward(0, rows, hd, g, 0, c, 0, cp, 0, dh, 0, dc, 0, dp, 0, tmp);
-            for (int k = 0; k < want.length; k++) same(want[k], dp[k], "LSTM dPre", hd, k);
-            for (int k = 0; k < dc.length; k++) same(dcWant[k], dc[k], "LSTM dc", hd, k);
         }
     }
 
@@ -86,23 +93,26 @@ class VectorCellsTest {
             }
             for (int k = 0; k < gw.length; k++) same(gw[k], g[k], "GRU gates", hd, k);
             for (int k = 0; k < hw.length; k++) same(hw[k], h[k], "GRU h", hd, k);
-            float[] dh = rand(rng, rows * hd, 1), dprev = rand(rng, rows * hd, 1), dx = new float[rows * g3], dhh = new float[rows * g3];
-            float[] wantX = new float[rows * g3], wantH = new float[rows * g3], wantPrev = dprev.clone();
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < hd; j++) {
-                    int gb = r * g3, at = r * hd + j;
-                    float rg = g[gb + j], z = g[gb + hd + j], n = g[gb + 2 * hd + j], d = dh[at];
-                    float dn = d * (1f - z) * (1f - n * n), dz = d * (hp[at] - n) * z * (1f - z);
-                    float dr = dn * hg[gb + 2 * hd + j] * rg * (1f - rg);
-                    wantX[gb + j] = dr; wantX[gb + hd + j] = dz; wantX[gb + 2 * hd + j] = dn;
-                    wantH[gb + j] = dr; wantH[gb + hd + j] = dz; wantH[gb + 2 * hd + j] = dn * rg;
-                    wantPrev[at] += d * z;
+            for (double gs : GRADIENT_SCALES) {
+                float[] dh = rand(rng, rows * hd, gs), dprev = rand(rng, rows * hd, gs), dx = new float[rows * g3], dhh = new float[rows * g3];
+                float[] wantX = new float[rows * g3], wantH = new float[rows * g3], wantPrev = dprev.clone();
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < hd; j++) {
+                        int gb = r * g3, at = r * hd + j;
+                        float rg = g[gb + j], z = g[gb + hd + j], n = g[gb + 2 * hd + j], d = dh[at];
+                        float dn = d * (1f - z) * (1f - n * n), dz = vanished(d * (hp[at] - n) * z * (1f - z));
+                        float dr = vanished(dn * hg[gb + 2 * hd + j] * rg * (1f - rg));
+                        dn = vanished(dn);
+                        wantX[gb + j] = dr; wantX[gb + hd + j] = dz; wantX[gb + 2 * hd + j] = dn;
+                        wantH[gb + j] = dr; wantH[gb + hd + j] = dz; wantH[gb + 2 * hd + j] = vanished(dn * rg);
+                        wantPrev[at] = vanished(wantPrev[at] + d * z);
+                    }
                 }
+                CpuCells.gruBackward(0, rows, hd, g, 0, hg, 0, hp, 0, dh, 0, dx, 0, dhh, 0, dprev, 0);
+                for (int k = 0; k < wantX.length; k++) same(wantX[k], dx[k], "GRU dPreX", hd, k);
+                for (int k = 0; k < wantH.length; k++) same(wantH[k], dhh[k], "GRU dPreH", hd, k);
+                for (int k = 0; k < wantPrev.length; k++) same(wantPrev[k], dprev[k], "GRU dh_prev", hd, k);
             }
-            CpuCells.gruBackward(0, rows, hd, g, 0, hg, 0, hp, 0, dh, 0, dx, 0, dhh, 0, dprev, 0);
-            for (int k = 0; k < wantX.length; k++) same(wantX[k], dx[k], "GRU dPreX", hd, k);
-            for (int k = 0; k < wantH.length; k++) same(wantH[k], dhh[k], "GRU dPreH", hd, k);
-            for (int k = 0; k < wantPrev.length; k++) same(wantPrev[k], dprev[k], "GRU dh_prev", hd, k);
         }
     }
 

@@ -58,9 +58,18 @@ final class VectorGemm {
         /** A row-major A's block, row i at i·KS ({@link #copyRows}). */
         final float[] aRows = new float[MC * KS];
         final float[] tile = new float[MAX_MR * NR];
+        /** Four columns of a copied block's rows, column x's from x·MC ({@link ColumnKernels}). */
+        final float[] columnTile = new float[4 * MC];
         /** B's last columns (fewer than a vector) padded to one, k-major. */
         final float[] tail = new float[KC * L];
         float[] bp = new float[KC * 8 * NR];
+        /** B's columns past its last strip, a vector at a time k-major, for a block of A copied k-major. */
+        private float[] bt = new float[KC * L];
+
+        float[] bTail(int n) {
+            if (bt.length < n) bt = new float[n];
+            return bt;
+        }
 
         float[] bPanel(int n) {
             if (bp.length < n) bp = new float[n];
@@ -200,6 +209,14 @@ final class VectorGemm {
             }
             // the columns after the last strip: in place, or (prepacked) from the rows after the strips
             int tOff = prepacked ? k * nAll + p0 * nt - nAll : bBlock, tld = prepacked ? nt : ldb;
+            // where A's blocks are copied k-major, those columns copied too, a vector at a time k-major, once for all
+            // the panels ({@link #blockColumns})
+            float[] bTail = null;
+            boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
+            if (blockPacked && nFull < n1) {
+                bTail = s.bTail(kc * padded(n1 - nFull));
+                for (int j = nFull, v = 0; j < n1; j += L, v++) copyColumns(kc, b, tOff + j, tld, Math.min(L, n1 - j), bTail, v * kc * L);
+            }
             for (; panel >= 0 && panel * MC < m; panel = claims == null ? panel + 1 : claims.claim(block, chunk)) {
                 int i0 = panel * MC, mc = Math.min(MC, m - i0);
                 if (claims != null) claims.awaitEarlierBlocks(panel, block);
@@ -208,7 +225,6 @@ final class VectorGemm {
                 // copied; a last panel of fewer than mr rows is always read from a zero-padded copy, so the kernels
                 // never read past A
                 int whole = mc / mr * mr;
-                boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
                 boolean rowsCopied = mr == 8 && (packB || prepacked) && copiesRows(ars, acs, (nFull - n0) / NR);
                 if (blockPacked) packBlock(mc, kc, a, aBlock, acs, s.aBlock, sums, sumsOff + i0);
                 else {
@@ -257,6 +273,12 @@ final class VectorGemm {
                 // columns past the last full strip, mr rows at a time (mr independent sums in flight, where one row
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
+                if (bTail != null) {
+                    for (int v = 0; j < n1; j += L, v++) {
+                        int w = Math.min(L, n1 - j);
+                        blockColumns(kc, s.aBlock, mc, bTail, v * kc * L, w, c, cBlock + j, ldc, accBlock, s.columnTile);
+                    }
+                }
                 for (; j + L <= n1; j += L) {
                     columns(mr, kc, a, aBlock, ars, acs, whole, mc, shortA, shortOff, shortStride, b, tOff + j, tld, L, c, cBlock + j,
                             ldc, accBlock, true, s.tile);
@@ -288,6 +310,35 @@ final class VectorGemm {
         }
         if (whole < mc) column(mr, kc, shortA, shortOff, 1, shortStride, mc - whole, b, b0, ldb, w, c, cBlock + whole * ldc, ldc, acc,
                 fused, tile);
+    }
+
+    /** w (at most L) of B's columns, kc rows of them from b0 (ldb apart), into dst[d0...] k-major, L floats a k. */
+    private static void copyColumns(int kc, float[] b, int b0, int ldb, int w, float[] dst, int d0) {
+        if (w == L) for (int p = 0; p < kc; p++) FloatVector.fromArray(S, b, b0 + p * ldb).intoArray(dst, d0 + p * L);
+        else for (int p = 0; p < kc; p++) System.arraycopy(b, b0 + p * ldb, dst, d0 + p * L, w);
+    }
+
+    /**
+     * One vector of columns (the first w C's, from bt[b0...] k-major) for the mc rows of a block copied by
+     * {@link #packBlock}, four columns at a time down the rows ({@link ColumnKernels}), through the tile t:
+     * the rows past mc up to a whole 2L from the copy's zeros, not stored. The columns' own bits, fused or not, as
+     * {@link #columns} gives them. Across the rows (eight of them a vector of columns, a broadcast of A per
+     * multiply-add) the 2 unfused columns of a 200 × 50 × 3,200 Aᵀ product cost as much as the 16 fused ones before
+     * them; down the rows, one thread, both ways in turn three times: 1,036-1,098 → 793-844 µs (48 columns: 688-717
+     * against 707-759, the same).
+     */
+    private static void blockColumns(int kc, float[] aBlock, int mc, float[] bt, int b0, int w, float[] c, int cBlock, int ldc,
+                                     boolean acc, float[] t) {
+        boolean fused = w == L;
+        int rows = (mc + 2 * L - 1) / (2 * L) * (2 * L);
+        for (int x0 = 0; x0 < w; x0 += 4) {
+            int cols = Math.min(4, w - x0), c0 = cBlock + x0;
+            if (acc) for (int r = 0; r < mc; r++) for (int x = 0; x < cols; x++) t[x * MC + r] = c[c0 + r * ldc + x];
+            int i = 0;
+            for (; i + 4 * L <= rows; i += 4 * L) ColumnKernels.rows4x4(kc, aBlock, i, bt, b0 + x0, t, acc, fused);
+            for (; i < rows; i += 2 * L) ColumnKernels.rows2x4(kc, aBlock, i, bt, b0 + x0, t, acc, fused);
+            for (int r = 0; r < mc; r++) for (int x = 0; x < cols; x++) c[c0 + r * ldc + x] = t[x * MC + r];
+        }
     }
 
     /**
@@ -342,11 +393,12 @@ final class VectorGemm {
 
     /**
      * A transposed A's block of mc rows and kc columns at a0 (A(i, p) at a0 + i + p·acs) into dst with (i, p) at
-     * p·MC + i, rows mc up to the next multiple of 8 zero: every kernel step's eight values in one line, every k a
-     * constant MC floats on.
+     * p·MC + i, rows mc up to the next multiple of 8 and of 2L zero (what the kernels read past mc: eight-row tiles,
+     * {@link #blockColumns}' pairs of vectors): every kernel step's eight values in one line, every k a constant MC
+     * floats on.
      */
     private static void packBlock(int mc, int kc, float[] a, int a0, int acs, float[] dst, float[] sums, int so) {
-        int rows = (mc + 7) / 8 * 8;
+        int rows = Math.max((mc + 7) / 8 * 8, (mc + 2 * L - 1) / (2 * L) * (2 * L));
         if (sums == null) {
             for (int p = 0; p < kc; p++) System.arraycopy(a, a0 + p * acs, dst, p * MC, mc);
         } else if (mc == 6 * L) {

@@ -67,7 +67,8 @@ class GemmTest {
      * Blocks of a transposed A copied k-major before the kernels read them (from one strip of B on; a row-major A at
      * eight and sixteen strips, read in place, alongside): every element still the chain, with panels of 96 rows and a
      * short one, twelve-row tiles and the eight-row ones after them, a last tile of fewer than eight rows, one and two
-     * K blocks, B packed per product and prepacked.
+     * K blocks, B packed per product and prepacked, and past the last strip a whole vector of columns (fused) or
+     * none, then up to four (not).
      */
     @Test
     void blocksOfACopiedForTheKernelKeepTheChainBitForBit() {
@@ -78,7 +79,8 @@ class GemmTest {
             boolean transA = trial % 2 == 0, acc = trial % 4 < 2, prepacked = trial % 8 < 4;
             int m = new int[] {101, 200, 96, 13, 40, 24}[trial / 4], k = trial % 3 == 0 ? 400 : 37;
             // a transposed A's blocks are copied from one strip of B on: one, two and four
-            int n = (transA ? new int[] {1, 2, 4}[trial / 2 % 3] : 8 << trial / 2 % 2) * strip + trial % 5;
+            int n = (transA ? new int[] {1, 2, 4}[trial / 2 % 3] : 8 << trial / 2 % 2) * strip + trial % 5
+                    + (trial % 3 == 1 ? VectorGemm.L : 0);
             int lda = transA ? m : k, ldc = n + 1, ars = transA ? 1 : lda, acs = transA ? lda : 1;
             float[] a = rand(rng, (transA ? k : m) * lda), b = rand(rng, k * n), c = rand(rng, m * ldc);
             float[] want = chains(m, n, k, a, ars, acs, b, n, c, ldc, acc), got = c.clone();

@@ -217,6 +217,13 @@ final class VectorGemm {
                 bTail = s.bTail(kc * padded(n1 - nFull));
                 for (int j = nFull, v = 0; j < n1; j += L, v++) copyColumns(kc, b, tOff + j, tld, Math.min(L, n1 - j), bTail, v * kc * L);
             }
+            // a row-major A's columns past the strip, one whole vector and a narrow one (a 50-column product's 16 + 2):
+            // both in one pass over A's rows, from a copy of those columns NR floats a k ({@link #mixedColumns})
+            boolean mixed = !blockPacked && mr == 8 && acs == 1 && n1 - nFull > L && n1 - nFull < 2 * L;
+            if (mixed) {
+                bTail = s.bTail(kc * NR);
+                for (int p = 0; p < kc; p++) System.arraycopy(b, tOff + p * tld + nFull, bTail, p * NR, n1 - nFull);
+            }
             for (; panel >= 0 && panel * MC < m; panel = claims == null ? panel + 1 : claims.claim(block, chunk)) {
                 int i0 = panel * MC, mc = Math.min(MC, m - i0);
                 if (claims != null) claims.awaitEarlierBlocks(panel, block);
@@ -273,7 +280,11 @@ final class VectorGemm {
                 // columns past the last full strip, mr rows at a time (mr independent sums in flight, where one row
                 // at a time waited on each FMA): whole vectors fused as the strips are; the last few columns padded to
                 // a vector and summed with a separate multiply and add, as the scalar loop they replace did
-                if (bTail != null) {
+                if (mixed) {
+                    mixedColumns(kc, a, aBlock, ars, whole, mc, shortA, shortOff, shortStride, bTail, n1 - nFull - L, c, cBlock + j,
+                            ldc, accBlock, s.tile);
+                    j = n1;
+                } else if (bTail != null) {
                     for (int v = 0; j < n1; j += L, v++) {
                         int w = Math.min(L, n1 - j);
                         blockColumns(kc, s.aBlock, mc, bTail, v * kc * L, w, c, cBlock + j, ldc, accBlock, s.columnTile);
@@ -338,6 +349,29 @@ final class VectorGemm {
             for (; i + 4 * L <= rows; i += 4 * L) ColumnKernels.rows4x4(kc, aBlock, i, bt, b0 + x0, t, acc, fused);
             for (; i < rows; i += 2 * L) ColumnKernels.rows2x4(kc, aBlock, i, bt, b0 + x0, t, acc, fused);
             for (int r = 0; r < mc; r++) for (int x = 0; x < cols; x++) c[c0 + r * ldc + x] = t[x * MC + r];
+        }
+    }
+
+    /**
+     * A whole vector of columns and w narrow ones after it, from bt (NR floats a k), for a row-major A's panel read in
+     * place: eight rows at a time in one pass, the vector fused, the narrow ones multiplied then added, through the
+     * tile ({@link RecurrenceKernels#kernel8x2FM}); the short panel a pass each from its copy, as {@link #columns}.
+     * Passes of their own each read A's rows again, a broadcast per multiply-add: the narrow columns' pass (2 of 16
+     * lanes used) cost as much as the vector's.
+     */
+    private static void mixedColumns(int kc, float[] a, int aBlock, int ars, int whole, int mc, float[] shortA, int shortOff,
+                                     int shortStride, float[] bt, int w, float[] c, int cBlock, int ldc, boolean acc, float[] tile) {
+        for (int i = 0; i < whole; i += 8) {
+            int c0 = cBlock + i * ldc, o = aBlock + i * ars;
+            if (acc) for (int r = 0; r < 8; r++) for (int q = 0; q < w; q++) tile[r * L + q] = c[c0 + r * ldc + L + q];
+            RecurrenceKernels.kernel8x2FM(kc, a, o, o + ars, o + 2 * ars, o + 3 * ars, o + 4 * ars, o + 5 * ars, o + 6 * ars,
+                    o + 7 * ars, bt, NR, 0, c, c0, ldc, tile, 0, L, acc);
+            for (int r = 0; r < 8; r++) for (int q = 0; q < w; q++) c[c0 + r * ldc + L + q] = tile[r * L + q];
+        }
+        if (whole < mc) {
+            int c0 = cBlock + whole * ldc;
+            column(8, kc, shortA, shortOff, 1, shortStride, mc - whole, bt, 0, NR, L, c, c0, ldc, acc, true, tile);
+            column(8, kc, shortA, shortOff, 1, shortStride, mc - whole, bt, L, NR, w, c, c0 + L, ldc, acc, false, tile);
         }
     }
 

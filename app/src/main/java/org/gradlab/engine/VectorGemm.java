@@ -63,7 +63,10 @@ final class VectorGemm {
         /** B's last columns (fewer than a vector) padded to one, k-major. */
         final float[] tail = new float[KC * L];
         float[] bp = new float[KC * 8 * NR];
-        /** B's columns past its last strip, a vector at a time k-major, for a block of A copied k-major. */
+        /**
+         * B's columns past its last strip, copied for {@link #blockColumns} (a vector at a time k-major) or
+         * {@link #mixedColumns} (NR floats a k).
+         */
         private float[] bt = new float[KC * L];
 
         float[] bTail(int n) {

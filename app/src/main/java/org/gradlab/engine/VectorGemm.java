@@ -60,12 +60,10 @@ final class VectorGemm {
         final float[] tile = new float[MAX_MR * NR];
         /** Four columns of a copied block's rows, column x's from x·MC ({@link ColumnKernels}). */
         final float[] columnTile = new float[4 * MC];
-        /** B's last columns (fewer than a vector) padded to one, k-major. */
-        final float[] tail = new float[KC * L];
         float[] bp = new float[KC * 8 * NR];
         /**
-         * B's columns past its last strip, copied for {@link #blockColumns} (a vector at a time k-major) or
-         * {@link #mixedColumns} (NR floats a k).
+         * B's columns past its last strip, copied once a K block: for {@link #blockColumns} (a vector at a time
+         * k-major), {@link #mixedColumns} (NR floats a k), or the narrow ones alone (padded to a vector, k-major).
          */
         private float[] bt = new float[KC * L];
 
@@ -212,20 +210,23 @@ final class VectorGemm {
             }
             // the columns after the last strip: in place, or (prepacked) from the rows after the strips
             int tOff = prepacked ? k * nAll + p0 * nt - nAll : bBlock, tld = prepacked ? nt : ldb;
-            // where A's blocks are copied k-major, those columns copied too, a vector at a time k-major, once for all
-            // the panels ({@link #blockColumns})
-            float[] bTail = null;
+            // copies of those columns, made once a K block for all the panels: where A's blocks are copied k-major, all
+            // of them a vector at a time k-major ({@link #blockColumns}); for a row-major A's whole vector and narrow
+            // one (a 50-column product's 16 + 2), both NR floats a k, for one pass over A's rows ({@link #mixedColumns});
+            // otherwise the narrow ones, padded to a vector (the whole vectors are read in place)
             boolean blockPacked = mr == 8 && (packB || prepacked) && packsBlock(ars, (nFull - n0) / NR);
+            boolean mixed = !blockPacked && mr == 8 && acs == 1 && n1 - nFull > L && n1 - nFull < 2 * L;
+            int narrow = n1 - (n1 - nFull) % L; // where the narrow columns start
+            float[] bTail = null;
             if (blockPacked && nFull < n1) {
                 bTail = s.bTail(kc * padded(n1 - nFull));
-                for (int j = nFull, v = 0; j < n1; j += L, v++) copyColumns(kc, b, tOff + j, tld, Math.min(L, n1 - j), bTail, v * kc * L);
-            }
-            // a row-major A's columns past the strip, one whole vector and a narrow one (a 50-column product's 16 + 2):
-            // both in one pass over A's rows, from a copy of those columns NR floats a k ({@link #mixedColumns})
-            boolean mixed = !blockPacked && mr == 8 && acs == 1 && n1 - nFull > L && n1 - nFull < 2 * L;
-            if (mixed) {
+                for (int j = nFull, v = 0; j < n1; j += L, v++) copyColumns(kc, b, tOff + j, tld, Math.min(L, n1 - j), bTail, v * kc * L, L);
+            } else if (mixed) {
                 bTail = s.bTail(kc * NR);
-                for (int p = 0; p < kc; p++) System.arraycopy(b, tOff + p * tld + nFull, bTail, p * NR, n1 - nFull);
+                copyColumns(kc, b, tOff + nFull, tld, n1 - nFull, bTail, 0, NR);
+            } else if (narrow < n1) {
+                bTail = s.bTail(kc * L);
+                copyColumns(kc, b, tOff + narrow, tld, n1 - narrow, bTail, 0, L);
             }
             for (; panel >= 0 && panel * MC < m; panel = claims == null ? panel + 1 : claims.claim(block, chunk)) {
                 int i0 = panel * MC, mc = Math.min(MC, m - i0);
@@ -287,7 +288,7 @@ final class VectorGemm {
                     mixedColumns(kc, a, aBlock, ars, whole, mc, shortA, shortOff, shortStride, bTail, n1 - nFull - L, c, cBlock + j,
                             ldc, accBlock, s.tile);
                     j = n1;
-                } else if (bTail != null) {
+                } else if (blockPacked) {
                     for (int v = 0; j < n1; j += L, v++) {
                         int w = Math.min(L, n1 - j);
                         blockColumns(kc, s.aBlock, mc, bTail, v * kc * L, w, c, cBlock + j, ldc, accBlock, s.columnTile);
@@ -298,11 +299,8 @@ final class VectorGemm {
                             ldc, accBlock, true, s.tile);
                 }
                 if (j < n1) {
-                    int w = n1 - j;
-                    float[] bt = s.tail;
-                    for (int p = 0; p < kc; p++) System.arraycopy(b, tOff + p * tld + j, bt, p * L, w);
-                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, shortA, shortOff, shortStride, bt, 0, L, w, c, cBlock + j, ldc,
-                            accBlock, false, s.tile);
+                    columns(mr, kc, a, aBlock, ars, acs, whole, mc, shortA, shortOff, shortStride, bTail, 0, L, n1 - j, c, cBlock + j,
+                            ldc, accBlock, false, s.tile);
                 }
                 // the columns past the last strip: their bias once the block's rows have them all
                 if (bs0 != null && nFull < n1) CpuBackend.addBiasColumns(0, mc, nFull, n1, ldc, c, cBlock, bs0, biasOff);
@@ -326,10 +324,10 @@ final class VectorGemm {
                 fused, tile);
     }
 
-    /** w (at most L) of B's columns, kc rows of them from b0 (ldb apart), into dst[d0...] k-major, L floats a k. */
-    private static void copyColumns(int kc, float[] b, int b0, int ldb, int w, float[] dst, int d0) {
-        if (w == L) for (int p = 0; p < kc; p++) FloatVector.fromArray(S, b, b0 + p * ldb).intoArray(dst, d0 + p * L);
-        else for (int p = 0; p < kc; p++) System.arraycopy(b, b0 + p * ldb, dst, d0 + p * L, w);
+    /** w (at most stride) of B's columns, kc rows of them from b0 (ldb apart), into dst[d0...] k-major, stride floats a k. */
+    private static void copyColumns(int kc, float[] b, int b0, int ldb, int w, float[] dst, int d0, int stride) {
+        if (w == L) for (int p = 0; p < kc; p++) FloatVector.fromArray(S, b, b0 + p * ldb).intoArray(dst, d0 + p * stride);
+        else for (int p = 0; p < kc; p++) System.arraycopy(b, b0 + p * ldb, dst, d0 + p * stride, w);
     }
 
     /**

@@ -94,6 +94,23 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * {@link #gemmBiasPackedGelu} for a GELU whose backward is {@link #gemmGeluBackwardSaved}: out gets the same bits,
+     * and C is left as that backward reads it, which a backend may make something other than the pre-activation (the
+     * CPU keeps GELU's slope where it takes the vector formula, so the backward multiplies where it would take exp
+     * and erf again). The default leaves the pre-activation.
+     */
+    default void gemmBiasPackedGeluSaved(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff,
+                                         Buf bias, int biasOff, Buf out, int outOff, boolean tanhApprox) {
+        gemmBiasPackedGelu(m, n, k, a, aOff, ars, acs, packed, c, cOff, bias, biasOff, out, outOff, tanhApprox);
+    }
+
+    /** {@link #gemmGeluBackward} with x as {@link #gemmBiasPackedGeluSaved} left it: the same bits. */
+    default void gemmGeluBackwardSaved(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
+                                       Buf saved, int savedOff, Buf dx, int dxOff, boolean tanhApprox) {
+        gemmGeluBackward(m, n, k, a, aOff, ars, acs, b, bOff, ldb, saved, savedOff, dx, dxOff, tanhApprox);
+    }
+
+    /**
      * {@link #gemmBiasPacked} into C (m × n, ldc = n), then C += residual as {@link #addInPlace}: the same bits, in one
      * call where a backend adds the residual to C's tiles as they are finished.
      */

@@ -263,6 +263,24 @@ public final class CpuBackend implements Backend {
         geluEpilogue.clear();
     }
 
+    /** As {@link #gemmBiasPackedGelu}, then GELU's slope kept in C where the vector formula takes the value (GeluEpilogue). */
+    @Override
+    public void gemmBiasPackedGeluSaved(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff,
+                                        Buf bias, int biasOff, Buf out, int outOff, boolean tanhApprox) {
+        withEpilogue(geluEpilogue.forwardKeepingSlope(cOff, m * n, arr(out), outOff, tanhApprox),
+                () -> gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff));
+        geluEpilogue.clear();
+    }
+
+    /** As {@link #gemmGeluBackward}, multiplying by the slope gemmBiasPackedGeluSaved kept where it kept one. */
+    @Override
+    public void gemmGeluBackwardSaved(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
+                                      Buf saved, int savedOff, Buf dx, int dxOff, boolean tanhApprox) {
+        withEpilogue(geluEpilogue.backwardFromSlope(dxOff, m * n, arr(saved), savedOff, tanhApprox),
+                () -> gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, dx, dxOff, n, false));
+        geluEpilogue.clear();
+    }
+
     /** As {@link #gemmBiasPacked}, the residual added to each region of C as it is finished (see ResidualEpilogue). */
     @Override
     public void gemmBiasPackedResidual(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c,

@@ -6,9 +6,13 @@ package org.gradlab.engine;
  * value before the last whole vector of them and the scalar formula the rest (all of them for the tanh
  * approximation, or without the vector module). Each lane's value depends on that lane alone, so a region may start
  * anywhere; a run of fewer than a vector's values before that end goes through a padded vector.
+ * <p>
+ * With the slope kept ({@link #forwardKeepingSlope}), the forward leaves GELU's slope in C where the vector formula
+ * took the value (the pre-activation elsewhere), and the backward from it ({@link #backwardFromSlope}) multiplies
+ * there: geluBackward's bits without its exp, divide and polynomials a second time.
  */
 final class GeluEpilogue implements GemmEpilogue {
-    private boolean backward, tanhApprox;
+    private boolean backward, tanhApprox, slope;
     private int cBase, vectorEnd;
     /** Forward: the output (value e at other[otherOff + e]); backward: GELU's input x. */
     private float[] other;
@@ -16,16 +20,27 @@ final class GeluEpilogue implements GemmEpilogue {
 
     /** out[outOff + e] = gelu(C value e) for the product's m·n values of C from c[cOff]. */
     GeluEpilogue forward(int cOff, int values, float[] out, int outOff, boolean tanh) {
-        return set(false, cOff, values, out, outOff, tanh);
+        return set(false, false, cOff, values, out, outOff, tanh);
+    }
+
+    /** As forward, then C value e ← gelu'(C value e) where the vector formula takes it. */
+    GeluEpilogue forwardKeepingSlope(int cOff, int values, float[] out, int outOff, boolean tanh) {
+        return set(false, true, cOff, values, out, outOff, tanh);
     }
 
     /** C value e ← C value e · gelu'(x[xOff + e]). */
     GeluEpilogue backward(int cOff, int values, float[] x, int xOff, boolean tanh) {
-        return set(true, cOff, values, x, xOff, tanh);
+        return set(true, false, cOff, values, x, xOff, tanh);
     }
 
-    private GeluEpilogue set(boolean backward, int cOff, int values, float[] other, int otherOff, boolean tanh) {
+    /** As backward, x as forwardKeepingSlope left it (of as many values): the slope where the vector formula takes x. */
+    GeluEpilogue backwardFromSlope(int cOff, int values, float[] x, int xOff, boolean tanh) {
+        return set(true, true, cOff, values, x, xOff, tanh);
+    }
+
+    private GeluEpilogue set(boolean backward, boolean slope, int cOff, int values, float[] other, int otherOff, boolean tanh) {
         this.backward = backward;
+        this.slope = slope;
         this.tanhApprox = tanh;
         this.cBase = cOff;
         this.other = other;
@@ -65,7 +80,9 @@ final class GeluEpilogue implements GemmEpilogue {
     }
 
     private void vector(float[] c, int e0, int e1) {
-        if (backward) VectorActivations.geluBackward(e0, e1, other, otherOff, c, cBase, c, cBase);
+        if (backward && slope) VectorActivations.geluBackwardBySlope(e0, e1, other, otherOff, c, cBase, c, cBase);
+        else if (backward) VectorActivations.geluBackward(e0, e1, other, otherOff, c, cBase, c, cBase);
+        else if (slope) VectorActivations.geluForwardSlope(e0, e1, c, cBase, other, otherOff);
         else VectorActivations.geluForward(e0, e1, c, cBase, other, otherOff);
     }
 
@@ -81,12 +98,15 @@ final class GeluEpilogue implements GemmEpilogue {
         if (backward) {
             System.arraycopy(other, otherOff + e0, x, 0, w);
             System.arraycopy(c, cBase + e0, v, 0, w);
-            VectorActivations.geluBackward(0, lanes, x, 0, v, 0, v, 0);
+            if (slope) VectorActivations.geluBackwardBySlope(0, lanes, x, 0, v, 0, v, 0);
+            else VectorActivations.geluBackward(0, lanes, x, 0, v, 0, v, 0);
             System.arraycopy(v, 0, c, cBase + e0, w);
         } else {
             System.arraycopy(c, cBase + e0, x, 0, w);
-            VectorActivations.geluForward(0, lanes, x, 0, v, 0);
+            if (slope) VectorActivations.geluForwardSlope(0, lanes, x, 0, v, 0);
+            else VectorActivations.geluForward(0, lanes, x, 0, v, 0);
             System.arraycopy(v, 0, other, otherOff + e0, w);
+            if (slope) System.arraycopy(x, 0, c, cBase + e0, w);
         }
     }
 }

@@ -188,6 +188,30 @@ final class VectorActivations {
         if (i < i1) CpuTransformerKernels.geluForward(i, i1, x, xo, out, oo, false);
     }
 
+    /**
+     * geluForward for x[i0, i1), each x then replaced by GELU's slope there, Φ(x) + x·φ(x): the factor geluBackward
+     * takes from x, by its operations, so {@link #geluBackwardBySlope} has geluBackward's bits with one multiply a
+     * value where geluBackward takes an exp, a divide and two polynomials again. Whole vectors only (the caller
+     * leaves the rest as they are).
+     */
+    static void geluForwardSlope(int i0, int i1, float[] x, int xo, float[] out, int oo) {
+        for (int i = i0; i + S.length() <= i1; i += S.length()) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + i);
+            FloatVector z = v.mul(V_INV_SQRT2), az = z.abs();
+            FloatVector g = VectorMath.exp(az.mul(az).neg());
+            FloatVector erf = VectorMath.erfHalf(z, az, g);
+            v.mul(HALF).mul(erf.add(ONE)).intoArray(out, oo + i);
+            erf.add(ONE).mul(HALF).add(v.mul(g.mul(V_INV_SQRT_2PI))).intoArray(x, xo + i);
+        }
+    }
+
+    /** dx = dout · slope for [i0, i1), whole vectors only: geluBackward's last operation, the slope from geluForwardSlope. */
+    static void geluBackwardBySlope(int i0, int i1, float[] slope, int so, float[] dout, int doo, float[] dx, int dxo) {
+        for (int i = i0; i + S.length() <= i1; i += S.length()) {
+            FloatVector.fromArray(S, dout, doo + i).mul(FloatVector.fromArray(S, slope, so + i)).intoArray(dx, dxo + i);
+        }
+    }
+
     /** dx = dout · (Φ(x) + x·φ(x)) for x[i0, i1), one exp per value (φ from the erf's own exp(−x²/2)). */
     static void geluBackward(int i0, int i1, float[] x, int xo, float[] dout, int doo, float[] dx, int dxo) {
         int i = i0;

@@ -58,7 +58,7 @@ final class GptBlock {
         // the residual adds and GELU taken as each product finishes its part (the same bits as passes after it)
         proj.forwardResidual(attOut, 0, rows, xa, 0, x, 0);
         ln2.forward(xa, 0, m, 0);
-        fc.forwardGelu(m, 0, rows, f, 0, g, 0, cfg.geluTanh());
+        fc.forwardGelu(m, 0, rows, f, 0, g, 0, cfg.geluTanh()); // f: kept for GELU's backward only, in the backend's form
         fcProj.forwardResidual(g, 0, rows, y, 0, xa, 0);
     }
 

@@ -35,11 +35,11 @@ public final class Linear {
         be.gemmBiasPacked(rows, out, in, x, xOff, in, 1, wT, y, yOff, out, store.params(), b.offset());
     }
 
-    /** y = x·Wᵀ + b and g = gelu(y) (see {@link Backend#gemmBiasPackedGelu}). */
+    /** y = x·Wᵀ + b and g = gelu(y), y then left as {@link #backwardThroughGelu} reads it (see {@link Backend#gemmBiasPackedGeluSaved}). */
     void forwardGelu(Buf x, int xOff, int rows, Buf y, int yOff, Buf g, int gOff, boolean tanhApprox) {
         Backend be = store.backend();
         be.packTransposedForProducts(in, out, store.params(), w.offset(), wT);
-        be.gemmBiasPackedGelu(rows, out, in, x, xOff, in, 1, wT, y, yOff, store.params(), b.offset(), g, gOff, tanhApprox);
+        be.gemmBiasPackedGeluSaved(rows, out, in, x, xOff, in, 1, wT, y, yOff, store.params(), b.offset(), g, gOff, tanhApprox);
     }
 
     /** y = x·Wᵀ + b + residual (see {@link Backend#gemmBiasPackedResidual}). */
@@ -51,13 +51,13 @@ public final class Linear {
 
     /**
      * Accumulates dW, db; writes dx = (dy·W) ⊙ gelu'(pre), the gradient at the pre-activation of a GELU whose output
-     * was x (see {@link Backend#gemmGeluBackward}).
+     * was x, pre as {@link #forwardGelu} left it (see {@link Backend#gemmGeluBackwardSaved}).
      */
     void backwardThroughGelu(Buf x, int xOff, int rows, Buf dy, int dyOff, Buf pre, int preOff, Buf dx, int dxOff,
                              boolean tanhApprox) {
         Backend be = store.backend();
         be.gemmRowSums(out, in, rows, dy, dyOff, 1, out, x, xOff, in, store.grads(), w.offset(), in, true, store.grads(), b.offset());
-        be.gemmGeluBackward(rows, in, out, dy, dyOff, out, 1, store.params(), w.offset(), in, pre, preOff, dx, dxOff, tanhApprox);
+        be.gemmGeluBackwardSaved(rows, in, out, dy, dyOff, out, 1, store.params(), w.offset(), in, pre, preOff, dx, dxOff, tanhApprox);
     }
 
     /** Accumulates dW, db; writes (or adds to) dx when dx != null. */

@@ -61,6 +61,38 @@ class ProductEpiloguesTest {
         });
     }
 
+    /**
+     * The pair that keeps GELU's slope in C ({@link CpuBackend#gemmBiasPackedGeluSaved}, then
+     * {@link CpuBackend#gemmGeluBackwardSaved} from it) against the pair that keeps the pre-activation, bit for bit:
+     * GELU's output, and the backward's dx on every path (the backward's product splits C into other regions than
+     * the forward's; the last values take the scalar formula from the pre-activation, left there; tanh: all of them).
+     */
+    @Test
+    void geluSlopeKeptForTheBackwardGivesItsBits() {
+        each((be, rng, m, n, k) -> {
+            for (boolean tanh : new boolean[] {false, true}) {
+                float[] a = rand(rng, m * k), w = rand(rng, n * k), bias = rand(rng, n), a2 = rand(rng, m * 37), b2 = rand(rng, 37 * n);
+                Buf ab = up(be, a), wb = up(be, w), packed = be.alloc(k * n), bb = up(be, bias), a2b = up(be, a2), b2b = up(be, b2);
+                be.packTransposedForProducts(k, n, wb, 0, packed);
+                Buf pre = be.alloc(m * n + 2), g1 = be.alloc(m * n), kept = be.alloc(m * n + 2), g2 = be.alloc(m * n);
+                be.gemmBiasPackedGelu(m, n, k, ab, 0, k, 1, packed, pre, 2, bb, 0, g1, 0, tanh);
+                be.gemmBiasPackedGeluSaved(m, n, k, ab, 0, k, 1, packed, kept, 2, bb, 0, g2, 0, tanh);
+                String what = where(be, m, n, k) + (tanh ? " tanh" : " erf");
+                assertSameBits(down(be, g1), down(be, g2), what + " gelu");
+                int changed = 0;
+                float[] p = down(be, pre), q = down(be, kept);
+                for (int i = 0; i < p.length; i++) if (Float.floatToRawIntBits(p[i]) != Float.floatToRawIntBits(q[i])) changed++;
+                // the slope only where the vector formula takes the value: none for tanh, or fewer values than a vector
+                boolean slopes = VectorSupport.ENABLED && !tanh && m * n >= VectorGemm.L;
+                assertEquals(slopes, changed > 0, what + ": " + changed + " values of C differ from the pre-activation");
+                Buf dx1 = be.alloc(m * n + 3), dx2 = be.alloc(m * n + 3);
+                be.gemmGeluBackward(m, n, 37, a2b, 0, 37, 1, b2b, 0, n, pre, 2, dx1, 3, tanh);
+                be.gemmGeluBackwardSaved(m, n, 37, a2b, 0, 37, 1, b2b, 0, n, kept, 2, dx2, 3, tanh);
+                assertSameBits(down(be, dx1), down(be, dx2), what + " dx");
+            }
+        });
+    }
+
     @Test
     void residualOnTheWayGivesTheSeparateAddsBits() {
         each((be, rng, m, n, k) -> {

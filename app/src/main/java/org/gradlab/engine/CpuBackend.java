@@ -722,11 +722,11 @@ public final class CpuBackend implements Backend {
             }
         }
         RowsJob j = rowsJob;
-        j.op = RowsJob.LN_B; j.rows = rows; j.dim = dim;
+        j.dim = dim;
         j.p0 = arr(x); j.o0 = xOff; j.p1 = arr(w); j.o1 = wOff; j.p2 = arr(mean); j.o2 = meanOff; j.p3 = arr(rstd); j.o3 = rstdOff;
         j.p4 = arr(dOut); j.o4 = dOutOff; j.p5 = arr(dx); j.o5 = dxOff;
-        if (rows * dim < 4096) j.run(0, 1);
-        else pool.invoke(j);
+        // through runRows, which sets the claims: invoked directly, the job read the last row op's, all taken
+        runRows(RowsJob.LN_B, rows, rows * dim);
         float[] dwa = arr(dw), dba = arr(db);
         for (int b = 0; b < RowsJob.LN_BLOCKS; b++) {
             for (int k = 0; k < dim; k++) {

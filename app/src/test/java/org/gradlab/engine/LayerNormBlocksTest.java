@@ -51,6 +51,34 @@ class LayerNormBlocksTest {
     }
 
 
+    /**
+     * On two threads, after other row operations: the backward takes its own row blocks, whatever claims a job before
+     * it left (it once read the forward's, all taken, and wrote nothing).
+     */
+    @Test
+    void theBackwardAfterTheForwardOnTwoThreadsGivesOneThreadsBits() {
+        SplittableRandom rng = new SplittableRandom(9);
+        int rows = 2048, dim = 128;
+        float[] x = rand(rng, rows * dim), w = rand(rng, dim), b = rand(rng, dim), dout = rand(rng, rows * dim);
+        float[] dx0 = rand(rng, rows * dim), dw0 = rand(rng, dim), db0 = rand(rng, dim);
+        float[][] got = new float[3][];
+        for (int threads = 1; threads <= 2; threads++) {
+            try (CpuBackend be = new CpuBackend(threads)) {
+                Buf bx = up(be, x), bw = up(be, w), bb = up(be, b), bd = up(be, dout), out = be.alloc(rows * dim);
+                Buf bm = be.alloc(rows), brs = be.alloc(rows), bdx = up(be, dx0), bdw = up(be, dw0), bdb = up(be, db0);
+                for (int pass = 0; pass < 2; pass++) { // twice: the second backward after the first's blocks too
+                    be.layerNormForward(rows, dim, bx, 0, bw, 0, bb, 0, 1e-5f, out, 0, bm, 0, brs, 0);
+                    be.layerNormBackward(rows, dim, bx, 0, bw, 0, bm, 0, brs, 0, bd, 0, bdx, 0, bdw, 0, bdb, 0);
+                }
+                float[] dx = down(be, bdx), dw = down(be, bdw), db = down(be, bdb);
+                got[threads] = new float[dx.length + 2 * dim];
+                System.arraycopy(dx, 0, got[threads], 0, dx.length);
+                System.arraycopy(dw, 0, got[threads], dx.length, dim);
+                System.arraycopy(db, 0, got[threads], dx.length + dim, dim);
+            }
+        }
+        same(got[1], got[2], "dx, dw, db on two threads against one");
+    }
 
     private static float[] rand(SplittableRandom rng, int n) {
         float[] a = new float[n];

@@ -227,6 +227,19 @@ public interface Backend extends AutoCloseable {
         GatedSteps.backward(this, lstm, seq, batch, hidden, whhPacked, gates, hg, hs, cs, dH, dHOff, dc, dPreX, dPreH, dSink);
     }
 
+    /**
+     * As the call above, and where this backend can take them in the loop, Σ dH_t² over the batch and units of each
+     * step's final output gradient into stepSumSq[stepOff + t], with the bits {@link #timeGradientSums} gives that
+     * step's segment (as {@link #rnnSequenceBackward(boolean, int, int, int, Buf, int, Buf, Buf, int, Buf, double[], int)}).
+     * Returns whether it did; if not (the default, and always when stepSumSq is null), the caller measures dH after.
+     */
+    default boolean gatedSequenceBackward(boolean lstm, int seq, int batch, int hidden, Buf whhPacked, Buf gates, Buf hg,
+                                          Buf hs, Buf cs, Buf dH, int dHOff, Buf dc, Buf dPreX, Buf dPreH, Buf dSink,
+                                          double[] stepSumSq, int stepOff) {
+        gatedSequenceBackward(lstm, seq, batch, hidden, whhPacked, gates, hg, hs, cs, dH, dHOff, dc, dPreX, dPreH, dSink);
+        return false;
+    }
+
     /** gates (activated i,f,g,o) and c, h of one step; PyTorch gate order i,f,g,o. */
     void lstmForward(int batch, int hidden, Buf xg, int xgOff, Buf hg, int hgOff, Buf cPrev, int cPrevOff,
                      Buf gates, int gatesOff, Buf c, int cOff, Buf h, int hOff);

@@ -567,12 +567,7 @@ public final class CpuBackend implements Backend {
         runRecurrence(j);
         j.groupSums = null;
         if (stepSumSq == null) return false;
-        // the groups' sums added in order from 0, as the pass adds its blocks
-        for (int t = 0; t < seq; t++) {
-            double s = 0;
-            for (int g = 0; g < groups; g++) s += groupSums[t * groups + g];
-            stepSumSq[stepOff + t] = s;
-        }
+        SegmentJob.addStepGroups(seq, batch, hidden, groupSums, stepSumSq, stepOff);
         return true;
     }
 
@@ -604,18 +599,38 @@ public final class CpuBackend implements Backend {
     @Override
     public void gatedSequenceBackward(boolean lstm, int seq, int batch, int hidden, Buf whhPacked, Buf gates, Buf hg,
                                       Buf hs, Buf cs, Buf dH, int dHOff, Buf dc, Buf dPreX, Buf dPreH, Buf dSink) {
+        gatedSequenceBackward(lstm, seq, batch, hidden, whhPacked, gates, hg, hs, cs, dH, dHOff, dc, dPreX, dPreH, dSink, null, 0);
+    }
+
+    /**
+     * The shares of the batch take each step's ‖∂L/∂h_t‖² groups as the step's gradient is final, where every thread's
+     * rows start on a group's boundary (as the tanh RNN's recurrence does): the pass after it read the layer's whole
+     * output gradient again, from memory (the LSTM anchor's two layers, 4 MB, ~230 µs of a ~50 ms step).
+     */
+    @Override
+    public boolean gatedSequenceBackward(boolean lstm, int seq, int batch, int hidden, Buf whhPacked, Buf gates, Buf hg,
+                                         Buf hs, Buf cs, Buf dH, int dHOff, Buf dc, Buf dPreX, Buf dPreH, Buf dSink,
+                                         double[] stepSumSq, int stepOff) {
         int gh = (lstm ? 4 : 3) * hidden;
         if (!splitsBatch(batch, hidden, gh)) {
             Backend.super.gatedSequenceBackward(lstm, seq, batch, hidden, whhPacked, gates, hg, hs, cs, dH, dHOff, dc, dPreX,
                     dPreH, dSink);
-            return;
+            return false;
         }
         GatedJob j = gatedJob;
         j.backward = true; j.lstm = lstm; j.seq = seq; j.batch = batch; j.hidden = hidden;
         j.w = arr(whhPacked); j.packedN = packs() ? hidden : 0; j.gates = arr(gates); j.hg = arr(hg);
         j.hs = arr(hs); j.cs = lstm ? arr(cs) : null; j.dH = arr(dH); j.dHOff = dHOff; j.dc = arr(dc);
         j.dPreX = arr(dPreX); j.dPreH = arr(dPreH); j.dSink = arr(dSink);
+        boolean sums = stepSumSq != null && GatedJob.sharesOnGroups(batch, hidden, pool.threads());
+        int groups = SegmentJob.gradientGroups(batch, hidden);
+        if (sums && groupSums.length < seq * groups) groupSums = new double[seq * groups];
+        j.groupSums = sums ? groupSums : null;
         pool.invoke(j);
+        j.groupSums = null;
+        if (!sums) return false;
+        SegmentJob.addStepGroups(seq, batch, hidden, groupSums, stepSumSq, stepOff);
+        return true;
     }
 
     /**

@@ -9,9 +9,23 @@ final class GatedJob implements WorkerPool.Job {
     boolean backward, lstm;
     int seq, batch, hidden, packedN, bhhOff, dHOff;
     float[] w, bias, xg, hg, gates, hs, cs, dH, dc, dPreX, dPreH, dSink;
+    /** The backward's per-step ‖∂L/∂h_t‖² groups (see {@link SegmentJob#sumStepGroups}); null: not taken. */
+    double[] groupSums;
+    private final double[][] lanes;
 
     GatedJob(ThreadScratch scratch) {
         this.scratch = scratch;
+        lanes = new double[scratch.threads()][];
+        for (int t = 0; t < lanes.length; t++) lanes[t] = VectorNorms.laneScratch();
+    }
+
+    /** Whether each of `chunks` threads' rows (run's split) starts on a group of the per-step gradient sums. */
+    static boolean sharesOnGroups(int batch, int hidden, int chunks) {
+        for (int c = 1; c < chunks; c++) {
+            int r = WorkerPool.splitStart(batch, c, chunks, VectorGemm.MR);
+            if (r < batch && r % SegmentJob.gradientRows(hidden) != 0) return false;
+        }
+        return true;
     }
 
     @Override
@@ -20,7 +34,7 @@ final class GatedJob implements WorkerPool.Job {
         int r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, VectorGemm.MR);
         if (r1 <= r0) return;
         if (backward) GatedRecurrence.backward(r0, r1, lstm, seq, batch, hidden, w, packedN, gates, hg, hs, cs, dH, dHOff,
-                dc, dPreX, dPreH, dSink, scratch.floats(chunk, hidden), scratch.gemm(chunk));
+                dc, dPreX, dPreH, dSink, scratch.floats(chunk, hidden), scratch.gemm(chunk), groupSums, lanes[chunk]);
         else GatedRecurrence.forward(r0, r1, lstm, seq, batch, hidden, w, packedN, bias, bhhOff, xg, hg, gates, hs, cs,
                 scratch.floats(chunk, (r1 - r0) * (lstm ? 4 : 3) * hidden), scratch.gemm(chunk));
     }

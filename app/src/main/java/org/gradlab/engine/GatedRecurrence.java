@@ -37,12 +37,17 @@ final class GatedRecurrence {
         }
     }
 
-    /** w: W_hh [G, H] as packForProducts left it; tmp: the LSTM cell's scratch of H floats. */
+    /**
+     * w: W_hh [G, H] as packForProducts left it; tmp: the LSTM cell's scratch of H floats. With groupSums, the rows'
+     * groups of each step's ‖∂L/∂h_t‖² as the step's gradient is final (SegmentJob#sumStepGroups; r0 on a group's edge).
+     */
     static void backward(int r0, int r1, boolean lstm, int seq, int batch, int hid, float[] w, int packedN, float[] gates,
                          float[] hg, float[] hs, float[] cs, float[] dH, int dHOff, float[] dc, float[] dPreX,
-                         float[] dPreH, float[] dSink, float[] tmp, VectorGemm.Scratch s) {
+                         float[] dPreH, float[] dSink, float[] tmp, VectorGemm.Scratch s, double[] groupSums, double[] lanes) {
         int gh = (lstm ? 4 : 3) * hid, blk = batch * hid, gblk = batch * gh, m = r1 - r0;
         for (int t = seq - 1; t >= 0; t--) {
+            // dH_t is final here: step t + 1's product has just added into it
+            if (groupSums != null) SegmentJob.sumStepGroups(r0, r1, batch, hid, dH, dHOff + t * blk, groupSums, t, lanes);
             if (lstm) CpuCells.lstmBackward(r0, r1, hid, gates, t * gblk, cs, (t + 1) * blk, cs, t * blk, dH, dHOff + t * blk,
                     dc, 0, dPreX, t * gblk, tmp);
             else CpuCells.gruBackward(r0, r1, hid, gates, t * gblk, hg, t * gblk, hs, t * blk, dH, dHOff + t * blk, dPreX,

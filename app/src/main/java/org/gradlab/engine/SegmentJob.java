@@ -31,6 +31,29 @@ final class SegmentJob implements WorkerPool.Job {
     }
 
     /**
+     * A recurrence's share of one step's ‖∂L/∂h_t‖²: rows [r0, r1) (on group boundaries, or r1 the batch's end) of the
+     * step's gradient from off, each group of {@link #gradientRows} rows a block of the float-summed pass, into
+     * groupSums[t·groups + group]; {@link #addStepGroups} then adds them as the pass adds its blocks.
+     */
+    static void sumStepGroups(int r0, int r1, int batch, int hid, float[] dH, int off, double[] groupSums, int t,
+                              double[] lanes) {
+        int g = gradientRows(hid), groups = gradientGroups(batch, hid);
+        for (int r = r0; r < r1; r += g) {
+            groupSums[t * groups + r / g] = blockSumSq(dH, off + r * hid, off + Math.min(r1, r + g) * hid, true, lanes);
+        }
+    }
+
+    /** Each step's groups' sums added in order from 0, as the pass adds its blocks, into stepSumSq[stepOff + t]. */
+    static void addStepGroups(int seq, int batch, int hid, double[] groupSums, double[] stepSumSq, int stepOff) {
+        int groups = gradientGroups(batch, hid);
+        for (int t = 0; t < seq; t++) {
+            double s = 0;
+            for (int g = 0; g < groups; g++) s += groupSums[t * groups + g];
+            stepSumSq[stepOff + t] = s;
+        }
+    }
+
+    /**
      * Copies of each thread's counters, lane q of a vector counting into copy q % WAYS, added together at the end:
      * a gradient's values crowd into a few bins, and with one copy each increment waited on the store of the one
      * before it to the same counter (~1 ns a value, 8 µs of a 50-unit RNN's ~700 µs step for its two passes).

@@ -96,7 +96,7 @@ final class VectorRecurrence {
         for (int t = seq - 1; t >= 0; t--) {
             int at = t * blk;
             // dH_t is final here, and the step's product has just written it
-            if (groupSums != null) sumGroups(r0, r1, batch, hid, dH, dHOff + at, groupSums, t, lanes);
+            if (groupSums != null) SegmentJob.sumStepGroups(r0, r1, batch, hid, dH, dHOff + at, groupSums, t, lanes);
             if (sigmoid) CpuCells.rnnSigmoidBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             else CpuCells.rnnTanhBackward(r0, r1, hid, h, at + blk, dH, dHOff + at, dPre, at);
             if (t == 0) break;
@@ -117,15 +117,6 @@ final class VectorRecurrence {
                 product(hid, hid, dPre, at + i * hid, rows, wp, dH, c0, hid, tile, -fused, L, acc);
                 for (int r = 0; r < rows; r++) for (int q = 0, o = c0 + r * hid + fused; q < w; q++) dH[o + q] = tile[r * L + q];
             }
-        }
-    }
-
-    /** Rows [r0, r1)'s groups of one step's gradient (from off), each a block of the float-summed pass. */
-    private static void sumGroups(int r0, int r1, int batch, int hid, float[] dH, int off, double[] groupSums, int t,
-                                  double[] lanes) {
-        int g = SegmentJob.gradientRows(hid), groups = SegmentJob.gradientGroups(batch, hid);
-        for (int r = r0; r < r1; r += g) {
-            groupSums[t * groups + r / g] = SegmentJob.blockSumSq(dH, off + r * hid, off + Math.min(r1, r + g) * hid, true, lanes);
         }
     }
 

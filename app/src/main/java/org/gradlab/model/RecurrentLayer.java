@@ -133,8 +133,8 @@ final class RecurrentLayer {
         } else {
             if (fromLast) be.fill(dH, dHOff, (seq - 1) * batch * hid, 0f);
             be.packForProducts(gh, hid, p, whh.offset(), whhProducts);
-            be.gatedSequenceBackward(cell == CellType.LSTM, seq, batch, hid, whhProducts, gates, hg, hs, cs, dH, dHOff, dc,
-                    dPreX, dPreH, dSink);
+            measured = be.gatedSequenceBackward(cell == CellType.LSTM, seq, batch, hid, whhProducts, gates, hg, hs, cs, dH,
+                    dHOff, dc, dPreX, dPreH, dSink, stepSumSq, stepOff);
         }
         // each weight gradient with its bias's sums of the same pre-activation gradient, taken as the product reads it;
         // a single-gate cell's two biases share one pre-activation gradient and both slots start at zeroGrads' 0, so

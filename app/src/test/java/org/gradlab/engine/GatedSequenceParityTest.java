@@ -17,19 +17,27 @@ class GatedSequenceParityTest {
     void wholeSequenceEqualsPerStepCallsBitForBit() {
         SplittableRandom rng = new SplittableRandom(21);
         int[] hiddens = {1, 3, 16, 17, 33, 40, 64};
-        int cases = 0;
+        int cases = 0, measured = 0;
         for (int threads : new int[] {1, 2, 3}) {
             try (CpuBackend be = new CpuBackend(threads)) {
                 for (int trial = 0; trial < 24; trial++) {
                     // every third batch gives each thread two micro-tile panels or more (the batch-split path), the
                     // rest fewer (the per-step calls on more than one thread)
                     int batch = trial % 3 == 0 ? 16 * threads + rng.nextInt(20) : 1 + rng.nextInt(20), seq = 1 + rng.nextInt(6);
-                    check(be, rng, trial % 2 == 0, seq, batch, hiddens[rng.nextInt(hiddens.length)]);
+                    if (check(be, rng, trial % 2 == 0, seq, batch, hiddens[rng.nextInt(hiddens.length)])) measured++;
                     cases++;
+                }
+                // the anchors' shape: groups of 8 rows of 128, 4 of 256 — each thread's share starts on one
+                for (int hidden : new int[] {128, 256}) {
+                    boolean m = check(be, rng, hidden == 128, 3, 32, hidden);
+                    // two threads share the 32 rows there (three would leave one under two panels: the per-step calls)
+                    if (VectorSupport.ENABLED && threads <= 2) assertEquals(true, m, "H=" + hidden + " on " + threads + " threads: measured in the loop");
                 }
             }
         }
         assertEquals(72, cases);
+        // the whole-sequence path took each step's ‖∂L/∂h_t‖² in its loop somewhere (on a vector machine), bits checked
+        assertEquals(true, !VectorSupport.ENABLED || measured >= 6, measured + " cases measured in the loop");
     }
 
     /** A recurrent weight past a core's second-level cache (the threads split each step, not the batch): the same bits. */
@@ -44,7 +52,11 @@ class GatedSequenceParityTest {
         }
     }
 
-    private static void check(CpuBackend be, SplittableRandom rng, boolean lstm, int seq, int batch, int hidden) {
+    /**
+     * Returns whether the whole-sequence backward took each step's ‖∂L/∂h_t‖² in its loop, those then checked against
+     * {@link Backend#timeGradientSums}' pass over the final dH, bit for bit.
+     */
+    private static boolean check(CpuBackend be, SplittableRandom rng, boolean lstm, int seq, int batch, int hidden) {
         int gh = (lstm ? 4 : 3) * hidden, blk = batch * hidden, gblk = batch * gh, bhhOff = 3, dHOff = 5;
         String what = (lstm ? "LSTM" : "GRU") + " threads=" + be.threads() + " T=" + seq + " B=" + batch + " H=" + hidden;
         float[] w = rand(rng, gh * hidden, (float) (1.5 / Math.sqrt(hidden))), bias = rand(rng, bhhOff + gh, 0.5f);
@@ -53,6 +65,8 @@ class GatedSequenceParityTest {
         Buf wb = up(be, w), wT = be.alloc(gh * hidden), packed = be.alloc(gh * hidden), b = up(be, bias);
         be.transpose(wb, 0, gh, hidden, wT, 0);
         float[][][] got = new float[2][][];
+        double[] inLoop = new double[seq + 2], pass = new double[seq];
+        boolean measured = false;
         for (int path = 0; path < 2; path++) {
             Buf xg = up(be, xg0), hg = be.alloc(seq * gblk), gates = be.alloc(seq * gblk);
             Buf hs = be.alloc((seq + 1) * blk), cs = be.alloc((seq + 1) * blk);
@@ -66,8 +80,17 @@ class GatedSequenceParityTest {
             be.packForProducts(gh, hidden, wb, 0, packed);
             if (path == 0) GatedSteps.backward(be, lstm, seq, batch, hidden, packed, gates, hg, hs, cs, dH, dHOff, dc, dPreX,
                     dPreH, dSink);
-            else be.gatedSequenceBackward(lstm, seq, batch, hidden, packed, gates, hg, hs, cs, dH, dHOff, dc, dPreX, dPreH,
-                    dSink);
+            else measured = be.gatedSequenceBackward(lstm, seq, batch, hidden, packed, gates, hg, hs, cs, dH, dHOff, dc, dPreX,
+                    dPreH, dSink, inLoop, 1);
+            if (path == 1) {
+                int[] offsets = new int[seq], sizes = new int[seq];
+                for (int t = 0; t < seq; t++) {
+                    offsets[t] = dHOff + t * blk;
+                    sizes[t] = blk;
+                }
+                be.timeGradientSums(dH, offsets, sizes, hidden, pass);
+                be.collect();
+            }
             got[path] = new float[][] {down(be, hg), down(be, gates), down(be, hs), down(be, cs), down(be, dH), down(be, dc),
                     down(be, dPreX), down(be, dPreH), down(be, dSink)};
         }
@@ -79,6 +102,14 @@ class GatedSequenceParityTest {
                         what + ": " + names[q] + "[" + i + "] " + got[0][q][i] + " vs " + got[1][q][i]);
             }
         }
+        if (!measured) return false;
+        assertEquals(0.0, inLoop[0], what + ": before stepOff");
+        assertEquals(0.0, inLoop[seq + 1], what + ": after the last step");
+        for (int t = 0; t < seq; t++) {
+            assertEquals(Double.doubleToRawLongBits(pass[t]), Double.doubleToRawLongBits(inLoop[t + 1]),
+                    what + " step " + t + ": " + inLoop[t + 1] + " in the loop, " + pass[t] + " after");
+        }
+        return true;
     }
 
     private static float[] rand(SplittableRandom rng, int n, float scale) {

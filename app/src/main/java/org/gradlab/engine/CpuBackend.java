@@ -249,34 +249,40 @@ public final class CpuBackend implements Backend {
     @Override
     public void gemmBiasPackedGelu(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff,
                                    Buf bias, int biasOff, Buf out, int outOff, boolean tanhApprox) {
-        withEpilogue(geluEpilogue.forward(cOff, m * n, arr(out), outOff, tanhApprox),
-                () -> gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff));
-        geluEpilogue.clear();
+        geluForwardProduct(false, m, n, k, a, aOff, ars, acs, packed, c, cOff, bias, biasOff, out, outOff, tanhApprox);
     }
 
     /** As {@link #gemm} into dx, GELU's backward taken of each region of it as it is finished (see GeluEpilogue). */
     @Override
     public void gemmGeluBackward(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
                                  Buf x, int xOff, Buf dx, int dxOff, boolean tanhApprox) {
-        withEpilogue(geluEpilogue.backward(dxOff, m * n, arr(x), xOff, tanhApprox),
-                () -> gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, dx, dxOff, n, false));
-        geluEpilogue.clear();
+        geluBackwardProduct(false, m, n, k, a, aOff, ars, acs, b, bOff, ldb, x, xOff, dx, dxOff, tanhApprox);
     }
 
     /** As {@link #gemmBiasPackedGelu}, then GELU's slope kept in C where the vector formula takes the value (GeluEpilogue). */
     @Override
     public void gemmBiasPackedGeluSaved(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c, int cOff,
                                         Buf bias, int biasOff, Buf out, int outOff, boolean tanhApprox) {
-        withEpilogue(geluEpilogue.forwardKeepingSlope(cOff, m * n, arr(out), outOff, tanhApprox),
-                () -> gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff));
-        geluEpilogue.clear();
+        geluForwardProduct(true, m, n, k, a, aOff, ars, acs, packed, c, cOff, bias, biasOff, out, outOff, tanhApprox);
     }
 
     /** As {@link #gemmGeluBackward}, multiplying by the slope gemmBiasPackedGeluSaved kept where it kept one. */
     @Override
     public void gemmGeluBackwardSaved(int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff, int ldb,
                                       Buf saved, int savedOff, Buf dx, int dxOff, boolean tanhApprox) {
-        withEpilogue(geluEpilogue.backwardFromSlope(dxOff, m * n, arr(saved), savedOff, tanhApprox),
+        geluBackwardProduct(true, m, n, k, a, aOff, ars, acs, b, bOff, ldb, saved, savedOff, dx, dxOff, tanhApprox);
+    }
+
+    private void geluForwardProduct(boolean slope, int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf packed, Buf c,
+                                    int cOff, Buf bias, int biasOff, Buf out, int outOff, boolean tanhApprox) {
+        withEpilogue(geluEpilogue.forward(cOff, m * n, arr(out), outOff, tanhApprox, slope),
+                () -> gemmBiasPacked(m, n, k, a, aOff, ars, acs, packed, c, cOff, n, bias, biasOff));
+        geluEpilogue.clear();
+    }
+
+    private void geluBackwardProduct(boolean slope, int m, int n, int k, Buf a, int aOff, int ars, int acs, Buf b, int bOff,
+                                     int ldb, Buf x, int xOff, Buf dx, int dxOff, boolean tanhApprox) {
+        withEpilogue(geluEpilogue.backward(dxOff, m * n, arr(x), xOff, tanhApprox, slope),
                 () -> gemm(m, n, k, a, aOff, ars, acs, b, bOff, ldb, dx, dxOff, n, false));
         geluEpilogue.clear();
     }

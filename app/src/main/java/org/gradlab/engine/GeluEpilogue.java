@@ -7,9 +7,9 @@ package org.gradlab.engine;
  * approximation, or without the vector module). Each lane's value depends on that lane alone, so a region may start
  * anywhere; a run of fewer than a vector's values before that end goes through a padded vector.
  * <p>
- * With the slope kept ({@link #forwardKeepingSlope}), the forward leaves GELU's slope in C where the vector formula
- * took the value (the pre-activation elsewhere), and the backward from it ({@link #backwardFromSlope}) multiplies
- * there: geluBackward's bits without its exp, divide and polynomials a second time.
+ * With the slope kept (forward's and backward's `slope`), the forward leaves GELU's slope in C where the vector formula
+ * took the value (the pre-activation elsewhere), and the backward from it multiplies there: geluBackward's bits
+ * without its exp, divide and polynomials a second time.
  */
 final class GeluEpilogue implements GemmEpilogue {
     private boolean backward, tanhApprox, slope;
@@ -18,24 +18,20 @@ final class GeluEpilogue implements GemmEpilogue {
     private float[] other;
     private int otherOff;
 
-    /** out[outOff + e] = gelu(C value e) for the product's m·n values of C from c[cOff]. */
-    GeluEpilogue forward(int cOff, int values, float[] out, int outOff, boolean tanh) {
-        return set(false, false, cOff, values, out, outOff, tanh);
+    /**
+     * out[outOff + e] = gelu(C value e) for the product's m·n values of C from c[cOff]; with slope, C value e then
+     * ← gelu'(C value e) where the vector formula takes it.
+     */
+    GeluEpilogue forward(int cOff, int values, float[] out, int outOff, boolean tanh, boolean slope) {
+        return set(false, slope, cOff, values, out, outOff, tanh);
     }
 
-    /** As forward, then C value e ← gelu'(C value e) where the vector formula takes it. */
-    GeluEpilogue forwardKeepingSlope(int cOff, int values, float[] out, int outOff, boolean tanh) {
-        return set(false, true, cOff, values, out, outOff, tanh);
-    }
-
-    /** C value e ← C value e · gelu'(x[xOff + e]). */
-    GeluEpilogue backward(int cOff, int values, float[] x, int xOff, boolean tanh) {
-        return set(true, false, cOff, values, x, xOff, tanh);
-    }
-
-    /** As backward, x as forwardKeepingSlope left it (of as many values): the slope where the vector formula takes x. */
-    GeluEpilogue backwardFromSlope(int cOff, int values, float[] x, int xOff, boolean tanh) {
-        return set(true, true, cOff, values, x, xOff, tanh);
+    /**
+     * C value e ← C value e · gelu'(x[xOff + e]); with slope, x as forward with slope left it (of as many values): the
+     * slope itself where the vector formula takes x.
+     */
+    GeluEpilogue backward(int cOff, int values, float[] x, int xOff, boolean tanh, boolean slope) {
+        return set(true, slope, cOff, values, x, xOff, tanh);
     }
 
     private GeluEpilogue set(boolean backward, boolean slope, int cOff, int values, float[] other, int otherOff, boolean tanh) {

@@ -567,14 +567,19 @@ public final class CpuBackend implements Backend {
                                 Buf h, Buf dH, int dHOff, Buf dPre, double[] stepSumSq, int stepOff) {
         RecurrenceJob j = recurrenceJob.prepare(true, sigmoid, seq, batch, hidden, arr(whh), whhOff);
         j.h = arr(h); j.dH = arr(dH); j.dHOff = dHOff; j.dPre = arr(dPre); j.fromLast = fromLast;
-        int groups = SegmentJob.gradientGroups(batch, hidden);
-        if (stepSumSq != null && groupSums.length < seq * groups) groupSums = new double[seq * groups];
-        j.groupSums = stepSumSq != null ? groupSums : null;
+        j.groupSums = stepSumSq != null ? groupSums(seq, batch, hidden) : null;
         runRecurrence(j);
         j.groupSums = null;
         if (stepSumSq == null) return false;
         SegmentJob.addStepGroups(seq, batch, hidden, groupSums, stepSumSq, stepOff);
         return true;
+    }
+
+    /** The recurrences' per-step gradient-sum groups, grown to a sequence's (kept between calls). */
+    private double[] groupSums(int seq, int batch, int hidden) {
+        int n = seq * SegmentJob.gradientGroups(batch, hidden);
+        if (groupSums.length < n) groupSums = new double[n];
+        return groupSums;
     }
 
     /** One share of the batch rows per thread for the whole sequence: one hand-off per call, none per step. */
@@ -629,9 +634,7 @@ public final class CpuBackend implements Backend {
         j.hs = arr(hs); j.cs = lstm ? arr(cs) : null; j.dH = arr(dH); j.dHOff = dHOff; j.dc = arr(dc);
         j.dPreX = arr(dPreX); j.dPreH = arr(dPreH); j.dSink = arr(dSink);
         boolean sums = stepSumSq != null && GatedJob.sharesOnGroups(batch, hidden, pool.threads());
-        int groups = SegmentJob.gradientGroups(batch, hidden);
-        if (sums && groupSums.length < seq * groups) groupSums = new double[seq * groups];
-        j.groupSums = sums ? groupSums : null;
+        j.groupSums = sums ? groupSums(seq, batch, hidden) : null;
         pool.invoke(j);
         j.groupSums = null;
         if (!sums) return false;

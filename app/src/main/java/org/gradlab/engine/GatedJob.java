@@ -11,18 +11,20 @@ final class GatedJob implements WorkerPool.Job {
     float[] w, bias, xg, hg, gates, hs, cs, dH, dc, dPreX, dPreH, dSink;
     /** The backward's per-step ‖∂L/∂h_t‖² groups (see {@link SegmentJob#sumStepGroups}); null: not taken. */
     double[] groupSums;
-    private final double[][] lanes;
 
     GatedJob(ThreadScratch scratch) {
         this.scratch = scratch;
-        lanes = new double[scratch.threads()][];
-        for (int t = 0; t < lanes.length; t++) lanes[t] = VectorNorms.laneScratch();
     }
 
-    /** Whether each of `chunks` threads' rows (run's split) starts on a group of the per-step gradient sums. */
+    /** Where thread `chunk` of `chunks` starts its rows of the batch: whole micro-tile panels where it can. */
+    private static int rowStart(int batch, int chunk, int chunks) {
+        return WorkerPool.splitStart(batch, chunk, chunks, VectorGemm.MR);
+    }
+
+    /** Whether each of `chunks` threads' rows starts on a group of the per-step gradient sums. */
     static boolean sharesOnGroups(int batch, int hidden, int chunks) {
         for (int c = 1; c < chunks; c++) {
-            int r = WorkerPool.splitStart(batch, c, chunks, VectorGemm.MR);
+            int r = rowStart(batch, c, chunks);
             if (r < batch && r % SegmentJob.gradientRows(hidden) != 0) return false;
         }
         return true;
@@ -30,11 +32,10 @@ final class GatedJob implements WorkerPool.Job {
 
     @Override
     public void run(int chunk, int chunks) {
-        int r0 = WorkerPool.splitStart(batch, chunk, chunks, VectorGemm.MR);
-        int r1 = WorkerPool.splitStart(batch, chunk + 1, chunks, VectorGemm.MR);
+        int r0 = rowStart(batch, chunk, chunks), r1 = rowStart(batch, chunk + 1, chunks);
         if (r1 <= r0) return;
         if (backward) GatedRecurrence.backward(r0, r1, lstm, seq, batch, hidden, w, packedN, gates, hg, hs, cs, dH, dHOff,
-                dc, dPreX, dPreH, dSink, scratch.floats(chunk, hidden), scratch.gemm(chunk), groupSums, lanes[chunk]);
+                dc, dPreX, dPreH, dSink, scratch.floats(chunk, hidden), scratch.gemm(chunk), groupSums, scratch.lanes(chunk));
         else GatedRecurrence.forward(r0, r1, lstm, seq, batch, hidden, w, packedN, bias, bhhOff, xg, hg, gates, hs, cs,
                 scratch.floats(chunk, (r1 - r0) * (lstm ? 4 : 3) * hidden), scratch.gemm(chunk));
     }

@@ -13,15 +13,11 @@ final class RecurrenceJob implements WorkerPool.Job {
     float[] padded = new float[0], paddedIn = new float[0], x, bias, xg, hg, h, dH, dPre;
     /** Backward: where each step's row groups' Σ dH_t² go, step-major (null: not measured). */
     double[] groupSums;
-    /** Per thread: the float sums' lanes. */
-    private final double[][] lanes;
     /** Per thread: the input projection's tile (the hidden product's is the thread's scratch). */
     float[][] inputTiles = new float[0][];
 
     RecurrenceJob(ThreadScratch scratch) {
         this.scratch = scratch;
-        lanes = new double[scratch.threads()][];
-        for (int t = 0; t < lanes.length; t++) lanes[t] = VectorNorms.laneScratch();
     }
 
     RecurrenceJob prepare(boolean backward, boolean sigmoid, int seq, int batch, int hidden, float[] w, int wOff) {
@@ -50,7 +46,7 @@ final class RecurrenceJob implements WorkerPool.Job {
         float[] tile = scratch.floats(chunk, tileSize);
         if (backward) {
             VectorRecurrence.backward(r0, r1, sigmoid, seq, batch, hidden, padded, h, dH, dHOff, fromLast, dPre, tile,
-                    groupSums, lanes[chunk]);
+                    groupSums, scratch.lanes(chunk));
             return;
         }
         if (inputTiles[chunk].length < tileSize) inputTiles[chunk] = new float[tileSize];

@@ -4,12 +4,16 @@ package org.gradlab.engine;
 final class ThreadScratch {
     private final float[][] floats;
     private final double[][] doubles;
+    /** Each thread's lanes for the float-summed norms ({@link VectorNorms#laneScratch}), apart from its doubles. */
+    private final double[][] lanes;
     private final VectorGemm.Scratch[] gemm;
     private static final int LINE_BYTES = 64;
 
     ThreadScratch(int threads) {
         floats = new float[threads][256];
         doubles = new double[threads][256];
+        lanes = new double[threads][];
+        for (int i = 0; i < threads; i++) lanes[i] = VectorNorms.laneScratch();
         gemm = new VectorGemm.Scratch[threads];
         if (VectorSupport.ENABLED) for (int i = 0; i < threads; i++) gemm[i] = new VectorGemm.Scratch();
     }
@@ -33,6 +37,11 @@ final class ThreadScratch {
         int pad = LINE_BYTES / Double.BYTES;
         if (doubles[chunk].length < n + pad) doubles[chunk] = new double[Math.max(n, 2 * doubles[chunk].length) + pad];
         return doubles[chunk];
+    }
+
+    /** Thread `chunk`'s lanes for {@link SegmentJob#blockSumSq}'s float sums (a recurrence's per-step gradient sums). */
+    double[] lanes(int chunk) {
+        return lanes[chunk];
     }
 
     /** Thread `chunk`'s vector-GEMM blocks (null without the Vector API). */

@@ -308,6 +308,34 @@ public interface Backend extends AutoCloseable {
     void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
                   float weightDecay, boolean decoupled, int step);
 
+    /**
+     * Where an update measures the weights it writes (telemetry's weight norms and update ratios): per segment
+     * [offsets[i], offsets[i]+sizes[i]), Σp² after the update into sumSq[i] and Σ(p_after − p_before)² into
+     * sumSqDiff[i], each difference a float, with {@link #segmentNormsAndDiff}'s figures (by the next collect()).
+     * before: a buffer of p's size that a backend may copy the weights into first.
+     */
+    record UpdateMeasure(Buf before, int[] offsets, int[] sizes, double[] sumSq, double[] sumSqDiff) {}
+
+    /** {@link #sgdStep} that also takes `measure`'s figures (none when it is null). */
+    default void sgdStep(int n, Buf p, Buf g, Buf momentumBuf, float lr, float momentum, float dampening,
+                         float weightDecay, boolean nesterov, boolean firstStep, UpdateMeasure measure) {
+        if (measure != null) copy(p, 0, measure.before(), 0, n);
+        sgdStep(n, p, g, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep);
+        if (measure != null) measureUpdate(p, measure);
+    }
+
+    /** {@link #adamStep} that also takes `measure`'s figures (none when it is null). */
+    default void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
+                          float weightDecay, boolean decoupled, int step, UpdateMeasure measure) {
+        if (measure != null) copy(p, 0, measure.before(), 0, n);
+        adamStep(n, p, g, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step);
+        if (measure != null) measureUpdate(p, measure);
+    }
+
+    private void measureUpdate(Buf p, UpdateMeasure w) {
+        segmentNormsAndDiff(p, w.before(), w.offsets(), w.sizes(), w.sumSq(), w.sumSqDiff());
+    }
+
     // ---- gradient statistics and clipping over a segment table (one pass over all tensors)
     // Host arrays that receive results (statistics, losses) are filled by the next collect(): a GPU computes
     // them in order with the rest of the step and brings all of them back in one copy. A CPU backend fills

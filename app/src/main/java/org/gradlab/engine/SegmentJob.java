@@ -185,6 +185,24 @@ final class SegmentJob implements WorkerPool.Job {
         for (int k = first(chunk); k >= 0 && k < blocks; k = next(k, chunk, chunks)) normsAndDiff(k, lanes[chunk]);
     }
 
+    /** The update {@link #updateAndNorms} applies (a is its weights, b the copy from before it). */
+    ParamUpdate update;
+
+    /**
+     * An optimizer update measured as it goes: each block's weights copied to b, updated, then summed as the norms
+     * pass sums them (Σa², Σ(a−b)²) while the block is in cache, so the figures are the pass's, in its block order.
+     */
+    final WorkerPool.Job updateAndNorms = this::runUpdateAndNorms;
+
+    private void runUpdateAndNorms(int chunk, int chunks) {
+        for (int k = first(chunk); k >= 0 && k < blocks; k = next(k, chunk, chunks)) {
+            int i0 = blockStart[k], end = blockEnd[k];
+            System.arraycopy(a, i0, b, i0, end - i0);
+            update.apply(i0, end);
+            normsAndDiff(k, lanes[chunk]);
+        }
+    }
+
     /** Block order of a thread: claimed as it goes (two threads), else every chunks-th block from its own. */
     private int first(int chunk) {
         return claims != null ? claims.claim(0, chunk) : chunk;

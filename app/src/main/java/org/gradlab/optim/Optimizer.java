@@ -63,14 +63,19 @@ public final class Optimizer {
 
     /** Applies one update from the current gradients. */
     public void step() {
+        step(null);
+    }
+
+    /** Applies one update from the current gradients, taking `measure`'s figures of the weights as it goes (null: none). */
+    public void step(Backend.UpdateMeasure measure) {
         step++;
         int n = store.size();
         switch (cfg.kind()) {
             case SGD -> be.sgdStep(n, store.params(), store.grads(), m, (float) lr(), (float) cfg.momentum(),
-                    (float) cfg.dampening(), (float) cfg.weightDecay(), cfg.nesterov(), step == 1);
+                    (float) cfg.dampening(), (float) cfg.weightDecay(), cfg.nesterov(), step == 1, measure);
             case ADAM, ADAMW -> be.adamStep(n, store.params(), store.grads(), m, v, (float) lr(),
                     (float) cfg.beta1(), (float) cfg.beta2(), (float) cfg.eps(), (float) cfg.weightDecay(),
-                    cfg.kind() == OptimizerConfig.Kind.ADAMW, step);
+                    cfg.kind() == OptimizerConfig.Kind.ADAMW, step, measure);
         }
     }
 

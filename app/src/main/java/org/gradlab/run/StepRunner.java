@@ -167,9 +167,8 @@ public final class StepRunner {
         boolean measured = telemetry;
         // the pre-clip histogram is overwritten by the next step's copy: keep this step's now
         int[] pre = measured ? toInts(segments.preClipHistogram()) : null;
-        if (measured) weights.beforeUpdate();
-        if (!skip) optimizer.step();
-        if (measured) weights.measureAfterUpdate(!skip);
+        if (!skip) optimizer.step(measured ? weights.measure() : null);
+        else if (measured) weights.measureUnchanged();
         float[] rho = measured && radii.any() && radiusEvery > 0 && step % radiusEvery == 0
                 ? radii.measure(model.params().readParams()) : null;
         long nanos = System.nanoTime() - t0, wall = System.currentTimeMillis();

@@ -7,8 +7,8 @@ import org.gradlab.engine.ParamStore;
 import org.gradlab.engine.ParamTensor;
 
 /**
- * Per-layer weight norms and update/weight ratios: keeps a copy of the weights from before the optimizer
- * step (one device copy) and measures ‖w_after − w_before‖ per tensor in one pass after it.
+ * Per-layer weight norms and update/weight ratios: the optimizer measures ‖w_after‖ and ‖w_after − w_before‖ per
+ * tensor as it updates them (a backend may keep a copy of the weights from before the step in `before`).
  */
 public final class WeightTracker {
     private final ParamStore store;
@@ -17,6 +17,7 @@ public final class WeightTracker {
     private final int[] offsets, sizes, group;
     private final int groups;
     private final double[] sq, dsq;
+    private final Backend.UpdateMeasure measure;
 
     public WeightTracker(ParamStore store) {
         this.store = store;
@@ -36,21 +37,21 @@ public final class WeightTracker {
         groups = layout.groups().size();
         sq = new double[n];
         dsq = new double[n];
+        measure = new Backend.UpdateMeasure(before, offsets, sizes, sq, dsq);
     }
 
-    /** Call just before the optimizer step. */
-    public void beforeUpdate() {
-        be.copy(store.params(), 0, before, 0, store.size());
+    /**
+     * What the optimizer measures as it updates the weights (hand it to {@code Optimizer.step}): each tensor's norm
+     * after the update and the norm of its change, read by {@link #read} after the backend's collect().
+     */
+    public Backend.UpdateMeasure measure() {
+        return measure;
     }
 
-    /** Call after the step (or instead of it, when it was skipped): queues the per-tensor norms. */
-    public void measureAfterUpdate(boolean updated) {
-        if (updated) {
-            be.segmentNormsAndDiff(store.params(), before, offsets, sizes, sq, dsq);
-        } else {
-            be.segmentNormsAndDiff(store.params(), null, offsets, sizes, sq, null);
-            java.util.Arrays.fill(dsq, 0);
-        }
+    /** Instead of an update (a skipped step): the weights' norms, and no change. */
+    public void measureUnchanged() {
+        be.segmentNormsAndDiff(store.params(), null, offsets, sizes, sq, null);
+        java.util.Arrays.fill(dsq, 0);
     }
 
     /** Per-layer norms and ratios of the last measurement, after the backend's collect(). */

@@ -23,8 +23,13 @@ import org.junit.jupiter.api.Test;
  * statistics-family backend calls (each one kernel launch on the GPU, see CudaBackend) are counted per step.
  */
 class StatisticsLaunchCountTest {
+    /**
+     * An optimizer update asked to measure the weights (a {@link Backend.UpdateMeasure}): the weight norms' pass, which
+     * the CPU takes in the update's own pass and a GPU as a launch after it.
+     */
+    static final String MEASURED_UPDATE = "measured update";
     static final Set<String> STATISTICS = Set.of("segmentStats", "segmentNormsAndDiff", "timeGradientSums", "scaleSegments",
-            "clampValues", "rowSumSquares", "scaleRows");
+            "clampValues", "rowSumSquares", "scaleRows", MEASURED_UPDATE);
 
     /**
      * The gradient through time is a pass of its own only without the Vector API: the CPU's whole-sequence LSTM
@@ -35,14 +40,14 @@ class StatisticsLaunchCountTest {
     @Test
     void normClipWithFullTelemetryIsAtMostFourPassesPerStepWhateverTheLayerCount() {
         assertEquals(List.of(3 + TIME_PASS, 3 + TIME_PASS), passesPerStep("norm:0.001"),
-                "(the gradient through time of every layer,) pre-clip stats, scale + post-clip stats, weight norms");
+                "(the gradient through time of every layer,) pre-clip stats, scale + post-clip stats, weight norms (in the update)");
     }
 
     @Test
     void agcIsSixPassesPerStepWhateverTheLayerCount() {
         assertEquals(List.of(5 + TIME_PASS, 5 + TIME_PASS), passesPerStep("agc:0.001"),
                 "(the gradient through time,) pre-clip stats, every unit's weight and gradient norms, the row scaling, "
-                        + "post-clip stats, weight norms");
+                        + "post-clip stats, weight norms (in the update)");
     }
 
     /** Statistics-family calls in one clipping step with full telemetry, for 1 and 3 layers. */
@@ -63,6 +68,8 @@ class StatisticsLaunchCountTest {
                 assertTrue(s.histPre() != null && s.histPre().length > 0, "histograms were measured");
                 assertEquals(layers * 8, s.timeGrads().length, "every layer's gradient through time");
                 for (float g : s.timeGrads()) assertTrue(g > 0 && Float.isFinite(g), "a gradient through time measured: " + g);
+                assertEquals(1, calls.getOrDefault(MEASURED_UPDATE, 0), "the update measures the weights");
+                for (float r : s.updateRatios()) assertTrue(r > 0 && Float.isFinite(r), "an update ratio measured: " + r);
                 out.add(calls.entrySet().stream().filter(e -> STATISTICS.contains(e.getKey()))
                         .mapToInt(Map.Entry::getValue).sum());
             }
@@ -75,6 +82,9 @@ class StatisticsLaunchCountTest {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, m, args) -> {
                     calls.merge(m.getName(), 1, Integer::sum);
+                    if (args != null && args.length > 0 && args[args.length - 1] instanceof Backend.UpdateMeasure) {
+                        calls.merge(MEASURED_UPDATE, 1, Integer::sum);
+                    }
                     try {
                         return m.invoke(target, args);
                     } catch (InvocationTargetException e) {

@@ -442,7 +442,7 @@ public final class CudaBackend implements Backend {
     @Override
     public void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
                          float weightDecay, boolean decoupled, int step) {
-        // the same host-side scalars as CpuOptimizers.adam, so both backends round alike
+        // the same host-side scalars as ParamUpdate.adam, so both backends round alike
         double bc1 = 1 - Math.pow(beta1, step), bc2 = 1 - Math.pow(beta2, step);
         float stepSize = (float) (lr / bc1);
         float sqrtBc2 = (float) Math.sqrt(bc2);

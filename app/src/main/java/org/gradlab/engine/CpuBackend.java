@@ -912,7 +912,10 @@ public final class CpuBackend implements Backend {
             j.scale = null;
             j.histogram = false;
             j.update = update;
-            invokeSegments(j, j.updateAndNorms);
+            // called directly on the calling thread, so that invokeSegments' job.run keeps the two receivers it had (a
+            // third makes that call megamorphic, and C2 then compiles the statistics pass apart from it)
+            if (segmentsAlone(j)) j.updateBlocks(0, 1);
+            else pool.invoke(j.updateAndNorms);
             j.combineDiff(measure.sumSq(), measure.sumSqDiff());
             return;
         }
@@ -996,14 +999,19 @@ public final class CpuBackend implements Backend {
      * The figures are added in block order either way: the same bits.
      */
     private void invokeSegments(SegmentJob j, WorkerPool.Job job) {
+        if (segmentsAlone(j)) job.run(0, 1);
+        else pool.invoke(job);
+    }
+
+    /** Whether the segments last prepared are a pass for the calling thread alone; if not, sets up the two threads' claims. */
+    private boolean segmentsAlone(SegmentJob j) {
         long values = j.values();
         if (pool.threads() == 1 || values < SEGMENTS_ALONE || values < (long) SEGMENT_BLOCK_ALONE * j.blocks()) {
             j.claims = null;
-            job.run(0, 1);
-            return;
+            return true;
         }
         j.claims = takenAsTheyGo(j.blocks(), 1, 8);
-        pool.invoke(job);
+        return false;
     }
 
     /**

@@ -192,9 +192,9 @@ final class SegmentJob implements WorkerPool.Job {
      * An optimizer update measured as it goes: each block's weights copied to b, updated, then summed as the norms
      * pass sums them (Σa², Σ(a−b)²) while the block is in cache, so the figures are the pass's, in its block order.
      */
-    final WorkerPool.Job updateAndNorms = this::runUpdateAndNorms;
+    final WorkerPool.Job updateAndNorms = this::updateBlocks;
 
-    private void runUpdateAndNorms(int chunk, int chunks) {
+    void updateBlocks(int chunk, int chunks) {
         for (int k = first(chunk); k >= 0 && k < blocks; k = next(k, chunk, chunks)) {
             int i0 = blockStart[k], end = blockEnd[k];
             System.arraycopy(a, i0, b, i0, end - i0);

@@ -99,8 +99,8 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Floats from which a copy is split between the threads: one core's copy streams about half what two do (a
-     * weight tracker's copy of the LSTM anchor's 877k weights a step).
+     * Floats from which a copy is split between the threads: one core's copy streams about half what two do (measured
+     * on the LSTM anchor's 877k weights, which telemetry then copied every step; a snapshot's copy is as large).
      */
     private static final int PARALLEL_COPY = 1 << 18;
 

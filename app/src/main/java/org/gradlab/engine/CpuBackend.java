@@ -22,6 +22,8 @@ public final class CpuBackend implements Backend {
     private final RowsJob rowsJob;
     private final CrossEntropyJob ceJob;
     private final SegmentJob segmentJob;
+    /** The optimizer's update of the step, set by sgdStep or adamStep. */
+    private final ParamUpdate update = new ParamUpdate();
 
     public CpuBackend(int threads) {
         this.pool = new WorkerPool(threads);
@@ -926,13 +928,10 @@ public final class CpuBackend implements Backend {
                 measure.sumSqDiff());
     }
 
-    private final ParamUpdate update = new ParamUpdate();
     private int updateLength;
-    /** The update over two threads, each an even share of whole vectors: every value's update is its own. */
-    private final WorkerPool.Job updateHalves = (chunk, chunks) -> {
-        int per = (updateLength / chunks + VectorGemm.L - 1) / VectorGemm.L * VectorGemm.L;
-        update.apply(Math.min(updateLength, chunk * per), chunk == chunks - 1 ? updateLength : Math.min(updateLength, (chunk + 1) * per));
-    };
+    /** The update over the threads, each an even share of whole vectors: every value's update is its own. */
+    private final WorkerPool.Job updateHalves = (chunk, chunks) -> update.apply(
+            WorkerPool.splitStart(updateLength, chunk, chunks, VectorGemm.L), WorkerPool.splitStart(updateLength, chunk + 1, chunks, VectorGemm.L));
 
     private WorkerPool.Job updateHalves(int n) {
         updateLength = n;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The optimizer updates: the vector loops against the scalar reference bit for bit (every SGD and Adam variant, lengths
  * that end mid-vector, ranges that start mid-vector), and the CPU backend's update measured as it goes (one to three
  * threads, two cut into blocks, or segments that leave gaps) against the update apart followed by the norms pass — the
- * weights, the optimizer's state and the figures, all bit for bit.
+ * weights, the optimizer's state and the figures, all bit for bit — and the unmeasured update split over the threads.
  */
 class ParamUpdateTest {
     private interface Setter {
@@ -101,6 +101,11 @@ class ParamUpdateTest {
                     assertArrayEquals(wantSq, sq, where + " Σp²");
                     assertArrayEquals(wantDiff, diff, where + " Σ(Δp)²");
                     for (int s = 0; s < segments; s++) assertTrue(diff[s] > 0 && sq[s] > 0, where + " segment " + s + " measured");
+                    // and unmeasured, the threads' even shares
+                    for (int k = 0; k < 4; k++) be.upload(start[k], 0, bufs[k], 0, n);
+                    step(be, n, bufs, adam, null);
+                    float[][] plain = download(be, bufs, n);
+                    for (int k = 0; k < 4; k++) assertArrayEquals(want[k], plain[k], where + " unmeasured, array " + k);
                 }
             }
         }

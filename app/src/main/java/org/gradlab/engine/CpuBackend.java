@@ -879,9 +879,13 @@ public final class CpuBackend implements Backend {
     @Override
     public void sgdStep(int n, Buf p, Buf g, Buf momentumBuf, float lr, float momentum, float dampening,
                         float weightDecay, boolean nesterov, boolean firstStep, UpdateMeasure measure) {
+        if (!measuredAsItGoes(measure, n)) { // the interface: a copy, the update below, the norms pass
+            Backend.super.sgdStep(n, p, g, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep, measure);
+            return;
+        }
         update.sgd(arr(p), arr(g), momentumBuf == null ? null : arr(momentumBuf), lr, momentum, dampening, weightDecay,
                 nesterov, firstStep);
-        runUpdate(n, p, measure);
+        runUpdate(n, measure);
     }
 
     @Override
@@ -893,39 +897,41 @@ public final class CpuBackend implements Backend {
     @Override
     public void adamStep(int n, Buf p, Buf g, Buf m, Buf v, float lr, float beta1, float beta2, float eps,
                          float weightDecay, boolean decoupled, int step, UpdateMeasure measure) {
+        if (!measuredAsItGoes(measure, n)) {
+            Backend.super.adamStep(n, p, g, m, v, lr, beta1, beta2, eps, weightDecay, decoupled, step, measure);
+            return;
+        }
         update.adam(arr(p), arr(g), arr(m), arr(v), lr, beta1, beta2, eps, weightDecay, decoupled, step);
-        runUpdate(n, p, measure);
+        runUpdate(n, measure);
     }
 
     /**
-     * The update set in {@link #update} over [0, n), measured as it goes where `measure` asks and its segments tile
-     * the buffer: block by block as the norms pass cuts them, each block's weights copied to `before`, updated, then
-     * summed while in cache. Apart (a copy of all the weights, the update, a pass reading both copies again) the
-     * GRU anchor's telemetry spent ~0.5 ms a step on its 663k weights.
+     * Whether this backend takes the update itself: unmeasured, or measured as it goes where the segments tile the
+     * buffer (otherwise the interface's default copies the weights, updates them, and runs the norms pass after).
      */
-    private void runUpdate(int n, Buf p, UpdateMeasure measure) {
-        if (measure != null && tiles(measure.offsets(), measure.sizes(), n)) {
-            SegmentJob j = segmentJob;
-            j.prepare(measure.offsets(), measure.sizes());
-            j.floatSums = false;
-            j.diff = true;
-            j.a = update.p;
-            j.b = arr(measure.before());
-            j.scale = null;
-            j.histogram = false;
-            j.update = update;
-            // called directly on the calling thread, so that invokeSegments' job.run keeps the two receivers it had (a
-            // third makes that call megamorphic, and C2 then compiles the statistics pass apart from it)
-            if (segmentsAlone(j)) j.updateBlocks(0, 1);
-            else pool.invoke(j.updateAndNorms);
-            j.combineDiff(measure.sumSq(), measure.sumSqDiff());
+    private static boolean measuredAsItGoes(UpdateMeasure measure, int n) {
+        return measure == null || tiles(measure.offsets(), measure.sizes(), n);
+    }
+
+    /**
+     * The update set in {@link #update} over [0, n); with `measure`, measured as it goes: block by block as the norms
+     * pass cuts them, each block's weights copied to `before`, updated, then summed while in cache. Apart (a copy of
+     * all the weights, the update, a pass reading both copies again) the GRU anchor's telemetry spent ~0.5 ms a step on
+     * its 663k weights.
+     */
+    private void runUpdate(int n, UpdateMeasure measure) {
+        if (measure == null) {
+            if (pool.threads() == 1 || n < SEGMENTS_ALONE) update.apply(0, n);
+            else pool.invoke(updateHalves(n));
             return;
         }
-        if (measure != null) copy(p, 0, measure.before(), 0, n);
-        if (pool.threads() == 1 || n < SEGMENTS_ALONE) update.apply(0, n);
-        else pool.invoke(updateHalves(n));
-        if (measure != null) segmentNormsAndDiff(p, measure.before(), measure.offsets(), measure.sizes(), measure.sumSq(),
-                measure.sumSqDiff());
+        SegmentJob j = normsJob(update.p, arr(measure.before()), measure.offsets(), measure.sizes(), 0);
+        j.update = update;
+        // called directly on the calling thread, so that invokeSegments' job.run keeps the two receivers it had (a
+        // third makes that call megamorphic, and C2 then compiles the statistics pass apart from it)
+        if (segmentsAlone(j)) j.updateBlocks(0, 1);
+        else pool.invoke(j.updateAndNorms);
+        j.combineDiff(measure.sumSq(), measure.sumSqDiff());
     }
 
     private int updateLength;
@@ -978,17 +984,23 @@ public final class CpuBackend implements Backend {
 
     /** With a block, float sums in blocks of that many values (the time gradients'); without (0), the exact figures'. */
     private void norms(Buf a, Buf b, int[] offsets, int[] sizes, double[] sumSqA, double[] sumSqDiff, int floatBlock) {
+        SegmentJob j = normsJob(arr(a), sumSqDiff == null ? null : arr(b), offsets, sizes, floatBlock);
+        invokeSegments(j, j.norms);
+        j.combineDiff(sumSqA, sumSqDiff);
+    }
+
+    /** The segment job set for the norms pass over a (and a − b where b is given), cut as {@link #norms} cuts it. */
+    private SegmentJob normsJob(float[] a, float[] b, int[] offsets, int[] sizes, int floatBlock) {
         boolean floatSums = floatBlock > 0;
         SegmentJob j = segmentJob;
         j.prepare(offsets, sizes, floatSums ? floatBlock : SegmentJob.BLOCK);
         j.floatSums = floatSums;
-        j.diff = sumSqDiff != null;
-        j.a = arr(a);
-        j.b = b == null ? null : arr(b);
+        j.diff = b != null;
+        j.a = a;
+        j.b = b;
         j.scale = null;
         j.histogram = false;
-        invokeSegments(j, j.norms);
-        j.combineDiff(sumSqA, sumSqDiff);
+        return j;
     }
 
     /**

@@ -98,6 +98,10 @@ final class VectorTallGemm {
         int j = j0;
         for (; j < Math.min(j1, fused); j += FUSED_BLOCK) {
             int v = 0;
+            if (rowsEnd >= 3 * L && rowsEnd / L % 2 == 1) { // an odd number of vectors: three at once, then pairs
+                kernel3Fma8(p0, p1, a, aOff, lda, b, bOff + j, ldb, t, j * mp, mp);
+                v = 3 * L;
+            }
             for (; v + 2 * L <= rowsEnd; v += 2 * L) kernel2Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
             if (v < rowsEnd) kernel1Fma8(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
         }
@@ -107,6 +111,7 @@ final class VectorTallGemm {
             if (end - j <= 2) for (; v + 4 * L <= mp; v += 4 * L) kernel4Mul2(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
             for (; v + 2 * L <= mp; v += 2 * L) {
                 if (end - j <= 2) kernel2Mul2(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
+                else if (end - j == NJ) kernel2Mul6(p0, p1, a, aOff + v, lda, b, bOff + j, ldb, t, j * mp + v, mp);
                 else kernel2Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
             }
             if (v < mp) kernel1Mul(p0, p1, a, aOff + v, lda, b, bOff, ldb, j, end, t, mp, v);
@@ -123,16 +128,30 @@ final class VectorTallGemm {
      * reads merge into one, and the index stays put: 50 × 50 × 3,200 128-199 against 152-226 µs, 64 × 64 × 3,200
      * 210 against 338 (both kernels in one JVM).
      * As kernel2Mul, written out on purpose: accumulators must be locals to stay in registers.
+     * <p>
+     * The tile's rows are read along a running offset and written back from the last one down. Written t0 + c·mp both
+     * times, the eight offsets were one expression each, kept live across the loop for the stores: C2 parked the
+     * arrays' bases and the loop counter in vector registers and moved them back every row of A (the same loop here
+     * and in {@link #kernel3Fma8}, where it also spilled two of A's three vectors to the stack in half the JVMs).
+     * One thread, the product alone, one JVM each: 64 × 48 × 2,000 98-100 → 84-89 µs.
      */
     private static void kernel2Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
-        FloatVector c00 = FloatVector.fromArray(S, t, t0), c01 = FloatVector.fromArray(S, t, t0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, t, t0 + mp), c11 = FloatVector.fromArray(S, t, t0 + mp + L);
-        FloatVector c20 = FloatVector.fromArray(S, t, t0 + 2 * mp), c21 = FloatVector.fromArray(S, t, t0 + 2 * mp + L);
-        FloatVector c30 = FloatVector.fromArray(S, t, t0 + 3 * mp), c31 = FloatVector.fromArray(S, t, t0 + 3 * mp + L);
-        FloatVector c40 = FloatVector.fromArray(S, t, t0 + 4 * mp), c41 = FloatVector.fromArray(S, t, t0 + 4 * mp + L);
-        FloatVector c50 = FloatVector.fromArray(S, t, t0 + 5 * mp), c51 = FloatVector.fromArray(S, t, t0 + 5 * mp + L);
-        FloatVector c60 = FloatVector.fromArray(S, t, t0 + 6 * mp), c61 = FloatVector.fromArray(S, t, t0 + 6 * mp + L);
-        FloatVector c70 = FloatVector.fromArray(S, t, t0 + 7 * mp), c71 = FloatVector.fromArray(S, t, t0 + 7 * mp + L);
+        int o = t0;
+        FloatVector c00 = FloatVector.fromArray(S, t, o), c01 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c10 = FloatVector.fromArray(S, t, o), c11 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c20 = FloatVector.fromArray(S, t, o), c21 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c30 = FloatVector.fromArray(S, t, o), c31 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c40 = FloatVector.fromArray(S, t, o), c41 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c50 = FloatVector.fromArray(S, t, o), c51 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c60 = FloatVector.fromArray(S, t, o), c61 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c70 = FloatVector.fromArray(S, t, o), c71 = FloatVector.fromArray(S, t, o + L);
         int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
         for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
             FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
@@ -153,14 +172,83 @@ final class VectorTallGemm {
             y = FloatVector.broadcast(S, b[bi + 7]);
             c70 = x0.fma(y, c70); c71 = x1.fma(y, c71);
         }
-        c00.intoArray(t, t0); c01.intoArray(t, t0 + L);
-        c10.intoArray(t, t0 + mp); c11.intoArray(t, t0 + mp + L);
-        c20.intoArray(t, t0 + 2 * mp); c21.intoArray(t, t0 + 2 * mp + L);
-        c30.intoArray(t, t0 + 3 * mp); c31.intoArray(t, t0 + 3 * mp + L);
-        c40.intoArray(t, t0 + 4 * mp); c41.intoArray(t, t0 + 4 * mp + L);
-        c50.intoArray(t, t0 + 5 * mp); c51.intoArray(t, t0 + 5 * mp + L);
-        c60.intoArray(t, t0 + 6 * mp); c61.intoArray(t, t0 + 6 * mp + L);
-        c70.intoArray(t, t0 + 7 * mp); c71.intoArray(t, t0 + 7 * mp + L);
+        int q = t0 + 7 * mp;
+        c70.intoArray(t, q); c71.intoArray(t, q + L);
+        q -= mp;
+        c60.intoArray(t, q); c61.intoArray(t, q + L);
+        q -= mp;
+        c50.intoArray(t, q); c51.intoArray(t, q + L);
+        q -= mp;
+        c40.intoArray(t, q); c41.intoArray(t, q + L);
+        q -= mp;
+        c30.intoArray(t, q); c31.intoArray(t, q + L);
+        q -= mp;
+        c20.intoArray(t, q); c21.intoArray(t, q + L);
+        q -= mp;
+        c10.intoArray(t, q); c11.intoArray(t, q + L);
+        q -= mp;
+        c00.intoArray(t, q); c01.intoArray(t, q + L);
+    }
+
+    /**
+     * kernel2Fma8 for three vectors of G's rows (a 50-unit layer's rows 0-47: the two rows past them run apart), in
+     * one pass over A where a pair and a lone vector took two, each broadcasting B's eight values. 24 chains, A's three
+     * vectors and a broadcast fill 28 of the 32 vector registers; the tile's offsets as in kernel2Fma8, without which
+     * C2 spilled A's vectors in half the JVMs (113-153 µs). 48 × 48 × 2,000 82-87 → 56-66 µs, six JVMs.
+     */
+    private static void kernel3Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
+        int o = t0;
+        FloatVector c00 = FloatVector.fromArray(S, t, o), c01 = FloatVector.fromArray(S, t, o + L), c02 = FloatVector.fromArray(S, t, o + 2 * L);
+        o += mp;
+        FloatVector c10 = FloatVector.fromArray(S, t, o), c11 = FloatVector.fromArray(S, t, o + L), c12 = FloatVector.fromArray(S, t, o + 2 * L);
+        o += mp;
+        FloatVector c20 = FloatVector.fromArray(S, t, o), c21 = FloatVector.fromArray(S, t, o + L), c22 = FloatVector.fromArray(S, t, o + 2 * L);
+        o += mp;
+        FloatVector c30 = FloatVector.fromArray(S, t, o), c31 = FloatVector.fromArray(S, t, o + L), c32 = FloatVector.fromArray(S, t, o + 2 * L);
+        o += mp;
+        FloatVector c40 = FloatVector.fromArray(S, t, o), c41 = FloatVector.fromArray(S, t, o + L), c42 = FloatVector.fromArray(S, t, o + 2 * L);
+        o += mp;
+        FloatVector c50 = FloatVector.fromArray(S, t, o), c51 = FloatVector.fromArray(S, t, o + L), c52 = FloatVector.fromArray(S, t, o + 2 * L);
+        o += mp;
+        FloatVector c60 = FloatVector.fromArray(S, t, o), c61 = FloatVector.fromArray(S, t, o + L), c62 = FloatVector.fromArray(S, t, o + 2 * L);
+        o += mp;
+        FloatVector c70 = FloatVector.fromArray(S, t, o), c71 = FloatVector.fromArray(S, t, o + L), c72 = FloatVector.fromArray(S, t, o + 2 * L);
+        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L), x2 = FloatVector.fromArray(S, a, ai + 2 * L);
+            FloatVector y = FloatVector.broadcast(S, b[bi]);
+            c00 = x0.fma(y, c00); c01 = x1.fma(y, c01); c02 = x2.fma(y, c02);
+            y = FloatVector.broadcast(S, b[bi + 1]);
+            c10 = x0.fma(y, c10); c11 = x1.fma(y, c11); c12 = x2.fma(y, c12);
+            y = FloatVector.broadcast(S, b[bi + 2]);
+            c20 = x0.fma(y, c20); c21 = x1.fma(y, c21); c22 = x2.fma(y, c22);
+            y = FloatVector.broadcast(S, b[bi + 3]);
+            c30 = x0.fma(y, c30); c31 = x1.fma(y, c31); c32 = x2.fma(y, c32);
+            y = FloatVector.broadcast(S, b[bi + 4]);
+            c40 = x0.fma(y, c40); c41 = x1.fma(y, c41); c42 = x2.fma(y, c42);
+            y = FloatVector.broadcast(S, b[bi + 5]);
+            c50 = x0.fma(y, c50); c51 = x1.fma(y, c51); c52 = x2.fma(y, c52);
+            y = FloatVector.broadcast(S, b[bi + 6]);
+            c60 = x0.fma(y, c60); c61 = x1.fma(y, c61); c62 = x2.fma(y, c62);
+            y = FloatVector.broadcast(S, b[bi + 7]);
+            c70 = x0.fma(y, c70); c71 = x1.fma(y, c71); c72 = x2.fma(y, c72);
+        }
+        int q = t0 + 7 * mp;
+        c70.intoArray(t, q); c71.intoArray(t, q + L); c72.intoArray(t, q + 2 * L);
+        q -= mp;
+        c60.intoArray(t, q); c61.intoArray(t, q + L); c62.intoArray(t, q + 2 * L);
+        q -= mp;
+        c50.intoArray(t, q); c51.intoArray(t, q + L); c52.intoArray(t, q + 2 * L);
+        q -= mp;
+        c40.intoArray(t, q); c41.intoArray(t, q + L); c42.intoArray(t, q + 2 * L);
+        q -= mp;
+        c30.intoArray(t, q); c31.intoArray(t, q + L); c32.intoArray(t, q + 2 * L);
+        q -= mp;
+        c20.intoArray(t, q); c21.intoArray(t, q + L); c22.intoArray(t, q + 2 * L);
+        q -= mp;
+        c10.intoArray(t, q); c11.intoArray(t, q + L); c12.intoArray(t, q + 2 * L);
+        q -= mp;
+        c00.intoArray(t, q); c01.intoArray(t, q + L); c02.intoArray(t, q + 2 * L);
     }
 
     private static void kernel1Fma8(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
@@ -218,6 +306,54 @@ final class VectorTallGemm {
         c30.intoArray(t, t3); c31.intoArray(t, t3 + L);
         c40.intoArray(t, t4); c41.intoArray(t, t4 + L);
         c50.intoArray(t, t5); c51.intoArray(t, t5 + L);
+    }
+
+    /**
+     * kernel2Mul for a whole block of six columns (Pascanu's six input symbols): B's at constant offsets from one
+     * index and the tile's along a running one, as kernel2Fma8's, where kernel2Mul's six clamped columns keep twelve
+     * indices live. 50 × 6 × 2,000 19.5-28 → 15-17.5 µs (three JVMs each).
+     */
+    private static void kernel2Mul6(int p0, int p1, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] t, int t0, int mp) {
+        int o = t0;
+        FloatVector c00 = FloatVector.fromArray(S, t, o), c01 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c10 = FloatVector.fromArray(S, t, o), c11 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c20 = FloatVector.fromArray(S, t, o), c21 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c30 = FloatVector.fromArray(S, t, o), c31 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c40 = FloatVector.fromArray(S, t, o), c41 = FloatVector.fromArray(S, t, o + L);
+        o += mp;
+        FloatVector c50 = FloatVector.fromArray(S, t, o), c51 = FloatVector.fromArray(S, t, o + L);
+        int ai = a0 + p0 * lda, bi = b0 + p0 * ldb;
+        for (int p = p0; p < p1; p++, ai += lda, bi += ldb) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai), x1 = FloatVector.fromArray(S, a, ai + L);
+            float y = b[bi];
+            c00 = c00.add(x0.mul(y)); c01 = c01.add(x1.mul(y));
+            y = b[bi + 1];
+            c10 = c10.add(x0.mul(y)); c11 = c11.add(x1.mul(y));
+            y = b[bi + 2];
+            c20 = c20.add(x0.mul(y)); c21 = c21.add(x1.mul(y));
+            y = b[bi + 3];
+            c30 = c30.add(x0.mul(y)); c31 = c31.add(x1.mul(y));
+            y = b[bi + 4];
+            c40 = c40.add(x0.mul(y)); c41 = c41.add(x1.mul(y));
+            y = b[bi + 5];
+            c50 = c50.add(x0.mul(y)); c51 = c51.add(x1.mul(y));
+        }
+        int q = t0 + 5 * mp;
+        c50.intoArray(t, q); c51.intoArray(t, q + L);
+        q -= mp;
+        c40.intoArray(t, q); c41.intoArray(t, q + L);
+        q -= mp;
+        c30.intoArray(t, q); c31.intoArray(t, q + L);
+        q -= mp;
+        c20.intoArray(t, q); c21.intoArray(t, q + L);
+        q -= mp;
+        c10.intoArray(t, q); c11.intoArray(t, q + L);
+        q -= mp;
+        c00.intoArray(t, q); c01.intoArray(t, q + L);
     }
 
     /**

@@ -341,7 +341,10 @@ class GemmTest {
             try (CpuBackend be = new CpuBackend(threads)) {
                 for (int trial = 0; trial < 25; trial++, trials++) {
                     int m = 1 + rng.nextInt(64), n = 1 + rng.nextInt(Math.min(64, 4096 / m)), k = 384 + rng.nextInt(2200);
-                    if (trial < 2) { m = 50; n = trial == 0 ? 50 : 2; } // a 50-unit RNN's dW_hh and a two-input dW_ih
+                    // a 50-unit RNN's dW_hh, a two-input and a six-input dW_ih (Pascanu's), three vectors of rows
+                    // with none apart, five with ten apart
+                    int[][] named = {{50, 50}, {50, 2}, {50, 6}, {48, 48}, {90, 40}};
+                    if (trial < named.length) { m = named[trial][0]; n = named[trial][1]; }
                     assertTrue(VectorTallGemm.suits(m, n, k, 1));
                     boolean acc = rng.nextBoolean();
                     int lda = m + rng.nextInt(3), ldb = n + rng.nextInt(3), ldc = n + rng.nextInt(3), aOff = rng.nextInt(4);

@@ -1,5 +1,6 @@
 package org.gradlab.cli;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,33 +42,32 @@ class LauncherTest {
         assertFalse(ui.stream().anyMatch(a -> a.startsWith("-Xmn")), "G1 sizes the app's young generation: " + ui);
     }
 
-    /** The arguments the launcher hands java for these command-line arguments. */
-    private List<String> launch(String... args) throws Exception {
+    /** The launcher's copy beside an empty "built" jar, and a `java` on the PATH that writes its arguments down. */
+    @BeforeEach
+    void copyTheLauncher() throws Exception {
         Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
         if (!Files.exists(root.resolve("gradlab"))) root = root.getParent();
-        Path copy = dir.resolve("gradlab");
-        Files.copy(root.resolve("gradlab"), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(root.resolve("gradlab"), dir.resolve("gradlab"));
         Path jar = dir.resolve("app/target/gradlab.jar");
         Files.createDirectories(jar.getParent());
         Files.write(jar, new byte[0]);
-        Path bin = Files.createDirectories(dir.resolve("bin")), seen = dir.resolve("java-args");
-        Path java = bin.resolve("java");
-        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > '" + seen + "'\n");
+        Path java = Files.createDirectories(dir.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\" > '" + dir.resolve("java-args") + "'\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessBuilder pb = new ProcessBuilder(cmd(copy, args)).redirectErrorStream(true);
-        pb.environment().put("PATH", bin + ":" + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
+    }
+
+    /** The arguments the launcher hands java for these command-line arguments. */
+    private List<String> launch(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("bash", dir.resolve("gradlab").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PATH", dir.resolve("bin") + ":" + pb.environment().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().remove("GRADLAB_JAVA_OPTS");
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the launcher returns");
         assertEquals(0, p.exitValue(), out);
-        return Files.readAllLines(seen);
-    }
-
-    private static List<String> cmd(Path script, String... args) {
-        List<String> c = new java.util.ArrayList<>(List.of("bash", script.toString()));
-        c.addAll(List.of(args));
-        return c;
+        return Files.readAllLines(dir.resolve("java-args"));
     }
 
     /** The size an -Xmn or -Xmx argument gives, in MB (exactly one such argument). */
